@@ -1,0 +1,35 @@
+# Proxen top-level build.  `make` builds the hypervisor image,
+# `make test` runs every test, `make run` boots it in QEMU.
+
+include mk/flags.mk
+
+BUILD := build
+.DEFAULT_GOAL := all
+.PHONY: all run test fuzz clean deps
+
+include mk/hv.mk
+include mk/unit.mk
+include mk/fuzz.mk
+
+all: $(HV_IMAGE)
+
+# CMDLINE, SMP, MEM, MODULES and QEMU_ARGS change the boot; see README.md.
+# Tests need cmocka, clang with its fuzzer runtime, QEMU and python3.
+TEST_PACKAGES := libcmocka-dev clang libclang-rt-14-dev qemu-system-x86 python3
+PACKAGES := make gcc clang libclang-rt-14-dev binutils gawk python3 libcmocka-dev qemu-system-x86
+
+run: $(HV_IMAGE)
+	@tools/need-packages qemu-system-x86
+	@CMDLINE="$(CMDLINE)" SMP="$(SMP)" MEM="$(MEM)" MODULES="$(MODULES)" \
+	  tools/run-qemu $(HV_IMAGE) $(QEMU_ARGS)
+
+test:
+	@tools/need-packages $(TEST_PACKAGES)
+	@$(MAKE) --no-print-directory all unit-build fuzz-build
+	@$(PYTHON) tests/run_tests.py --build $(BUILD)
+
+deps:
+	@tools/need-packages $(PACKAGES)
+
+clean:
+	rm -rf $(BUILD)

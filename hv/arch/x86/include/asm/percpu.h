@@ -1,0 +1,47 @@
+/* Per-CPU state.  The running CPU is found from its stack pointer: each
+ * CPU's stack block is STACK_SIZE-aligned with struct cpu_info at the top,
+ * which stays correct whatever a guest later does to GS. */
+#ifndef ASM_PERCPU_H
+#define ASM_PERCPU_H
+
+#include <asm/config.h>
+#include <asm/desc.h>
+#include <proxen/types.h>
+
+struct cpu_user_regs;
+
+struct cpu_info {
+    uint32_t cpu_id;
+    uint32_t apic_id;
+    struct percpu *pcpu;
+    uint8_t pad[CPU_INFO_SIZE - 16];
+};
+_Static_assert(sizeof(struct cpu_info) == CPU_INFO_SIZE, "CPU_INFO_SIZE");
+
+static inline struct cpu_info *get_cpu_info(void)
+{
+    unsigned long sp;
+
+    __asm__("mov %%rsp, %0" : "=r"(sp));
+    return (struct cpu_info *)((sp | (STACK_SIZE - 1)) + 1 - CPU_INFO_SIZE);
+}
+
+/* Everything else a CPU owns. */
+struct percpu {
+    unsigned int cpu_id;
+    uint32_t apic_id;
+    _Atomic bool online;
+    void *stack;                         /* base of the STACK_SIZE block */
+    struct tss64 tss;
+    struct seg_desc *gdt_page;           /* reserved GDT entries (0xe000 up) */
+    uint64_t lapic_timer_deadline;
+    const struct cpu_user_regs *dump_regs;  /* for the register-dump key */
+};
+
+extern struct percpu percpu[NR_CPUS];
+extern _Atomic unsigned int nr_cpus_online;
+extern unsigned int nr_cpus_possible;
+
+static inline struct percpu *this_cpu(void) { return get_cpu_info()->pcpu; }
+
+#endif

@@ -1,0 +1,150 @@
+/* Boot-time self tests (`test=NAME`), the hooks system tests use.  Each
+ * ends the run: "Test result: SUCCESS|FAILURE" on the console and
+ * machine_poweroff(0 or 1), or a deliberate fatal error. */
+#include <arch/arch.h>
+#include <proxen/console.h>
+#include <proxen/keyhandler.h>
+#include <proxen/params.h>
+#include <proxen/selftest.h>
+#include <proxen/timer.h>
+
+#define NR_TEST_TIMERS   24
+#define MAX_LATENESS     MILLISECS(50)   /* generous: TCG on a loaded host */
+
+static void __attribute__((noreturn)) verdict(bool ok)
+{
+    printk("Test result: %s\n", ok ? "SUCCESS" : "FAILURE");
+    machine_poweroff(ok ? 0 : 1);
+}
+
+static void test_pagefault(void)
+{
+    uintptr_t addr = 0x10;
+
+    printk("selftest: reading unmapped address %#lx\n", (unsigned long)addr);
+    __asm__ volatile("" : "+r"(addr));     /* hide the constant from the compiler */
+    printk("selftest: read %#x, expected a fault\n", *(volatile uint32_t *)addr);
+    verdict(false);
+}
+
+static void test_assert(void)
+{
+    volatile int one = 1;
+
+    ASSERT(one == 2);
+    verdict(false);
+}
+
+struct timer_probe {
+    struct timer t;
+    s_time_t fired_at;
+    unsigned int fired;
+    unsigned int seq;          /* order of firing */
+};
+
+static struct timer_probe probes[NR_TEST_TIMERS];
+static unsigned int fire_seq;
+
+static void probe_fn(void *data)
+{
+    struct timer_probe *p = data;
+
+    p->fired_at = NOW();
+    p->fired++;
+    p->seq = fire_seq++;
+}
+
+static bool check_probe(const struct timer_probe *p, bool stopped, s_time_t *worst)
+{
+    s_time_t late = p->fired_at - p->t.expires;
+
+    if (stopped)
+        return p->fired == 0;
+    if (p->fired != 1 || late < 0)
+        return false;
+    if (late > *worst)
+        *worst = late;
+    return late <= MAX_LATENESS;
+}
+
+/* Deadlines out of order, duplicates, one re-armed, every third stopped.
+ * Arming happens with interrupts off so that no timer can fire before the
+ * ones meant to be stopped are stopped. */
+static void test_timer(void)
+{
+    unsigned long flags = arch_irq_save();
+    s_time_t start = NOW(), worst = 0;
+    bool ok = true;
+
+    for (unsigned int i = 0; i < NR_TEST_TIMERS; i++) {
+        init_timer(&probes[i].t, probe_fn, &probes[i], arch_cpu_id());
+        set_timer(&probes[i].t, start + MILLISECS(1 + (i * 7) % 30));
+    }
+    set_timer(&probes[1].t, start + MILLISECS(40));
+    for (unsigned int i = 0; i < NR_TEST_TIMERS; i += 3)
+        stop_timer(&probes[i].t);
+    arch_irq_restore(flags);
+    while (NOW() < start + MILLISECS(40) + 2 * MAX_LATENESS)
+        arch_cpu_relax();
+
+    for (unsigned int i = 0; i < NR_TEST_TIMERS; i++) {
+        bool good = check_probe(&probes[i], i % 3 == 0, &worst);
+
+        if (!good)
+            printk("selftest timer %u: fired %u times, %lld ns after its deadline\n", i,
+                   probes[i].fired, (long long)(probes[i].fired_at - probes[i].t.expires));
+        ok &= good;
+    }
+    for (unsigned int i = 0; i < NR_TEST_TIMERS; i++)
+        for (unsigned int j = 0; j < NR_TEST_TIMERS; j++)
+            if (probes[i].fired && probes[j].fired && probes[i].t.expires < probes[j].t.expires &&
+                probes[i].seq > probes[j].seq) {
+                printk("selftest timer %u (earlier deadline) fired after timer %u\n", i, j);
+                ok = false;
+            }
+    printk("selftest timer: %u timers, worst lateness %lld us\n", NR_TEST_TIMERS,
+           (long long)(worst / 1000));
+    verdict(ok);
+}
+
+static void test_keys(void)
+{
+    static const char keys[] = "himt?d";
+
+    for (const char *k = keys; *k; k++)
+        handle_keypress((unsigned char)*k);
+    verdict(true);
+}
+
+static void test_exit(const char *arg)
+{
+    unsigned long long status;
+    const char *end;
+
+    status = simple_strtoull(arg, &end, 0);
+    if (*end || status > 127) {
+        printk("selftest exit: bad status '%s'\n", arg);
+        verdict(false);
+    }
+    printk("selftest exit: powering off with status %llu\n", status);
+    machine_poweroff((unsigned int)status);
+}
+
+void selftest_run(const char *name)
+{
+    printk("selftest: running '%s'\n", name);
+    if (!strcmp(name, "boot"))
+        verdict(true);
+    else if (!strcmp(name, "pagefault"))
+        test_pagefault();
+    else if (!strcmp(name, "assert"))
+        test_assert();
+    else if (!strcmp(name, "timer"))
+        test_timer();
+    else if (!strcmp(name, "keys"))
+        test_keys();
+    else if (!strncmp(name, "exit:", 5))
+        test_exit(name + 5);
+    printk("selftest: no test called '%s'\n", name);
+    verdict(false);
+}

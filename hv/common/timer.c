@@ -1,0 +1,125 @@
+/* Per-CPU software timers on top of timer_heap.c.  Timer callbacks run in
+ * the timer interrupt of the timer's CPU, with interrupts disabled and no
+ * queue lock held, so a callback may set or stop timers (itself too).
+ *
+ * Locking: queue[cpu].lock guards that CPU's heap and the heap_index of
+ * every timer on it.  A timer's cpu never changes while it is queued. */
+#include <arch/arch.h>
+#include <proxen/console.h>
+#include <proxen/errno.h>
+#include <proxen/spinlock.h>
+#include <proxen/timer.h>
+#include <proxen/xmalloc.h>
+
+#define TIMER_QUEUE_CAPACITY 1024
+#define NR_TIMER_CPUS 64
+
+struct timer_queue {
+    spinlock_t lock;
+    struct timer_heap heap;
+    struct timer *running;
+};
+
+static struct timer_queue queues[NR_TIMER_CPUS];
+
+void timers_init_cpu(unsigned int cpu)
+{
+    struct timer **slots = xzalloc(TIMER_QUEUE_CAPACITY * sizeof(*slots));
+
+    ASSERT(cpu < NR_TIMER_CPUS);
+    if (!slots)
+        panic("no memory for the timer queue of CPU%u", cpu);
+    spin_lock_init(&queues[cpu].lock);
+    timer_heap_init(&queues[cpu].heap, slots, TIMER_QUEUE_CAPACITY);
+}
+
+void init_timer(struct timer *t, void (*fn)(void *), void *data, unsigned int cpu)
+{
+    ASSERT(cpu < NR_TIMER_CPUS);
+    *t = (struct timer){ .fn = fn, .data = data, .cpu = cpu,
+                         .heap_index = TIMER_NOT_QUEUED };
+}
+
+bool timer_is_active(const struct timer *t)
+{
+    return t->heap_index != TIMER_NOT_QUEUED;
+}
+
+/* Reprogram the hardware only when the earliest deadline is on this CPU;
+ * a remote queue's CPU notices at its next interrupt, which is soon
+ * enough for the uses so far (callers set timers on their own CPU). */
+static void reprogram(struct timer_queue *q, unsigned int cpu)
+{
+    struct timer *first = timer_heap_peek(&q->heap);
+
+    if (cpu == arch_cpu_id())
+        arch_timer_program(first ? (first->expires ? first->expires : 1) : 0);
+}
+
+void set_timer(struct timer *t, s_time_t expires)
+{
+    struct timer_queue *q = &queues[t->cpu];
+    unsigned long flags = spin_lock_irqsave(&q->lock);
+
+    if (timer_is_active(t))
+        timer_heap_remove(&q->heap, t);
+    t->expires = expires;
+    if (timer_heap_add(&q->heap, t))
+        panic("timer queue of CPU%u is full", t->cpu);
+    reprogram(q, t->cpu);
+    spin_unlock_irqrestore(&q->lock, flags);
+}
+
+void stop_timer(struct timer *t)
+{
+    struct timer_queue *q = &queues[t->cpu];
+    unsigned long flags = spin_lock_irqsave(&q->lock);
+
+    if (timer_is_active(t)) {
+        timer_heap_remove(&q->heap, t);
+        reprogram(q, t->cpu);
+    }
+    spin_unlock_irqrestore(&q->lock, flags);
+}
+
+void timers_run(void)
+{
+    unsigned int cpu = arch_cpu_id();
+    struct timer_queue *q = &queues[cpu];
+    unsigned long flags = spin_lock_irqsave(&q->lock);
+    struct timer *t;
+
+    while ((t = timer_heap_pop_expired(&q->heap, NOW())) != NULL) {
+        q->running = t;
+        spin_unlock(&q->lock);
+        t->fn(t->data);
+        spin_lock(&q->lock);
+        q->running = NULL;
+    }
+    reprogram(q, cpu);
+    spin_unlock_irqrestore(&q->lock, flags);
+}
+
+static void dump_queue(unsigned int cpu, s_time_t now)
+{
+    struct timer_queue *q = &queues[cpu];
+    unsigned long flags = spin_lock_irqsave(&q->lock);
+    struct timer *first = timer_heap_peek(&q->heap);
+
+    printk("  CPU%u: %u timers queued", cpu, q->heap.size);
+    if (first)
+        printk(", next in %lld us (%p)", (long long)(first->expires - now) / 1000,
+               (void *)first->fn);
+    printk("\n");
+    spin_unlock_irqrestore(&q->lock, flags);
+}
+
+void timers_dump(void)
+{
+    s_time_t now = NOW();
+
+    printk("Timer queues at %lld ns:\n", (long long)now);
+    for (unsigned int cpu = 0; cpu < NR_TIMER_CPUS; cpu++)
+        if (queues[cpu].heap.slot)
+            dump_queue(cpu, now);
+}

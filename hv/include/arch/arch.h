@@ -1,0 +1,50 @@
+/* The architecture interface: everything common code needs from the CPU
+ * and platform.  Declared once here; implemented by hv/arch/x86 for the
+ * real hypervisor and by tests/unit/fake for host unit tests. */
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
+
+#include <proxen/types.h>
+
+/* Interrupt state of the current CPU. */
+unsigned long arch_irq_save(void);            /* disable, return old state */
+void arch_irq_restore(unsigned long flags);
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+bool arch_irqs_enabled(void);
+
+/* Spin-wait hint (PAUSE on x86: under single-threaded TCG a spin without
+ * it starves the other vCPUs). */
+void arch_cpu_relax(void);
+
+/* Index of the running CPU, 0..nr_cpus-1. */
+unsigned int arch_cpu_id(void);
+
+/* Hypervisor virtual address of a machine address in the direct map. */
+void *arch_maddr_to_virt(paddr_t pa);
+paddr_t arch_virt_to_maddr(const void *va);
+
+/* Write raw characters to the platform consoles (serial). */
+void arch_console_write(const char *s, size_t len);
+
+/* Stop the machine for good, after a fatal hypervisor error. */
+void arch_fatal_halt(void) __attribute__((noreturn));
+
+/* Print the caller's backtrace (best effort). */
+void arch_dump_stack(void);
+
+/* A character from the console, -1 if none is waiting. */
+int arch_console_getc(void);
+
+/* Print the registers of every online CPU (debug key). */
+void arch_dump_registers_all(void);
+
+/* Power off with a status (0 = success; under QEMU with isa-debug-exit,
+ * QEMU exits with 2 * status + 1), or reboot. */
+void machine_poweroff(unsigned int status) __attribute__((noreturn));
+void machine_reboot(void) __attribute__((noreturn));
+
+/* CPUs currently online. */
+unsigned int arch_nr_cpus_online(void);
+
+#endif

@@ -1,0 +1,18 @@
+/* Hypervisor boot options (hv/common/options.c). */
+#ifndef PROXEN_OPTIONS_H
+#define PROXEN_OPTIONS_H
+
+#include <proxen/types.h>
+
+extern char opt_console[16];          /* com1 (default), com2, none */
+extern unsigned long long opt_dom0_mem;    /* bytes; 0 = builder's default */
+extern unsigned long long opt_maxcpus;     /* CPUs to bring up */
+extern char opt_sched[16];            /* scheduler policy (used by the scheduler) */
+extern unsigned long long opt_tbuf_size;   /* trace buffer pages per CPU */
+extern char opt_test[64];             /* system-test hook, see selftest.c */
+
+/* Parse the command line into the variables above; problems are reported
+ * on the console and never stop the boot. */
+void boot_options_parse(const char *cmdline);
+
+#endif

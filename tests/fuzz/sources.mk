@@ -1,0 +1,1 @@
+params_SRCS := hv/common/params.c hv/common/strtoul.c

@@ -1,0 +1,85 @@
+"""System test cases: each boots Proxen once under QEMU (TCG) and checks
+the exit status and the console log.
+
+Fields of a case:
+  name      unique name
+  cmdline   hypervisor command line (test=... selects a self test)
+  smp, mem  QEMU -smp and -m
+  machine   QEMU -M value
+  modules   list of "path args" strings for -initrd (paths relative to the
+            repository root)
+  status    expected hypervisor exit status (QEMU exits with 2*status+1)
+  expect    regexes that must all match the log (searched, multiline)
+  reject    regexes that must not match
+  keys      (wait_for, text): once wait_for appears, type text on the serial
+  check     optional function(log) -> error string or None
+"""
+import re
+
+MIB = 1 << 20
+
+
+def ram_between(lo_mib, hi_mib):
+    """Check the RAM total the hypervisor found against what QEMU gave."""
+    def check(log):
+        m = re.search(r"CPUs? online, (\d+) MiB RAM \((\d+) KiB\)", log)
+        if not m:
+            return "no memory summary line"
+        kib = int(m.group(2))
+        if not lo_mib * 1024 <= kib <= hi_mib * 1024:
+            return f"RAM {kib} KiB not within {lo_mib}-{hi_mib} MiB"
+        return None
+    return check
+
+
+SUCCESS = r"Test result: SUCCESS"
+
+CASES = [
+    dict(name="boot-1cpu", smp=1, cmdline="test=boot",
+         expect=[r"\b1 CPU online", SUCCESS]),
+    dict(name="boot-2cpus", smp=2, cmdline="test=boot",
+         expect=[r"\b2 CPUs online", SUCCESS]),
+    dict(name="boot-4cpus", smp=4, cmdline="test=boot loglvl=debug",
+         expect=[r"\b4 CPUs online", r"CPU3 \(APIC id 3\) online", SUCCESS]),
+    dict(name="maxcpus", smp=4, cmdline="test=boot maxcpus=2",
+         expect=[r"\b2 CPUs online", r"not started \(maxcpus=2\)"]),
+    dict(name="memory-256m", mem="256M", cmdline="test=boot",
+         check=ram_between(250, 256)),
+    dict(name="memory-1g", mem="1024M", cmdline="test=boot",
+         check=ram_between(1018, 1024)),
+    dict(name="memory-4g", mem="4096M", smp=2, cmdline="test=timer",
+         check=ram_between(4090, 4096), expect=[SUCCESS]),
+    dict(name="modules-and-cmdline", cmdline="test=boot bogus=1 loglvl=info",
+         modules=["tests/system/cases.py arg1 arg2", "README.md"],
+         expect=[r"Boot modules: 2",
+                 r'module 0: .*\(\d+ bytes\) "tests/system/cases.py arg1 arg2"',
+                 r'module 1: .*"README.md"',
+                 r"unknown option 'bogus=1' \(ignored\)"]),
+    dict(name="pagefault-dump", cmdline="test=pagefault", status=1,
+         expect=[r"FATAL TRAP on CPU0: vector 14 \(#PF page fault\)",
+                 r"Page fault at address 0000000000000010",
+                 r"RIP: +ffff82d0[0-9a-f]{8} <(test_pagefault|selftest_run)\+0x[0-9a-f]+>",
+                 r"Code at RIP: ([0-9a-f]{2} ){16}",
+                 r"Call trace:\n(.*\n)*.*<start_hypervisor\+",
+                 r"PANIC on CPU0"],
+         reject=[SUCCESS]),
+    dict(name="assert-fails", cmdline="test=assert", status=1,
+         expect=[r"Assertion 'one == 2' failed at hv/common/selftest.c"]),
+    dict(name="timer-hpet", smp=2, cmdline="test=timer",
+         expect=[r"calibrated against HPET", SUCCESS]),
+    dict(name="timer-pmtimer", smp=1, machine="pc,hpet=off", cmdline="test=timer",
+         expect=[r"calibrated against ACPI PM timer", SUCCESS]),
+    dict(name="timer-pit", smp=1, machine="pc,hpet=off,acpi=off", cmdline="test=timer",
+         expect=[r"calibrated against PIT", SUCCESS]),
+    dict(name="debug-keys", smp=2, cmdline="test=keys",
+         expect=[r"Debug keys:", r"'d'  dump registers", r"Memory: \d+ of \d+ frames free",
+                 r"Timer queues at", r"Uptime", r"No debug key '\?'",
+                 r"Registers of CPU1 \(interrupted\)", r"RIP: .*<idle_loop", SUCCESS]),
+    dict(name="serial-input", smp=1, cmdline="",
+         keys=("Debug keys: press 'h'", "mo"),
+         expect=[r"Memory: \d+ of \d+ frames free", r"Powering off \(status 0\)"]),
+    dict(name="exit-status", cmdline="test=exit:5", status=5,
+         expect=[r"powering off with status 5"]),
+    dict(name="loglvl-err-quiet", cmdline="test=boot loglvl=err",
+         reject=[r"Firmware memory map", r"Test result"]),
+]

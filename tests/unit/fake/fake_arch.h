@@ -1,0 +1,22 @@
+/* Test-side controls of the fake arch layer. */
+#ifndef FAKE_ARCH_H
+#define FAKE_ARCH_H
+
+#include <proxen/types.h>
+
+/* Give the fake machine nr_frames of "RAM": arch_maddr_to_virt() maps
+ * machine address 0 to the start of this buffer. */
+void fake_mem_init(uint64_t nr_frames);
+void fake_mem_free(void);
+uint64_t fake_mem_frames(void);
+
+/* Everything written to the console since the last reset. */
+const char *fake_console_text(void);
+void fake_console_reset(void);
+
+/* The CPU the fake claims to run on, and the fake system clock. */
+void fake_set_cpu(unsigned int cpu);
+void fake_set_now(s_time_t now);
+s_time_t fake_last_timer_program(void);
+
+#endif
