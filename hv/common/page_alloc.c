@@ -60,7 +60,7 @@ static bool buddy_is_free(uint64_t mfn, unsigned int order)
     if (buddy >= max_mfn)
         return false;
     pg = &frame_table[buddy];
-    return (pg->count_info & PGC_free);
+    return (pg->count_info & PGC_free) && pg->order == order;
 }
 
 /* Put frames whose PGC_free is already set into the lists, merging upward. */
