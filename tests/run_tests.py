@@ -76,7 +76,7 @@ def run_fuzz(build, results, pattern):
 
 
 def qemu_command(case, image):
-    cmd = ["qemu-system-x86_64", "-accel", "tcg,thread=single",
+    cmd = ["qemu-system-x86_64", "-accel", case.get("accel", "tcg,thread=single"),
            "-M", case.get("machine", "pc"), "-cpu", "qemu64",
            "-m", case.get("mem", "256M"), "-smp", str(case.get("smp", 1)),
            "-display", "none", "-serial", "stdio", "-monitor", "none", "-net", "none",

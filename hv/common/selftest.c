@@ -6,6 +6,7 @@
 #include <proxen/keyhandler.h>
 #include <proxen/params.h>
 #include <proxen/selftest.h>
+#include <proxen/spinlock.h>
 #include <proxen/timer.h>
 
 #define NR_TEST_TIMERS   24
@@ -107,6 +108,49 @@ static void test_timer(void)
     verdict(ok);
 }
 
+/* Every other CPU runs the call exactly once, and all of them hammer one
+ * spinlock: a lost update shows up in the total. */
+#define SMP_ROUNDS 2000
+static _Atomic unsigned int ran_on[64];
+static DEFINE_SPINLOCK(counter_lock);
+static unsigned long counter;
+
+static void bump_counter(void)
+{
+    for (unsigned int i = 0; i < SMP_ROUNDS; i++) {
+        spin_lock(&counter_lock);
+        counter = counter + 1;
+        spin_unlock(&counter_lock);
+    }
+}
+
+static void smp_probe(void *data)
+{
+    atomic_fetch_add(&ran_on[arch_cpu_id() % 64], 1);
+    bump_counter();
+}
+
+static void test_smp(void)
+{
+    unsigned int cpus = arch_nr_cpus_online(), calls = 0;
+    bool ok = true;
+
+    smp_call_function(smp_probe, NULL);
+    bump_counter();
+    for (unsigned int c = 0; c < 64; c++) {
+        unsigned int n = atomic_load(&ran_on[c]);
+
+        calls += n;
+        if (n > 1 || (c == arch_cpu_id() && n)) {
+            printk("selftest smp: CPU%u ran the call %u times\n", c, n);
+            ok = false;
+        }
+    }
+    printk("selftest smp: %u CPUs, call ran on %u others, counter %lu (want %lu)\n", cpus,
+           calls, counter, (unsigned long)cpus * SMP_ROUNDS);
+    verdict(ok && calls == cpus - 1 && counter == (unsigned long)cpus * SMP_ROUNDS);
+}
+
 static void test_keys(void)
 {
     static const char keys[] = "himt?d";
@@ -141,6 +185,8 @@ void selftest_run(const char *name)
         test_assert();
     else if (!strcmp(name, "timer"))
         test_timer();
+    else if (!strcmp(name, "smp"))
+        test_smp();
     else if (!strcmp(name, "keys"))
         test_keys();
     else if (!strncmp(name, "exit:", 5))

@@ -6,6 +6,8 @@ Fields of a case:
   cmdline   hypervisor command line (test=... selects a self test)
   smp, mem  QEMU -smp and -m
   machine   QEMU -M value
+  accel     QEMU -accel value (default tcg,thread=single; multi-threaded TCG
+            for the cases that need CPUs really running at the same time)
   modules   list of "path args" strings for -initrd (paths relative to the
             repository root)
   status    expected hypervisor exit status (QEMU exits with 2*status+1)
@@ -41,6 +43,8 @@ CASES = [
          expect=[r"\b2 CPUs online", SUCCESS]),
     dict(name="boot-4cpus", smp=4, cmdline="test=boot loglvl=debug",
          expect=[r"\b4 CPUs online", r"CPU3 \(APIC id 3\) online", SUCCESS]),
+    dict(name="ipi-spinlock-4cpus", smp=4, cmdline="test=smp", accel="tcg,thread=multi",
+         expect=[r"call ran on 3 others, counter 8000 \(want 8000\)", SUCCESS]),
     dict(name="maxcpus", smp=4, cmdline="test=boot maxcpus=2",
          expect=[r"\b2 CPUs online", r"not started \(maxcpus=2\)"]),
     dict(name="memory-256m", mem="256M", cmdline="test=boot",

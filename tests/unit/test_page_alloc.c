@@ -385,6 +385,14 @@ static void test_max_order(void **state)
     free_pages(b, MAX_ORDER);
     /* Two buddies of MAX_ORDER stay apart. */
     assert_int_equal(stats().free_blocks[MAX_ORDER], 2);
+
+    /* Halves merge all the way back up to MAX_ORDER. */
+    a = alloc_pages(MAX_ORDER - 1);
+    assert_non_null(a);
+    assert_int_equal(stats().free_blocks[MAX_ORDER - 1], 1);
+    free_pages(a, MAX_ORDER - 1);
+    assert_int_equal(stats().free_blocks[MAX_ORDER], 2);
+    assert_int_equal(stats().free_blocks[MAX_ORDER - 1], 0);
     check_heap();
 }
 

@@ -47,4 +47,8 @@ void machine_reboot(void) __attribute__((noreturn));
 /* CPUs currently online. */
 unsigned int arch_nr_cpus_online(void);
 
+/* Run fn(data) on every other online CPU (in its IPI handler) and return
+ * once all have finished.  Not with interrupts disabled. */
+void smp_call_function(void (*fn)(void *), void *data);
+
 #endif
