@@ -244,6 +244,7 @@ static struct page_info *slab_put(struct page_info *pg, unsigned int off)
     list_del(&pg->list);
     if (c->nr_empty) {
         stats.slab_frames--;
+        pg->type_info = 0;      /* a stale pointer into it is now refused */
         return pg;
     }
     /* At the tail, so partly used slabs fill first and this one may stay
@@ -258,15 +259,17 @@ static struct page_info *slab_put(struct page_info *pg, unsigned int off)
 static const char *unhook(void *p, struct page_info **ret, unsigned int *order)
 {
     paddr_t pa = arch_virt_to_maddr(p);
-    struct page_info *pg = mfn_to_page(maddr_to_mfn(pa));
     unsigned int off = (unsigned int)(pa & ~PAGE_MASK);
+    struct page_info *pg;
 
     if (mfn_x(maddr_to_mfn(pa)) >= max_mfn)
         return "xfree: pointer outside RAM";
+    pg = mfn_to_page(maddr_to_mfn(pa));
     if (!(pg->count_info & PGC_xen_heap) || pg->owner)
         return "xfree: not an xmalloc pointer";
     if (frame_kind(pg) == XM_KIND_LARGE && off == 0) {
         *order = (unsigned int)XM_FIELD(pg->type_info, 0, 8);
+        pg->type_info = 0;      /* a second xfree() is refused */
         stats.large_frames -= 1ULL << *order;
         stats.bytes_in_use -= (uint64_t)PAGE_SIZE << *order;
         *ret = pg;

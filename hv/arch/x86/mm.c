@@ -282,7 +282,9 @@ static void free_ram_range(paddr_t s, paddr_t e, const struct range *rsv, unsign
 
 void heap_init(void)
 {
-    struct range rsv[MAX_BOOT_MODULES + 4];
+    /* Fixed reservations, then (growing) every RAM region already freed,
+     * so that overlapping firmware entries never free a frame twice. */
+    struct range rsv[MAX_BOOT_MODULES + 4 + MAX_MEMMAP_ENTRIES];
     unsigned int n = 0;
     uint64_t top = 0, ft_frames;
     struct page_info *ft;
@@ -304,8 +306,10 @@ void heap_init(void)
     for (unsigned int i = 0; i < boot_info.nr_memmap; i++) {
         const struct memmap_entry *e = &boot_info.memmap[i];
 
-        if (e->type == MEMMAP_RAM)
-            free_ram_range(e->addr, e->addr + e->len, rsv, n);
+        if (e->type != MEMMAP_RAM)
+            continue;
+        free_ram_range(e->addr, e->addr + e->len, rsv, n);
+        rsv[n++] = (struct range){ e->addr, e->addr + e->len };
     }
     heap_live = true;
 }

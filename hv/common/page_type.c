@@ -1,0 +1,158 @@
+/* The page reference and type state machine (see page_type.h). */
+#include <arch/arch.h>
+#include <proxen/errno.h>
+#include <proxen/page_type.h>
+#include <proxen/spinlock.h>
+
+static DEFINE_SPINLOCK(type_lock);
+static unsigned int type_lock_depth;
+
+static void lock_types(void)
+{
+    if (spin_is_locked_by_me(&type_lock)) {
+        type_lock_depth++;
+        return;
+    }
+    spin_lock(&type_lock);
+    type_lock_depth = 1;
+}
+
+static void unlock_types(void)
+{
+    ASSERT(spin_is_locked_by_me(&type_lock));
+    if (--type_lock_depth == 0)
+        spin_unlock(&type_lock);
+}
+
+void page_set_owner_allocated(struct page_info *pg, struct domain *d)
+{
+    pg->owner = d;
+    pg->type_info = PGT_none;
+    pg->count_info = (pg->count_info & ~(PGC_count_mask | PGC_free | PGC_reserved)) |
+                     PGC_allocated | 1;
+}
+
+bool get_page(struct page_info *pg, const struct domain *d)
+{
+    bool ok;
+
+    lock_types();
+    ok = pg->owner == d && d && (pg->count_info & PGC_allocated) &&
+         !(pg->count_info & (PGC_free | PGC_reserved)) &&
+         page_ref_count(pg) > 0 && page_ref_count(pg) < PGC_count_mask;
+    if (ok)
+        pg->count_info++;
+    unlock_types();
+    return ok;
+}
+
+void put_page(struct page_info *pg)
+{
+    lock_types();
+    ASSERT(page_ref_count(pg) > 0);
+    pg->count_info--;
+    /* The allocation reference is dropped only when the owner frees the
+     * frame, which happens elsewhere; reaching zero here is a bug. */
+    ASSERT(page_ref_count(pg) > 0 || !(pg->count_info & PGC_allocated));
+    unlock_types();
+}
+
+static int take_first_type_ref(struct page_info *pg, uint64_t type)
+{
+    uint64_t old = page_type(pg);
+    int rc;
+
+    if (old == PGT_writable_page && type != PGT_writable_page)
+        arch_page_type_flush_tlbs();
+    pg->type_info = type | 1;
+    if (!is_page_table_type(type)) {
+        pg->type_info |= PGT_validated;
+        return 0;
+    }
+    rc = arch_page_type_validate(pg, type);
+    if (rc) {
+        pg->type_info = PGT_none;
+        return rc;
+    }
+    pg->type_info |= PGT_validated;
+    return 0;
+}
+
+int get_page_type(struct page_info *pg, uint64_t type)
+{
+    int rc = 0;
+
+    ASSERT((type & ~PGT_type_mask) == 0 && type != PGT_none);
+    lock_types();
+    if (page_type_count(pg) == 0)
+        rc = take_first_type_ref(pg, type);
+    else if (page_type(pg) != type)
+        rc = -EBUSY;
+    else if (page_type_count(pg) == PGT_count_mask)
+        rc = -EOVERFLOW;
+    else
+        pg->type_info++;
+    unlock_types();
+    return rc;
+}
+
+void put_page_type(struct page_info *pg)
+{
+    lock_types();
+    ASSERT(page_type_count(pg) > 0);
+    if (page_type_count(pg) == 1 && is_page_table_type(page_type(pg))) {
+        /* Keep the count up while the entries' references are dropped, so
+         * that nothing can retype the frame half-way. */
+        arch_page_type_release(pg, page_type(pg));
+        pg->type_info &= ~PGT_validated;
+    }
+    pg->type_info--;
+    unlock_types();
+}
+
+int get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t type)
+{
+    int rc;
+
+    if (!get_page(pg, d))
+        return -EPERM;
+    rc = get_page_type(pg, type);
+    if (rc)
+        put_page(pg);
+    return rc;
+}
+
+void put_page_and_type(struct page_info *pg)
+{
+    put_page_type(pg);
+    put_page(pg);
+}
+
+int pin_page_table(struct page_info *pg, const struct domain *d, uint64_t type)
+{
+    int rc;
+
+    lock_types();
+    if (pg->owner == d && (pg->type_info & PGT_pinned)) {
+        unlock_types();
+        return -EINVAL;
+    }
+    rc = get_page_and_type(pg, d, type);
+    if (!rc)
+        pg->type_info |= PGT_pinned;
+    unlock_types();
+    return rc;
+}
+
+int unpin_page_table(struct page_info *pg, const struct domain *d, uint64_t type)
+{
+    lock_types();
+    if (pg->owner != d || !(pg->type_info & PGT_pinned) || page_type(pg) != type) {
+        unlock_types();
+        return -EINVAL;
+    }
+    pg->type_info &= ~PGT_pinned;
+    put_page_and_type(pg);
+    unlock_types();
+    return 0;
+}

@@ -1,0 +1,75 @@
+/* Reference counts and types of machine frames owned by domains.
+ *
+ * Every frame a domain owns has a general reference count (count_info's
+ * low bits): one reference for being allocated to the domain (PGC_allocated)
+ * plus one per mapping, pin or other use.  A frame also has a type with its
+ * own count: a frame may be used as one type at a time, so it can never be
+ * both a page table and writable, or a descriptor table and writable.  A
+ * page-table type is taken only after every entry of the frame has been
+ * validated (which in turn takes references on the frames the entries
+ * name); it is released, and the entries' references dropped, when its
+ * count returns to zero.
+ *
+ * This file is the state machine; what "validate" means for each type is
+ * the arch's (arch_page_type_validate / arch_page_type_release).
+ *
+ * Locking: one lock serialises all type changes.  Validation runs under it
+ * and takes types of other frames, so the lock is recursive on one CPU. */
+#ifndef PROXEN_PAGE_TYPE_H
+#define PROXEN_PAGE_TYPE_H
+
+#include <proxen/page_alloc.h>
+
+#define PGC_allocated     (1ULL << 60)   /* the owner's allocation reference */
+
+#define PGT_none          (0ULL << 60)
+#define PGT_l1_page_table (1ULL << 60)
+#define PGT_l2_page_table (2ULL << 60)
+#define PGT_l3_page_table (3ULL << 60)
+#define PGT_l4_page_table (4ULL << 60)
+#define PGT_seg_desc_page (5ULL << 60)
+#define PGT_writable_page (7ULL << 60)
+#define PGT_type_mask     (7ULL << 60)
+#define PGT_validated     (1ULL << 59)
+#define PGT_pinned        (1ULL << 58)
+#define PGT_count_mask    ((1ULL << 32) - 1)
+
+static inline uint64_t page_type(const struct page_info *pg) { return pg->type_info & PGT_type_mask; }
+static inline uint64_t page_type_count(const struct page_info *pg) { return pg->type_info & PGT_count_mask; }
+static inline uint64_t page_ref_count(const struct page_info *pg) { return pg->count_info & PGC_count_mask; }
+static inline bool is_page_table_type(uint64_t t)
+{
+    return t >= PGT_l1_page_table && t <= PGT_l4_page_table;
+}
+
+/* General references.  get_page fails unless d owns the frame and it is
+ * allocated; the count never overflows. */
+bool get_page(struct page_info *pg, const struct domain *d);
+void put_page(struct page_info *pg);
+
+/* Typed references.  get_page_type returns 0, -EBUSY when the frame is in
+ * use as another type, -EINVAL when validation as a page table fails, or
+ * -EOVERFLOW. */
+int get_page_type(struct page_info *pg, uint64_t type);
+void put_page_type(struct page_info *pg);
+int get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t type);
+void put_page_and_type(struct page_info *pg);
+
+/* Pin a page table so it stays validated without being in use (MMUEXT_PIN_*).
+ * -EINVAL if already pinned (pin) or not pinned / other type (unpin). */
+int pin_page_table(struct page_info *pg, const struct domain *d, uint64_t type);
+int unpin_page_table(struct page_info *pg, const struct domain *d, uint64_t type);
+
+/* Give a fresh frame to d with its allocation reference. */
+void page_set_owner_allocated(struct page_info *pg, struct domain *d);
+
+/* Arch hooks, called with the type lock held and the frame's type field
+ * already set: validate takes the references the frame's entries imply
+ * (undoing its own work before returning an error); release drops them. */
+int arch_page_type_validate(struct page_info *pg, uint64_t type);
+void arch_page_type_release(struct page_info *pg, uint64_t type);
+/* A frame stops being writable-typed: stale writable TLB entries must go
+ * before it may become a page table or descriptor page. */
+void arch_page_type_flush_tlbs(void);
+
+#endif
