@@ -16,7 +16,9 @@
 extern char __image_start[], __text_start[], __text_end[], __symbols_end[];
 extern char __load_end[], __image_end[];
 
-static pte_t idle_l4[512] __attribute__((aligned(4096), section(".bss.page_aligned")));
+/* Also the template for the hypervisor slots of every guest L4. */
+pte_t idle_l4_table[512] __attribute__((aligned(4096), section(".bss.page_aligned")));
+#define idle_l4 idle_l4_table
 static bool directmap_live;     /* page tables reachable through the direct map */
 static bool heap_live;          /* page-table frames come from the buddy allocator */
 static uint64_t nx_mask;        /* _PAGE_NX if the CPU has it, else 0 */

@@ -1,0 +1,45 @@
+/* PV guest page tables: what a guest may put in its page-table entries. */
+#ifndef ASM_PV_MM_H
+#define ASM_PV_MM_H
+
+#include <asm/page.h>
+#include <proxen/page_type.h>
+
+struct domain;
+
+/* PML4 slots the hypervisor owns in every guest's top-level table. */
+#define HV_FIRST_L4_SLOT 256
+#define HV_LAST_L4_SLOT  271
+static inline bool is_hv_l4_slot(unsigned int i)
+{
+    return i >= HV_FIRST_L4_SLOT && i <= HV_LAST_L4_SLOT;
+}
+
+/* Bits a guest may never set: reserved and software bits of the hardware
+ * format, and PSE (no superpages for PV guests) above level 1. */
+#define PTE_RESERVED_BITS  0x7ff0000000000000ULL
+#define L1_DISALLOW_MASK   PTE_RESERVED_BITS
+#define LN_DISALLOW_MASK   (PTE_RESERVED_BITS | _PAGE_PSE)
+
+static inline uint64_t level_type(unsigned int level)
+{
+    return (uint64_t)level << 60;     /* PGT_l1_page_table .. PGT_l4_page_table */
+}
+
+/* The entry as the hypervisor stores it: guest kernels run in ring 3, so
+ * every entry is user-accessible, and never global (a guest kernel
+ * mapping must not survive the switch to its user page table). */
+static inline uint64_t pv_adjust_pte(uint64_t e)
+{
+    return (e & _PAGE_PRESENT) ? (e | _PAGE_USER) & ~_PAGE_GLOBAL : e;
+}
+
+/* Take (or drop) the references a present entry at `level` implies.
+ * Returns 0 or a negative errno; nothing is taken on error. */
+int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d);
+void pv_put_pte_ref(uint64_t e, unsigned int level);
+
+/* Fill the hypervisor slots of a guest top-level table. */
+void pv_init_hv_l4_slots(uint64_t *l4);
+
+#endif

@@ -1,0 +1,106 @@
+/* Validation of PV guest page tables: the arch half of the page type
+ * state machine (hv/common/page_type.c).
+ *
+ * A present entry at level 1 takes a general reference on the frame it
+ * maps, plus a writable-type reference if the mapping is writable; an
+ * entry at level n > 1 takes a level n-1 page-table type reference on the
+ * frame it names.  So a frame can be mapped writable only while it is not
+ * a page table anywhere, and a page table is only ever reachable through
+ * validated tables. */
+#include <asm/percpu.h>
+#include <asm/pv_mm.h>
+#include <asm/smp.h>
+#include <asm/x86.h>
+#include <proxen/errno.h>
+
+extern pte_t idle_l4_table[];
+
+int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d)
+{
+    uint64_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    struct page_info *pg;
+
+    if (!(e & _PAGE_PRESENT))
+        return 0;
+    if (e & (level == 1 ? L1_DISALLOW_MASK : LN_DISALLOW_MASK))
+        return -EINVAL;
+    if (mfn >= max_mfn)
+        return -EINVAL;
+    pg = mfn_to_page(_mfn(mfn));
+    if (level > 1)
+        return get_page_and_type(pg, d, level_type(level - 1));
+    if (e & _PAGE_RW)
+        return get_page_and_type(pg, d, PGT_writable_page) ? -EPERM : 0;
+    return get_page(pg, d) ? 0 : -EPERM;
+}
+
+void pv_put_pte_ref(uint64_t e, unsigned int level)
+{
+    struct page_info *pg;
+
+    if (!(e & _PAGE_PRESENT))
+        return;
+    pg = mfn_to_page(_mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT));
+    if (level > 1 || (e & _PAGE_RW))
+        put_page_and_type(pg);
+    else
+        put_page(pg);
+}
+
+void pv_init_hv_l4_slots(uint64_t *l4)
+{
+    for (unsigned int i = HV_FIRST_L4_SLOT; i <= HV_LAST_L4_SLOT; i++)
+        l4[i] = idle_l4_table[i];
+}
+
+static unsigned int type_level(uint64_t type) { return (unsigned int)(type >> 60); }
+
+static bool guest_slot(unsigned int level, unsigned int i)
+{
+    return level != 4 || !is_hv_l4_slot(i);
+}
+
+int arch_page_type_validate(struct page_info *pg, uint64_t type)
+{
+    unsigned int level = type_level(type);
+    uint64_t *t = maddr_to_virt(mfn_to_maddr(page_to_mfn(pg)));
+    int rc = 0;
+    unsigned int i;
+
+    for (i = 0; i < 512 && !rc; i++) {
+        if (!guest_slot(level, i))
+            continue;
+        rc = pv_get_pte_ref(t[i], level, pg->owner);
+        if (!rc)
+            t[i] = pv_adjust_pte(t[i]);
+    }
+    if (rc) {
+        /* Undo entries 0 .. i-2; entry i-1 failed and took nothing. */
+        for (unsigned int j = 0; j + 1 < i; j++)
+            if (guest_slot(level, j))
+                pv_put_pte_ref(t[j], level);
+        return rc;
+    }
+    if (level == 4)
+        pv_init_hv_l4_slots(t);
+    return 0;
+}
+
+void arch_page_type_release(struct page_info *pg, uint64_t type)
+{
+    unsigned int level = type_level(type);
+    uint64_t *t = maddr_to_virt(mfn_to_maddr(page_to_mfn(pg)));
+
+    for (unsigned int i = 0; i < 512; i++)
+        if (guest_slot(level, i))
+            pv_put_pte_ref(t[i], level);
+}
+
+static void flush_local(void *unused) { flush_tlb_local(); }
+
+void arch_page_type_flush_tlbs(void)
+{
+    flush_tlb_local();
+    if (nr_cpus_online > 1 && arch_irqs_enabled())
+        smp_call_function(flush_local, NULL);
+}
