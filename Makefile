@@ -2,6 +2,7 @@
 # `make test` runs every test, `make run` boots it in QEMU.
 
 include mk/flags.mk
+include mk/headers.mk
 
 BUILD := build
 .DEFAULT_GOAL := all

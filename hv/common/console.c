@@ -50,13 +50,13 @@ static void ring_write(const char *s, size_t len)
 
 /* Each console line starts with the prefix, emitted lazily so that a
  * message ending in '\n' does not leave a dangling prefix behind. */
-static void console_emit(const char *s, size_t len)
+static void console_emit_prefixed(const char *prefix, const char *s, size_t len)
 {
     while (len) {
         size_t n = 0;
 
         if (!console_mid_line)
-            arch_console_write(LINE_PREFIX, sizeof(LINE_PREFIX) - 1);
+            arch_console_write(prefix, strlen(prefix));
         while (n < len && s[n++] != '\n')
             ;
         arch_console_write(s, n);
@@ -64,6 +64,25 @@ static void console_emit(const char *s, size_t len)
         s += n;
         len -= n;
     }
+}
+
+static void console_emit(const char *s, size_t len)
+{
+    console_emit_prefixed(LINE_PREFIX, s, len);
+}
+
+/* Guest output (console_io): always shown, whatever loglvl says, with the
+ * domain's id at each line start. */
+void console_guest_write(unsigned int domid, const char *s, size_t len)
+{
+    char prefix[16];
+    unsigned long flags;
+
+    snprintf(prefix, sizeof(prefix), "(d%u) ", domid);
+    flags = console_acquire();
+    ring_write(s, len);
+    console_emit_prefixed(prefix, s, len);
+    console_release(flags);
 }
 
 /* Format into buf; an overlong message keeps its head and gets CUT_MARK. */

@@ -11,6 +11,7 @@ unsigned long long opt_maxcpus = ~0ULL;
 char opt_sched[16] = "rr";
 unsigned long long opt_tbuf_size;
 char opt_test[64];
+char hv_cmdline[1024];              /* as given, for XENVER_commandline */
 
 static const struct param boot_params[] = {
     { "console", PARAM_STRING, opt_console, sizeof(opt_console), NULL },
@@ -35,5 +36,6 @@ static void report(enum param_problem why, const char *word, size_t len, void *c
 
 void boot_options_parse(const char *cmdline)
 {
+    strlcpy(hv_cmdline, cmdline, sizeof(hv_cmdline));
     params_parse(cmdline, boot_params, ARRAY_SIZE(boot_params), report, NULL);
 }

@@ -65,7 +65,7 @@ static int take_first_type_ref(struct page_info *pg, uint64_t type)
     if (old == PGT_writable_page && type != PGT_writable_page)
         arch_page_type_flush_tlbs();
     pg->type_info = type | 1;
-    if (!is_page_table_type(type)) {
+    if (!is_page_table_type(type) && type != PGT_seg_desc_page) {
         pg->type_info |= PGT_validated;
         return 0;
     }

@@ -9,6 +9,7 @@
 #include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
+#include <asm/x86.h>
 #include <proxen/console.h>
 #include <proxen/page_alloc.h>
 
@@ -19,6 +20,7 @@
 #define DESC_CODE64_DPL3 0x00affb000000ffffULL
 
 #define GATE_INTERRUPT   0x8e    /* present, DPL 0, 64-bit interrupt gate */
+#define GATE_USER_TRAP   0xee    /* DPL 3: int3 and into from a guest arrive as #BP/#OF */
 
 static struct idt_entry idt[256] __attribute__((aligned(4096), section(".bss.page_aligned")));
 static paddr_t gdt_zero_frame;
@@ -48,6 +50,8 @@ void idt_init(uint16_t cs, bool use_ist)
 
     for (unsigned int v = 0; v < 256; v++)
         set_gate(v, cs, 0, GATE_INTERRUPT);
+    set_gate(3, cs, 0, GATE_USER_TRAP);
+    set_gate(4, cs, 0, GATE_USER_TRAP);
     if (use_ist) {
         set_gate(2, cs, IST_NMI, GATE_INTERRUPT);
         set_gate(8, cs, IST_DF, GATE_INTERRUPT);
@@ -119,7 +123,7 @@ void desc_init_cpu(unsigned int cpu)
     if (!pc->gdt_page)
         panic("no memory for the GDT of CPU%u", cpu);
     *tss = (struct tss64){ .iomap_base = sizeof(*tss) };
-    tss->rsp[0] = stack + STACK_SIZE - CPU_INFO_SIZE;
+    tss->rsp[0] = stack_rsp0(pc->stack);
     tss->ist[IST_DF - 1] = stack + IST_DF_OFFSET;
     tss->ist[IST_NMI - 1] = stack + IST_NMI_OFFSET;
     tss->ist[IST_MCE - 1] = stack + IST_MCE_OFFSET;
@@ -131,4 +135,19 @@ void desc_init_cpu(unsigned int cpu)
     load_segments();
     __asm__ volatile("ltr %w0" :: "r"(TSS_SELECTOR));
     __asm__ volatile("lidt %0" :: "m"(idtr) : "memory");
+}
+
+/* Show a guest's GDT frames in the first pages of this CPU's window (the
+ * rest read as null descriptors). */
+void gdt_window_load_guest(unsigned int cpu, const mfn_t *frames, unsigned int nr)
+{
+    vaddr_t va = gdt_window(cpu);
+
+    for (unsigned int i = 0; i < FIRST_RESERVED_GDT_PAGE; i++) {
+        paddr_t pa = i < nr ? mfn_to_maddr(frames[i]) : gdt_zero_frame;
+
+        if (map_pages(va + i * PAGE_SIZE, pa, 1, PAGE_HYPERVISOR_RO | _PAGE_NX))
+            panic("cannot map a guest GDT frame");
+        invlpg((void *)(va + i * PAGE_SIZE));
+    }
 }

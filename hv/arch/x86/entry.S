@@ -1,9 +1,17 @@
 /* Exception and interrupt entry.  Every vector has a 16-byte stub that
  * makes the frame uniform (an error code slot, the vector number above
  * it) and jumps to common code, which saves the registers as a struct
- * cpu_user_regs and calls do_entry(). */
+ * cpu_user_regs and calls do_entry().  The per-CPU syscall stubs
+ * (pv/syscall_stub.S) build the same frame for hypercalls.
+ *
+ * From a guest, the frame lands in cpu_info->guest_regs (TSS.RSP0), and
+ * the way out goes through pv_exit_to_guest(), which may rewrite the frame
+ * to deliver an event or decide that the guest is not to run again. */
 
 #include <asm/config.h>
+
+#define UREGS_VECTOR 124
+#define UREGS_CS     136
 
         .section .text, "ax", @progbits
 
@@ -24,6 +32,7 @@ vector_stubs:
         .set    vec, vec + 1
         .endr
 
+        .globl  common_entry
 common_entry:
         cld
         pushq   %rdi
@@ -46,6 +55,17 @@ common_entry:
         andq    $-16, %rsp
         call    do_entry
         movq    %rbx, %rsp
+        testb   $3, UREGS_CS(%rsp)
+        jz      restore_all
+        cmpl    $2, UREGS_VECTOR(%rsp)  /* an NMI from a guest: straight back */
+        je      restore_all
+        cli
+        movq    %rsp, %rdi
+        andq    $-16, %rsp
+        call    pv_exit_to_guest
+        movq    %rbx, %rsp
+        .globl  restore_all
+restore_all:
         popq    %r15
         popq    %r14
         popq    %r13
@@ -62,4 +82,19 @@ common_entry:
         popq    %rsi
         popq    %rdi
         addq    $8, %rsp                /* error code and vector */
+.Liret:
         iretq
+
+        /* iretq to a guest faulted (a frame the guest supplied that the
+         * CPU refused): the fault handler resumes here, on the frame of
+         * the fault, which says nothing useful about the guest. */
+        .section .ex_table, "a", @progbits
+        .balign 8
+        .quad   .Liret, pv_iret_fault
+        .previous
+
+pv_iret_fault:
+        movq    %rsp, %rdi
+        andq    $-16, %rsp
+        call    pv_failed_iret
+        ud2

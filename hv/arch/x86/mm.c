@@ -86,8 +86,10 @@ static paddr_t alloc_pt_frame(void)
     return pa;
 }
 
-/* Find (allocating if asked) the table at `level` covering va. */
-static pte_t *walk(vaddr_t va, unsigned int level, bool alloc)
+/* Find (allocating if asked) the table at `level` covering va.  Only the
+ * M2P window asks for user access; everything else of the hypervisor's is
+ * supervisor-only from the top level down. */
+static pte_t *walk_user(vaddr_t va, unsigned int level, bool alloc, bool user)
 {
     pte_t *t = idle_l4;
 
@@ -99,7 +101,8 @@ static pte_t *walk(vaddr_t va, unsigned int level, bool alloc)
 
             if (!pa)
                 return NULL;
-            *e = pa | _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY;
+            *e = pa | _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY |
+                 (user ? _PAGE_USER : 0);
         } else if (*e & _PAGE_PSE) {
             return NULL;            /* covered by a large page */
         }
@@ -108,9 +111,14 @@ static pte_t *walk(vaddr_t va, unsigned int level, bool alloc)
     return t;
 }
 
+static pte_t *walk(vaddr_t va, unsigned int level, bool alloc)
+{
+    return walk_user(va, level, alloc, false);
+}
+
 static int map_one(vaddr_t va, paddr_t pa, unsigned int level, uint64_t flags)
 {
-    pte_t *t = walk(va, level, true);
+    pte_t *t = walk_user(va, level, true, flags & _PAGE_USER);
 
     if (!t)
         return -ENOMEM;
@@ -235,6 +243,11 @@ void mm_init(void)
             (e->type == MEMMAP_RESERVED && e->addr + e->len <= (1ULL << 32)))
             directmap_range(e->addr, e->addr + e->len);
     }
+    /* Every hypervisor slot gets its L3 now: guest top-level tables copy
+     * these slots, and must see mappings made after they were built. */
+    for (vaddr_t va = RO_MPT_VIRT_START; va < DIRECTMAP_VIRT_END; va += 1ULL << 39)
+        if (!walk_user(va, 3, true, va == RO_MPT_VIRT_START))
+            panic("cannot allocate the hypervisor's L3 tables");
     write_cr3(idle_pt_maddr());
     directmap_live = true;
     write_cr4(read_cr4() | X86_CR4_PGE);

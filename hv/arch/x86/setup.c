@@ -8,7 +8,9 @@
 #include <asm/boot.h>
 #include <asm/desc.h>
 #include <asm/page.h>
+#include <asm/m2p.h>
 #include <asm/percpu.h>
+#include <asm/pv.h>
 #include <asm/serial.h>
 #include <asm/smp.h>
 #include <asm/time.h>
@@ -30,6 +32,7 @@ unsigned int nr_cpus_possible;
 
 void start_hypervisor(uint32_t mb_magic, uint32_t mb_info) __attribute__((noreturn));
 void idle_loop(void) __attribute__((noreturn));
+void cpu_features_init(void);
 
 void idle_loop(void)
 {
@@ -81,6 +84,12 @@ static void print_summary(void)
     }
 }
 
+/* Let guests use SSE: the hypervisor itself never touches FPU state. */
+void cpu_features_init(void)
+{
+    write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+}
+
 static void cpu0_init(void)
 {
     struct cpu_info *ci = get_cpu_info();
@@ -105,6 +114,8 @@ void start_hypervisor(uint32_t mb_magic, uint32_t mb_info)
 
     mm_init();
     heap_init();
+    m2p_init();
+    cpu_features_init();
     desc_init_cpu(0);
     idt_init(HYPERVISOR_CS, true);
     acpi_init();
@@ -116,6 +127,7 @@ void start_hypervisor(uint32_t mb_magic, uint32_t mb_info)
     time_init_cpu();
     timers_init_cpu(0);
     smp_call_init();
+    pv_syscall_init_cpu(0);
     nr_cpus_online = 1;
     percpu[0].online = true;
     local_irq_enable();
@@ -127,5 +139,6 @@ void start_hypervisor(uint32_t mb_magic, uint32_t mb_info)
         selftest_run(opt_test);
     pr_info("Boot complete in %llu ms. Debug keys: press 'h' on the console for help.\n",
             (unsigned long long)(NOW() / 1000000));
+    dom0_start();
     idle_loop();
 }

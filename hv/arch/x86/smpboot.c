@@ -5,6 +5,7 @@
 #include <asm/irq.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
+#include <asm/pv.h>
 #include <asm/regs.h>
 #include <asm/smp.h>
 #include <asm/time.h>
@@ -25,6 +26,7 @@ extern pte_t boot_l4[];
 uint64_t ap_boot_rsp, ap_boot_cr3;
 void start_secondary(void) __attribute__((noreturn));
 void idle_loop(void) __attribute__((noreturn));
+void cpu_features_init(void);
 
 /* --- start-up ------------------------------------------------------------- */
 
@@ -120,7 +122,9 @@ void start_secondary(void)
     unsigned int cpu = get_cpu_info()->cpu_id;
 
     write_cr4(read_cr4() | X86_CR4_PGE);
+    cpu_features_init();
     desc_init_cpu(cpu);
+    pv_syscall_init_cpu(cpu);
     apic_init_cpu();
     time_init_cpu();
     timers_init_cpu(cpu);

@@ -15,6 +15,7 @@
 #include <asm/x86.h>
 #include <proxen/console.h>
 #include <proxen/timer.h>
+#include <public/xen.h>
 
 #define CALIBRATE_NS  MILLISECS(10)
 #define PM_TIMER_HZ   3579545ULL
@@ -157,4 +158,27 @@ void time_init_cpu(void)
     apic_write(APIC_TIMER_DIV, 0xb);
     apic_write(APIC_LVT_TIMER, VECTOR_TIMER);   /* one-shot, unmasked */
     apic_write(APIC_TIMER_ICR, 0);
+}
+
+/* The guest's view of system time: ns = ((tsc - tsc_timestamp) << shift)
+ * * mul >> 32 + system_time.  Our scale is already 32.32 ns per tick; it
+ * is shifted down until it fits the 32-bit multiplier (slow TSCs). */
+void time_fill_vcpu_time(struct vcpu_time_info *t)
+{
+    uint64_t frac = ns_per_tsc_frac;
+    int shift = 0;
+
+    while (frac >> 32) {
+        frac >>= 1;
+        shift++;
+    }
+    t->version++;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    t->tsc_timestamp = rdtsc();
+    t->system_time = (uint64_t)(((unsigned __int128)(t->tsc_timestamp - tsc_at_boot) *
+                                 ns_per_tsc_frac) >> 32);
+    t->tsc_to_system_mul = (uint32_t)frac;
+    t->tsc_shift = (int8_t)shift;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    t->version++;
 }

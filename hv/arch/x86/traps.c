@@ -6,6 +6,7 @@
  * here too once PV guests exist, and are bounced to the guest instead. */
 #include <arch/arch.h>
 #include <asm/irq.h>
+#include <asm/pv.h>
 #include <asm/percpu.h>
 #include <asm/regs.h>
 #include <asm/x86.h>
@@ -107,6 +108,24 @@ void arch_dump_stack(void)
     show_stack_trace((unsigned long)__builtin_frame_address(0), 0);
 }
 
+struct extable_entry {
+    uint64_t insn, fixup;
+};
+extern const struct extable_entry __ex_table_start[], __ex_table_end[];
+
+/* Instructions allowed to fault (guest memory access, returns to guests)
+ * continue at their fixup. */
+static bool apply_fixup(struct cpu_user_regs *regs)
+{
+    for (const struct extable_entry *e = __ex_table_start; e < __ex_table_end; e++) {
+        if (e->insn == regs->rip) {
+            regs->rip = e->fixup;
+            return true;
+        }
+    }
+    return false;
+}
+
 static void fatal_trap(const struct cpu_user_regs *regs)
 {
     static bool in_fatal[NR_CPUS];
@@ -145,10 +164,16 @@ static void do_irq(struct cpu_user_regs *regs)
 void do_entry(struct cpu_user_regs *regs);
 void do_entry(struct cpu_user_regs *regs)
 {
-    if (regs->entry_vector >= 32)
+    unsigned int vec = regs->entry_vector;
+
+    if (vec == TRAP_SYSCALL)
+        pv_hypercall(regs);
+    else if (vec >= 32 && vec < 256)
         do_irq(regs);
-    else if (regs->entry_vector == 2)
+    else if (vec == 2)
         do_nmi(regs);
-    else
+    else if (guest_mode(regs))
+        pv_trap(regs);
+    else if (!apply_fixup(regs))
         fatal_trap(regs);
 }

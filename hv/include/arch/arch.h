@@ -13,6 +13,10 @@ void arch_irq_enable(void);
 void arch_irq_disable(void);
 bool arch_irqs_enabled(void);
 
+/* Enable interrupts and sleep until the next one, atomically (no wake-up
+ * can slip in between); returns with interrupts enabled. */
+void arch_wait_for_interrupt(void);
+
 /* Spin-wait hint (PAUSE on x86: under single-threaded TCG a spin without
  * it starves the other vCPUs). */
 void arch_cpu_relax(void);

@@ -27,6 +27,9 @@ void vlog_printk(enum log_level lvl, const char *fmt, va_list ap);
 #define pr_debug(...) log_printk(LOG_DEBUG, __VA_ARGS__)
 
 void console_set_loglevel(enum log_level lvl);
+
+/* A guest's console_io output, shown as "(dN) ..." lines. */
+void console_guest_write(unsigned int domid, const char *s, size_t len);
 int console_parse_loglevel(const char *s);   /* PARAM_CUSTOM handler */
 
 /* After a fatal error: print without the lock (another CPU may hold it). */

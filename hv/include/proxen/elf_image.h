@@ -17,44 +17,11 @@
 #define PROXEN_ELF_IMAGE_H
 
 #include <proxen/types.h>
-
-/* Xen ELF note types (note name "Xen").  The values are Xen's public ABI
- * (xen/include/public/elfnote.h); they belong in include/public once the
- * guest ABI headers hold an elfnote.h, and identical redefinitions there
- * are harmless meanwhile. */
-#define XEN_ELFNOTE_INFO                0
-#define XEN_ELFNOTE_ENTRY               1
-#define XEN_ELFNOTE_HYPERCALL_PAGE      2
-#define XEN_ELFNOTE_VIRT_BASE           3
-#define XEN_ELFNOTE_PADDR_OFFSET        4
-#define XEN_ELFNOTE_XEN_VERSION         5
-#define XEN_ELFNOTE_GUEST_OS            6
-#define XEN_ELFNOTE_GUEST_VERSION       7
-#define XEN_ELFNOTE_LOADER              8
-#define XEN_ELFNOTE_PAE_MODE            9
-#define XEN_ELFNOTE_FEATURES           10
-#define XEN_ELFNOTE_BSD_SYMTAB         11
-#define XEN_ELFNOTE_HV_START_LOW       12
-#define XEN_ELFNOTE_L1_MFN_VALID       13
-#define XEN_ELFNOTE_SUSPEND_CANCEL     14
-#define XEN_ELFNOTE_INIT_P2M           15
-#define XEN_ELFNOTE_MOD_START_PFN      16
-#define XEN_ELFNOTE_SUPPORTED_FEATURES 17
-#define XEN_ELFNOTE_PHYS32_ENTRY       18
-#define XEN_ELFNOTE_PHYS32_RELOC       19
-
-/* The feature numbers a FEATURES note can name (Xen's public features.h;
- * same remark as above). */
-#define XENFEAT_writable_page_tables       0
-#define XENFEAT_writable_descriptor_tables 1
-#define XENFEAT_auto_translated_physmap    2
-#define XENFEAT_supervisor_mode_kernel     3
-#define XENFEAT_pae_pgdir_above_4gb        4
-#define XENFEAT_hvm_callback_vector        8
-#define XENFEAT_dom0                      11
+#include <public/elfnote.h>
+#include <public/features.h>
 
 #define ELF_IMAGE_MAX_SEGS      16
-#define ELF_IMAGE_FEATURE_WORDS 1         /* Xen's XENFEAT_NR_SUBMAPS */
+#define ELF_IMAGE_FEATURE_WORDS XENFEAT_NR_SUBMAPS
 #define ELF_IMAGE_STR_LEN       32
 #define ELF_IMAGE_WHY_LEN       96
 /* The builder backs [virt_base, virt_kend) with pages from pfn 0, so this

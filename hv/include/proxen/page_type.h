@@ -64,8 +64,9 @@ int unpin_page_table(struct page_info *pg, const struct domain *d, uint64_t type
 void page_set_owner_allocated(struct page_info *pg, struct domain *d);
 
 /* Arch hooks, called with the type lock held and the frame's type field
- * already set: validate takes the references the frame's entries imply
- * (undoing its own work before returning an error); release drops them. */
+ * already set: validate checks a page-table or descriptor page and takes
+ * the references its entries imply (undoing its own work before returning
+ * an error); release drops them (page tables only). */
 int arch_page_type_validate(struct page_info *pg, uint64_t type);
 void arch_page_type_release(struct page_info *pg, uint64_t type);
 /* A frame stops being writable-typed: stale writable TLB entries must go

@@ -71,6 +71,7 @@ void arch_irq_enable(void) { irqs_on = 1; }
 void arch_irq_disable(void) { irqs_on = 0; }
 bool arch_irqs_enabled(void) { return irqs_on; }
 void arch_cpu_relax(void) { }
+void arch_wait_for_interrupt(void) { }
 unsigned int arch_cpu_id(void) { return fake_cpu; }
 void fake_set_cpu(unsigned int cpu) { fake_cpu = cpu; }
 

@@ -67,6 +67,8 @@ int arch_page_type_validate(struct page_info *pg, uint64_t type)
     int rc = 0;
     unsigned int i;
 
+    if (type == PGT_seg_desc_page)
+        return pv_validate_descriptor_page(t);
     for (i = 0; i < 512 && !rc; i++) {
         if (!guest_slot(level, i))
             continue;

@@ -6,17 +6,27 @@
 
 #include <asm/config.h>
 #include <asm/desc.h>
+#include <asm/regs.h>
 #include <proxen/types.h>
 
-struct cpu_user_regs;
+struct vcpu;
 
+/* guest_regs is where every entry from a guest builds its frame: TSS.RSP0
+ * and the syscall stub point just past it, so its end must be 16-byte
+ * aligned (the CPU aligns RSP0 down before pushing). */
 struct cpu_info {
+    uint64_t pad0;
+    struct cpu_user_regs guest_regs;
     uint32_t cpu_id;
     uint32_t apic_id;
     struct percpu *pcpu;
-    uint8_t pad[CPU_INFO_SIZE - 16];
+    struct vcpu *current;
+    uint64_t syscall_scratch;        /* the syscall stub's spill slot */
+    uint8_t pad[CPU_INFO_SIZE - 208];
 };
 _Static_assert(sizeof(struct cpu_info) == CPU_INFO_SIZE, "CPU_INFO_SIZE");
+_Static_assert(offsetof(struct cpu_info, guest_regs) + sizeof(struct cpu_user_regs) == 176,
+               "guest frame must end 16-byte aligned");
 
 static inline struct cpu_info *get_cpu_info(void)
 {
@@ -43,5 +53,13 @@ extern _Atomic unsigned int nr_cpus_online;
 extern unsigned int nr_cpus_possible;
 
 static inline struct percpu *this_cpu(void) { return get_cpu_info()->pcpu; }
+static inline struct cpu_user_regs *guest_cpu_user_regs(void) { return &get_cpu_info()->guest_regs; }
+/* TSS.RSP0 of a CPU whose stack block starts at `stack`. */
+static inline uint64_t stack_rsp0(void *stack)
+{
+    struct cpu_info *ci = (struct cpu_info *)((char *)stack + STACK_SIZE - CPU_INFO_SIZE);
+
+    return (uint64_t)(&ci->guest_regs + 1);
+}
 
 #endif

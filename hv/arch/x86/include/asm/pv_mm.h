@@ -39,6 +39,11 @@ static inline uint64_t pv_adjust_pte(uint64_t e)
 int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d);
 void pv_put_pte_ref(uint64_t e, unsigned int level);
 
+/* Descriptors (descriptor.c): is this one safe for a guest, after forcing
+ * its DPL to 3?  And all 512 of a GDT/LDT page. */
+bool pv_check_descriptor(uint64_t *desc);
+int pv_validate_descriptor_page(uint64_t *page);
+
 /* Fill the hypervisor slots of a guest top-level table. */
 void pv_init_hv_l4_slots(uint64_t *l4);
 

@@ -13,4 +13,7 @@ void time_init_cpu(void);          /* APIC timer on this CPU */
 const char *time_source_name(void);
 void udelay(unsigned long us);
 
+struct vcpu_time_info;
+void time_fill_vcpu_time(struct vcpu_time_info *t);
+
 #endif

@@ -1,0 +1,48 @@
+/* The x86-64 PV part of domains and vCPUs. */
+#ifndef ASM_DOMAIN_H
+#define ASM_DOMAIN_H
+
+#include <asm/regs.h>
+#include <proxen/types.h>
+
+#define NR_GUEST_GDT_FRAMES 14
+
+/* One entry of the virtual trap table (set_trap_table). */
+struct pv_trap {
+    uint64_t address;             /* 0: no handler */
+    uint16_t cs;
+    uint8_t dpl;                  /* lowest guest privilege allowed to `int n` it */
+    bool mask_events;             /* set the upcall mask on entry */
+};
+
+struct pv_callback {
+    uint64_t address;
+    bool mask_events;
+};
+
+struct arch_vcpu {
+    struct pv_trap traps[256];
+    struct pv_callback event_cb, failsafe_cb, syscall_cb, nmi_cb;
+
+    uint64_t kernel_ss, kernel_sp;        /* stack_switch */
+    mfn_t guest_table;                    /* kernel top-level table */
+    mfn_t guest_table_user;               /* user top-level table, INVALID_MFN if none */
+    bool kernel_mode;                     /* guest kernel (vs guest user) running */
+
+    uint64_t fs_base, gs_base_kernel, gs_base_user;
+
+    mfn_t gdt_frames[NR_GUEST_GDT_FRAMES];
+    unsigned int gdt_ents;
+    uint64_t ldt_base;
+    unsigned int ldt_ents;
+
+    uint64_t debugreg[8];
+    bool virtual_ts;                      /* guest's CR0.TS (fpu_taskswitch) */
+    uint8_t iopl;                         /* virtual IOPL, 0-3 */
+};
+
+struct arch_domain {
+    bool io_privileged;                   /* may use all I/O ports (dom0) */
+};
+
+#endif

@@ -1,0 +1,15 @@
+/* The machine-to-phys table: one 64-bit entry per machine frame, holding
+ * the owning guest's pseudo-physical frame number (or M2P_INVALID).
+ * Guests read it at RO_MPT_VIRT_START; the hypervisor writes it. */
+#ifndef ASM_M2P_H
+#define ASM_M2P_H
+
+#include <proxen/types.h>
+
+#define M2P_INVALID (~0ULL)
+
+void m2p_init(void);
+void m2p_set(mfn_t mfn, uint64_t pfn);
+uint64_t m2p_get(mfn_t mfn);
+
+#endif

@@ -1,0 +1,26 @@
+/* Entry points of the PV guest support (hv/arch/x86/pv/). */
+#ifndef ASM_PV_H
+#define ASM_PV_H
+
+#include <asm/regs.h>
+
+#define TRAP_SYSCALL 0x100        /* entry_vector of a syscall entry */
+
+static inline bool guest_mode(const struct cpu_user_regs *regs) { return regs->cs & 3; }
+
+void pv_hypercall(struct cpu_user_regs *regs);     /* syscall from a guest */
+void pv_trap(struct cpu_user_regs *regs);          /* exception from a guest */
+void pv_exit_to_guest(struct cpu_user_regs *regs); /* last stop before iretq */
+void pv_failed_iret(struct cpu_user_regs *regs) __attribute__((noreturn));
+void pv_syscall_init_cpu(unsigned int cpu);        /* LSTAR stub, STAR, SFMASK */
+void pv_do_iret(struct cpu_user_regs *regs);       /* the iret hypercall */
+int pv_load_user_gs_selector(uint16_t sel);
+
+struct vcpu;
+void pv_start_vcpu(struct vcpu *v, const struct cpu_user_regs *regs) __attribute__((noreturn));
+void pv_vcpu_gone(void) __attribute__((noreturn));
+
+/* Build dom0 from the first boot module and run it (returns if none). */
+void dom0_start(void);
+
+#endif

@@ -1,0 +1,221 @@
+/* Hypercalls that set a vCPU's trap table, callbacks and stacks, and the
+ * iret hypercall that returns from them. */
+#include <asm/guest_access.h>
+#include <asm/pv.h>
+#include <asm/pv_traps.h>
+#include <asm/x86.h>
+#include <proxen/domain.h>
+#include <proxen/errno.h>
+#include <proxen/hypercall.h>
+#include <public/callback.h>
+#include <public/xen.h>
+
+#define MAX_TRAP_ENTRIES 256     /* a table longer than the IDT is a bug */
+
+static bool canonical(uint64_t a) { return (uint64_t)((int64_t)(a << 16) >> 16) == a; }
+
+/* set_trap_table(trap_info *list): entries up to one whose address is 0;
+ * a NULL list clears the table.  All entries are checked before any is
+ * installed. */
+long do_set_trap_table(const uint64_t a[6])
+{
+    struct vcpu *v = current_vcpu();
+    struct trap_info ti;
+    uint64_t list = a[0];
+
+    if (!list) {
+        memset(v->arch.traps, 0, sizeof(v->arch.traps));
+        return 0;
+    }
+    for (unsigned int i = 0; i < MAX_TRAP_ENTRIES; i++) {
+        if (copy_from_guest(&ti, list + i * sizeof(ti), sizeof(ti)))
+            return -EFAULT;
+        if (!ti.address)
+            return 0;
+        if (!canonical(ti.address))
+            return -EINVAL;
+        v->arch.traps[ti.vector] = (struct pv_trap){
+            .address = ti.address, .cs = ti.cs, .dpl = TI_GET_DPL(&ti),
+            .mask_events = TI_GET_IF(&ti) != 0,
+        };
+    }
+    return -E2BIG;
+}
+
+static int set_callback(struct vcpu *v, unsigned int type, uint64_t address, bool mask)
+{
+    struct pv_callback cb = { address, mask };
+
+    if (address && !canonical(address))
+        return -EINVAL;
+    switch (type) {
+    case CALLBACKTYPE_event:
+        v->arch.event_cb = cb;
+        return 0;
+    case CALLBACKTYPE_failsafe:
+        v->arch.failsafe_cb = cb;
+        return 0;
+    case CALLBACKTYPE_syscall:
+        v->arch.syscall_cb = cb;
+        return 0;
+    case CALLBACKTYPE_nmi:
+        v->arch.nmi_cb = cb;
+        return 0;
+    case CALLBACKTYPE_syscall32:
+    case CALLBACKTYPE_sysenter:
+        /* 32-bit guest user code is not supported; accept and never use. */
+        return 0;
+    }
+    return -EINVAL;
+}
+
+long do_callback_op(const uint64_t a[6])
+{
+    struct vcpu *v = current_vcpu();
+    struct callback_register reg;
+    struct callback_unregister unreg;
+
+    switch (a[0]) {
+    case CALLBACKOP_register:
+        if (copy_from_guest(&reg, a[1], sizeof(reg)))
+            return -EFAULT;
+        return set_callback(v, reg.type, reg.address, reg.flags & CALLBACKF_mask_events);
+    case CALLBACKOP_unregister:
+        if (copy_from_guest(&unreg, a[1], sizeof(unreg)))
+            return -EFAULT;
+        if (unreg.type == CALLBACKTYPE_nmi)
+            return set_callback(v, unreg.type, 0, false);
+        return -EINVAL;
+    }
+    return -ENOSYS;
+}
+
+/* The old interface: event, failsafe, syscall addresses at once. */
+long do_set_callbacks(const uint64_t a[6])
+{
+    struct vcpu *v = current_vcpu();
+
+    if (!canonical(a[0]) || !canonical(a[1]) || !canonical(a[2]))
+        return -EINVAL;
+    set_callback(v, CALLBACKTYPE_event, a[0], true);
+    set_callback(v, CALLBACKTYPE_failsafe, a[1], false);
+    set_callback(v, CALLBACKTYPE_syscall, a[2], false);
+    return 0;
+}
+
+/* stack_switch(ss, rsp): the guest kernel stack used on entry from guest
+ * user mode.  SS must be a guest kernel data selector (RPL 0 or 3). */
+long do_stack_switch(const uint64_t a[6])
+{
+    struct vcpu *v = current_vcpu();
+    uint64_t ss = a[0], sp = a[1];
+
+    if ((ss & ~3ULL) != (FLAT_KERNEL_SS & ~3ULL) || !canonical(sp))
+        return -EINVAL;
+    v->arch.kernel_ss = ss;
+    v->arch.kernel_sp = sp;
+    return 0;
+}
+
+long do_fpu_taskswitch(const uint64_t a[6])
+{
+    struct vcpu *v = current_vcpu();
+
+    v->arch.virtual_ts = a[0] != 0;
+    write_cr0(v->arch.virtual_ts ? read_cr0() | X86_CR0_TS : read_cr0() & ~X86_CR0_TS);
+    return 0;
+}
+
+/* set_segment_base(which, base).  GS of the mode not running lives in
+ * SHADOW_GS_BASE; the guest kernel is the running mode here. */
+long do_set_segment_base(const uint64_t a[6])
+{
+    uint64_t base = a[1];
+
+    switch (a[0]) {
+    case SEGBASE_FS:
+        if (!canonical(base))
+            return -EINVAL;
+        wrmsr(MSR_FS_BASE, base);
+        return 0;
+    case SEGBASE_GS_USER:
+        if (!canonical(base))
+            return -EINVAL;
+        wrmsr(MSR_SHADOW_GS_BASE, base);
+        return 0;
+    case SEGBASE_GS_KERNEL:
+        if (!canonical(base))
+            return -EINVAL;
+        wrmsr(MSR_GS_BASE, base);
+        return 0;
+    case SEGBASE_GS_USER_SEL:
+        return pv_load_user_gs_selector((uint16_t)base);
+    }
+    return -EINVAL;
+}
+
+/* The iret hypercall: the frame is on the guest stack (struct
+ * iret_context).  Returning to guest user mode needs a user page table;
+ * a guest without one broke the ABI and is crashed. */
+void pv_do_iret(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current_vcpu();
+    struct iret_context c;
+
+    if (copy_from_guest(&c, regs->rsp, sizeof(c))) {
+        domain_crash(v->domain, "iret: frame unreadable");
+        return;
+    }
+    if (!canonical(c.rip) || !canonical(c.rsp)) {
+        domain_crash(v->domain, "iret: non-canonical RIP or RSP");
+        return;
+    }
+    if ((c.cs & 3) == 3) {
+        if (mfn_eq(v->arch.guest_table_user, INVALID_MFN)) {
+            domain_crash(v->domain, "iret to user mode without a user page table");
+            return;
+        }
+        if (v->arch.kernel_mode)
+            pv_toggle_guest_mode(v);
+    }
+    regs->rip = c.rip;
+    regs->cs = FLAT_KERNEL_CS;          /* the only code segment a PV guest runs on */
+    regs->rflags = (c.rflags & ~(3ULL << 12)) | X86_EFLAGS_IF;
+    regs->rsp = c.rsp;
+    regs->ss = FLAT_KERNEL_SS;
+    regs->rax = c.rax;
+    if (c.flags & VGCF_in_syscall) {
+        regs->rcx = c.rip;              /* as SYSRET would leave them */
+        regs->r11 = c.rflags;
+    } else {
+        regs->rcx = c.rcx;
+        regs->r11 = c.r11;
+    }
+    v->vcpu_info->evtchn_upcall_mask = !(c.rflags & X86_EFLAGS_IF);
+}
+
+/* Load guest user mode's GS selector (which also loads its base from the
+ * descriptor) without touching the running kernel's GS: between two
+ * swapgs.  A selector the CPU refuses leaves a null GS and -EINVAL. */
+int pv_load_user_gs_selector(uint16_t sel)
+{
+    int rc = 0;
+
+    __asm__ volatile(
+        "swapgs\n"
+        "1: movl %[sel], %%gs\n"
+        "2: swapgs\n"
+        ".pushsection .text.fixup, \"ax\"\n"
+        "3: movl %[err], %[rc]\n"
+        "   movl %[zero], %%gs\n"
+        "   jmp 2b\n"
+        ".popsection\n"
+        ".pushsection .ex_table, \"a\"\n"
+        ".balign 8\n"
+        ".quad 1b, 3b\n"
+        ".popsection\n"
+        : [rc] "+r"(rc)
+        : [sel] "r"((uint32_t)sel), [zero] "r"(0u), [err] "i"(-EINVAL)
+        : "memory");
+    return rc;
+}

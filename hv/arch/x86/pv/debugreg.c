@@ -1,0 +1,70 @@
+/* set_debugreg / get_debugreg.  Breakpoint addresses must be guest
+ * addresses (a breakpoint on hypervisor code would fire in the
+ * hypervisor), and DR7 may not enable general detect or I/O breakpoints.
+ * Values are loaded into the hardware at once: the vCPU is running. */
+#include <asm/guest_access.h>
+#include <proxen/domain.h>
+#include <proxen/errno.h>
+#include <proxen/hypercall.h>
+
+#define DR7_GD        (1ULL << 13)
+#define DR7_RESERVED  ((0xffffffffULL << 32) | (1ULL << 11) | (1ULL << 12) | \
+                       (1ULL << 14) | (1ULL << 15))
+#define DR6_RESERVED  (0xffffffffULL << 32)
+
+static void load_dr(unsigned int reg, uint64_t val)
+{
+    switch (reg) {
+    case 0: __asm__ volatile("mov %0, %%db0" :: "r"(val)); break;
+    case 1: __asm__ volatile("mov %0, %%db1" :: "r"(val)); break;
+    case 2: __asm__ volatile("mov %0, %%db2" :: "r"(val)); break;
+    case 3: __asm__ volatile("mov %0, %%db3" :: "r"(val)); break;
+    case 6: __asm__ volatile("mov %0, %%db6" :: "r"(val)); break;
+    case 7: __asm__ volatile("mov %0, %%db7" :: "r"(val)); break;
+    }
+}
+
+static bool dr7_ok(uint64_t v)
+{
+    if (v & (DR7_RESERVED | DR7_GD))
+        return false;
+    for (unsigned int i = 0; i < 4; i++)
+        if (((v >> (16 + 4 * i)) & 3) == 2)       /* RW = 10b: I/O breakpoint */
+            return false;
+    return true;
+}
+
+long do_set_debugreg(const uint64_t a[6])
+{
+    struct vcpu *v = current_vcpu();
+    uint64_t reg = a[0], val = a[1];
+
+    switch (reg) {
+    case 0: case 1: case 2: case 3:
+        if (!guest_range_ok(val, 8))
+            return -EPERM;
+        break;
+    case 6:
+        if (val & DR6_RESERVED)
+            return -EPERM;
+        break;
+    case 7:
+        if (!dr7_ok(val))
+            return -EPERM;
+        break;
+    default:
+        return -EINVAL;
+    }
+    v->arch.debugreg[reg] = val;
+    load_dr((unsigned int)reg, val);
+    return 0;
+}
+
+long do_get_debugreg(const uint64_t a[6])
+{
+    uint64_t reg = a[0];
+
+    if (reg > 7 || reg == 4 || reg == 5)
+        return -EINVAL;
+    return (long)current_vcpu()->arch.debugreg[reg];
+}

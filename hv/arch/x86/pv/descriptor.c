@@ -1,0 +1,106 @@
+/* Guest descriptor tables: set_gdt and update_descriptor.
+ *
+ * A guest's GDT frames are typed seg_desc (so the guest cannot map them
+ * writable) after every descriptor in them is checked, and are mapped into
+ * the first pages of the CPU's GDT window, below the hypervisor's reserved
+ * selectors. */
+#include <asm/desc.h>
+#include <asm/percpu.h>
+#include <asm/pv_mm.h>
+#include <proxen/domain.h>
+#include <proxen/errno.h>
+#include <proxen/guest_access.h>
+#include <proxen/hypercall.h>
+#include <public/xen.h>
+
+#define DESC_P   (1ULL << 47)
+#define DESC_S   (1ULL << 44)     /* code/data (not system) */
+#define DESC_DPL (3ULL << 45)
+#define DESC_ACCESSED (1ULL << 40)
+
+/* Guest kernels run in ring 3, so their segments carry DPL 3; system
+ * descriptors (LDT, TSS, gates) could reach ring 0 and are refused. */
+bool pv_check_descriptor(uint64_t *desc)
+{
+    if (!(*desc & DESC_P))
+        return true;
+    if (!(*desc & DESC_S))
+        return false;
+    /* Accessed already set: the CPU would otherwise write it into a frame
+     * the hypervisor maps read-only. */
+    *desc |= DESC_DPL | DESC_ACCESSED;
+    return true;
+}
+
+int pv_validate_descriptor_page(uint64_t *page)
+{
+    for (unsigned int i = 0; i < 512; i++) {
+        uint64_t d = page[i];
+
+        if (!pv_check_descriptor(&d))
+            return -EINVAL;
+    }
+    for (unsigned int i = 0; i < 512; i++)
+        pv_check_descriptor(&page[i]);
+    return 0;
+}
+
+static void release_gdt(struct vcpu *v)
+{
+    for (unsigned int i = 0; i < (v->arch.gdt_ents + 511) / 512; i++)
+        put_page_and_type(mfn_to_page(v->arch.gdt_frames[i]));
+    v->arch.gdt_ents = 0;
+}
+
+long do_set_gdt(const uint64_t a[6])
+{
+    struct vcpu *v = current_vcpu();
+    uint64_t list = a[0], entries = (uint32_t)a[1];
+    unsigned int nr = (unsigned int)((entries + 511) / 512), got;
+    uint64_t frames[NR_GUEST_GDT_FRAMES];
+    int rc = 0;
+
+    if (entries > FIRST_RESERVED_GDT_ENTRY)
+        return -EINVAL;
+    if (nr && copy_from_guest(frames, list, nr * sizeof(frames[0])))
+        return -EFAULT;
+    for (got = 0; got < nr && !rc; got++)
+        rc = frames[got] < max_mfn
+             ? get_page_and_type(mfn_to_page(_mfn(frames[got])), v->domain, PGT_seg_desc_page)
+             : -EINVAL;
+    if (rc) {
+        for (unsigned int i = 0; i + 1 < got; i++)
+            put_page_and_type(mfn_to_page(_mfn(frames[i])));
+        return rc;
+    }
+    release_gdt(v);
+    for (unsigned int i = 0; i < nr; i++)
+        v->arch.gdt_frames[i] = _mfn(frames[i]);
+    v->arch.gdt_ents = (unsigned int)entries;
+    gdt_window_load_guest(v->processor, v->arch.gdt_frames, nr);
+    return 0;
+}
+
+long do_update_descriptor(const uint64_t a[6])
+{
+    struct domain *d = current_vcpu()->domain;
+    uint64_t maddr = a[0], desc = a[1], mfn = maddr >> PAGE_SHIFT;
+    struct page_info *pg;
+    bool typed;
+
+    if ((maddr & 7) || mfn >= max_mfn || !pv_check_descriptor(&desc))
+        return -EINVAL;
+    pg = mfn_to_page(_mfn(mfn));
+    if (!get_page(pg, d))
+        return -EPERM;
+    typed = page_type(pg) == PGT_seg_desc_page && page_type_count(pg);
+    if (!typed && get_page_type(pg, PGT_writable_page)) {
+        put_page(pg);
+        return -EBUSY;
+    }
+    *(uint64_t *)maddr_to_virt(maddr) = desc;
+    if (!typed)
+        put_page_type(pg);
+    put_page(pg);
+    return 0;
+}

@@ -1,0 +1,125 @@
+/* The x86 PV parts of vCPUs: initial state, the current vCPU, and the
+ * way into and out of a guest. */
+#include <asm/page.h>
+#include <asm/percpu.h>
+#include <asm/pv.h>
+#include <asm/pv_traps.h>
+#include <asm/x86.h>
+#include <proxen/console.h>
+#include <proxen/domain.h>
+#include <proxen/errno.h>
+#include <proxen/hypercall.h>
+#include <public/xen.h>
+
+struct vcpu *current_vcpu(void) { return get_cpu_info()->current; }
+void set_current_vcpu(struct vcpu *v) { get_cpu_info()->current = v; }
+
+void arch_vcpu_init(struct vcpu *v)
+{
+    v->arch.guest_table = INVALID_MFN;
+    v->arch.guest_table_user = INVALID_MFN;
+    v->arch.kernel_mode = true;
+    v->arch.kernel_ss = FLAT_KERNEL_SS;
+}
+
+void arch_dump_guest_state(struct vcpu *v)
+{
+    struct cpu_user_regs *regs = guest_cpu_user_regs();
+
+    if (!v || current_vcpu() != v)
+        return;
+    pr_err("Guest state (%s mode):\n", v->arch.kernel_mode ? "kernel" : "user");
+    pr_err("RIP %016llx RSP %016llx RFLAGS %016llx\n", (unsigned long long)regs->rip,
+           (unsigned long long)regs->rsp, (unsigned long long)regs->rflags);
+    pr_err("RAX %016llx RBX %016llx RCX %016llx RDX %016llx\n",
+           (unsigned long long)regs->rax, (unsigned long long)regs->rbx,
+           (unsigned long long)regs->rcx, (unsigned long long)regs->rdx);
+    pr_err("RSI %016llx RDI %016llx CR2 %016llx CR3 %016lx\n",
+           (unsigned long long)regs->rsi, (unsigned long long)regs->rdi,
+           (unsigned long long)v->vcpu_info->arch.cr2, read_cr3());
+}
+
+/* A hypercall: from guest kernel mode a call into the table; from guest
+ * user mode a system call for the guest kernel. */
+void pv_hypercall(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current_vcpu();
+    hypercall_fn *fn;
+    uint64_t args[6];
+
+    if (!v->arch.kernel_mode) {
+        if (v->arch.syscall_cb.address)
+            pv_bounce(v, regs, v->arch.syscall_cb.address, v->arch.syscall_cb.mask_events,
+                      NO_ERROR_CODE);
+        else
+            pv_inject_trap(v, regs, 6, NO_ERROR_CODE);
+        return;
+    }
+    local_irq_enable();
+    if (regs->rax == __HYPERVISOR_iret) {
+        pv_do_iret(regs);
+    } else {
+        args[0] = regs->rdi;
+        args[1] = regs->rsi;
+        args[2] = regs->rdx;
+        args[3] = regs->r10;
+        args[4] = regs->r8;
+        args[5] = regs->r9;
+        fn = hypercall_lookup(regs->rax);
+        regs->rax = fn ? (uint64_t)fn(args) : (uint64_t)-ENOSYS;
+    }
+    local_irq_disable();
+}
+
+/* Last stop before the guest: deliver a pending event upcall. */
+void pv_exit_to_guest(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current_vcpu();
+    struct vcpu_info *vi = v->vcpu_info;
+
+    if (v->domain->state != DOMAIN_RUNNING)
+        pv_vcpu_gone();
+    if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->arch.event_cb.address)
+        pv_bounce(v, regs, v->arch.event_cb.address, true, NO_ERROR_CODE);
+}
+
+void pv_failed_iret(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current_vcpu();
+
+    domain_crash(v->domain, "the CPU refused the guest's return frame");
+    pv_vcpu_gone();
+}
+
+extern char restore_all[];
+void idle_loop(void) __attribute__((noreturn));
+
+/* This CPU's vCPU will not run again: leave its frame behind and idle. */
+void pv_vcpu_gone(void)
+{
+    uint64_t top = (uint64_t)get_cpu_info();
+
+    set_current_vcpu(NULL);
+    write_cr3(idle_pt_maddr());
+    __asm__ volatile("movq %0, %%rsp\n\t"
+                     "jmp idle_loop" :: "r"(top) : "memory");
+    __builtin_unreachable();
+}
+
+/* Run v on this CPU from the register state in regs (its first entry). */
+void pv_start_vcpu(struct vcpu *v, const struct cpu_user_regs *regs)
+{
+    struct cpu_user_regs *frame = guest_cpu_user_regs();
+
+    set_current_vcpu(v);
+    v->processor = get_cpu_info()->cpu_id;
+    write_cr3(mfn_to_maddr(v->arch.guest_table));
+    wrmsr(MSR_GS_BASE, 0);
+    wrmsr(MSR_SHADOW_GS_BASE, 0);
+    wrmsr(MSR_FS_BASE, 0);
+    local_irq_disable();
+    *frame = *regs;
+    __asm__ volatile("movq %0, %%rsp\n\t"
+                     "jmp restore_all" :: "r"(frame) : "memory");
+    __builtin_unreachable();
+}

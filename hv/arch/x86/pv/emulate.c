@@ -1,0 +1,301 @@
+/* Emulation of the privileged instructions a deprivileged (ring 3) guest
+ * kernel may execute, and of the PV CPUID escape.  Anything not handled
+ * here is delivered to the guest as the fault it raised. */
+#include <asm/guest_access.h>
+#include <asm/power.h>
+#include <asm/pv_traps.h>
+#include <asm/x86.h>
+#include <proxen/console.h>
+#include <proxen/domain.h>
+#include <public/arch-x86/cpuid.h>
+#include <public/xen.h>
+
+#define MSR_TSC           0x00000010
+#define MSR_MISC_ENABLE   0x000001a0
+
+/* The instruction being emulated: bytes fetched from guest RIP. */
+struct insn {
+    uint8_t bytes[16];
+    unsigned int len, avail;
+    bool opsize, rex_w, rex_r, rex_b;
+};
+
+static bool fetch(struct insn *in, uint64_t rip)
+{
+    in->avail = 0;
+    while (in->avail < sizeof(in->bytes) &&
+           !copy_from_guest(&in->bytes[in->avail], rip + in->avail, 1))
+        in->avail++;
+    return in->avail > 0;
+}
+
+static int next_byte(struct insn *in)
+{
+    return in->len < in->avail ? in->bytes[in->len++] : -1;
+}
+
+static uint64_t *gpr(struct cpu_user_regs *r, unsigned int n)
+{
+    uint64_t *const map[16] = {
+        &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
+        &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
+    };
+
+    return map[n & 15];
+}
+
+static bool canonical(uint64_t a) { return (uint64_t)((int64_t)(a << 16) >> 16) == a; }
+
+/* --- CPUID ---------------------------------------------------------------- */
+
+#define CPUID1_ECX_HIDE ((1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) | \
+                         (1u << 8) | (1u << 17) | (1u << 21) | (1u << 24) | (1u << 26) | \
+                         (1u << 27))
+#define CPUID1_EDX_HIDE ((1u << 7) | (1u << 12) | (1u << 14) | (1u << 21) | (1u << 22) | \
+                         (1u << 29) | (1u << 31))
+#define CPUID7_EBX_HIDE ((1u << 0) | (1u << 7) | (1u << 10) | (1u << 20))
+
+static void hypervisor_leaves(uint32_t leaf, uint32_t res[4])
+{
+    res[0] = res[1] = res[2] = res[3] = 0;
+    switch (leaf - XEN_CPUID_FIRST_LEAF) {
+    case 0:
+        res[0] = XEN_CPUID_FIRST_LEAF + 5;
+        res[1] = XEN_CPUID_SIGNATURE_EBX;
+        res[2] = XEN_CPUID_SIGNATURE_ECX;
+        res[3] = XEN_CPUID_SIGNATURE_EDX;
+        break;
+    case 1:
+        res[0] = (4u << 16) | 17;            /* the ABI version spoken: 4.17 */
+        break;
+    case 2:
+        res[0] = 1;                          /* hypercall pages */
+        res[1] = 0x40000000;                 /* MSR to ask for them (HVM only) */
+        break;
+    }
+}
+
+void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t res[4])
+{
+    if ((leaf & 0xffff0000u) == XEN_CPUID_FIRST_LEAF) {
+        hypervisor_leaves(leaf, res);
+        return;
+    }
+    cpuid_count(leaf, sub, &res[0], &res[1], &res[2], &res[3]);
+    if (leaf == 1) {
+        res[2] = (res[2] & ~CPUID1_ECX_HIDE) | (1u << 31);   /* hypervisor present */
+        res[3] &= ~CPUID1_EDX_HIDE;
+    } else if (leaf == 7 && sub == 0) {
+        res[1] &= ~CPUID7_EBX_HIDE;
+    }
+}
+
+/* #UD: the PV CPUID escape is `ud2; .ascii "xen"; cpuid`.  The same
+ * prefix before anything else is the forced-emulation probe, which this
+ * hypervisor does not offer: the guest gets its #UD. */
+bool pv_emulate_ud(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    static const uint8_t sig[7] = { 0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2 };
+    uint8_t b[7];
+    uint32_t res[4];
+
+    if (copy_from_guest(b, regs->rip, sizeof(b)) || memcmp(b, sig, sizeof(b)))
+        return false;
+    pv_cpuid(v, (uint32_t)regs->rax, (uint32_t)regs->rcx, res);
+    regs->rax = res[0];
+    regs->rbx = res[1];
+    regs->rcx = res[2];
+    regs->rdx = res[3];
+    regs->rip += sizeof(sig);
+    return true;
+}
+
+/* --- control registers and MSRs -------------------------------------------- */
+
+static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
+{
+    switch (cr) {
+    case 0:
+        *val = (read_cr0() & ~X86_CR0_TS) | (v->arch.virtual_ts ? X86_CR0_TS : 0);
+        return true;
+    case 2:
+        *val = v->vcpu_info->arch.cr2;
+        return true;
+    case 3:
+        *val = mfn_to_maddr(v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user);
+        return true;
+    case 4:
+        *val = read_cr4() & ~X86_CR4_PGE;
+        return true;
+    }
+    return false;
+}
+
+/* Writing CR0 may only change TS (the fpu_taskswitch of old kernels). */
+static bool write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
+{
+    uint64_t cur;
+
+    if (cr != 0 || !read_cr(v, 0, &cur) || ((cur ^ val) & ~X86_CR0_TS))
+        return false;
+    v->arch.virtual_ts = val & X86_CR0_TS;
+    write_cr0(v->arch.virtual_ts ? read_cr0() | X86_CR0_TS : read_cr0() & ~X86_CR0_TS);
+    return true;
+}
+
+static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    switch (msr) {
+    case MSR_FS_BASE:
+    case MSR_GS_BASE:
+    case MSR_SHADOW_GS_BASE:
+    case MSR_EFER:
+    case MSR_TSC:
+        *val = rdmsr(msr);
+        return true;
+    case MSR_MISC_ENABLE:
+        *val = 0;
+        return true;
+    }
+    return false;
+}
+
+/* Only the segment bases; they follow the guest's mode (GS_BASE is the
+ * base of the mode running now, SHADOW_GS the other one), which is how
+ * the hardware already holds them. */
+static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    if (msr != MSR_FS_BASE && msr != MSR_GS_BASE && msr != MSR_SHADOW_GS_BASE)
+        return false;
+    if (!canonical(val))
+        return false;
+    wrmsr(msr, val);
+    return true;
+}
+
+/* --- I/O ports ------------------------------------------------------------ */
+
+static bool io_permitted(const struct vcpu *v, unsigned int port, unsigned int bytes)
+{
+    /* Ports the hypervisor drives itself are never a guest's. */
+    static const struct { uint16_t lo, hi; } hv_ports[] = {
+        { 0x20, 0x21 }, { 0x40, 0x43 }, { 0x61, 0x61 }, { 0xa0, 0xa1 },
+        { DEBUG_EXIT_PORT, DEBUG_EXIT_PORT + 3 }, { 0x2f8, 0x2ff }, { 0x3f8, 0x3ff },
+        { 0xcf8, 0xcff },
+    };
+    unsigned int last = port + bytes - 1;
+
+    if (!v->domain->arch.io_privileged || v->arch.iopl < (v->arch.kernel_mode ? 1 : 3))
+        return false;
+    for (unsigned int i = 0; i < ARRAY_SIZE(hv_ports); i++)
+        if (port <= hv_ports[i].hi && last >= hv_ports[i].lo)
+            return false;
+    return last <= 0xffff;
+}
+
+static bool do_io(struct vcpu *v, struct cpu_user_regs *regs, bool in, unsigned int port,
+                  unsigned int bytes)
+{
+    if (!io_permitted(v, port, bytes))
+        return false;
+    if (in) {
+        uint64_t val = bytes == 1 ? inb((uint16_t)port) : bytes == 2 ? inw((uint16_t)port)
+                                                                     : inl((uint16_t)port);
+        uint64_t mask = bytes == 4 ? 0xffffffffULL : (1ULL << (bytes * 8)) - 1;
+
+        /* 32-bit results zero-extend into RAX, narrower ones merge. */
+        regs->rax = bytes == 4 ? val : (regs->rax & ~mask) | val;
+    } else if (bytes == 1) {
+        outb((uint16_t)port, (uint8_t)regs->rax);
+    } else if (bytes == 2) {
+        outw((uint16_t)port, (uint16_t)regs->rax);
+    } else {
+        outl((uint16_t)port, (uint32_t)regs->rax);
+    }
+    return true;
+}
+
+/* --- the #GP(0) decoder ---------------------------------------------------- */
+
+static bool emulate_0f(struct vcpu *v, struct cpu_user_regs *regs, struct insn *in)
+{
+    int op = next_byte(in), modrm;
+    uint64_t val;
+
+    switch (op) {
+    case 0x06:                                   /* clts */
+        v->arch.virtual_ts = false;
+        __asm__ volatile("clts");
+        return true;
+    case 0x08: case 0x09:                        /* invd, wbinvd: nothing to do */
+        return true;
+    case 0x20: case 0x22:                        /* mov from/to CRn */
+        modrm = next_byte(in);
+        if (modrm < 0 || (modrm >> 6) != 3)
+            return false;
+        if (op == 0x20) {
+            if (!read_cr(v, ((modrm >> 3) & 7) | (in->rex_r ? 8 : 0), &val))
+                return false;
+            *gpr(regs, (modrm & 7) | (in->rex_b ? 8 : 0)) = val;
+            return true;
+        }
+        return write_cr(v, ((modrm >> 3) & 7) | (in->rex_r ? 8 : 0),
+                        *gpr(regs, (modrm & 7) | (in->rex_b ? 8 : 0)));
+    case 0x30:                                   /* wrmsr */
+        return write_msr(v, (uint32_t)regs->rcx,
+                         (regs->rdx << 32) | (uint32_t)regs->rax);
+    case 0x32:                                   /* rdmsr */
+        if (!read_msr(v, (uint32_t)regs->rcx, &val))
+            return false;
+        regs->rax = (uint32_t)val;
+        regs->rdx = val >> 32;
+        return true;
+    }
+    return false;
+}
+
+static bool emulate_one(struct vcpu *v, struct cpu_user_regs *regs, struct insn *in)
+{
+    int op;
+    unsigned int size;
+
+    while ((op = next_byte(in)) == 0x66 || (op >= 0x40 && op <= 0x4f)) {
+        if (op == 0x66) {
+            in->opsize = true;
+        } else {
+            in->rex_w = op & 8;
+            in->rex_r = op & 4;
+            in->rex_b = op & 1;
+        }
+    }
+    size = (op & 1) ? (in->opsize ? 2 : 4) : 1;
+    switch (op) {
+    case 0x0f:                                   /* guest user mode gets its #GP */
+        return v->arch.kernel_mode && emulate_0f(v, regs, in);
+    case 0xf4:                                   /* hlt: nothing to wait for yet */
+        return v->arch.kernel_mode;
+    case 0xfa: case 0xfb:                        /* cli/sti: with enough virtual IOPL */
+        if (v->arch.iopl < (v->arch.kernel_mode ? 1 : 3))
+            return false;
+        v->vcpu_info->evtchn_upcall_mask = op == 0xfa;
+        return true;
+    case 0xe4: case 0xe5: case 0xe6: case 0xe7: {
+        int port = next_byte(in);
+
+        return port >= 0 && do_io(v, regs, op < 0xe6, (unsigned int)port, size);
+    }
+    case 0xec: case 0xed: case 0xee: case 0xef:
+        return do_io(v, regs, op < 0xee, (uint16_t)regs->rdx, size);
+    }
+    return false;
+}
+
+bool pv_emulate_gp(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    struct insn in = { .len = 0 };
+
+    if (!fetch(&in, regs->rip) || !emulate_one(v, regs, &in))
+        return false;
+    regs->rip += in.len;
+    return true;
+}

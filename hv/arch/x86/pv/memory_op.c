@@ -1,0 +1,94 @@
+/* memory_op: what a PV guest may learn about memory.  Changing a
+ * reservation (ballooning) comes later and is -ENOSYS until then. */
+#include <asm/boot.h>
+#include <asm/config.h>
+#include <proxen/domain.h>
+#include <proxen/errno.h>
+#include <proxen/guest_access.h>
+#include <proxen/hypercall.h>
+#include <proxen/page_alloc.h>
+#include <public/memory.h>
+#include <public/xen.h>
+
+static long reservation(struct domain *d, uint64_t arg, bool maximum)
+{
+    domid_t id;
+
+    if (copy_from_guest(&id, arg, sizeof(id)))
+        return -EFAULT;
+    if (id != DOMID_SELF && id != d->domain_id)
+        return d->is_privileged ? -ESRCH : -EPERM;
+    return (long)(maximum ? d->max_pages : d->tot_pages);
+}
+
+/* A PV guest's pseudo-physical space: one RAM range of its pages. */
+static long memory_map(struct domain *d, uint64_t arg)
+{
+    struct xen_memory_map map;
+    struct xen_e820_entry e = { 0, d->tot_pages << PAGE_SHIFT, XEN_E820_RAM };
+
+    if (copy_from_guest(&map, arg, sizeof(map)))
+        return -EFAULT;
+    if (map.nr_entries < 1)
+        return -EINVAL;
+    if (copy_to_guest(map.buffer, &e, sizeof(e)))
+        return -EFAULT;
+    map.nr_entries = 1;
+    return copy_to_guest(arg, &map, sizeof(map)) ? -EFAULT : 0;
+}
+
+static long machine_memory_map(struct domain *d, uint64_t arg)
+{
+    struct xen_memory_map map;
+    unsigned int n;
+
+    if (!d->is_privileged)
+        return -EPERM;
+    if (copy_from_guest(&map, arg, sizeof(map)))
+        return -EFAULT;
+    n = MIN(map.nr_entries, boot_info.nr_memmap);
+    for (unsigned int i = 0; i < n; i++) {
+        const struct memmap_entry *m = &boot_info.memmap[i];
+        struct xen_e820_entry e = { m->addr, m->len, m->type };
+
+        if (copy_to_guest(map.buffer + i * sizeof(e), &e, sizeof(e)))
+            return -EFAULT;
+    }
+    map.nr_entries = n;
+    return copy_to_guest(arg, &map, sizeof(map)) ? -EFAULT : 0;
+}
+
+static long machphys_mapping(uint64_t arg)
+{
+    struct xen_machphys_mapping m = {
+        .v_start = RO_MPT_VIRT_START,
+        .v_end = RO_MPT_VIRT_START + max_mfn * sizeof(uint64_t),
+        .max_mfn = max_mfn - 1,
+    };
+
+    return copy_to_guest(arg, &m, sizeof(m)) ? -EFAULT : 0;
+}
+
+long do_memory_op(const uint64_t a[6])
+{
+    struct domain *d = current_vcpu()->domain;
+
+    switch (a[0]) {
+    case XENMEM_maximum_ram_page:
+        return (long)(max_mfn - 1);
+    case XENMEM_current_reservation:
+        return reservation(d, a[1], false);
+    case XENMEM_maximum_reservation:
+        return reservation(d, a[1], true);
+    case XENMEM_maximum_gpfn:
+        return reservation(d, a[1], false) < 0 ? reservation(d, a[1], false)
+                                                 : (long)d->tot_pages - 1;
+    case XENMEM_memory_map:
+        return memory_map(d, a[1]);
+    case XENMEM_machine_memory_map:
+        return machine_memory_map(d, a[1]);
+    case XENMEM_machphys_mapping:
+        return machphys_mapping(a[1]);
+    }
+    return -ENOSYS;
+}

@@ -1,0 +1,255 @@
+/* The PV memory hypercalls: mmu_update, update_va_mapping, mmuext_op.
+ *
+ * Every entry a guest writes into one of its page tables goes through
+ * pv_update_pte(): the new entry's references are taken first (which
+ * validates it), then it is written, then the old entry's references are
+ * dropped.  A refused entry changes nothing. */
+#include <asm/guest_access.h>
+#include <asm/m2p.h>
+#include <asm/pv.h>
+#include <asm/pv_mm.h>
+#include <asm/pv_traps.h>
+#include <asm/x86.h>
+#include <proxen/console.h>
+#include <proxen/domain.h>
+#include <proxen/errno.h>
+#include <proxen/hypercall.h>
+#include <public/xen.h>
+
+#define AD_BITS (_PAGE_ACCESSED | _PAGE_DIRTY)
+
+static struct page_info *owned_frame(struct domain *d, uint64_t mfn)
+{
+    struct page_info *pg;
+
+    if (mfn >= max_mfn)
+        return NULL;
+    pg = mfn_to_page(_mfn(mfn));
+    return pg->owner == d ? pg : NULL;
+}
+
+/* Replace entry `idx` of the page table in frame pg. */
+static int pv_update_pte(struct domain *d, struct page_info *pg, unsigned int idx,
+                         uint64_t val, bool preserve_ad)
+{
+    uint64_t type = page_type(pg), *t, old;
+    unsigned int level = (unsigned int)(type >> 60);
+    int rc;
+
+    if (!is_page_table_type(type) || !page_type_count(pg))
+        return -EINVAL;
+    if (level == 4 && is_hv_l4_slot(idx))
+        return -EPERM;
+    t = maddr_to_virt(mfn_to_maddr(page_to_mfn(pg)));
+    old = t[idx];
+    if (preserve_ad)
+        val = (val & ~AD_BITS) | (old & AD_BITS);
+    rc = pv_get_pte_ref(val, level, d);
+    if (rc)
+        return rc;
+    t[idx] = pv_adjust_pte(val);
+    pv_put_pte_ref(old, level);
+    return 0;
+}
+
+/* --- mmu_update ----------------------------------------------------------- */
+
+static int mmu_one(struct domain *d, const struct mmu_update *req)
+{
+    unsigned int cmd = req->ptr & 3;
+    uint64_t mfn = req->ptr >> PAGE_SHIFT;
+    struct page_info *pg = owned_frame(d, mfn);
+    int rc;
+
+    if (!pg)
+        return -EPERM;
+    switch (cmd) {
+    case MMU_NORMAL_PT_UPDATE:
+    case MMU_PT_UPDATE_PRESERVE_AD:
+        if (req->ptr & 4)
+            return -EINVAL;           /* not 8-byte aligned */
+        if (!get_page(pg, d))
+            return -EPERM;
+        rc = pv_update_pte(d, pg, (unsigned int)((req->ptr & ~PAGE_MASK) >> 3), req->val,
+                           cmd == MMU_PT_UPDATE_PRESERVE_AD);
+        put_page(pg);
+        return rc;
+    case MMU_MACHPHYS_UPDATE:
+        m2p_set(_mfn(mfn), req->val);
+        return 0;
+    }
+    return -ENOSYS;
+}
+
+long do_mmu_update(const uint64_t a[6])
+{
+    struct domain *d = current_vcpu()->domain;
+    uint64_t reqs = a[0], count = (uint32_t)a[1], pdone = a[2];
+    uint16_t foreign = (uint16_t)a[3];
+    uint32_t done = 0;
+    struct mmu_update req;
+    long rc = 0;
+
+    if (foreign != DOMID_SELF && foreign != d->domain_id)
+        return -ESRCH;                /* no foreign mappings yet */
+    for (; done < count; done++) {
+        if (copy_from_guest(&req, reqs + done * sizeof(req), sizeof(req))) {
+            rc = -EFAULT;
+            break;
+        }
+        rc = mmu_one(d, &req);
+        if (rc)
+            break;
+    }
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+        return -EFAULT;
+    return rc;
+}
+
+/* --- update_va_mapping ------------------------------------------------------ */
+
+/* The frame holding the L1 entry for va in the vCPU's current page table,
+ * found by walking the guest's (validated) tables through the direct map. */
+static struct page_info *l1_for_va(struct vcpu *v, uint64_t va)
+{
+    uint64_t table = mfn_x(v->arch.guest_table);
+
+    for (unsigned int level = 4; level > 1; level--) {
+        const uint64_t *t = maddr_to_virt(table << PAGE_SHIFT);
+        uint64_t e = t[pt_index(va, level)];
+
+        if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
+            return NULL;
+        table = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    }
+    return table < max_mfn ? mfn_to_page(_mfn(table)) : NULL;
+}
+
+static void flush_va(uint64_t flags, uint64_t va)
+{
+    switch (flags & UVMF_FLUSHTYPE_MASK) {
+    case UVMF_TLB_FLUSH:
+        flush_tlb_local();
+        break;
+    case UVMF_INVLPG:
+        invlpg((const void *)va);
+        break;
+    }
+}
+
+long do_update_va_mapping(const uint64_t a[6])
+{
+    struct vcpu *v = current_vcpu();
+    uint64_t va = a[0], val = a[1], flags = a[2];
+    struct page_info *l1;
+    int rc;
+
+    /* Any flush scope (all, local, a vCPU bitmap) means this CPU: a
+     * domain has one vCPU so far. */
+    if (!guest_range_ok(va, 1))
+        return -EINVAL;
+    l1 = l1_for_va(v, va);
+    if (!l1)
+        return -EINVAL;
+    rc = pv_update_pte(v->domain, l1, pt_index(va, 1), val, false);
+    if (!rc)
+        flush_va(flags, va);
+    return rc;
+}
+
+/* --- mmuext_op ------------------------------------------------------------ */
+
+static int new_baseptr(struct vcpu *v, uint64_t mfn, bool user)
+{
+    struct page_info *pg = owned_frame(v->domain, mfn);
+    mfn_t *slot = user ? &v->arch.guest_table_user : &v->arch.guest_table;
+    int rc;
+
+    if (user && mfn == 0) {
+        if (!mfn_eq(*slot, INVALID_MFN))
+            put_page_and_type(mfn_to_page(*slot));
+        *slot = INVALID_MFN;
+        return 0;
+    }
+    if (!pg)
+        return -EPERM;
+    rc = get_page_and_type(pg, v->domain, PGT_l4_page_table);
+    if (rc)
+        return rc;
+    if (!mfn_eq(*slot, INVALID_MFN))
+        put_page_and_type(mfn_to_page(*slot));
+    *slot = _mfn(mfn);
+    if (user != !v->arch.kernel_mode)
+        return 0;
+    write_cr3(mfn << PAGE_SHIFT);
+    return 0;
+}
+
+static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
+{
+    struct domain *d = v->domain;
+    struct page_info *pg;
+
+    switch (op->cmd) {
+    case MMUEXT_PIN_L1_TABLE:
+    case MMUEXT_PIN_L2_TABLE:
+    case MMUEXT_PIN_L3_TABLE:
+    case MMUEXT_PIN_L4_TABLE:
+        pg = owned_frame(d, op->arg1.mfn);
+        return pg ? pin_page_table(pg, d, level_type(op->cmd + 1)) : -EPERM;
+    case MMUEXT_UNPIN_TABLE:
+        pg = owned_frame(d, op->arg1.mfn);
+        return pg ? unpin_page_table(pg, d, page_type(pg)) : -EPERM;
+    case MMUEXT_NEW_BASEPTR:
+        return new_baseptr(v, op->arg1.mfn, false);
+    case MMUEXT_NEW_USER_BASEPTR:
+        return new_baseptr(v, op->arg1.mfn, true);
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_TLB_FLUSH_ALL:
+        flush_tlb_local();       /* one vCPU per domain: local is all */
+        return 0;
+    case MMUEXT_INVLPG_LOCAL:
+    case MMUEXT_INVLPG_MULTI:
+    case MMUEXT_INVLPG_ALL:
+        if (!guest_range_ok(op->arg1.linear_addr, 1))
+            return -EINVAL;
+        invlpg((const void *)op->arg1.linear_addr);
+        return 0;
+    case MMUEXT_FLUSH_CACHE:
+    case MMUEXT_FLUSH_CACHE_GLOBAL:
+        return d->is_privileged ? 0 : -EPERM;
+    case MMUEXT_SET_LDT:
+        if (op->arg2.nr_ents != 0)
+            return -ENOSYS;          /* LDTs come with descriptor-table support */
+        v->arch.ldt_base = 0;
+        v->arch.ldt_ents = 0;
+        return 0;
+    }
+    return -ENOSYS;
+}
+
+long do_mmuext_op(const uint64_t a[6])
+{
+    struct vcpu *v = current_vcpu();
+    uint64_t ops = a[0], count = (uint32_t)a[1], pdone = a[2];
+    uint16_t foreign = (uint16_t)a[3];
+    uint32_t done = 0;
+    struct mmuext_op op;
+    long rc = 0;
+
+    if (foreign != DOMID_SELF && foreign != v->domain->domain_id)
+        return -ESRCH;
+    for (; done < count; done++) {
+        if (copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
+            rc = -EFAULT;
+            break;
+        }
+        rc = mmuext_one(v, &op);
+        if (rc)
+            break;
+    }
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+        return -EFAULT;
+    return rc;
+}

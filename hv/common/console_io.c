@@ -1,0 +1,65 @@
+/* console_io: a domain's direct line to the hypervisor console.  The
+ * initial domain may write and read; other domains may write only (their
+ * real console is the PV console ring).  Output goes through the
+ * hypervisor log in bounded chunks, with control characters other than
+ * newline and tab replaced, so a guest cannot forge or flood the log's
+ * structure. */
+#include <proxen/console.h>
+#include <proxen/domain.h>
+#include <proxen/errno.h>
+#include <proxen/guest_access.h>
+#include <proxen/hypercall.h>
+#include <public/xen.h>
+
+#define CHUNK 128
+#define MAX_WRITE (1u << 16)     /* per call; the guest loops for more */
+
+/* Carriage returns are dropped (the console adds its own before each
+ * newline); other control characters become '?'.  Returns the new length. */
+static size_t sanitise(char *s, size_t n)
+{
+    size_t out = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+
+        if (c == '\r')
+            continue;
+        s[out++] = ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) ? '?' : c;
+    }
+    return out;
+}
+
+static long console_write(struct domain *d, uint64_t count, uint64_t buf)
+{
+    char chunk[CHUNK + 1];
+    uint64_t done = 0;
+
+    count = MIN(count, (uint64_t)MAX_WRITE);
+    while (done < count) {
+        size_t n = (size_t)MIN((uint64_t)CHUNK, count - done);
+
+        if (copy_from_guest(chunk, buf + done, n))
+            return -EFAULT;
+        done += n;
+        n = sanitise(chunk, n);
+        console_guest_write(d->domain_id, chunk, n);
+    }
+    return (long)done;
+}
+
+long do_console_io(const uint64_t a[6])
+{
+    struct domain *d = current_vcpu()->domain;
+    uint64_t cmd = a[0], count = (uint32_t)a[1], buf = a[2];
+
+    switch (cmd) {
+    case CONSOLEIO_write:
+        return console_write(d, count, buf);
+    case CONSOLEIO_read:
+        if (!d->is_privileged)
+            return -EPERM;
+        return 0;                /* no input routed to guests yet */
+    }
+    return -ENOSYS;
+}

@@ -1,0 +1,79 @@
+/* Domain and vCPU life cycle. */
+#include <arch/arch.h>
+#include <proxen/console.h>
+#include <proxen/domain.h>
+#include <proxen/errno.h>
+#include <proxen/page_type.h>
+#include <proxen/xmalloc.h>
+#include <public/sched.h>
+
+static const char *const shutdown_names[] = {
+    "poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
+};
+
+struct domain *domain_create(domid_t id, const char *name, bool privileged)
+{
+    struct domain *d = xzalloc_obj(struct domain);
+    struct vcpu *v = xzalloc_obj(struct vcpu);
+
+    if (!d || !v) {
+        xfree(d);
+        xfree(v);
+        return NULL;
+    }
+    d->domain_id = id;
+    strlcpy(d->name, name, sizeof(d->name));
+    d->state = DOMAIN_BUILDING;
+    d->is_privileged = privileged;
+    spin_lock_init(&d->page_lock);
+    list_init(&d->page_list);
+    d->max_vcpus = 1;
+    d->vcpu[0] = v;
+    v->domain = d;
+    v->vcpu_id = 0;
+    v->processor = 0;
+    arch_vcpu_init(v);
+    return d;
+}
+
+/* nr frames, one at a time (a domain needs no contiguity), each owned by
+ * d with its allocation reference.  out[i] receives frame i. */
+int domain_alloc_pages(struct domain *d, uint64_t nr, struct page_info **out)
+{
+    for (uint64_t i = 0; i < nr; i++) {
+        struct page_info *pg = alloc_pages(0);
+
+        if (!pg)
+            return -ENOMEM;             /* the caller destroys d */
+        page_set_owner_allocated(pg, d);
+        spin_lock(&d->page_lock);
+        list_add_tail(&pg->list, &d->page_list);
+        d->tot_pages++;
+        spin_unlock(&d->page_lock);
+        out[i] = pg;
+    }
+    d->max_pages = d->tot_pages;
+    return 0;
+}
+
+/* The initial domain's end is the machine's: its reason becomes the exit
+ * status (poweroff 0, reboot 1, suspend 2, crash 3). */
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+    d->state = DOMAIN_SHUTDOWN;
+    d->shutdown_reason = reason;
+    printk("Domain %u (%s) shut down: %s\n", d->domain_id, d->name,
+           reason < ARRAY_SIZE(shutdown_names) ? shutdown_names[reason] : "?");
+    if (d->domain_id == 0)
+        machine_poweroff(reason);
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+    pr_err("Domain %u (%s) crashed: %s\n", d->domain_id, d->name, why);
+    arch_dump_guest_state(d->vcpu[0]);
+    d->state = DOMAIN_CRASHED;
+    d->shutdown_reason = SHUTDOWN_crash;
+    if (d->domain_id == 0)
+        machine_poweroff(SHUTDOWN_crash);
+}

@@ -1,0 +1,80 @@
+/* Domains and virtual CPUs.
+ *
+ * Locking: d->page_lock guards the page list and counters; a vCPU's state
+ * belongs to the physical CPU running it (there is one vCPU per domain
+ * and no migration yet). */
+#ifndef PROXEN_DOMAIN_H
+#define PROXEN_DOMAIN_H
+
+#include <asm/domain.h>
+#include <proxen/list.h>
+#include <proxen/page_alloc.h>
+#include <proxen/spinlock.h>
+#include <proxen/timer.h>
+
+#define MAX_VIRT_CPUS 32          /* vcpu_info slots in shared_info */
+#define DOMAIN_NAME_MAX 32
+
+typedef uint16_t domid_t;
+
+enum domain_state {
+    DOMAIN_BUILDING,
+    DOMAIN_RUNNING,
+    DOMAIN_SHUTDOWN,              /* shut down by itself, with a reason */
+    DOMAIN_CRASHED,               /* broke the ABI; stopped by the hypervisor */
+};
+
+struct shared_info;
+struct vcpu_info;
+
+struct vcpu {
+    unsigned int vcpu_id;
+    struct domain *domain;
+    unsigned int processor;
+    bool blocked;                 /* in SCHEDOP_block */
+    struct vcpu_info *vcpu_info;  /* in the domain's shared_info page */
+    struct timer singleshot_timer;
+    bool timer_fired;             /* set_timer_op deadline passed (no events yet) */
+    struct arch_vcpu arch;
+};
+
+struct domain {
+    domid_t domain_id;
+    char name[DOMAIN_NAME_MAX];
+    enum domain_state state;
+    unsigned int shutdown_reason;
+    bool is_privileged;
+
+    spinlock_t page_lock;
+    struct list_head page_list;   /* frames allocated to the domain */
+    uint64_t tot_pages;
+    uint64_t max_pages;
+
+    struct shared_info *shared_info;
+    mfn_t shared_info_mfn;
+    uint64_t vm_assist;           /* VMASST_* bits enabled */
+
+    unsigned int max_vcpus;
+    struct vcpu *vcpu[MAX_VIRT_CPUS];
+    struct arch_domain arch;
+};
+
+/* The vCPU running on this physical CPU, NULL in the idle loop. */
+struct vcpu *current_vcpu(void);
+void set_current_vcpu(struct vcpu *v);
+
+struct domain *domain_create(domid_t id, const char *name, bool privileged);
+int domain_alloc_pages(struct domain *d, uint64_t nr, struct page_info **out);
+
+/* The guest asked to stop (SCHEDOP_shutdown) or broke the ABI. */
+void domain_shutdown(struct domain *d, unsigned int reason);
+void domain_crash(struct domain *d, const char *why);
+
+/* Arch parts (x86: pv/domain.c). */
+void arch_vcpu_init(struct vcpu *v);
+void arch_dump_guest_state(struct vcpu *v);
+
+/* Arm (deadline != 0) or stop the vCPU's one-shot timer. */
+void vcpu_set_singleshot(struct vcpu *v, s_time_t deadline);
+
+#endif

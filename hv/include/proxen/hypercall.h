@@ -1,0 +1,25 @@
+/* Hypercall handlers.  Every handler sees its arguments as the six raw
+ * 64-bit register values (RDI, RSI, RDX, R10, R8, R9, or a multicall
+ * entry's args[]) and makes its own typed view of them; guest pointers
+ * among them are only ever used through copy_from_guest/copy_to_guest.
+ * Each returns 0, a result, or a negative Xen errno. */
+#ifndef PROXEN_HYPERCALL_H
+#define PROXEN_HYPERCALL_H
+
+#include <proxen/types.h>
+
+typedef long hypercall_fn(const uint64_t a[6]);
+
+#define NR_HYPERCALLS 64
+
+/* The table, indexed by __HYPERVISOR_* (hypercall_table.c). */
+hypercall_fn *hypercall_lookup(uint64_t nr);
+
+hypercall_fn do_set_trap_table, do_mmu_update, do_set_gdt, do_stack_switch,
+    do_set_callbacks, do_fpu_taskswitch, do_sched_op_compat, do_set_debugreg,
+    do_get_debugreg, do_update_descriptor, do_memory_op, do_multicall,
+    do_update_va_mapping, do_set_timer_op, do_xen_version, do_console_io,
+    do_vm_assist, do_vcpu_op, do_set_segment_base, do_mmuext_op, do_sched_op,
+    do_callback_op, do_physdev_op;
+
+#endif

@@ -1,0 +1,1433 @@
+/* The page reference and type state machine, driven through a fake "page
+ * table" arch: ownership and overflow checks, type exclusivity, counting,
+ * recursive validation and release, TLB flushes on leaving the writable
+ * type, pinning, and a randomized run against a shadow model that
+ * recomputes every frame's counts from the references the test holds.
+ *
+ * The fake arch: a table is a frame whose memory holds NR_ENTRIES uint64
+ * entries, each naming a frame as mfn + 1 (0 = empty).  Validating a level
+ * n > 1 table takes a level n-1 typed reference on every named frame; a
+ * level 1 table takes a general reference, or a writable-typed one when the
+ * entry's E_WRITABLE bit is set.  A descriptor page is checked without
+ * taking references: it is refused if any entry has E_BAD set.  That is
+ * the shape of the real x86 hooks (hv/arch/x86/pv/pt_validate.c) without
+ * the PTE and descriptor encodings. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <arch/arch.h>
+#include <proxen/errno.h>
+#include <proxen/lib.h>
+#include <proxen/page_type.h>
+#include "fake_arch.h"
+
+/* Opaque to the code under test, which only compares owner pointers. */
+struct domain {
+    int id;
+};
+
+#define NR_FRAMES  1024
+#define NR_ENTRIES 8
+
+#define E_WRITABLE (1ULL << 63)     /* level 1: map the frame writable */
+#define E_BAD      (1ULL << 62)     /* an entry or descriptor the arch refuses */
+#define E_MFN_MASK ((1ULL << 40) - 1)
+
+static struct page_info *table;
+static struct domain dom_a = { 1 }, dom_b = { 2 };
+
+/* What the fake hooks saw. */
+static unsigned int nr_validates, nr_releases, nr_flushes, nr_desc_validates;
+static unsigned int flushes_at_last_validate;
+
+/* The randomized run tracks which frames may still have writable TLB
+ * entries; see stress_check(). */
+static bool stress_running;
+static void stress_flushed(void);
+
+/* --- the fake arch --- */
+
+static uint64_t *entries_of(const struct page_info *pg)
+{
+    return arch_maddr_to_virt(mfn_to_maddr(page_to_mfn(pg)));
+}
+
+static uint64_t level_type(unsigned int level)
+{
+    return (uint64_t)level << 60;
+}
+
+static unsigned int type_level(uint64_t type)
+{
+    return (unsigned int)(type >> 60);
+}
+
+static struct page_info *entry_target(uint64_t e)
+{
+    return mfn_to_page(_mfn((e & E_MFN_MASK) - 1));
+}
+
+static int take_entry_ref(uint64_t e, unsigned int level, const struct domain *d)
+{
+    struct page_info *child;
+
+    if (!e)
+        return 0;
+    if ((e & E_BAD) || !(e & E_MFN_MASK) || (e & E_MFN_MASK) > max_mfn)
+        return -EINVAL;
+    child = entry_target(e);
+    if (level > 1)
+        return get_page_and_type(child, d, level_type(level - 1));
+    if (e & E_WRITABLE)
+        return get_page_and_type(child, d, PGT_writable_page);
+    return get_page(child, d) ? 0 : -EPERM;
+}
+
+static void drop_entry_ref(uint64_t e, unsigned int level)
+{
+    if (!e)
+        return;
+    if (level > 1 || (e & E_WRITABLE))
+        put_page_and_type(entry_target(e));
+    else
+        put_page(entry_target(e));
+}
+
+int arch_page_type_validate(struct page_info *pg, uint64_t type)
+{
+    const uint64_t *t = entries_of(pg);
+    unsigned int level = type_level(type);
+    unsigned int i;
+    int rc = 0;
+
+    /* The contract: the type is already set, as the only reference, and
+     * not yet validated. */
+    assert_true(is_page_table_type(type) || type == PGT_seg_desc_page);
+    assert_int_equal(page_type(pg), type);
+    assert_int_equal(page_type_count(pg), 1);
+    assert_false(pg->type_info & PGT_validated);
+    if (type == PGT_seg_desc_page) {
+        nr_desc_validates++;
+        for (i = 0; i < NR_ENTRIES; i++)
+            if (t[i] & E_BAD)
+                return -EINVAL;
+        return 0;
+    }
+    nr_validates++;
+    flushes_at_last_validate = nr_flushes;
+
+    for (i = 0; i < NR_ENTRIES && !rc; i++)
+        rc = take_entry_ref(t[i], level, pg->owner);
+    if (rc) {
+        /* Entry i-1 failed and took nothing. */
+        for (unsigned int j = 0; j + 1 < i; j++)
+            drop_entry_ref(t[j], level);
+    }
+    return rc;
+}
+
+void arch_page_type_release(struct page_info *pg, uint64_t type)
+{
+    const uint64_t *t = entries_of(pg);
+
+    assert_true(is_page_table_type(type));
+    assert_int_equal(page_type(pg), type);
+    assert_int_equal(page_type_count(pg), 1);
+    assert_true(pg->type_info & PGT_validated);
+    nr_releases++;
+    for (unsigned int i = 0; i < NR_ENTRIES; i++)
+        drop_entry_ref(t[i], type_level(type));
+}
+
+void arch_page_type_flush_tlbs(void)
+{
+    nr_flushes++;
+    if (stress_running)
+        stress_flushed();
+}
+
+/* --- fixtures and helpers --- */
+
+static int setup(void **state)
+{
+    fake_mem_init(NR_FRAMES);
+    table = calloc(NR_FRAMES, sizeof(*table));
+    assert_non_null(table);
+    page_alloc_init(table, NR_FRAMES);
+    /* The last frame stays reserved (never given to the allocator). */
+    page_alloc_free_range(_mfn(0), NR_FRAMES - 1);
+    nr_validates = nr_releases = nr_flushes = nr_desc_validates = 0;
+    flushes_at_last_validate = 0;
+    stress_running = false;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    free(table);
+    table = NULL;
+    fake_mem_free();
+    return 0;
+}
+
+/* A fresh frame of d with empty entries (d == NULL: allocated, unowned). */
+static struct page_info *new_frame(struct domain *d)
+{
+    struct page_info *pg = alloc_pages(0);
+
+    assert_non_null(pg);
+    memset(entries_of(pg), 0, PAGE_SIZE);
+    if (d)
+        page_set_owner_allocated(pg, d);
+    return pg;
+}
+
+static uint64_t entry(const struct page_info *child, uint64_t flags)
+{
+    return (mfn_x(page_to_mfn(child)) + 1) | flags;
+}
+
+static void set_entry(struct page_info *pg, unsigned int i,
+                      const struct page_info *child, uint64_t flags)
+{
+    entries_of(pg)[i] = child ? entry(child, flags) : 0;
+}
+
+static bool validated(const struct page_info *pg)
+{
+    return pg->type_info & PGT_validated;
+}
+
+static bool pinned(const struct page_info *pg)
+{
+    return pg->type_info & PGT_pinned;
+}
+
+static void assert_counts(const struct page_info *pg, uint64_t refs, uint64_t type,
+                          uint64_t type_refs)
+{
+    assert_int_equal(page_ref_count(pg), refs);
+    assert_int_equal(page_type_count(pg), type_refs);
+    if (type_refs)
+        assert_int_equal(page_type(pg), type);
+}
+
+/* Everything about a frame that references can change, with the type
+ * (and validated bit) only meaningful while the type is in use. */
+struct frame_state {
+    uint64_t count_info;
+    uint64_t type_refs;
+    uint64_t type_in_use;
+    bool validated, pinned;
+};
+
+static void snapshot(struct frame_state *s)
+{
+    for (uint64_t m = 0; m < NR_FRAMES; m++) {
+        const struct page_info *pg = &frame_table[m];
+        uint64_t n = page_type_count(pg);
+
+        s[m] = (struct frame_state){
+            .count_info = pg->count_info,
+            .type_refs = n,
+            .type_in_use = n ? page_type(pg) : PGT_none,
+            .validated = n && validated(pg),
+            .pinned = pinned(pg),
+        };
+    }
+}
+
+static void assert_unchanged(const struct frame_state *before)
+{
+    struct frame_state now[NR_FRAMES];
+
+    snapshot(now);
+    for (uint64_t m = 0; m < NR_FRAMES; m++) {
+        assert_int_equal(now[m].count_info, before[m].count_info);
+        assert_int_equal(now[m].type_refs, before[m].type_refs);
+        assert_int_equal(now[m].type_in_use, before[m].type_in_use);
+        assert_int_equal(now[m].validated, before[m].validated);
+        assert_int_equal(now[m].pinned, before[m].pinned);
+    }
+}
+
+/* --- general references --- */
+
+static void test_get_page_owner_only(void **state)
+{
+    struct page_info *mine = new_frame(&dom_a);
+    struct page_info *unowned = new_frame(NULL);
+    struct page_info *freed = new_frame(&dom_a);
+    struct page_info *reserved = &frame_table[NR_FRAMES - 1];
+
+    assert_int_equal(mine->count_info, PGC_allocated | 1);
+    assert_true(get_page(mine, &dom_a));
+    assert_int_equal(page_ref_count(mine), 2);
+    assert_false(get_page(mine, &dom_b));
+    assert_false(get_page(mine, NULL));
+    assert_int_equal(page_ref_count(mine), 2);
+    put_page(mine);
+    assert_int_equal(mine->count_info, PGC_allocated | 1);
+
+    /* Allocated by the heap but given to nobody; even with an allocation
+     * reference forged, "no owner" is nobody's. */
+    assert_false(get_page(unowned, &dom_a));
+    assert_false(get_page(unowned, NULL));
+    assert_int_equal(unowned->count_info, 0);
+    unowned->count_info = PGC_allocated | 1;
+    assert_false(get_page(unowned, NULL));
+    assert_int_equal(unowned->count_info, PGC_allocated | 1);
+    unowned->count_info = 0;
+
+    /* Back in the heap: the stale owner pointer must not be enough. */
+    free_pages(freed, 0);
+    freed->owner = &dom_a;
+    assert_false(get_page(freed, &dom_a));
+    assert_true(freed->count_info & PGC_free);
+    assert_int_equal(page_ref_count(freed), 0);
+    freed->count_info = PGC_free | PGC_allocated | 1;
+    assert_false(get_page(freed, &dom_a));
+    assert_int_equal(freed->count_info, PGC_free | PGC_allocated | 1);
+
+    /* Firmware frames, even with owner and counts forged. */
+    assert_int_equal(reserved->count_info, PGC_reserved);
+    reserved->owner = &dom_a;
+    assert_false(get_page(reserved, &dom_a));
+    reserved->count_info = PGC_reserved | PGC_allocated | 1;
+    assert_false(get_page(reserved, &dom_a));
+    assert_int_equal(reserved->count_info, PGC_reserved | PGC_allocated | 1);
+
+    /* Owned but no allocation reference, or no references at all. */
+    mine->count_info = 1;
+    assert_false(get_page(mine, &dom_a));
+    mine->count_info = PGC_allocated;
+    assert_false(get_page(mine, &dom_a));
+    assert_int_equal(mine->count_info, PGC_allocated);
+
+    /* Every typed path refuses the same frames, taking nothing. */
+    mine->count_info = PGC_allocated | 1;
+    assert_int_equal(get_page_and_type(mine, &dom_b, PGT_writable_page), -EPERM);
+    assert_int_equal(get_page_and_type(unowned, &dom_a, PGT_l1_page_table), -EPERM);
+    assert_int_equal(pin_page_table(mine, &dom_b, PGT_l1_page_table), -EPERM);
+    assert_int_equal(pin_page_table(freed, &dom_a, PGT_l1_page_table), -EPERM);
+    assert_counts(mine, 1, PGT_none, 0);
+    assert_false(pinned(mine));
+    assert_int_equal(nr_validates, 0);
+}
+
+static void test_ref_overflow(void **state)
+{
+    struct page_info *pg = new_frame(&dom_a);
+    const uint64_t flags = PGC_allocated;
+
+    pg->count_info = flags | (PGC_count_mask - 1);
+    assert_true(get_page(pg, &dom_a));
+    assert_int_equal(pg->count_info, flags | PGC_count_mask);
+    assert_false(get_page(pg, &dom_a));
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_writable_page), -EPERM);
+    assert_int_equal(pin_page_table(pg, &dom_a, PGT_l1_page_table), -EPERM);
+    /* The count did not wrap into the flag bits. */
+    assert_int_equal(pg->count_info, flags | PGC_count_mask);
+    assert_int_equal(page_type_count(pg), 0);
+    put_page(pg);
+    assert_true(get_page(pg, &dom_a));
+    pg->count_info = flags | 1;
+
+    /* Type count: the last possible reference, then -EOVERFLOW with the
+     * general reference given back. */
+    pg->type_info = PGT_writable_page | PGT_validated | (PGT_count_mask - 1);
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_writable_page), 0);
+    assert_int_equal(pg->type_info, PGT_writable_page | PGT_validated | PGT_count_mask);
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_writable_page), -EOVERFLOW);
+    assert_int_equal(get_page_type(pg, PGT_writable_page), -EOVERFLOW);
+    assert_int_equal(pg->type_info, PGT_writable_page | PGT_validated | PGT_count_mask);
+    assert_int_equal(page_ref_count(pg), 2);
+}
+
+/* --- types --- */
+
+static void expect_busy(struct page_info *pg, uint64_t type)
+{
+    uint64_t refs = page_ref_count(pg), ti = pg->type_info;
+
+    assert_int_equal(get_page_and_type(pg, &dom_a, type), -EBUSY);
+    assert_int_equal(get_page_type(pg, type), -EBUSY);
+    assert_int_equal(page_ref_count(pg), refs);
+    assert_int_equal(pg->type_info, ti);
+}
+
+static void test_type_exclusive(void **state)
+{
+    struct page_info *pg = new_frame(&dom_a);
+
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_writable_page), 0);
+    expect_busy(pg, PGT_l1_page_table);
+    expect_busy(pg, PGT_l4_page_table);
+    expect_busy(pg, PGT_seg_desc_page);
+    put_page_and_type(pg);
+
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_l1_page_table), 0);
+    assert_true(validated(pg));
+    expect_busy(pg, PGT_writable_page);
+    expect_busy(pg, PGT_seg_desc_page);
+    expect_busy(pg, PGT_l2_page_table);
+    put_page_and_type(pg);
+
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_seg_desc_page), 0);
+    assert_true(validated(pg));
+    expect_busy(pg, PGT_writable_page);
+    expect_busy(pg, PGT_l1_page_table);
+    put_page_and_type(pg);
+
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_l3_page_table), 0);
+    expect_busy(pg, PGT_l2_page_table);
+    expect_busy(pg, PGT_l4_page_table);
+    put_page_and_type(pg);
+    assert_counts(pg, 1, PGT_none, 0);
+
+    /* PGT_none is not a type one can take. */
+    expect_assert_failure(get_page_type(pg, PGT_none));
+    expect_assert_failure(get_page_type(pg, PGT_writable_page | 1));
+}
+
+static void test_counting(void **state)
+{
+    struct page_info *pg = new_frame(&dom_a);
+    struct page_info *leaf = new_frame(&dom_a);
+    const unsigned int n = 100;
+
+    for (unsigned int i = 0; i < n; i++)
+        assert_int_equal(get_page_and_type(pg, &dom_a, PGT_writable_page), 0);
+    assert_counts(pg, 1 + n, PGT_writable_page, n);
+    for (unsigned int i = 1; i < n; i++) {
+        put_page_and_type(pg);
+        expect_busy(pg, PGT_l1_page_table);
+    }
+    assert_counts(pg, 2, PGT_writable_page, 1);
+    put_page_and_type(pg);
+    assert_counts(pg, 1, PGT_none, 0);
+
+    /* As a table: validated once by the first reference, released once by
+     * the last, whatever the order in between. */
+    set_entry(pg, 3, leaf, 0);
+    for (unsigned int i = 0; i < n; i++)
+        assert_int_equal(get_page_and_type(pg, &dom_a, PGT_l1_page_table), 0);
+    assert_int_equal(nr_validates, 1);
+    assert_counts(pg, 1 + n, PGT_l1_page_table, n);
+    assert_int_equal(page_ref_count(leaf), 2);
+    for (unsigned int i = 0; i < n; i++) {
+        assert_int_equal(nr_releases, 0);
+        assert_true(validated(pg));
+        put_page_and_type(pg);
+    }
+    assert_int_equal(nr_releases, 1);
+    assert_false(validated(pg));
+    assert_counts(pg, 1, PGT_none, 0);
+    assert_counts(leaf, 1, PGT_none, 0);
+
+    /* Separate general and type references count independently. */
+    assert_true(get_page(pg, &dom_a));
+    assert_int_equal(get_page_type(pg, PGT_seg_desc_page), 0);
+    assert_int_equal(get_page_type(pg, PGT_seg_desc_page), 0);
+    assert_counts(pg, 2, PGT_seg_desc_page, 2);
+    put_page_type(pg);
+    put_page_type(pg);
+    assert_counts(pg, 2, PGT_none, 0);
+    put_page(pg);
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_writable_page), 0);
+    put_page_and_type(pg);
+    assert_int_equal(pg->count_info, PGC_allocated | 1);
+}
+
+/* --- validation --- */
+
+static void test_validation_takes_refs(void **state)
+{
+    struct page_info *l1 = new_frame(&dom_a);
+    struct page_info *ro = new_frame(&dom_a);
+    struct page_info *rw = new_frame(&dom_a);
+
+    set_entry(l1, 0, ro, 0);
+    set_entry(l1, 2, rw, E_WRITABLE);
+    set_entry(l1, 7, ro, 0);        /* the same frame mapped twice */
+    set_entry(l1, 5, l1, 0);        /* a read-only mapping of itself is fine */
+    assert_int_equal(get_page_and_type(l1, &dom_a, PGT_l1_page_table), 0);
+    assert_true(validated(l1));
+    assert_counts(l1, 3, PGT_l1_page_table, 1);
+    assert_counts(ro, 3, PGT_none, 0);
+    assert_counts(rw, 2, PGT_writable_page, 1);
+
+    /* A frame the table maps writable can be mapped writable elsewhere
+     * too, but can be no table. */
+    assert_int_equal(get_page_and_type(rw, &dom_a, PGT_writable_page), 0);
+    expect_busy(rw, PGT_l1_page_table);
+    put_page_and_type(rw);
+
+    put_page_and_type(l1);
+    assert_counts(l1, 1, PGT_none, 0);
+    assert_counts(ro, 1, PGT_none, 0);
+    assert_counts(rw, 1, PGT_none, 0);
+}
+
+/* Take type on pg expecting rc, and check that nothing anywhere changed. */
+static void expect_refused(struct page_info *pg, uint64_t type, int rc)
+{
+    struct frame_state before[NR_FRAMES];
+
+    snapshot(before);
+    assert_int_equal(get_page_and_type(pg, &dom_a, type), rc);
+    assert_unchanged(before);
+    assert_false(validated(pg));
+}
+
+static void test_validation_failure_clean(void **state)
+{
+    struct page_info *l2 = new_frame(&dom_a);
+    struct page_info *good_l1 = new_frame(&dom_a);
+    struct page_info *bad_l1 = new_frame(&dom_a);
+    struct page_info *ro = new_frame(&dom_a);
+    struct page_info *rw = new_frame(&dom_a);
+    struct page_info *foreign = new_frame(&dom_b);
+    struct page_info *busy = new_frame(&dom_a);
+    struct page_info *all[] = { l2, good_l1, bad_l1, ro, rw, foreign, busy };
+    unsigned int releases;
+
+    set_entry(good_l1, 0, ro, 0);
+    set_entry(good_l1, 1, rw, E_WRITABLE);
+    set_entry(good_l1, 2, ro, 0);
+
+    /* Level 1: the last entry maps another domain's frame. */
+    set_entry(bad_l1, 0, ro, 0);
+    set_entry(bad_l1, 1, rw, E_WRITABLE);
+    set_entry(bad_l1, 6, foreign, 0);
+    expect_refused(bad_l1, PGT_l1_page_table, -EPERM);
+    set_entry(bad_l1, 6, foreign, E_WRITABLE);
+    expect_refused(bad_l1, PGT_l1_page_table, -EPERM);
+
+    /* Level 1: a writable mapping of a frame in use as a table. */
+    assert_int_equal(get_page_and_type(busy, &dom_a, PGT_l1_page_table), 0);
+    set_entry(bad_l1, 6, busy, E_WRITABLE);
+    expect_refused(bad_l1, PGT_l1_page_table, -EBUSY);
+    put_page_and_type(busy);
+
+    /* Level 1: an entry the arch rejects. */
+    entries_of(bad_l1)[6] = E_BAD;
+    expect_refused(bad_l1, PGT_l1_page_table, -EINVAL);
+
+    /* Level 2: a good L1 (validated on the way, so released on the way
+     * back), then an L1 that is mapped writable elsewhere. */
+    assert_int_equal(get_page_and_type(busy, &dom_a, PGT_writable_page), 0);
+    set_entry(l2, 0, good_l1, 0);
+    set_entry(l2, 4, busy, 0);
+    releases = nr_releases;
+    expect_refused(l2, PGT_l2_page_table, -EBUSY);
+    assert_int_equal(nr_releases, releases + 1);
+
+    /* ... an L1 owned by another domain. */
+    set_entry(l2, 4, foreign, 0);
+    expect_refused(l2, PGT_l2_page_table, -EPERM);
+
+    /* ... an L1 whose own validation fails at its last entry. */
+    set_entry(bad_l1, 6, foreign, 0);
+    set_entry(l2, 4, bad_l1, 0);
+    expect_refused(l2, PGT_l2_page_table, -EPERM);
+
+    /* ... and an L1 that maps the L2's other L1 writable: each is fine
+     * alone, the pair is not. */
+    memset(entries_of(bad_l1), 0, PAGE_SIZE);
+    set_entry(bad_l1, 0, good_l1, E_WRITABLE);
+    set_entry(l2, 1, bad_l1, 0);
+    set_entry(l2, 4, NULL, 0);
+    expect_refused(l2, PGT_l2_page_table, -EBUSY);
+
+    /* The refused frames are plain frames again. */
+    put_page_and_type(busy);
+    assert_int_equal(get_page_and_type(bad_l1, &dom_a, PGT_writable_page), 0);
+    put_page_and_type(bad_l1);
+    assert_int_equal(get_page_and_type(l2, &dom_a, PGT_writable_page), 0);
+    put_page_and_type(l2);
+    for (size_t i = 0; i < ARRAY_SIZE(all); i++)
+        assert_counts(all[i], 1, PGT_none, 0);
+}
+
+/* A full tree: one L4, fan-out `fan` at every level, `fan` leaves per L1
+ * (every other one writable).  Returns the number of tables. */
+#define MAX_FAN 4
+
+struct tree {
+    struct page_info *l4;
+    struct page_info *l3[MAX_FAN], *l2[MAX_FAN][MAX_FAN];
+    struct page_info *l1[MAX_FAN][MAX_FAN][MAX_FAN];
+    struct page_info *leaf[MAX_FAN][MAX_FAN][MAX_FAN][MAX_FAN];
+    unsigned int fan, nr_tables;
+};
+
+static void build_tree(struct tree *t, unsigned int fan)
+{
+    t->fan = fan;
+    t->l4 = new_frame(&dom_a);
+    t->nr_tables = 1;
+    for (unsigned int a = 0; a < fan; a++) {
+        t->l3[a] = new_frame(&dom_a);
+        set_entry(t->l4, a, t->l3[a], 0);
+        t->nr_tables++;
+        for (unsigned int b = 0; b < fan; b++) {
+            t->l2[a][b] = new_frame(&dom_a);
+            set_entry(t->l3[a], b, t->l2[a][b], 0);
+            t->nr_tables++;
+            for (unsigned int c = 0; c < fan; c++) {
+                t->l1[a][b][c] = new_frame(&dom_a);
+                set_entry(t->l2[a][b], c, t->l1[a][b][c], 0);
+                t->nr_tables++;
+                for (unsigned int d = 0; d < fan; d++) {
+                    t->leaf[a][b][c][d] = new_frame(&dom_a);
+                    set_entry(t->l1[a][b][c], d, t->leaf[a][b][c][d],
+                              d % 2 ? E_WRITABLE : 0);
+                }
+            }
+        }
+    }
+}
+
+/* Every frame of the tree as it must be while the L4 has `uses` type
+ * references (0: nothing in use). */
+static void check_tree(const struct tree *t, uint64_t uses)
+{
+    bool live = uses > 0;
+
+    assert_counts(t->l4, 1 + uses, PGT_l4_page_table, uses);
+    assert_int_equal(validated(t->l4), live);
+    for (unsigned int a = 0; a < t->fan; a++) {
+        assert_counts(t->l3[a], 1 + live, PGT_l3_page_table, live);
+        assert_int_equal(validated(t->l3[a]), live);
+        for (unsigned int b = 0; b < t->fan; b++) {
+            assert_counts(t->l2[a][b], 1 + live, PGT_l2_page_table, live);
+            for (unsigned int c = 0; c < t->fan; c++) {
+                assert_counts(t->l1[a][b][c], 1 + live, PGT_l1_page_table, live);
+                assert_int_equal(validated(t->l1[a][b][c]), live);
+                for (unsigned int d = 0; d < t->fan; d++)
+                    assert_counts(t->leaf[a][b][c][d], 1 + live, PGT_writable_page,
+                                  live && d % 2);
+            }
+        }
+    }
+}
+
+static void test_release_recursive(void **state)
+{
+    static struct tree t;
+
+    build_tree(&t, 3);
+    assert_int_equal(get_page_and_type(t.l4, &dom_a, PGT_l4_page_table), 0);
+    assert_int_equal(nr_validates, t.nr_tables);
+    check_tree(&t, 1);
+    assert_int_equal(get_page_and_type(t.l4, &dom_a, PGT_l4_page_table), 0);
+    check_tree(&t, 2);
+    put_page_and_type(t.l4);
+    assert_int_equal(nr_releases, 0);
+    check_tree(&t, 1);
+    put_page_and_type(t.l4);
+    assert_int_equal(nr_releases, t.nr_tables);
+    check_tree(&t, 0);
+
+    /* A sub-tree held on its own survives the release of its parent. */
+    assert_int_equal(get_page_and_type(t.l4, &dom_a, PGT_l4_page_table), 0);
+    assert_int_equal(get_page_and_type(t.l2[1][2], &dom_a, PGT_l2_page_table), 0);
+    assert_counts(t.l2[1][2], 3, PGT_l2_page_table, 2);
+    put_page_and_type(t.l4);
+    assert_counts(t.l2[1][2], 2, PGT_l2_page_table, 1);
+    assert_true(validated(t.l2[1][2]));
+    assert_counts(t.l1[1][2][0], 2, PGT_l1_page_table, 1);
+    assert_counts(t.leaf[1][2][0][1], 2, PGT_writable_page, 1);
+    assert_counts(t.l3[1], 1, PGT_none, 0);
+    assert_counts(t.l1[1][1][0], 1, PGT_none, 0);
+    put_page_and_type(t.l2[1][2]);
+    check_tree(&t, 0);
+}
+
+static void test_deep_chains(void **state)
+{
+    static struct tree t;
+    const unsigned int fan = 3;
+    struct page_info *l4b, *l3, *l2, *l1, *foreign, *last_l1;
+    unsigned int v, r;
+
+    /* Two L4s sharing every L3: the sub-trees are validated once. */
+    build_tree(&t, fan);
+    l4b = new_frame(&dom_a);
+    memcpy(entries_of(l4b), entries_of(t.l4), NR_ENTRIES * sizeof(uint64_t));
+    assert_int_equal(pin_page_table(t.l4, &dom_a, PGT_l4_page_table), 0);
+    assert_int_equal(get_page_and_type(l4b, &dom_a, PGT_l4_page_table), 0);
+    assert_int_equal(nr_validates, t.nr_tables + 1);
+    for (unsigned int a = 0; a < fan; a++)
+        assert_counts(t.l3[a], 3, PGT_l3_page_table, 2);
+    assert_counts(t.l1[2][2][2], 2, PGT_l1_page_table, 1);
+    assert_int_equal(unpin_page_table(t.l4, &dom_a, PGT_l4_page_table), 0);
+    assert_int_equal(nr_releases, 1);
+    put_page_and_type(l4b);
+    assert_int_equal(nr_releases, t.nr_tables + 1);
+    check_tree(&t, 0);
+
+    /* A bad leaf in the very last L1: every sub-tree validated before it
+     * is released again; the four tables on the failing path never were
+     * validated, so they are not released. */
+    foreign = new_frame(&dom_b);
+    last_l1 = t.l1[fan - 1][fan - 1][fan - 1];
+    set_entry(last_l1, fan, foreign, 0);
+    v = nr_validates;
+    r = nr_releases;
+    expect_refused(t.l4, PGT_l4_page_table, -EPERM);
+    check_tree(&t, 0);
+    assert_int_equal(nr_validates - v, t.nr_tables);
+    assert_int_equal(nr_releases - r, t.nr_tables - 4);
+
+    /* A second chain, refused at its bottom, that shares an L1 with the
+     * live tree: the shared L1 keeps exactly its one user. */
+    set_entry(last_l1, fan, NULL, 0);
+    assert_int_equal(get_page_and_type(t.l4, &dom_a, PGT_l4_page_table), 0);
+    check_tree(&t, 1);
+    memset(entries_of(l4b), 0, PAGE_SIZE);
+    l3 = new_frame(&dom_a);
+    l2 = new_frame(&dom_a);
+    l1 = new_frame(&dom_a);
+    set_entry(l4b, 0, l3, 0);
+    set_entry(l3, 0, l2, 0);
+    set_entry(l2, 0, t.l1[0][0][1], 0);
+    set_entry(l2, 1, l1, 0);
+    set_entry(l1, 0, foreign, E_WRITABLE);
+    v = nr_validates;
+    r = nr_releases;
+    expect_refused(l4b, PGT_l4_page_table, -EPERM);
+    assert_int_equal(nr_validates - v, 4);
+    assert_int_equal(nr_releases, r);
+    check_tree(&t, 1);
+
+    /* Fixed, it shares the L1 and one of the tree's writable leaves. */
+    set_entry(l1, 0, t.leaf[0][0][0][1], E_WRITABLE);
+    assert_int_equal(get_page_and_type(l4b, &dom_a, PGT_l4_page_table), 0);
+    assert_counts(t.leaf[0][0][0][1], 3, PGT_writable_page, 2);
+    assert_counts(t.l1[0][0][1], 3, PGT_l1_page_table, 2);
+    put_page_and_type(t.l4);
+    assert_counts(t.l1[0][0][1], 2, PGT_l1_page_table, 1);
+    assert_counts(t.leaf[0][0][1][1], 2, PGT_writable_page, 1);
+    assert_counts(t.leaf[0][0][0][1], 2, PGT_writable_page, 1);
+    assert_counts(t.l1[0][0][0], 1, PGT_none, 0);
+    put_page_and_type(l4b);
+    check_tree(&t, 0);
+    assert_counts(l3, 1, PGT_none, 0);
+    assert_counts(l2, 1, PGT_none, 0);
+    assert_counts(l1, 1, PGT_none, 0);
+    assert_counts(l4b, 1, PGT_none, 0);
+    assert_counts(foreign, 1, PGT_none, 0);
+    assert_int_equal(nr_validates - nr_releases, 4 + 4);
+}
+
+static void test_self_reference(void **state)
+{
+    struct page_info *l2 = new_frame(&dom_a);
+    struct page_info *l3 = new_frame(&dom_a);
+    struct page_info *l4 = new_frame(&dom_a);
+    struct page_info *l1 = new_frame(&dom_a);
+    struct page_info *ro = new_frame(&dom_a);
+    struct page_info *all[] = { l2, l3, l4, l1, ro };
+
+    /* An L2 naming itself as an L1, after a good L1 that must be undone. */
+    set_entry(l1, 0, ro, E_WRITABLE);
+    set_entry(l2, 1, l1, 0);
+    set_entry(l2, 3, l2, 0);
+    expect_refused(l2, PGT_l2_page_table, -EBUSY);
+    expect_refused(l2, PGT_l2_page_table, -EBUSY);
+
+    /* An L4 naming itself as an L3 (no linear page tables here). */
+    set_entry(l4, 5, l4, 0);
+    expect_refused(l4, PGT_l4_page_table, -EBUSY);
+
+    /* A loop through a child: L4 -> L3 -> L2 -> the L4 as an L1. */
+    set_entry(l4, 5, l3, 0);
+    set_entry(l3, 0, l2, 0);
+    set_entry(l2, 3, l4, 0);
+    expect_refused(l4, PGT_l4_page_table, -EBUSY);
+
+    /* An L1 mapping itself writable. */
+    set_entry(l1, 0, l1, E_WRITABLE);
+    expect_refused(l1, PGT_l1_page_table, -EBUSY);
+
+    /* Fixed up, the same frames validate. */
+    set_entry(l1, 0, ro, E_WRITABLE);
+    set_entry(l2, 3, NULL, 0);
+    assert_int_equal(get_page_and_type(l4, &dom_a, PGT_l4_page_table), 0);
+    assert_counts(ro, 2, PGT_writable_page, 1);
+    put_page_and_type(l4);
+    for (size_t i = 0; i < ARRAY_SIZE(all); i++)
+        assert_counts(all[i], 1, PGT_none, 0);
+}
+
+static void test_shared_l1(void **state)
+{
+    struct page_info *a = new_frame(&dom_a);
+    struct page_info *b = new_frame(&dom_a);
+    struct page_info *l1 = new_frame(&dom_a);
+    struct page_info *rw = new_frame(&dom_a);
+
+    set_entry(l1, 0, rw, E_WRITABLE);
+    set_entry(a, 2, l1, 0);
+    set_entry(b, 6, l1, 0);
+    assert_int_equal(get_page_and_type(a, &dom_a, PGT_l2_page_table), 0);
+    assert_int_equal(get_page_and_type(b, &dom_a, PGT_l2_page_table), 0);
+    assert_int_equal(nr_validates, 3);
+    assert_counts(l1, 3, PGT_l1_page_table, 2);
+    assert_counts(rw, 2, PGT_writable_page, 1);
+
+    put_page_and_type(a);
+    assert_counts(l1, 2, PGT_l1_page_table, 1);
+    assert_true(validated(l1));
+    assert_counts(rw, 2, PGT_writable_page, 1);
+    assert_int_equal(nr_releases, 1);
+    put_page_and_type(b);
+    assert_counts(l1, 1, PGT_none, 0);
+    assert_counts(rw, 1, PGT_none, 0);
+    assert_int_equal(nr_releases, 3);
+
+    /* Shared within one L2, too. */
+    set_entry(a, 5, l1, 0);
+    assert_int_equal(get_page_and_type(a, &dom_a, PGT_l2_page_table), 0);
+    assert_counts(l1, 3, PGT_l1_page_table, 2);
+    put_page_and_type(a);
+    assert_counts(l1, 1, PGT_none, 0);
+}
+
+/* --- TLB flushes --- */
+
+static void take_put(struct page_info *pg, uint64_t type)
+{
+    assert_int_equal(get_page_and_type(pg, &dom_a, type), 0);
+    put_page_and_type(pg);
+}
+
+static void test_flush_on_leaving_writable(void **state)
+{
+    struct page_info *pg = new_frame(&dom_a);
+    struct page_info *l1 = new_frame(&dom_a);
+    struct page_info *l2 = new_frame(&dom_a);
+    struct page_info *bad = new_frame(&dom_b);
+
+    /* Fresh frames have no writable mappings to shoot down. */
+    take_put(pg, PGT_l1_page_table);
+    take_put(pg, PGT_seg_desc_page);
+    assert_int_equal(nr_flushes, 0);
+
+    /* Into writable, and writable again: nothing to flush. */
+    take_put(pg, PGT_writable_page);
+    take_put(pg, PGT_writable_page);
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_writable_page), 0);
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_writable_page), 0);
+    put_page_and_type(pg);
+    put_page_and_type(pg);
+    assert_int_equal(nr_flushes, 0);
+
+    /* Writable to a table: flushed before the entries are read, so no
+     * stale writable mapping can change them under validation. */
+    take_put(pg, PGT_l1_page_table);
+    assert_int_equal(nr_flushes, 1);
+    assert_int_equal(flushes_at_last_validate, 1);
+    /* Further uses of that type, and back to writable: no flush. */
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_l1_page_table), 0);
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_l1_page_table), 0);
+    put_page_and_type(pg);
+    put_page_and_type(pg);
+    take_put(pg, PGT_writable_page);
+    assert_int_equal(nr_flushes, 1);
+
+    /* Writable to a descriptor page. */
+    take_put(pg, PGT_seg_desc_page);
+    assert_int_equal(nr_flushes, 2);
+    take_put(pg, PGT_seg_desc_page);
+    take_put(pg, PGT_l2_page_table);
+    assert_int_equal(nr_flushes, 2);
+
+    /* Every table level. */
+    for (unsigned int level = 1; level <= 4; level++) {
+        take_put(pg, PGT_writable_page);
+        take_put(pg, level_type(level));
+        assert_int_equal(nr_flushes, 2 + level);
+    }
+
+    /* Writable through an L1 mapping, then an L1 itself inside an L2: the
+     * flush comes from the nested type change. */
+    set_entry(l1, 0, pg, E_WRITABLE);
+    take_put(l1, PGT_l1_page_table);
+    assert_int_equal(nr_flushes, 6);
+    set_entry(l2, 0, pg, 0);
+    take_put(l2, PGT_l2_page_table);
+    assert_int_equal(nr_flushes, 7);
+    take_put(l2, PGT_l2_page_table);
+    assert_int_equal(nr_flushes, 7);
+
+    /* A refused table was still flushed first (its entries were read);
+     * the frame is typeless afterwards and the next table needs none. */
+    take_put(pg, PGT_writable_page);
+    set_entry(pg, 0, bad, 0);
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_l1_page_table), -EPERM);
+    assert_int_equal(nr_flushes, 8);
+    set_entry(pg, 0, NULL, 0);
+    take_put(pg, PGT_l1_page_table);
+    assert_int_equal(nr_flushes, 8);
+
+    /* A frame that is writable and still in use is refused, unflushed. */
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_writable_page), 0);
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_l1_page_table), -EBUSY);
+    assert_int_equal(pin_page_table(pg, &dom_a, PGT_l1_page_table), -EBUSY);
+    put_page_and_type(pg);
+    assert_int_equal(nr_flushes, 8);
+
+    /* Pinning counts as becoming a table. */
+    assert_int_equal(pin_page_table(pg, &dom_a, PGT_l1_page_table), 0);
+    assert_int_equal(nr_flushes, 9);
+    assert_int_equal(unpin_page_table(pg, &dom_a, PGT_l1_page_table), 0);
+}
+
+/* Descriptor pages are checked on every first reference, take no
+ * references of their own and have nothing to release. */
+static void test_desc_page_validation(void **state)
+{
+    struct page_info *pg = new_frame(&dom_a);
+    struct page_info *other = new_frame(&dom_a);
+    struct frame_state before[NR_FRAMES];
+
+    entries_of(pg)[2] = E_BAD;
+    expect_refused(pg, PGT_seg_desc_page, -EINVAL);
+    assert_int_equal(nr_desc_validates, 1);
+    assert_int_equal(page_type(pg), PGT_none);
+
+    /* Writable before: flushed even though refused, as the check read
+     * the contents. */
+    take_put(pg, PGT_writable_page);
+    expect_refused(pg, PGT_seg_desc_page, -EINVAL);
+    assert_int_equal(nr_flushes, 1);
+    assert_int_equal(nr_desc_validates, 2);
+
+    /* Good contents, one of them naming another frame: nothing else is
+     * referenced, and further users are not checked again. */
+    entries_of(pg)[2] = 0;
+    set_entry(pg, 3, other, E_WRITABLE);
+    snapshot(before);
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_seg_desc_page), 0);
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_seg_desc_page), 0);
+    assert_int_equal(nr_desc_validates, 3);
+    assert_true(validated(pg));
+    assert_counts(pg, 3, PGT_seg_desc_page, 2);
+    assert_counts(other, 1, PGT_none, 0);
+    expect_busy(pg, PGT_writable_page);
+    expect_busy(pg, PGT_l1_page_table);
+    put_page_and_type(pg);
+    put_page_and_type(pg);
+    assert_unchanged(before);
+    assert_int_equal(nr_releases, 0);
+    assert_int_equal(nr_validates, 0);
+
+    /* Changed while unused: the next first reference checks again. */
+    entries_of(pg)[7] = E_BAD;
+    expect_refused(pg, PGT_seg_desc_page, -EINVAL);
+    entries_of(pg)[7] = 0;
+    take_put(pg, PGT_seg_desc_page);
+    assert_int_equal(nr_desc_validates, 5);
+    assert_int_equal(nr_flushes, 1);
+}
+
+/* --- pinning --- */
+
+static void test_pin(void **state)
+{
+    struct page_info *l1 = new_frame(&dom_a);
+    struct page_info *l2 = new_frame(&dom_a);
+    struct page_info *rw = new_frame(&dom_a);
+    struct page_info *foreign = new_frame(&dom_b);
+    struct frame_state before[NR_FRAMES];
+
+    set_entry(l1, 0, rw, E_WRITABLE);
+    set_entry(l2, 0, l1, 0);
+
+    assert_int_equal(pin_page_table(l1, &dom_a, PGT_l1_page_table), 0);
+    assert_true(pinned(l1));
+    assert_true(validated(l1));
+    assert_counts(l1, 2, PGT_l1_page_table, 1);
+    assert_counts(rw, 2, PGT_writable_page, 1);
+
+    /* Pinned twice, at any level, or by another domain: refused as is. */
+    snapshot(before);
+    assert_int_equal(pin_page_table(l1, &dom_a, PGT_l1_page_table), -EINVAL);
+    assert_int_equal(pin_page_table(l1, &dom_a, PGT_l2_page_table), -EINVAL);
+    assert_int_equal(pin_page_table(l1, &dom_b, PGT_l1_page_table), -EPERM);
+    assert_int_equal(unpin_page_table(l1, &dom_a, PGT_l2_page_table), -EINVAL);
+    assert_int_equal(unpin_page_table(l1, &dom_a, PGT_writable_page), -EINVAL);
+    assert_int_equal(unpin_page_table(l1, &dom_b, PGT_l1_page_table), -EINVAL);
+    assert_int_equal(unpin_page_table(l1, NULL, PGT_l1_page_table), -EINVAL);
+    assert_unchanged(before);
+
+    /* Other users come and go; the pin keeps it validated throughout. */
+    assert_int_equal(get_page_and_type(l2, &dom_a, PGT_l2_page_table), 0);
+    assert_counts(l1, 3, PGT_l1_page_table, 2);
+    put_page_and_type(l2);
+    take_put(l1, PGT_l1_page_table);
+    assert_counts(l1, 2, PGT_l1_page_table, 1);
+    assert_true(validated(l1));
+    assert_int_equal(nr_validates, 2);      /* l1 once, l2 once */
+    assert_int_equal(nr_releases, 1);       /* l2 only */
+
+    /* Unpin with another user left: the pin goes, the table stays. */
+    assert_int_equal(get_page_and_type(l1, &dom_a, PGT_l1_page_table), 0);
+    assert_int_equal(unpin_page_table(l1, &dom_a, PGT_l1_page_table), 0);
+    assert_false(pinned(l1));
+    assert_true(validated(l1));
+    assert_counts(l1, 2, PGT_l1_page_table, 1);
+    assert_int_equal(unpin_page_table(l1, &dom_a, PGT_l1_page_table), -EINVAL);
+    assert_counts(l1, 2, PGT_l1_page_table, 1);
+    put_page_and_type(l1);
+    assert_counts(rw, 1, PGT_none, 0);
+
+    /* Unpin of the last reference releases the table and its entries. */
+    assert_int_equal(pin_page_table(l2, &dom_a, PGT_l2_page_table), 0);
+    assert_counts(l1, 2, PGT_l1_page_table, 1);
+    assert_counts(rw, 2, PGT_writable_page, 1);
+    assert_int_equal(unpin_page_table(l2, &dom_a, PGT_l2_page_table), 0);
+    assert_false(pinned(l2));
+    assert_false(validated(l2));
+    assert_counts(l2, 1, PGT_none, 0);
+    assert_counts(l1, 1, PGT_none, 0);
+    assert_counts(rw, 1, PGT_none, 0);
+
+    /* Never pinned, or in use without a pin: nothing to unpin. */
+    assert_int_equal(unpin_page_table(l2, &dom_a, PGT_l2_page_table), -EINVAL);
+    assert_int_equal(get_page_and_type(l2, &dom_a, PGT_l2_page_table), 0);
+    assert_int_equal(unpin_page_table(l2, &dom_a, PGT_l2_page_table), -EINVAL);
+    put_page_and_type(l2);
+
+    /* A pin whose validation fails leaves no pin and no references. */
+    set_entry(l1, 1, foreign, 0);
+    snapshot(before);
+    assert_int_equal(pin_page_table(l2, &dom_a, PGT_l2_page_table), -EPERM);
+    assert_unchanged(before);
+    assert_false(pinned(l2));
+    assert_int_equal(pin_page_table(l1, &dom_a, PGT_l1_page_table), -EPERM);
+    assert_unchanged(before);
+
+    /* Pinned at one level, the frame is busy at every other. */
+    set_entry(l1, 1, NULL, 0);
+    assert_int_equal(pin_page_table(l1, &dom_a, PGT_l1_page_table), 0);
+    expect_busy(l1, PGT_l2_page_table);
+    expect_busy(l1, PGT_writable_page);
+    assert_int_equal(unpin_page_table(l1, &dom_a, PGT_l1_page_table), 0);
+    assert_counts(l1, 1, PGT_none, 0);
+    assert_counts(rw, 1, PGT_none, 0);
+}
+
+/* --- misuse --- */
+
+static void test_misuse_asserts(void **state)
+{
+    struct page_info *pg = new_frame(&dom_a);
+    struct page_info *unowned = new_frame(NULL);
+
+    /* Each of these fails inside the type lock and leaves by longjmp, so
+     * the lock stays taken by this CPU; it is recursive on one CPU, and
+     * every test runs on CPU 0, so later tests still take it. */
+    expect_assert_failure(put_page_type(pg));
+    assert_int_equal(pg->type_info, PGT_none);
+    expect_assert_failure(put_page(unowned));
+    assert_int_equal(unowned->count_info, 0);
+    /* Dropping the owner's allocation reference through put_page. */
+    expect_assert_failure(put_page(pg));
+    pg->count_info = PGC_allocated | 1;
+
+    /* The frame is still usable after the refused puts. */
+    take_put(pg, PGT_l1_page_table);
+    assert_int_equal(pg->count_info, PGC_allocated | 1);
+
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_l1_page_table), 0);
+    put_page_and_type(pg);
+    expect_assert_failure(put_page_type(pg));
+    assert_int_equal(page_type_count(pg), 0);
+}
+
+/* --- randomized run against a shadow model --- */
+
+#define NR_POOL    48             /* frames the run plays with */
+#define NR_FOREIGN 4              /* the last few belong to dom_b */
+#define MAX_HANDLES 2048
+#define NR_STEPS   100000
+
+/* A reference the test holds: type 0 is a general (read-only) one. */
+struct handle {
+    unsigned int f;
+    uint64_t type;
+};
+
+static uint64_t rng_state;
+static struct page_info *pool[NR_POOL];
+static int pool_index[NR_FRAMES];
+static struct handle handles[MAX_HANDLES];
+static unsigned int nr_handles;
+static bool model_pinned[NR_POOL];
+static uint64_t model_pin_type[NR_POOL];
+static uint64_t exp_refs[NR_POOL], exp_type_refs[NR_POOL], exp_type[NR_POOL];
+static bool maybe_writable_tlb[NR_POOL];
+static unsigned long nr_ok[8], nr_refused[8];
+static unsigned long nr_full_chains;     /* L4 -> L3 -> L2 -> L1 validated */
+
+static uint64_t rng(void)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+static const struct domain *owner_of(unsigned int f)
+{
+    return f >= NR_POOL - NR_FOREIGN ? &dom_b : &dom_a;
+}
+
+/* Uniformly random tables almost never form valid trees more than a level
+ * deep, so each frame has a level it is mostly used at (0: data), and its
+ * entries mostly name frames of the level below. */
+static unsigned int usual_level(unsigned int f)
+{
+    return f % 5;
+}
+
+static unsigned int random_frame_at(unsigned int level)
+{
+    unsigned int f;
+
+    do
+        f = (unsigned int)(rng() % NR_POOL);
+    while (usual_level(f) != level);
+    return f;
+}
+
+static uint64_t random_table_type(unsigned int f)
+{
+    if (usual_level(f) && rng() % 100 < 80)
+        return level_type(usual_level(f));
+    return level_type(1 + (unsigned int)(rng() % 4));
+}
+
+static bool model_add_type(unsigned int f, uint64_t type)
+{
+    if (exp_type_refs[f] && exp_type[f] != type)
+        return false;
+    exp_type[f] = type;
+    exp_type_refs[f]++;
+    return true;
+}
+
+static bool has_bad_entry(const struct page_info *pg)
+{
+    const uint64_t *t = entries_of(pg);
+
+    for (unsigned int i = 0; i < NR_ENTRIES; i++)
+        if (t[i] & E_BAD)
+            return true;
+    return false;
+}
+
+/* Recompute every pool frame's expected counts from the handles, pins and
+ * table contents.  False if that state is impossible (a frame needed as
+ * two types, a foreign or bad entry in a table or descriptor page in use,
+ * a reference on a foreign frame): exactly when the state machine must
+ * refuse the last reference added. */
+static bool model_recompute(void)
+{
+    for (unsigned int f = 0; f < NR_POOL; f++) {
+        exp_refs[f] = 1;
+        exp_type_refs[f] = 0;
+        exp_type[f] = PGT_none;
+    }
+    for (unsigned int h = 0; h < nr_handles; h++) {
+        unsigned int f = handles[h].f;
+
+        if (owner_of(f) != &dom_a)
+            return false;
+        exp_refs[f]++;
+        if (handles[h].type && !model_add_type(f, handles[h].type))
+            return false;
+    }
+    for (unsigned int f = 0; f < NR_POOL; f++) {
+        if (!model_pinned[f])
+            continue;
+        if (owner_of(f) != &dom_a)
+            return false;
+        exp_refs[f]++;
+        if (!model_add_type(f, model_pin_type[f]))
+            return false;
+    }
+    /* Descriptor pages are used only through direct references. */
+    for (unsigned int f = 0; f < NR_POOL; f++)
+        if (exp_type_refs[f] && exp_type[f] == PGT_seg_desc_page && has_bad_entry(pool[f]))
+            return false;
+    /* Top down: a level's users are all known once the level above it has
+     * been expanded. */
+    for (unsigned int level = 4; level >= 1; level--) {
+        for (unsigned int f = 0; f < NR_POOL; f++) {
+            const uint64_t *t = entries_of(pool[f]);
+
+            if (!exp_type_refs[f] || exp_type[f] != level_type(level))
+                continue;
+            for (unsigned int i = 0; i < NR_ENTRIES; i++) {
+                int c;
+
+                if (!t[i])
+                    continue;
+                if (t[i] & E_BAD)
+                    return false;
+                c = pool_index[(t[i] & E_MFN_MASK) - 1];
+                assert_true(c >= 0);
+                if (owner_of((unsigned int)c) != owner_of(f))
+                    return false;
+                exp_refs[c]++;
+                if (level > 1 && !model_add_type((unsigned int)c, level_type(level - 1)))
+                    return false;
+                if (level == 1 && (t[i] & E_WRITABLE) &&
+                    !model_add_type((unsigned int)c, PGT_writable_page))
+                    return false;
+            }
+        }
+    }
+    return true;
+}
+
+static void stress_flushed(void)
+{
+    memset(maybe_writable_tlb, 0, sizeof(maybe_writable_tlb));
+}
+
+/* The state the model allows must be exactly what frame_table holds; and a
+ * frame that was writable at some point since the last flush must not be
+ * a table or descriptor page now. */
+static void stress_check(void)
+{
+    assert_true(model_recompute());
+    for (unsigned int f = 0; f < NR_POOL; f++) {
+        const struct page_info *pg = pool[f];
+        uint64_t t = page_type(pg);
+
+        assert_int_equal(page_ref_count(pg), exp_refs[f]);
+        assert_int_equal(page_type_count(pg), exp_type_refs[f]);
+        assert_int_equal(pinned(pg), model_pinned[f]);
+        assert_int_equal(pg->count_info & ~PGC_count_mask, PGC_allocated);
+        assert_true(pg->owner == owner_of(f));
+        if (!exp_type_refs[f]) {
+            if (is_page_table_type(t))
+                assert_false(validated(pg));
+            continue;
+        }
+        assert_int_equal(t, exp_type[f]);
+        assert_true(validated(pg));
+        if (t == PGT_writable_page)
+            maybe_writable_tlb[f] = true;
+        else
+            assert_false(maybe_writable_tlb[f]);
+    }
+}
+
+static unsigned int kind_of(uint64_t type)
+{
+    return type == PGT_writable_page ? 5 : type == PGT_seg_desc_page ? 6 : type_level(type);
+}
+
+/* Does this level-n table reach, through non-empty entries, an L1 that
+ * maps something? */
+static bool reaches_leaf(const struct page_info *pg, unsigned int level)
+{
+    const uint64_t *t = entries_of(pg);
+
+    for (unsigned int i = 0; i < NR_ENTRIES; i++)
+        if (t[i] && (level == 1 || reaches_leaf(entry_target(t[i]), level - 1)))
+            return true;
+    return false;
+}
+
+static void stress_get(unsigned int f, uint64_t type)
+{
+    bool expect;
+    int rc;
+
+    assert_true(nr_handles < MAX_HANDLES);
+    handles[nr_handles++] = (struct handle){ f, type };
+    expect = model_recompute();
+    if (type)
+        rc = get_page_and_type(pool[f], &dom_a, type);
+    else
+        rc = get_page(pool[f], &dom_a) ? 0 : -EPERM;
+    assert_int_equal(rc == 0, expect);
+    if (rc) {
+        assert_true(rc == -EPERM || rc == -EBUSY || rc == -EINVAL);
+        nr_handles--;
+        nr_refused[kind_of(type)]++;
+    } else {
+        nr_ok[kind_of(type)]++;
+        if (type == PGT_l4_page_table && reaches_leaf(pool[f], 4))
+            nr_full_chains++;
+    }
+}
+
+static void stress_drop(unsigned int h)
+{
+    struct handle hd = handles[h];
+
+    handles[h] = handles[--nr_handles];
+    if (hd.type)
+        put_page_and_type(pool[hd.f]);
+    else
+        put_page(pool[hd.f]);
+}
+
+/* A guest may write a frame's entries unless it is in use as a table or
+ * descriptor page (it cannot then be mapped writable). */
+static void stress_write(unsigned int f)
+{
+    struct page_info *pg = pool[f];
+    uint64_t *t = entries_of(pg);
+
+    if (page_type_count(pg) && page_type(pg) != PGT_writable_page)
+        return;
+    for (unsigned int i = 0; i < NR_ENTRIES; i++) {
+        unsigned int r = (unsigned int)(rng() % 100);
+
+        unsigned int c = (unsigned int)(rng() % NR_POOL);
+
+        if (usual_level(f) && rng() % 100 < 85)
+            c = random_frame_at(usual_level(f) - 1);
+        if (r < 55)
+            t[i] = 0;
+        else if (r < 56)
+            t[i] = E_BAD;
+        else
+            t[i] = entry(pool[c], r < 70 ? E_WRITABLE : 0);
+    }
+}
+
+static void stress_pin(unsigned int f, uint64_t type)
+{
+    bool expect;
+    int rc;
+
+    if (owner_of(f) == &dom_a && model_pinned[f]) {
+        assert_int_equal(pin_page_table(pool[f], &dom_a, type), -EINVAL);
+        return;
+    }
+    model_pinned[f] = true;
+    model_pin_type[f] = type;
+    expect = model_recompute();
+    rc = pin_page_table(pool[f], &dom_a, type);
+    assert_int_equal(rc == 0, expect);
+    if (rc)
+        model_pinned[f] = false;
+    else
+        nr_ok[7]++;
+}
+
+static void stress_unpin(unsigned int f, uint64_t type)
+{
+    bool expect = owner_of(f) == &dom_a && model_pinned[f] && model_pin_type[f] == type;
+
+    assert_int_equal(unpin_page_table(pool[f], &dom_a, type), expect ? 0 : -EINVAL);
+    if (expect)
+        model_pinned[f] = false;
+}
+
+static void test_random_stress(void **state)
+{
+    rng_state = 0x2545f4914f6cdd1dULL;
+    memset(pool_index, -1, sizeof(pool_index));
+    for (unsigned int f = 0; f < NR_POOL; f++) {
+        pool[f] = new_frame(f >= NR_POOL - NR_FOREIGN ? &dom_b : &dom_a);
+        pool_index[mfn_x(page_to_mfn(pool[f]))] = (int)f;
+        model_pinned[f] = false;
+    }
+    nr_handles = 0;
+    nr_full_chains = 0;
+    memset(nr_ok, 0, sizeof(nr_ok));
+    memset(nr_refused, 0, sizeof(nr_refused));
+    stress_flushed();
+    stress_running = true;
+
+    for (unsigned int step = 0; step < NR_STEPS; step++) {
+        unsigned int r = (unsigned int)(rng() % 100);
+        unsigned int f = (unsigned int)(rng() % NR_POOL);
+        uint64_t level = random_table_type(f);
+
+        unsigned int data = rng() % 100 < 80 ? random_frame_at(0) : f;
+
+        /* Drop more often as references pile up, or every frame ends up
+         * stuck in some type for good. */
+        if (nr_handles + 1 >= MAX_HANDLES || (nr_handles && r >= 78) ||
+            (nr_handles > 32 && rng() % 2))
+            stress_drop((unsigned int)(rng() % nr_handles));
+        else if (r < 12)
+            stress_get(data, PGT_writable_page);
+        else if (r < 20)
+            stress_get(data, 0);
+        else if (r < 23)
+            stress_get(data, PGT_seg_desc_page);
+        else if (r < 43)
+            stress_write(f);
+        else if (r < 63)
+            stress_get(f, level);
+        else if (r < 70)
+            stress_pin(f, level);
+        else if (r < 78)
+            stress_unpin(f, model_pinned[f] && rng() % 4 ? model_pin_type[f] : level);
+        stress_check();
+    }
+
+    while (nr_handles)
+        stress_drop(nr_handles - 1);
+    for (unsigned int f = 0; f < NR_POOL; f++)
+        if (model_pinned[f])
+            stress_unpin(f, model_pin_type[f]);
+    stress_check();
+    stress_running = false;
+    for (unsigned int f = 0; f < NR_POOL; f++)
+        assert_counts(pool[f], 1, PGT_none, 0);
+
+    for (unsigned int k = 0; k < 8; k++) print_message("kind %u ok %lu refused %lu\n", k, nr_ok[k], nr_refused[k]);
+    print_message("flushes %u validates %u releases %u chains %lu\n", nr_flushes, nr_validates, nr_releases, nr_full_chains);
+    /* The run must have exercised both outcomes at every level. */
+    for (unsigned int k = 1; k <= 6; k++) {
+        assert_true(nr_ok[k] > 20);
+        assert_true(nr_refused[k] > 20);
+    }
+    assert_true(nr_ok[7] > 20);
+    assert_true(nr_full_chains > 20);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+        T(test_get_page_owner_only),
+        T(test_ref_overflow),
+        T(test_type_exclusive),
+        T(test_counting),
+        T(test_validation_takes_refs),
+        T(test_validation_failure_clean),
+        T(test_release_recursive),
+        T(test_deep_chains),
+        T(test_self_reference),
+        T(test_shared_l1),
+        T(test_flush_on_leaving_writable),
+        T(test_desc_page_validation),
+        T(test_pin),
+        T(test_random_stress),
+        T(test_misuse_asserts),     /* last: it leaves the type lock taken */
+#undef T
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
