@@ -11,6 +11,12 @@
 #include <public/version.h>
 #include <public/xen.h>
 
+#ifdef __clang__
+#define COMPILER_ID "clang " __clang_version__
+#else
+#define COMPILER_ID "gcc " __VERSION__
+#endif
+
 #define ABI_MAJOR 4
 #define ABI_MINOR 17
 
@@ -31,6 +37,18 @@ static long copy_string(uint64_t buf, const char *s, size_t size)
     memset(out, 0, size);
     strlcpy(out, s, size);
     return copy_to_guest(buf, out, size) ? -EFAULT : 0;
+}
+
+static long compile_info(uint64_t buf)
+{
+    struct xen_compile_info ci;
+
+    memset(&ci, 0, sizeof(ci));
+    strlcpy(ci.compiler, COMPILER_ID, sizeof(ci.compiler));
+    strlcpy(ci.compile_by, "proxen", sizeof(ci.compile_by));
+    strlcpy(ci.compile_domain, "local", sizeof(ci.compile_domain));
+    strlcpy(ci.compile_date, __DATE__ " " __TIME__, sizeof(ci.compile_date));
+    return copy_to_guest(buf, &ci, sizeof(ci)) ? -EFAULT : 0;
 }
 
 long do_xen_version(const uint64_t a[6])
@@ -54,6 +72,8 @@ long do_xen_version(const uint64_t a[6])
         if (!d->is_privileged)
             return -EPERM;
         return copy_string(buf, hv_cmdline, XEN_COMMANDLINE_LEN);
+    case XENVER_compile_info:
+        return compile_info(buf);
     case XENVER_platform_parameters:
         return copy_to_guest(buf, &pp, sizeof(pp)) ? -EFAULT : 0;
     case XENVER_get_features:

@@ -56,6 +56,7 @@ void idt_init(uint16_t cs, bool use_ist)
         set_gate(2, cs, IST_NMI, GATE_INTERRUPT);
         set_gate(8, cs, IST_DF, GATE_INTERRUPT);
         set_gate(18, cs, IST_MCE, GATE_INTERRUPT);
+        set_gate(1, cs, IST_DB, GATE_INTERRUPT);
     }
     __asm__ volatile("lidt %0" :: "m"(idtr) : "memory");
 }
@@ -127,6 +128,7 @@ void desc_init_cpu(unsigned int cpu)
     tss->ist[IST_DF - 1] = stack + IST_DF_OFFSET;
     tss->ist[IST_NMI - 1] = stack + IST_NMI_OFFSET;
     tss->ist[IST_MCE - 1] = stack + IST_MCE_OFFSET;
+    tss->ist[IST_DB - 1] = stack + IST_DB_OFFSET;
     fill_reserved_gdt(pc->gdt_page, tss);
     map_gdt_window(cpu, virt_to_maddr(pc->gdt_page));
 

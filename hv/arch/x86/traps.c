@@ -161,6 +161,15 @@ static void do_irq(struct cpu_user_regs *regs)
                 regs->entry_vector);
 }
 
+/* A guest's data breakpoint hit by the hypervisor touching guest memory,
+ * or a #DB raised right after a guest's MOV SS before an entry point:
+ * neither is the hypervisor's business.  (This runs on its own IST stack,
+ * so it is safe even on a guest-controlled RSP.) */
+static void hypervisor_debug_trap(void)
+{
+    __asm__ volatile("mov %0, %%db6" :: "r"(0xffff0ff0UL));
+}
+
 void do_entry(struct cpu_user_regs *regs);
 void do_entry(struct cpu_user_regs *regs)
 {
@@ -174,6 +183,8 @@ void do_entry(struct cpu_user_regs *regs)
         do_nmi(regs);
     else if (guest_mode(regs))
         pv_trap(regs);
+    else if (vec == 1)
+        hypervisor_debug_trap();
     else if (!apply_fixup(regs))
         fatal_trap(regs);
 }

@@ -167,7 +167,8 @@ void pv_do_iret(struct cpu_user_regs *regs)
         return;
     }
     if (!canonical(c.rip) || !canonical(c.rsp)) {
-        domain_crash(v->domain, "iret: non-canonical RIP or RSP");
+        /* What a real iretq does with such a frame: #GP at the iret. */
+        pv_inject_trap(v, regs, 13, 0);
         return;
     }
     if ((c.cs & 3) == 3) {
@@ -178,6 +179,8 @@ void pv_do_iret(struct cpu_user_regs *regs)
         if (v->arch.kernel_mode)
             pv_toggle_guest_mode(v);
     }
+    if (v->domain->vm_assist & (1ULL << VMASST_TYPE_architectural_iopl))
+        v->arch.iopl = (c.rflags >> 12) & 3;
     regs->rip = c.rip;
     regs->cs = FLAT_KERNEL_CS;          /* the only code segment a PV guest runs on */
     regs->rflags = (c.rflags & ~(3ULL << 12)) | X86_EFLAGS_IF;

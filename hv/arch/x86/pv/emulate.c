@@ -7,6 +7,8 @@
 #include <asm/x86.h>
 #include <proxen/console.h>
 #include <proxen/domain.h>
+#include <proxen/hypercall.h>
+#include <asm/pv.h>
 #include <public/arch-x86/cpuid.h>
 #include <public/xen.h>
 
@@ -131,15 +133,46 @@ static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
     return false;
 }
 
-/* Writing CR0 may only change TS (the fpu_taskswitch of old kernels). */
+/* CR0 may only change TS (the fpu_taskswitch of old kernels), CR2 is the
+ * guest's own, CR3 switches page tables (as MMUEXT_NEW_BASEPTR), CR4 may
+ * be "written" with its current value only. */
 static bool write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
 {
     uint64_t cur;
 
-    if (cr != 0 || !read_cr(v, 0, &cur) || ((cur ^ val) & ~X86_CR0_TS))
+    switch (cr) {
+    case 0:
+        if (!read_cr(v, 0, &cur) || ((cur ^ val) & ~X86_CR0_TS))
+            return false;
+        v->arch.virtual_ts = val & X86_CR0_TS;
+        write_cr0(v->arch.virtual_ts ? read_cr0() | X86_CR0_TS : read_cr0() & ~X86_CR0_TS);
+        return true;
+    case 2:
+        v->vcpu_info->arch.cr2 = val;
+        return true;
+    case 3:
+        return pv_new_baseptr(v, val >> PAGE_SHIFT, false) == 0;
+    case 4:
+        return read_cr(v, 4, &cur) && cur == val;
+    }
+    return false;
+}
+
+/* MOV to/from DRn goes through the hypercalls' checks; DR4/DR5 are the
+ * old aliases of DR6/DR7. */
+static bool mov_dr(struct cpu_user_regs *regs, unsigned int dr, uint64_t *reg, bool write)
+{
+    uint64_t args[6] = { dr == 4 ? 6 : dr == 5 ? 7 : dr, *reg };
+    long rc;
+
+    if (dr > 7)
         return false;
-    v->arch.virtual_ts = val & X86_CR0_TS;
-    write_cr0(v->arch.virtual_ts ? read_cr0() | X86_CR0_TS : read_cr0() & ~X86_CR0_TS);
+    rc = write ? do_set_debugreg(args) : do_get_debugreg(args);
+    if (write)
+        return rc == 0;
+    if (rc < 0 && rc > -4096)
+        return false;
+    *reg = (uint64_t)rc;
     return true;
 }
 
@@ -229,6 +262,12 @@ static bool emulate_0f(struct vcpu *v, struct cpu_user_regs *regs, struct insn *
         return true;
     case 0x08: case 0x09:                        /* invd, wbinvd: nothing to do */
         return true;
+    case 0x21: case 0x23:                        /* mov from/to DRn */
+        modrm = next_byte(in);
+        if (modrm < 0 || (modrm >> 6) != 3)
+            return false;
+        return mov_dr(regs, ((modrm >> 3) & 7) | (in->rex_r ? 8 : 0),
+                      gpr(regs, (modrm & 7) | (in->rex_b ? 8 : 0)), op == 0x23);
     case 0x20: case 0x22:                        /* mov from/to CRn */
         modrm = next_byte(in);
         if (modrm < 0 || (modrm >> 6) != 3)

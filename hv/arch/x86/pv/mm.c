@@ -159,7 +159,7 @@ long do_update_va_mapping(const uint64_t a[6])
 
 /* --- mmuext_op ------------------------------------------------------------ */
 
-static int new_baseptr(struct vcpu *v, uint64_t mfn, bool user)
+int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user)
 {
     struct page_info *pg = owned_frame(v->domain, mfn);
     mfn_t *slot = user ? &v->arch.guest_table_user : &v->arch.guest_table;
@@ -201,9 +201,9 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
         pg = owned_frame(d, op->arg1.mfn);
         return pg ? unpin_page_table(pg, d, page_type(pg)) : -EPERM;
     case MMUEXT_NEW_BASEPTR:
-        return new_baseptr(v, op->arg1.mfn, false);
+        return pv_new_baseptr(v, op->arg1.mfn, false);
     case MMUEXT_NEW_USER_BASEPTR:
-        return new_baseptr(v, op->arg1.mfn, true);
+        return pv_new_baseptr(v, op->arg1.mfn, true);
     case MMUEXT_TLB_FLUSH_LOCAL:
     case MMUEXT_TLB_FLUSH_MULTI:
     case MMUEXT_TLB_FLUSH_ALL:

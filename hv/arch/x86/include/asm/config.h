@@ -36,6 +36,7 @@
 #define IST_DF_OFFSET         _AC(0x1000, UL)   /* each IST stack's top */
 #define IST_NMI_OFFSET        _AC(0x2000, UL)
 #define IST_MCE_OFFSET        _AC(0x3000, UL)
+#define IST_DB_OFFSET         _AC(0x4000, UL)
 #define PRIMARY_STACK_BOTTOM  _AC(0x4000, UL)
 
 #define NR_CPUS               64

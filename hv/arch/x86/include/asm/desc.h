@@ -39,6 +39,7 @@ struct __attribute__((packed)) desc_ptr {
 #define IST_DF   1
 #define IST_NMI  2
 #define IST_MCE  3
+#define IST_DB   4   /* a #DB can hit the first instruction of an entry path */
 
 void desc_init_cpu(unsigned int cpu);     /* GDT, TSS, IDT for this CPU */
 void idt_init(uint16_t cs, bool use_ist);  /* on the BSP; loads the IDT */

@@ -17,6 +17,8 @@ void pv_do_iret(struct cpu_user_regs *regs);       /* the iret hypercall */
 int pv_load_user_gs_selector(uint16_t sel);
 
 struct vcpu;
+/* Switch the vCPU's kernel (or user) top-level table (mm.c). */
+int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user);
 void pv_start_vcpu(struct vcpu *v, const struct cpu_user_regs *regs) __attribute__((noreturn));
 void pv_vcpu_gone(void) __attribute__((noreturn));
 
