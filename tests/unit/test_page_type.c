@@ -390,7 +390,7 @@ static void test_type_exclusive(void **state)
     put_page_and_type(pg);
     assert_counts(pg, 1, PGT_none, 0);
 
-    /* PGT_none is not a type one can take. */
+    /* Neither "no type" nor a value carrying count bits is a type. */
     expect_assert_failure(get_page_type(pg, PGT_none));
     expect_assert_failure(get_page_type(pg, PGT_writable_page | 1));
 }
@@ -413,7 +413,7 @@ static void test_counting(void **state)
     assert_counts(pg, 1, PGT_none, 0);
 
     /* As a table: validated once by the first reference, released once by
-     * the last, whatever the order in between. */
+     * the last, however many come and go in between. */
     set_entry(pg, 3, leaf, 0);
     for (unsigned int i = 0; i < n; i++)
         assert_int_equal(get_page_and_type(pg, &dom_a, PGT_l1_page_table), 0);
@@ -556,7 +556,7 @@ static void test_validation_failure_clean(void **state)
 }
 
 /* A full tree: one L4, fan-out `fan` at every level, `fan` leaves per L1
- * (every other one writable).  Returns the number of tables. */
+ * (every other one writable); nr_tables counts its tables. */
 #define MAX_FAN 4
 
 struct tree {
@@ -1076,6 +1076,8 @@ static bool model_pinned[NR_POOL];
 static uint64_t model_pin_type[NR_POOL];
 static uint64_t exp_refs[NR_POOL], exp_type_refs[NR_POOL], exp_type[NR_POOL];
 static bool maybe_writable_tlb[NR_POOL];
+/* Outcomes by kind: 0 general, 1-4 table levels, 5 writable, 6 descriptor
+ * page, 7 pins. */
 static unsigned long nr_ok[8], nr_refused[8];
 static unsigned long nr_full_chains;     /* L4 -> L3 -> L2 -> L1 validated */
 
@@ -1298,7 +1300,6 @@ static void stress_write(unsigned int f)
         return;
     for (unsigned int i = 0; i < NR_ENTRIES; i++) {
         unsigned int r = (unsigned int)(rng() % 100);
-
         unsigned int c = (unsigned int)(rng() % NR_POOL);
 
         if (usual_level(f) && rng() % 100 < 85)
@@ -1396,8 +1397,6 @@ static void test_random_stress(void **state)
     for (unsigned int f = 0; f < NR_POOL; f++)
         assert_counts(pool[f], 1, PGT_none, 0);
 
-    for (unsigned int k = 0; k < 8; k++) print_message("kind %u ok %lu refused %lu\n", k, nr_ok[k], nr_refused[k]);
-    print_message("flushes %u validates %u releases %u chains %lu\n", nr_flushes, nr_validates, nr_releases, nr_full_chains);
     /* The run must have exercised both outcomes at every level. */
     for (unsigned int k = 1; k <= 6; k++) {
         assert_true(nr_ok[k] > 20);

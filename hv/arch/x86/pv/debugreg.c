@@ -1,6 +1,7 @@
 /* set_debugreg / get_debugreg.  Breakpoint addresses must be guest
  * addresses (a breakpoint on hypervisor code would fire in the
- * hypervisor), and DR7 may not enable general detect or I/O breakpoints.
+ * hypervisor), and DR7 may not enable general detect, nor I/O breakpoints
+ * unless the guest set CR4.DE.
  * Values are loaded into the hardware at once: the vCPU is running. */
 #include <asm/guest_access.h>
 #include <proxen/domain.h>
@@ -24,12 +25,14 @@ static void load_dr(unsigned int reg, uint64_t val)
     }
 }
 
-static bool dr7_ok(uint64_t v)
+/* I/O breakpoints (RW = 10b) exist only with CR4.DE, which the guest
+ * controls. */
+static bool dr7_ok(const struct vcpu *v, uint64_t val)
 {
-    if (v & (DR7_RESERVED | DR7_GD))
+    if (val & (DR7_RESERVED | DR7_GD))
         return false;
     for (unsigned int i = 0; i < 4; i++)
-        if (((v >> (16 + 4 * i)) & 3) == 2)       /* RW = 10b: I/O breakpoint */
+        if (((val >> (16 + 4 * i)) & 3) == 2 && !v->arch.cr4_de)
             return false;
     return true;
 }
@@ -49,7 +52,7 @@ long do_set_debugreg(const uint64_t a[6])
             return -EPERM;
         break;
     case 7:
-        if (!dr7_ok(val))
+        if (!dr7_ok(v, val))
             return -EPERM;
         break;
     default:

@@ -20,6 +20,8 @@ void arch_vcpu_init(struct vcpu *v)
     v->arch.guest_table_user = INVALID_MFN;
     v->arch.kernel_mode = true;
     v->arch.kernel_ss = FLAT_KERNEL_SS;
+    v->arch.debugreg[6] = 0xffff0ff0;     /* the architectural reset values */
+    v->arch.debugreg[7] = 0x400;
 }
 
 void arch_dump_guest_state(struct vcpu *v)

@@ -14,6 +14,7 @@
 
 #define MSR_TSC           0x00000010
 #define MSR_MISC_ENABLE   0x000001a0
+#define MSR_DEBUGCTL      0x000001d9
 
 /* The instruction being emulated: bytes fetched from guest RIP. */
 struct insn {
@@ -127,7 +128,7 @@ static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
         *val = mfn_to_maddr(v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user);
         return true;
     case 4:
-        *val = read_cr4() & ~X86_CR4_PGE;
+        *val = (read_cr4() & ~(X86_CR4_PGE | X86_CR4_DE)) | (v->arch.cr4_de ? X86_CR4_DE : 0);
         return true;
     }
     return false;
@@ -152,8 +153,12 @@ static bool write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
         return true;
     case 3:
         return pv_new_baseptr(v, val >> PAGE_SHIFT, false) == 0;
-    case 4:
-        return read_cr(v, 4, &cur) && cur == val;
+    case 4:                      /* only DE is the guest's to change */
+        if (!read_cr(v, 4, &cur) || ((cur ^ val) & ~X86_CR4_DE))
+            return false;
+        v->arch.cr4_de = val & X86_CR4_DE;
+        write_cr4(v->arch.cr4_de ? read_cr4() | X86_CR4_DE : read_cr4() & ~X86_CR4_DE);
+        return true;
     }
     return false;
 }
@@ -187,6 +192,7 @@ static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
         *val = rdmsr(msr);
         return true;
     case MSR_MISC_ENABLE:
+    case MSR_DEBUGCTL:           /* no branch tracing offered: reads as 0 */
         *val = 0;
         return true;
     }
@@ -198,6 +204,8 @@ static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
  * the hardware already holds them. */
 static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 {
+    if (msr == MSR_DEBUGCTL)
+        return val == 0;
     if (msr != MSR_FS_BASE && msr != MSR_GS_BASE && msr != MSR_SHADOW_GS_BASE)
         return false;
     if (!canonical(val))

@@ -38,6 +38,7 @@ struct arch_vcpu {
 
     uint64_t debugreg[8];
     bool virtual_ts;                      /* guest's CR0.TS (fpu_taskswitch) */
+    bool cr4_de;                          /* guest's CR4.DE: I/O breakpoints allowed */
     uint8_t iopl;                         /* virtual IOPL, 0-3 */
 };
 
