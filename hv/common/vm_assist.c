@@ -6,7 +6,8 @@
 #include <proxen/hypercall.h>
 #include <public/xen.h>
 
-#define SUPPORTED_ASSISTS ((1ULL << VMASST_TYPE_architectural_iopl) | \
+#define SUPPORTED_ASSISTS ((1ULL << VMASST_TYPE_writable_pagetables) | \
+                           (1ULL << VMASST_TYPE_architectural_iopl) | \
                            (1ULL << VMASST_TYPE_runstate_update_flag))
 
 long do_vm_assist(const uint64_t a[6])

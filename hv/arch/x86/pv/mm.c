@@ -52,6 +52,11 @@ static int pv_update_pte(struct domain *d, struct page_info *pg, unsigned int id
     return 0;
 }
 
+int pv_update_l1e(struct domain *d, struct page_info *pg, unsigned int idx, uint64_t val)
+{
+    return pv_update_pte(d, pg, idx, val, false);
+}
+
 /* --- mmu_update ----------------------------------------------------------- */
 
 static int mmu_one(struct domain *d, const struct mmu_update *req)

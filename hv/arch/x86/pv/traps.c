@@ -117,11 +117,18 @@ static void soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
     pv_bounce(v, regs, t->address, t->mask_events, NO_ERROR_CODE);
 }
 
+#define PFEC_PRESENT 1
+#define PFEC_WRITE   2
+
 static void page_fault(struct vcpu *v, struct cpu_user_regs *regs)
 {
-    uint64_t ec = regs->error_code;
+    uint64_t ec = regs->error_code, cr2 = read_cr2();
 
-    v->vcpu_info->arch.cr2 = read_cr2();
+    /* A guest kernel writing its own L1 table: emulate the write. */
+    if (v->arch.kernel_mode && (ec & (PFEC_PRESENT | PFEC_WRITE)) == (PFEC_PRESENT | PFEC_WRITE) &&
+        pv_ptwr_emulate(v, regs, cr2))
+        return;
+    v->vcpu_info->arch.cr2 = cr2;
     if (v->arch.kernel_mode)
         ec &= ~4ULL;            /* the guest kernel sees a supervisor fault */
     pv_inject_trap(v, regs, 14, ec);

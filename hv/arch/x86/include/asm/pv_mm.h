@@ -44,6 +44,9 @@ void pv_put_pte_ref(uint64_t e, unsigned int level);
 bool pv_check_descriptor(uint64_t *desc);
 int pv_validate_descriptor_page(uint64_t *page);
 
+/* Replace entry idx of L1 table pg with a validated val (mm.c). */
+int pv_update_l1e(struct domain *d, struct page_info *pg, unsigned int idx, uint64_t val);
+
 /* Fill the hypervisor slots of a guest top-level table. */
 void pv_init_hv_l4_slots(uint64_t *l4);
 

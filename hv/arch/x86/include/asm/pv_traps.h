@@ -25,6 +25,7 @@ bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
  * Each returns true if it handled the fault. */
 bool pv_emulate_ud(struct vcpu *v, struct cpu_user_regs *regs);
 bool pv_emulate_gp(struct vcpu *v, struct cpu_user_regs *regs);
+bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2);
 void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t res[4]);
 
 #endif

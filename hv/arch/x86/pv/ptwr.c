@@ -1,0 +1,162 @@
+/* Writable page tables: a guest kernel may write its L1 page-table
+ * entries directly.  The frames are mapped read-only, so the write faults;
+ * here the writing instruction is decoded and the write turned into a
+ * validated entry update, exactly as if the guest had used mmu_update.
+ *
+ * Only the instructions kernels use for PTE writes are understood: MOV,
+ * XCHG and (LOCK) CMPXCHG of a register, and MOV of an immediate, 64-bit or
+ * 32-bit (a half of the entry).  Anything else takes its #PF. */
+#include <asm/guest_access.h>
+#include <asm/pv.h>
+#include <asm/pv_mm.h>
+#include <asm/pv_traps.h>
+#include <proxen/domain.h>
+#include <proxen/errno.h>
+
+#define EFLAGS_ZF (1ULL << 6)
+
+struct ptwr_insn {
+    unsigned int len;          /* bytes, to advance RIP */
+    unsigned int op;           /* 0x89, 0xc7, 0x87, 0xb1 (0f b1) */
+    unsigned int width;        /* 4 or 8 */
+    unsigned int reg;          /* ModRM.reg with REX.R */
+    uint64_t imm;
+};
+
+static uint64_t *reg_ptr(struct cpu_user_regs *r, unsigned int n)
+{
+    uint64_t *const map[16] = {
+        &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
+        &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
+    };
+
+    return map[n & 15];
+}
+
+/* Length of the ModRM-encoded memory operand (ModRM, SIB, displacement). */
+static int modrm_len(const uint8_t *p, unsigned int avail)
+{
+    unsigned int mod, rm, len = 1;
+
+    if (!avail)
+        return -1;
+    mod = p[0] >> 6;
+    rm = p[0] & 7;
+    if (mod == 3)
+        return -1;                 /* a register, not memory */
+    if (rm == 4) {
+        if (avail < 2)
+            return -1;
+        len++;
+        if (mod == 0 && (p[1] & 7) == 5)
+            len += 4;
+    } else if (mod == 0 && rm == 5) {
+        len += 4;                  /* RIP-relative */
+    }
+    len += mod == 1 ? 1 : mod == 2 ? 4 : 0;
+    return (int)len;
+}
+
+static bool decode(const uint8_t *b, unsigned int avail, struct ptwr_insn *in)
+{
+    unsigned int i = 0, rex = 0;
+    int mlen;
+
+    if (i < avail && b[i] == 0xf0)          /* LOCK */
+        i++;
+    if (i < avail && (b[i] & 0xf0) == 0x40)
+        rex = b[i++];
+    if (i >= avail)
+        return false;
+    in->op = b[i++];
+    if (in->op == 0x0f) {
+        if (i >= avail || b[i] != 0xb1)
+            return false;
+        in->op = 0xb1;
+        i++;
+    } else if (in->op != 0x89 && in->op != 0xc7 && in->op != 0x87) {
+        return false;
+    }
+    mlen = modrm_len(b + i, avail - i);
+    if (mlen < 0)
+        return false;
+    in->reg = ((b[i] >> 3) & 7) | ((rex & 4) ? 8 : 0);
+    in->width = (rex & 8) ? 8 : 4;
+    i += (unsigned int)mlen;
+    if (in->op == 0xc7) {
+        int32_t imm;
+
+        if (in->reg & 7 || i + 4 > avail)
+            return false;
+        memcpy(&imm, b + i, 4);
+        in->imm = (uint64_t)(int64_t)imm;   /* sign-extended to 64 bits */
+        i += 4;
+    }
+    in->len = i;
+    return true;
+}
+
+/* The L1 frame the write at cr2 lands in, if it is one of d's L1 tables. */
+static struct page_info *target_l1(struct vcpu *v, uint64_t cr2, unsigned int *idx)
+{
+    uint64_t table = mfn_x(v->arch.guest_table), e = 0;
+    struct page_info *pg;
+
+    for (unsigned int level = 4; level >= 1; level--) {
+        const uint64_t *t = maddr_to_virt(table << PAGE_SHIFT);
+
+        e = t[pt_index(cr2, level)];
+        if (!(e & _PAGE_PRESENT) || (level > 1 && (e & _PAGE_PSE)))
+            return NULL;
+        table = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    }
+    if (table >= max_mfn)
+        return NULL;
+    pg = mfn_to_page(_mfn(table));
+    if (pg->owner != v->domain || page_type(pg) != PGT_l1_page_table || !page_type_count(pg))
+        return NULL;
+    *idx = (unsigned int)((cr2 & ~PAGE_MASK) >> 3);
+    return pg;
+}
+
+bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2)
+{
+    uint8_t bytes[16];
+    unsigned int avail = 0, idx;
+    struct ptwr_insn in = { 0 };
+    struct page_info *pg = target_l1(v, cr2, &idx);
+    uint64_t old, val, src, *entry;
+    unsigned int shift;
+
+    if (!pg)
+        return false;
+    while (avail < sizeof(bytes) && !copy_from_guest(&bytes[avail], regs->rip + avail, 1))
+        avail++;
+    if (!decode(bytes, avail, &in) || (cr2 & (in.width - 1)))
+        return false;
+    entry = (uint64_t *)maddr_to_virt(mfn_to_maddr(page_to_mfn(pg))) + idx;
+    old = *entry;
+    shift = in.width == 4 ? (unsigned int)(cr2 & 4) * 8 : 0;
+    src = in.op == 0xc7 ? in.imm : *reg_ptr(regs, in.reg);
+    if (in.width == 4)
+        src &= 0xffffffffULL;
+    if (in.op == 0xb1) {
+        uint64_t cur = in.width == 4 ? (old >> shift) & 0xffffffffULL : old;
+        uint64_t want = in.width == 4 ? regs->rax & 0xffffffffULL : regs->rax;
+
+        if (cur != want) {
+            regs->rax = cur;            /* as CMPXCHG does on a mismatch */
+            regs->rflags &= ~EFLAGS_ZF;
+            regs->rip += in.len;
+            return true;
+        }
+        regs->rflags |= EFLAGS_ZF;
+    }
+    val = in.width == 4 ? (old & ~(0xffffffffULL << shift)) | (src << shift) : src;
+    if (pv_update_l1e(v->domain, pg, idx, val))
+        return false;                   /* refused: the guest takes its #PF */
+    if (in.op == 0x87)
+        *reg_ptr(regs, in.reg) = in.width == 4 ? (old >> shift) & 0xffffffffULL : old;
+    regs->rip += in.len;
+    return true;
+}
