@@ -136,6 +136,9 @@ void desc_init_cpu(unsigned int cpu)
     __asm__ volatile("lgdt %0" :: "m"(gdtr) : "memory");
     load_segments();
     __asm__ volatile("ltr %w0" :: "r"(TSS_SELECTOR));
+    /* A null LDT: the reset LDTR (base 0, limit 0xffff) would otherwise
+     * turn guest memory at address 0 into descriptors. */
+    __asm__ volatile("lldt %w0" :: "r"(0));
     __asm__ volatile("lidt %0" :: "m"(idtr) : "memory");
 }
 
@@ -152,4 +155,34 @@ void gdt_window_load_guest(unsigned int cpu, const mfn_t *frames, unsigned int n
             panic("cannot map a guest GDT frame");
         invlpg((void *)(va + i * PAGE_SIZE));
     }
+}
+
+/* Show a guest's LDT frames in this CPU's LDT window and load LDTR (or
+ * clear it when there are no entries).  The descriptor lives in the
+ * CPU's reserved GDT page at LDT_SELECTOR. */
+void ldt_load_guest(unsigned int cpu, const mfn_t *frames, unsigned int ents)
+{
+    struct seg_desc *g = percpu[cpu].gdt_page;
+    vaddr_t va = PERCPU_LDT_VIRT_START + (vaddr_t)cpu * 16 * PAGE_SIZE;
+    unsigned int nr = (ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
+    uint64_t limit = (uint64_t)ents * 8 - 1;
+
+    for (unsigned int i = 0; i < 16; i++) {
+        if (i < nr) {
+            if (map_pages(va + i * PAGE_SIZE, mfn_to_maddr(frames[i]), 1,
+                          PAGE_HYPERVISOR_RO | _PAGE_NX))
+                panic("cannot map a guest LDT frame");
+        } else {
+            unmap_pages(va + i * PAGE_SIZE, 1);
+        }
+        invlpg((void *)(va + i * PAGE_SIZE));
+    }
+    if (!ents) {
+        __asm__ volatile("lldt %w0" :: "r"(0));
+        return;
+    }
+    g[rsv_index(LDT_SELECTOR)].raw = (limit & 0xffff) | ((va & 0xffffff) << 16) |
+        (0x82ULL << 40) | (((limit >> 16) & 0xf) << 48) | (((va >> 24) & 0xff) << 56);
+    g[rsv_index(LDT_SELECTOR) + 1].raw = va >> 32;
+    __asm__ volatile("lldt %w0" :: "r"(LDT_SELECTOR));
 }

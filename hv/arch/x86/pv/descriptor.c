@@ -10,6 +10,7 @@
 #include <proxen/domain.h>
 #include <proxen/errno.h>
 #include <proxen/guest_access.h>
+#include <asm/guest_access.h>
 #include <proxen/hypercall.h>
 #include <public/xen.h>
 
@@ -102,5 +103,59 @@ long do_update_descriptor(const uint64_t a[6])
     if (!typed)
         put_page_type(pg);
     put_page(pg);
+    return 0;
+}
+
+/* The frame behind a guest linear address in the vCPU's kernel page table,
+ * or INVALID_MFN. */
+static mfn_t linear_to_mfn(struct vcpu *v, uint64_t va)
+{
+    uint64_t table = mfn_x(v->arch.guest_table);
+
+    for (unsigned int level = 4; level >= 1; level--) {
+        uint64_t e = ((const uint64_t *)maddr_to_virt(table << PAGE_SHIFT))[pt_index(va, level)];
+
+        if (!(e & _PAGE_PRESENT) || (level > 1 && (e & _PAGE_PSE)))
+            return INVALID_MFN;
+        table = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    }
+    return table < max_mfn ? _mfn(table) : INVALID_MFN;
+}
+
+static void release_ldt(struct vcpu *v)
+{
+    for (unsigned int i = 0; i < (v->arch.ldt_ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE; i++)
+        put_page_and_type(mfn_to_page(v->arch.ldt_frames[i]));
+    v->arch.ldt_ents = 0;
+    v->arch.ldt_base = 0;
+}
+
+/* MMUEXT_SET_LDT: the LDT's pages are typed seg_desc (so every descriptor
+ * in them is checked and the guest may no longer map them writable) for
+ * as long as the LDT is installed. */
+int pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents)
+{
+    unsigned int nr = (ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE, got;
+    mfn_t frames[16];
+    int rc = 0;
+
+    if (ents > 8192 || (base & ~PAGE_MASK) || (ents && !guest_range_ok(base, ents * 8ULL)))
+        return -EINVAL;
+    for (got = 0; got < nr && !rc; got++) {
+        frames[got] = linear_to_mfn(v, base + got * PAGE_SIZE);
+        rc = mfn_eq(frames[got], INVALID_MFN)
+             ? -EINVAL
+             : get_page_and_type(mfn_to_page(frames[got]), v->domain, PGT_seg_desc_page);
+    }
+    if (rc) {
+        for (unsigned int i = 0; i + 1 < got; i++)
+            put_page_and_type(mfn_to_page(frames[i]));
+        return rc;
+    }
+    release_ldt(v);
+    memcpy(v->arch.ldt_frames, frames, nr * sizeof(frames[0]));
+    v->arch.ldt_base = base;
+    v->arch.ldt_ents = ents;
+    ldt_load_guest(v->processor, v->arch.ldt_frames, ents);
     return 0;
 }

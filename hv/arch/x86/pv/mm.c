@@ -225,11 +225,7 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
     case MMUEXT_FLUSH_CACHE_GLOBAL:
         return d->is_privileged ? 0 : -EPERM;
     case MMUEXT_SET_LDT:
-        if (op->arg2.nr_ents != 0)
-            return -ENOSYS;          /* LDTs come with descriptor-table support */
-        v->arch.ldt_base = 0;
-        v->arch.ldt_ents = 0;
-        return 0;
+        return pv_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
     }
     return -ENOSYS;
 }

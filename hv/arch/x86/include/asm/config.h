@@ -17,6 +17,7 @@
 #define RO_MPT_VIRT_END       _AC(0xffff808000000000, UL)
 /* Slot 261 holds the hypervisor's own fixed windows. */
 #define PERCPU_GDT_VIRT_START _AC(0xffff828000000000, UL) /* 16 pages per CPU */
+#define PERCPU_LDT_VIRT_START _AC(0xffff828100000000, UL) /* 16 pages per CPU */
 #define IOREMAP_VIRT_START    _AC(0xffff82c000000000, UL) /* MMIO, uncached */
 #define IOREMAP_VIRT_END      _AC(0xffff82d000000000, UL)
 #define HV_VIRT_START         _AC(0xffff82d080000000, UL) /* image: VA = this + PA */

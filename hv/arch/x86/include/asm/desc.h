@@ -44,5 +44,6 @@ struct __attribute__((packed)) desc_ptr {
 void desc_init_cpu(unsigned int cpu);     /* GDT, TSS, IDT for this CPU */
 void idt_init(uint16_t cs, bool use_ist);  /* on the BSP; loads the IDT */
 void gdt_window_load_guest(unsigned int cpu, const mfn_t *frames, unsigned int nr);
+void ldt_load_guest(unsigned int cpu, const mfn_t *frames, unsigned int ents);
 
 #endif

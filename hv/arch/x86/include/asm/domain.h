@@ -35,6 +35,7 @@ struct arch_vcpu {
     unsigned int gdt_ents;
     uint64_t ldt_base;
     unsigned int ldt_ents;
+    mfn_t ldt_frames[16];                 /* seg_desc-typed while in use */
 
     uint64_t debugreg[8];
     bool virtual_ts;                      /* guest's CR0.TS (fpu_taskswitch) */

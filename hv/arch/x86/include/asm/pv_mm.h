@@ -47,6 +47,9 @@ int pv_validate_descriptor_page(uint64_t *page);
 /* Replace entry idx of L1 table pg with a validated val (mm.c). */
 int pv_update_l1e(struct domain *d, struct page_info *pg, unsigned int idx, uint64_t val);
 
+struct vcpu;
+int pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents);
+
 /* Fill the hypervisor slots of a guest top-level table. */
 void pv_init_hv_l4_slots(uint64_t *l4);
 
