@@ -10,8 +10,16 @@
 
 #include <asm/config.h>
 
+#define UREGS_R11    48
+#define UREGS_RCX    88
+#define UREGS_ERROR  120
 #define UREGS_VECTOR 124
+#define UREGS_RIP    128
 #define UREGS_CS     136
+#define UREGS_RFLAGS 144
+#define UREGS_RSP    152
+#define UREGS_SS     160
+#define TRAP_SYSCALL 0x100
 
         .section .text, "ax", @progbits
 
@@ -64,6 +72,41 @@ common_entry:
         andq    $-16, %rsp
         call    pv_exit_to_guest
         movq    %rbx, %rsp
+        /* A hypercall returning to where it came from, with nothing
+         * changed but RAX, leaves by SYSRET (far cheaper than IRET). */
+        cmpl    $TRAP_SYSCALL, UREGS_VECTOR(%rsp)
+        jne     restore_all
+        movq    UREGS_RIP(%rsp), %rax
+        cmpq    UREGS_RCX(%rsp), %rax
+        jne     restore_all
+        sarq    $47, %rax               /* canonical: SYSRET would #GP in ring 0 */
+        addq    $1, %rax
+        cmpq    $1, %rax
+        ja      restore_all
+        movq    UREGS_RFLAGS(%rsp), %rax
+        cmpq    UREGS_R11(%rsp), %rax
+        jne     restore_all
+        cmpq    $FLAT_RING3_CS64, UREGS_CS(%rsp)
+        jne     restore_all
+        cmpq    $FLAT_RING3_DS32, UREGS_SS(%rsp)
+        jne     restore_all
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %rbp
+        popq    %rbx
+        popq    %r11
+        popq    %r10
+        popq    %r9
+        popq    %r8
+        popq    %rax
+        popq    %rcx
+        popq    %rdx
+        popq    %rsi
+        popq    %rdi
+        movq    UREGS_RSP - UREGS_ERROR(%rsp), %rsp   /* RSP now at the error code */
+        sysretq
         .globl  restore_all
 restore_all:
         popq    %r15
