@@ -44,11 +44,11 @@ static int pv_update_pte(struct domain *d, struct page_info *pg, unsigned int id
     old = t[idx];
     if (preserve_ad)
         val = (val & ~AD_BITS) | (old & AD_BITS);
-    rc = pv_get_pte_ref(val, level, d);
+    rc = pv_get_pte_ref(val, level, d, page_to_mfn(pg));
     if (rc)
         return rc;
     t[idx] = pv_adjust_pte(val);
-    pv_put_pte_ref(old, level);
+    pv_put_pte_ref(old, level, page_to_mfn(pg));
     return 0;
 }
 

@@ -15,10 +15,24 @@
 
 extern pte_t idle_l4_table[];
 
-int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d)
+/* A read-only L4 entry may name an L4 (a "linear" page table, which lets
+ * the guest read its own tables): itself with a general reference only (a
+ * type reference to itself would keep it alive forever), another L4 that
+ * is already one with a type reference. */
+static int get_linear_l4(struct page_info *pg, struct domain *d, mfn_t self)
+{
+    if (mfn_eq(page_to_mfn(pg), self))
+        return get_page(pg, d) ? 0 : -EPERM;
+    if (page_type(pg) != PGT_l4_page_table || !(pg->type_info & PGT_validated))
+        return -EBUSY;
+    return get_page_and_type(pg, d, PGT_l4_page_table);
+}
+
+int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d, mfn_t self)
 {
     uint64_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
     struct page_info *pg;
+    int rc;
 
     if (!(e & _PAGE_PRESENT))
         return 0;
@@ -27,21 +41,28 @@ int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d)
     if (mfn >= max_mfn)
         return -EINVAL;
     pg = mfn_to_page(_mfn(mfn));
-    if (level > 1)
-        return get_page_and_type(pg, d, level_type(level - 1));
+    if (level > 1) {
+        rc = get_page_and_type(pg, d, level_type(level - 1));
+        if (rc == -EBUSY && level == 4 && !(e & _PAGE_RW) &&
+            page_type(pg) == PGT_l4_page_table)
+            rc = get_linear_l4(pg, d, self);
+        return rc;
+    }
     if (e & _PAGE_RW)
         return get_page_and_type(pg, d, PGT_writable_page) ? -EPERM : 0;
     return get_page(pg, d) ? 0 : -EPERM;
 }
 
-void pv_put_pte_ref(uint64_t e, unsigned int level)
+void pv_put_pte_ref(uint64_t e, unsigned int level, mfn_t self)
 {
     struct page_info *pg;
 
     if (!(e & _PAGE_PRESENT))
         return;
     pg = mfn_to_page(_mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT));
-    if (level > 1 || (e & _PAGE_RW))
+    if (level == 4 && mfn_eq(page_to_mfn(pg), self))
+        put_page(pg);                       /* a self-link holds no type */
+    else if (level > 1 || (e & _PAGE_RW))
         put_page_and_type(pg);
     else
         put_page(pg);
@@ -72,7 +93,7 @@ int arch_page_type_validate(struct page_info *pg, uint64_t type)
     for (i = 0; i < 512 && !rc; i++) {
         if (!guest_slot(level, i))
             continue;
-        rc = pv_get_pte_ref(t[i], level, pg->owner);
+        rc = pv_get_pte_ref(t[i], level, pg->owner, page_to_mfn(pg));
         if (!rc)
             t[i] = pv_adjust_pte(t[i]);
     }
@@ -80,7 +101,7 @@ int arch_page_type_validate(struct page_info *pg, uint64_t type)
         /* Undo entries 0 .. i-2; entry i-1 failed and took nothing. */
         for (unsigned int j = 0; j + 1 < i; j++)
             if (guest_slot(level, j))
-                pv_put_pte_ref(t[j], level);
+                pv_put_pte_ref(t[j], level, page_to_mfn(pg));
         return rc;
     }
     if (level == 4)
@@ -95,7 +116,7 @@ void arch_page_type_release(struct page_info *pg, uint64_t type)
 
     for (unsigned int i = 0; i < 512; i++)
         if (guest_slot(level, i))
-            pv_put_pte_ref(t[i], level);
+            pv_put_pte_ref(t[i], level, page_to_mfn(pg));
 }
 
 static void flush_local(void *unused) { flush_tlb_local(); }

@@ -34,10 +34,11 @@ static inline uint64_t pv_adjust_pte(uint64_t e)
     return (e & _PAGE_PRESENT) ? (e | _PAGE_USER) & ~_PAGE_GLOBAL : e;
 }
 
-/* Take (or drop) the references a present entry at `level` implies.
- * Returns 0 or a negative errno; nothing is taken on error. */
-int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d);
-void pv_put_pte_ref(uint64_t e, unsigned int level);
+/* Take (or drop) the references a present entry at `level` implies; self
+ * is the frame holding the entry.  Returns 0 or a negative errno; nothing
+ * is taken on error. */
+int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d, mfn_t self);
+void pv_put_pte_ref(uint64_t e, unsigned int level, mfn_t self);
 
 /* Descriptors (descriptor.c): is this one safe for a guest, after forcing
  * its DPL to 3?  And all 512 of a GDT/LDT page. */
