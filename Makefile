@@ -26,7 +26,7 @@ run: $(HV_IMAGE)
 
 test:
 	@tools/need-packages $(TEST_PACKAGES)
-	@$(MAKE) --no-print-directory all unit-build fuzz-build
+	@$(MAKE) --no-print-directory all unit-build fuzz-build check-headers
 	@$(PYTHON) tests/run_tests.py --build $(BUILD)
 
 deps:
