@@ -6,3 +6,4 @@ timer_heap_SRCS := hv/common/timer_heap.c
 console_SRCS := hv/common/console.c hv/common/vsnprintf.c
 elf_image_SRCS := hv/common/elf_image.c
 page_type_SRCS := hv/common/page_type.c hv/common/page_alloc.c
+ptwr_decode_SRCS := hv/arch/x86/pv/ptwr_decode.c

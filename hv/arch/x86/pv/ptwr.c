@@ -12,16 +12,9 @@
 #include <asm/pv_traps.h>
 #include <proxen/domain.h>
 #include <proxen/errno.h>
+#include <asm/ptwr_decode.h>
 
 #define EFLAGS_ZF (1ULL << 6)
-
-struct ptwr_insn {
-    unsigned int len;          /* bytes, to advance RIP */
-    unsigned int op;           /* 0x89, 0xc7, 0x87, 0xb1 (0f b1) */
-    unsigned int width;        /* 4 or 8 */
-    unsigned int reg;          /* ModRM.reg with REX.R */
-    uint64_t imm;
-};
 
 static uint64_t *reg_ptr(struct cpu_user_regs *r, unsigned int n)
 {
@@ -31,69 +24,6 @@ static uint64_t *reg_ptr(struct cpu_user_regs *r, unsigned int n)
     };
 
     return map[n & 15];
-}
-
-/* Length of the ModRM-encoded memory operand (ModRM, SIB, displacement). */
-static int modrm_len(const uint8_t *p, unsigned int avail)
-{
-    unsigned int mod, rm, len = 1;
-
-    if (!avail)
-        return -1;
-    mod = p[0] >> 6;
-    rm = p[0] & 7;
-    if (mod == 3)
-        return -1;                 /* a register, not memory */
-    if (rm == 4) {
-        if (avail < 2)
-            return -1;
-        len++;
-        if (mod == 0 && (p[1] & 7) == 5)
-            len += 4;
-    } else if (mod == 0 && rm == 5) {
-        len += 4;                  /* RIP-relative */
-    }
-    len += mod == 1 ? 1 : mod == 2 ? 4 : 0;
-    return (int)len;
-}
-
-static bool decode(const uint8_t *b, unsigned int avail, struct ptwr_insn *in)
-{
-    unsigned int i = 0, rex = 0;
-    int mlen;
-
-    if (i < avail && b[i] == 0xf0)          /* LOCK */
-        i++;
-    if (i < avail && (b[i] & 0xf0) == 0x40)
-        rex = b[i++];
-    if (i >= avail)
-        return false;
-    in->op = b[i++];
-    if (in->op == 0x0f) {
-        if (i >= avail || b[i] != 0xb1)
-            return false;
-        in->op = 0xb1;
-        i++;
-    } else if (in->op != 0x89 && in->op != 0xc7 && in->op != 0x87) {
-        return false;
-    }
-    mlen = modrm_len(b + i, avail - i);
-    if (mlen < 0)
-        return false;
-    in->reg = ((b[i] >> 3) & 7) | ((rex & 4) ? 8 : 0);
-    in->width = (rex & 8) ? 8 : 4;
-    i += (unsigned int)mlen;
-    if (in->op == 0xc7) {
-        int32_t imm;
-
-        if (in->reg & 7 || i + 4 > avail)
-            return false;
-        memcpy(&imm, b + i, 4);
-        in->imm = (uint64_t)(int64_t)imm;   /* sign-extended to 64 bits */
-        i += 4;
-    }
-    in->len = i;
-    return true;
 }
 
 /* The L1 frame the write at cr2 lands in, if it is one of d's L1 tables. */
@@ -132,7 +62,7 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2)
         return false;
     while (avail < sizeof(bytes) && !copy_from_guest(&bytes[avail], regs->rip + avail, 1))
         avail++;
-    if (!decode(bytes, avail, &in) || (cr2 & (in.width - 1)))
+    if (!ptwr_decode(bytes, avail, &in) || (cr2 & (in.width - 1)))
         return false;
     entry = (uint64_t *)maddr_to_virt(mfn_to_maddr(page_to_mfn(pg))) + idx;
     old = *entry;
