@@ -36,7 +36,7 @@ static int pv_update_pte(struct domain *d, struct page_info *pg, unsigned int id
     unsigned int level = (unsigned int)(type >> 60);
     int rc;
 
-    if (!is_page_table_type(type) || !page_type_count(pg))
+    if (!is_page_table_type(type) || !page_type_count(pg) || !(pg->type_info & PGT_validated))
         return -EINVAL;
     if (level == 4 && is_hv_l4_slot(idx))
         return -EPERM;
