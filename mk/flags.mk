@@ -27,7 +27,7 @@ HV_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdinc \
         -fno-strict-aliasing -fno-common \
         -isystem $(shell $(CC) -print-file-name=include) \
         -include hv/include/proxen/visibility.h \
-        -Ihv/include -Ihv/arch/x86/include -Iinclude
+        -Ihv/include -Ihv/arch/x86/include -Iinclude -Ibench
 HV_ASFLAGS := -D__ASSEMBLY__ -g -Ihv/include -Ihv/arch/x86/include -Iinclude
 HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
         --no-warn-rwx-segments --build-id=none

@@ -84,6 +84,8 @@ CASES = [
          expect=[r"Memory: \d+ of \d+ frames free", r"Powering off \(status 0\)"]),
     dict(name="exit-status", cmdline="test=exit:5", status=5,
          expect=[r"powering off with status 5"]),
+    dict(name="bench-loop-runs", cmdline="test=bench-loop",
+         expect=[r"BENCH cpu_loop_ns_per_iter \d+\.\d{3} ns", SUCCESS]),
     dict(name="loglvl-err-quiet", cmdline="test=boot loglvl=err",
          reject=[r"Firmware memory map", r"Test result"]),
 ]

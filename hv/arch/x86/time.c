@@ -12,6 +12,7 @@
 #include <asm/irq.h>
 #include <asm/page.h>
 #include <asm/time.h>
+#include <arch/arch.h>
 #include <asm/x86.h>
 #include <proxen/console.h>
 #include <proxen/timer.h>
@@ -111,6 +112,11 @@ void time_init(void)
 }
 
 const char *time_source_name(void) { return source; }
+
+uint64_t arch_tsc_ticks_to_ns(uint64_t ticks)
+{
+    return (uint64_t)(((unsigned __int128)ticks * ns_per_tsc_frac) >> 32);
+}
 
 s_time_t NOW(void)
 {

@@ -48,6 +48,9 @@ void arch_dump_registers_all(void);
 void machine_poweroff(unsigned int status) __attribute__((noreturn));
 void machine_reboot(void) __attribute__((noreturn));
 
+/* Nanoseconds in a number of cycle-counter ticks. */
+uint64_t arch_tsc_ticks_to_ns(uint64_t ticks);
+
 /* CPUs currently online. */
 unsigned int arch_nr_cpus_online(void);
 

@@ -103,6 +103,7 @@ void panic(const char *fmt, ...)
 int arch_console_getc(void) { return -1; }
 void arch_dump_registers_all(void) { }
 unsigned int arch_nr_cpus_online(void) { return 1; }
+uint64_t arch_tsc_ticks_to_ns(uint64_t ticks) { return ticks; }
 void smp_call_function(void (*fn)(void *), void *data) { (void)fn; (void)data; }
 
 void machine_poweroff(unsigned int status)
