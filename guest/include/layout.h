@@ -1,0 +1,22 @@
+/* Where the guest puts things in its virtual address space.  Included by
+ * C, assembly and the linker script, so constants only.
+ *
+ * The domain builder maps pseudo-physical page p at VIRT_BASE + p * 4096
+ * (the ELF note VIRT_BASE); the guest keeps that rule for all its pages
+ * (the "direct map"), so a page's pseudo-physical frame and its address
+ * convert both ways by arithmetic.  The image is linked at VIRT_BASE with
+ * the kernel code model, so the direct map covers the top 2 GiB of the
+ * address space: pages above 2 GiB of guest memory are left unused. */
+#ifndef GUEST_LAYOUT_H
+#define GUEST_LAYOUT_H
+
+#define VIRT_BASE        0xffffffff80000000
+
+/* Temporary mappings of any frame (tests, foreign pages): PML4 slot 384,
+ * far from the direct map and from the hypervisor's slots 256-271. */
+#define VMAP_START       0xffffc00000000000
+#define VMAP_END         0xffffc00040000000
+
+#define BOOT_STACK_SIZE  16384
+
+#endif
