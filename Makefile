@@ -6,7 +6,7 @@ include mk/headers.mk
 
 BUILD := build
 .DEFAULT_GOAL := all
-.PHONY: all run test fuzz clean deps
+.PHONY: all run test fuzz clean deps bench
 
 include mk/hv.mk
 include mk/unit.mk
@@ -28,6 +28,12 @@ test:
 	@tools/need-packages $(TEST_PACKAGES)
 	@$(MAKE) --no-print-directory all unit-build fuzz-build check-headers
 	@$(PYTHON) tests/run_tests.py --build $(BUILD)
+
+# Proxen and Xen 4.17 side by side in the same QEMU; see docs/benchmarks.md.
+# BENCH_ARGS adds options, e.g. BENCH_ARGS="--reps 9 --guest path/to/kernel".
+bench: all
+	@tools/need-packages qemu-system-x86
+	@$(PYTHON) bench/run.py --build $(BUILD) $(BENCH_ARGS)
 
 deps:
 	@tools/need-packages $(PACKAGES)

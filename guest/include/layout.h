@@ -16,6 +16,9 @@
  * far from the direct map and from the hypervisor's slots 256-271. */
 #define VMAP_START       0xffffc00000000000
 #define VMAP_END         0xffffc00040000000
+#define SHARED_INFO_VA   VMAP_START                 /* the shared_info page */
+#define SCRATCH_VA       (VMAP_START + 0x200000)     /* 2 MiB for tests */
+#define UNMAPPED_VA      (VMAP_END - 0x1000)         /* never mapped */
 
 #define BOOT_STACK_SIZE  16384
 

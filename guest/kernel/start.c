@@ -1,0 +1,70 @@
+/* The guest kernel's C entry point: check what the builder handed over,
+ * set up exceptions and memory, map shared_info, then run the program
+ * (the in-guest tests) and power off.
+ *
+ * Command line words: "crash" (take a fault with no trap table: the
+ * hypervisor must crash the domain), "panic" (stop through the guest's
+ * own panic, shutdown reason crash), "only=NAME" (run the tests whose
+ * names start with NAME). */
+#include <arch.h>
+#include <console.h>
+#include <hypercall.h>
+#include <kernel.h>
+#include <layout.h>
+#include <mm.h>
+#include <pagetable.h>
+#include <traps.h>
+
+const struct start_info *start_info;
+struct shared_info *shared_info;
+
+void kernel_start(const struct start_info *si) __noreturn;
+
+/* The builder fills the page when the image names it (ELF note
+ * HYPERCALL_PAGE); without it there is no way even to print. */
+static void check_hypercall_page(void)
+{
+    if ((unsigned char)hypercall_page[0] == 0xcc)
+        for (;;)
+            __asm__ volatile("ud2");
+}
+
+static void map_shared_info(void)
+{
+    long rc = pt_map(SHARED_INFO_VA, start_info->shared_info >> PAGE_SHIFT, PTE_KERNEL_RW);
+
+    if (rc)
+        panic("cannot map shared_info at %#lx (%ld)", (uint64_t)SHARED_INFO_VA, rc);
+    shared_info = (struct shared_info *)SHARED_INFO_VA;
+}
+
+static void crash_on_purpose(void)
+{
+    printk("Faulting with an empty trap table, as the command line asks\n");
+    traps_clear();
+    *(volatile uint64_t *)UNMAPPED_VA = 0;
+    panic("a fault without a trap table did not end the domain");
+}
+
+void kernel_start(const struct start_info *si)
+{
+    char only[64];
+
+    check_hypercall_page();
+    start_info = si;
+    printk("Proxen guest 0.1 starting: %s%s, %lu pages, command line \"%s\"\n",
+           is_initial_domain() ? "initial domain" : "domain",
+           si->flags & SIF_PRIVILEGED ? " (privileged)" : "", si->nr_pages, si->cmd_line);
+    if (strncmp(si->magic, XEN_START_INFO_MAGIC, sizeof(XEN_START_INFO_MAGIC) - 1))
+        panic("start_info magic is \"%.32s\", not \"%s\"", si->magic, XEN_START_INFO_MAGIC);
+    traps_init();
+    mm_init();
+    map_shared_info();
+    printk("Memory: %lu pages free\n", page_alloc_free_pages());
+    if (cmdline_get("crash", NULL, 0))
+        crash_on_purpose();
+    if (cmdline_get("panic", NULL, 0))
+        panic("asked to on the command line");
+    run_tests(cmdline_get("only", only, sizeof(only)) ? only : NULL);
+    shutdown(SHUTDOWN_poweroff);
+}

@@ -1,0 +1,71 @@
+/* The hypercall mechanism itself: numbers without a hypercall, registers
+ * across a call, and batches of calls (multicall). */
+#include <errno.h>
+#include <hypercall.h>
+#include <test.h>
+#include "regs.h"
+#include "tests.h"
+
+/* Unused numbers inside the page's range (11 once was dom_mem_op; 56 is
+ * past the arch-specific ones), the last stub, numbers past the page
+ * (reachable only by `syscall`), and a valid number with high bits set
+ * in RAX (the whole register is the number). */
+void test_hypercall_bad_number(void)
+{
+    static const uint64_t numbers[] = { 11, 56, 127, 128, 1000, (1ULL << 32) | 17 };
+    char what[48];
+
+    expect_rc("hypercall 11 through the hypercall page", hypercall(11, 0, 0, 0, 0, 0), -ENOSYS);
+    for (size_t i = 0; i < ARRAY_SIZE(numbers); i++) {
+        snprintf(what, sizeof(what), "hypercall %#lx by syscall", numbers[i]);
+        expect_rc(what, hypercall_raw(numbers[i], 0, 0), -ENOSYS);
+    }
+}
+
+/* Proxen's contract (arch-x86/xen-x86_64.h): every register but RAX comes
+ * back unchanged, argument registers included.  (Xen's header allows it
+ * to clobber the argument registers, and debug builds of Xen do.) */
+void test_hypercall_preserves_registers(void)
+{
+    static const char *const names[REG_COUNT] = {
+        "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "r8",
+        "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+    };
+    uint64_t out[REG_COUNT];
+    long version = hypercall_xen_version(XENVER_version, NULL);
+
+    regs_across_hypercall(out);
+    if ((long)out[REG_RAX] != version)
+        test_fail("xen_version(XENVER_version) returned %#lx, earlier %#lx", out[REG_RAX],
+                  (uint64_t)version);
+    for (unsigned int i = 1; i < REG_COUNT; i++) {
+        uint64_t want = (i == REG_RDI || i == REG_RSI) ? 0 : REG_PATTERN + i;
+
+        if (out[i] != want)
+            test_fail("%s changed from %#lx to %#lx", names[i], want, out[i]);
+    }
+}
+
+void test_multicall(void)
+{
+    struct multicall_entry calls[] = {
+        { .op = __HYPERVISOR_xen_version, .args = { XENVER_version } },
+        { .op = __HYPERVISOR_xen_version, .args = { XENVER_pagesize, 0 } },
+        { .op = 11 },                                   /* no such hypercall */
+        { .op = __HYPERVISOR_vcpu_op, .args = { VCPUOP_is_up, 0, 0 } },
+        { .op = __HYPERVISOR_sched_op, .args = { SCHEDOP_yield, 0 } },
+    };
+    const long want[] = {
+        hypercall_xen_version(XENVER_version, NULL), 4096, -ENOSYS, 1, 0,
+    };
+    char what[40];
+
+    for (size_t i = 0; i < ARRAY_SIZE(calls); i++)
+        calls[i].result = 0x5a5a5a5a;
+    if (!expect_rc("multicall", hypercall_multicall(calls, ARRAY_SIZE(calls)), 0))
+        return;
+    for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
+        snprintf(what, sizeof(what), "multicall entry %zu (op %lu)", i, calls[i].op);
+        expect_rc(what, (long)calls[i].result, want[i]);
+    }
+}

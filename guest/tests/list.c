@@ -1,0 +1,52 @@
+/* The tests, in the order they run: the hypercall basics first, so that
+ * a broken foundation shows at the top of the log. */
+#include <test.h>
+#include "tests.h"
+
+const struct test tests[] = {
+    { "console_write", test_console_write },
+    { "console_write_fault", test_console_write_fault },
+    { "version_number", test_version_number },
+    { "version_extraversion", test_version_extraversion },
+    { "version_capabilities", test_version_capabilities },
+    { "version_features", test_version_features },
+    { "version_pagesize", test_version_pagesize },
+    { "version_bad_cmd", test_version_bad_cmd },
+    { "hypercall_bad_number", test_hypercall_bad_number },
+    { "hypercall_preserves_registers", test_hypercall_preserves_registers },
+    { "multicall", test_multicall },
+    { "cpuid_signature", test_cpuid_signature },
+    { "forced_emulation_ud", test_forced_emulation_ud },
+    { "read_cr3", test_read_cr3 },
+    { "wrmsr_fs_base_noncanonical", test_wrmsr_fs_base_noncanonical },
+    { "rdmsr_unknown", test_rdmsr_unknown },
+    { "int3", test_int3 },
+    { "int80_no_entry", test_int80_no_entry },
+    { "int80_dpl0", test_int80_dpl0 },
+    { "int80_dpl3", test_int80_dpl3 },
+    { "set_trap_table_fault", test_set_trap_table_fault },
+    { "stack_switch_bad_ss", test_stack_switch_bad_ss },
+    { "set_segment_base", test_set_segment_base },
+    { "set_debugreg", test_set_debugreg },
+    { "debugreg_bad_register", test_debugreg_bad_register },
+    { "p2m_m2p_agree", test_p2m_m2p_agree },
+    { "page_alloc_many", test_page_alloc_many },
+    { "map_unmap_page", test_map_unmap_page },
+    { "mmu_update_foreign_frame", test_mmu_update_foreign_frame },
+    { "write_page_table", test_write_page_table },
+    { "map_page_table_writable", test_map_page_table_writable },
+    { "pin_invalid_table", test_pin_invalid_table },
+    { "pin_writable_page", test_pin_writable_page },
+    { "unpin_twice", test_unpin_twice },
+    { "update_va_mapping_hv_address", test_update_va_mapping_hv_address },
+    { "memory_current_reservation", test_memory_current_reservation },
+    { "memory_maximum_ram_page", test_memory_maximum_ram_page },
+    { "memory_map", test_memory_map },
+    { "vcpu_is_up", test_vcpu_is_up },
+    { "sched_yield", test_sched_yield },
+    { "timer_block", test_timer_block },
+    { "evtchn_loopback", test_evtchn_loopback },
+    { "gnttab_query_size", test_gnttab_query_size },
+};
+
+const unsigned int nr_tests = ARRAY_SIZE(tests);

@@ -1,0 +1,43 @@
+/* vCPUs and scheduling: vcpu_op, sched_op, the one-shot timer. */
+#include <arch.h>
+#include <errno.h>
+#include <hypercall.h>
+#include <kernel.h>
+#include <pvclock.h>
+#include <test.h>
+#include "tests.h"
+
+#define MS 1000000UL
+#define EARLY_SLACK_NS 100000UL    /* 0.1 ms: clock rounding, not a real wake-up */
+
+void test_vcpu_is_up(void)
+{
+    expect_rc("VCPUOP_is_up(0)", hypercall_vcpu_op(VCPUOP_is_up, 0, NULL), 1);
+    expect_rc("VCPUOP_is_up(0x7fff)", hypercall_vcpu_op(VCPUOP_is_up, 0x7fff, NULL), -ENOENT);
+}
+
+void test_sched_yield(void)
+{
+    expect_rc("SCHEDOP_yield", hypercall_sched_op(SCHEDOP_yield, NULL), 0);
+}
+
+/* SCHEDOP_block with a one-shot timer set sleeps until the deadline and
+ * no longer than needed to notice it.  (On Xen the timer wakes the vCPU
+ * through VIRQ_TIMER, which must be bound to an event channel; Proxen has
+ * no event channels yet and wakes it directly.) */
+void test_timer_block(void)
+{
+    uint64_t start = system_time_ns(), deadline = start + 10 * MS, end;
+
+    if (!expect_rc("set_timer_op", hypercall_set_timer_op(deadline), 0))
+        return;
+    if (!expect_rc("SCHEDOP_block", hypercall_sched_op(SCHEDOP_block, NULL), 0))
+        return;
+    end = system_time_ns();
+    shared_info->vcpu_info[0].evtchn_upcall_mask = 1;   /* block unmasked events */
+    if (end + EARLY_SLACK_NS < deadline)
+        test_fail("SCHEDOP_block returned %lu us before the deadline (%lu us after the call)",
+                  (deadline - end) / 1000, (end - start) / 1000);
+    else if (end > deadline + 1000 * MS)
+        test_fail("SCHEDOP_block returned %lu ms after the deadline", (end - deadline) / MS);
+}
