@@ -45,3 +45,9 @@ $(HV_IMAGE): $(HV_OBJS) $(BUILD)/hv/proxen.syms.o $(HV_LDS)
 	@mv $@.tmp $@
 
 -include $(HV_DEPS)
+
+# A truncated ELF (the image's first 4 KiB) for the dom0-loader tests.
+$(BUILD)/proxen.head: $(HV_IMAGE)
+	@head -c 4096 $< > $@
+
+all: $(BUILD)/proxen.head
