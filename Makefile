@@ -11,8 +11,9 @@ BUILD := build
 include mk/hv.mk
 include mk/unit.mk
 include mk/fuzz.mk
+include mk/guest.mk
 
-all: $(HV_IMAGE)
+all: $(HV_IMAGE) $(GUEST_IMAGE)
 
 # CMDLINE, SMP, MEM, MODULES and QEMU_ARGS change the boot; see README.md.
 # Tests need cmocka, clang with its fuzzer runtime, QEMU and python3.

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 #include <public/callback.h>
+#include <public/event_channel.h>
+#include <public/grant_table.h>
 #include <public/memory.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
@@ -108,6 +110,16 @@ static inline long hypercall_mmuext_op(const struct mmuext_op *ops, unsigned int
 static inline long hypercall_sched_op(unsigned int cmd, void *arg)
 {
     return hypercall(__HYPERVISOR_sched_op, cmd, (uint64_t)arg, 0, 0, 0);
+}
+
+static inline long hypercall_event_channel_op(unsigned int cmd, void *arg)
+{
+    return hypercall(__HYPERVISOR_event_channel_op, cmd, (uint64_t)arg, 0, 0, 0);
+}
+
+static inline long hypercall_grant_table_op(unsigned int cmd, void *args, unsigned int count)
+{
+    return hypercall(__HYPERVISOR_grant_table_op, cmd, (uint64_t)args, count, 0, 0);
 }
 
 static inline long hypercall_callback_op(unsigned int cmd, const void *arg)

@@ -2,15 +2,8 @@
  * these tests say SKIP; once it exists they check its basics. */
 #include <errno.h>
 #include <hypercall.h>
-#include <public/event_channel.h>
-#include <public/grant_table.h>
 #include <test.h>
 #include "tests.h"
-
-static long event_channel_op(unsigned int cmd, void *arg)
-{
-    return hypercall(__HYPERVISOR_event_channel_op, cmd, (uint64_t)arg, 0, 0, 0);
-}
 
 /* An unbound port waiting for the domain itself: allocated, seen as
  * unbound, closed, then seen as closed. */
@@ -19,7 +12,7 @@ void test_evtchn_loopback(void)
     struct evtchn_alloc_unbound alloc = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
     struct evtchn_status status = { .dom = DOMID_SELF };
     struct evtchn_close close;
-    long rc = event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
+    long rc = hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
 
     if (rc == -ENOSYS) {
         test_skip("no event channels (EVTCHNOP_alloc_unbound is -ENOSYS)");
@@ -30,12 +23,12 @@ void test_evtchn_loopback(void)
     if (alloc.port == 0 || alloc.port >= EVTCHN_2L_NR_CHANNELS)
         test_fail("EVTCHNOP_alloc_unbound gave port %u", alloc.port);
     status.port = alloc.port;
-    if (expect_rc("EVTCHNOP_status", event_channel_op(EVTCHNOP_status, &status), 0) &&
+    if (expect_rc("EVTCHNOP_status", hypercall_event_channel_op(EVTCHNOP_status, &status), 0) &&
         status.status != EVTCHNSTAT_unbound)
         test_fail("port %u has status %u, expected unbound", alloc.port, status.status);
     close.port = alloc.port;
-    expect_rc("EVTCHNOP_close", event_channel_op(EVTCHNOP_close, &close), 0);
-    if (expect_rc("EVTCHNOP_status", event_channel_op(EVTCHNOP_status, &status), 0) &&
+    expect_rc("EVTCHNOP_close", hypercall_event_channel_op(EVTCHNOP_close, &close), 0);
+    if (expect_rc("EVTCHNOP_status", hypercall_event_channel_op(EVTCHNOP_status, &status), 0) &&
         status.status != EVTCHNSTAT_closed)
         test_fail("closed port %u has status %u", alloc.port, status.status);
 }
@@ -43,7 +36,7 @@ void test_evtchn_loopback(void)
 void test_gnttab_query_size(void)
 {
     struct gnttab_query_size q = { .dom = DOMID_SELF, .status = 1 };
-    long rc = hypercall(__HYPERVISOR_grant_table_op, GNTTABOP_query_size, (uint64_t)&q, 1, 0, 0);
+    long rc = hypercall_grant_table_op(GNTTABOP_query_size, &q, 1);
 
     if (rc == -ENOSYS) {
         test_skip("no grant tables (GNTTABOP_query_size is -ENOSYS)");

@@ -33,7 +33,7 @@ void test_rdmsr_unknown(void);
 /* traps.c */
 void test_int3(void);
 void test_int80_no_entry(void);
-void test_int80_dpl0(void);
+void test_int81_dpl0(void);
 void test_int80_dpl3(void);
 void test_set_trap_table_fault(void);
 void test_stack_switch_bad_ss(void);
@@ -47,6 +47,7 @@ void test_map_unmap_page(void);
 void test_mmu_update_foreign_frame(void);
 void test_write_page_table(void);
 void test_map_page_table_writable(void);
+void test_pte_available_bits(void);
 void test_pin_invalid_table(void);
 void test_pin_writable_page(void);
 void test_unpin_twice(void);

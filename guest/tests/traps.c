@@ -24,31 +24,44 @@ void test_int3(void)
     expect_trap("int3", before, X86_EXC_BP, at);
 }
 
-/* `int $0x80` that the trap table does not allow raises #GP at the int,
- * with the error code of an IDT entry: vector << 3 | 2. */
-static void int80_refused(const char *what)
+/* A software interrupt that the trap table does not allow raises #GP at
+ * the int, with the error code of an IDT entry: vector << 3 | 2.  (The
+ * vector is part of the instruction, hence one asm statement for each.) */
+static void int_refused(const char *what, unsigned int vector)
 {
     unsigned long before = last_trap.count;
     uint64_t at;
 
-    __asm__ volatile("lea 1f(%%rip), %[at]\n"
-                     "1: int $0x80\n"
-                     "2:\n\t"
-                     EXTABLE(1b, 2b)
-                     : [at] "=r"(at) : : "memory");
-    if (expect_trap(what, before, X86_EXC_GP, at) && last_trap.error_code != 0x402)
-        test_fail("%s: #GP error code %#lx, expected 0x402", what, last_trap.error_code);
+    if (vector == 0x80)
+        __asm__ volatile("lea 1f(%%rip), %[at]\n"
+                         "1: int $0x80\n"
+                         "2:\n\t"
+                         EXTABLE(1b, 2b)
+                         : [at] "=r"(at) : : "memory");
+    else
+        __asm__ volatile("lea 1f(%%rip), %[at]\n"
+                         "1: int $0x81\n"
+                         "2:\n\t"
+                         EXTABLE(1b, 2b)
+                         : [at] "=r"(at) : : "memory");
+    if (expect_trap(what, before, X86_EXC_GP, at) && last_trap.error_code != ((vector << 3) | 2))
+        test_fail("%s: #GP error code %#lx, expected %#x", what, last_trap.error_code,
+                  (vector << 3) | 2);
 }
 
 void test_int80_no_entry(void)
 {
-    int80_refused("int $0x80 without a trap table entry");
+    int_refused("int $0x80 without a trap table entry", 0x80);
 }
 
-void test_int80_dpl0(void)
+/* The guest kernel may raise a vector whose entry has DPL 1 or more; DPL
+ * 0 means nobody.  (Not vector 0x80: Xen delivers int $0x80 to any entry
+ * that has an address, whatever its DPL.  Xen 4.17 under QEMU 7.2 reports
+ * error code 0x812 here: it trusts the CPU's, which that QEMU gets wrong.) */
+void test_int81_dpl0(void)
 {
-    if (expect_rc("set_trap_table with int $0x80 at DPL 0", traps_install(0x80, 0), 0))
-        int80_refused("int $0x80 to a DPL 0 entry");
+    if (expect_rc("set_trap_table with int $0x81 at DPL 0", traps_install(0x81, 0), 0))
+        int_refused("int $0x81 to a DPL 0 entry", 0x81);
 }
 
 /* With a DPL 3 entry the handler runs, RIP after the int. */

@@ -87,7 +87,7 @@ int get_page_type(struct page_info *pg, uint64_t type)
     if (page_type_count(pg) == 0)
         rc = take_first_type_ref(pg, type);
     else if (page_type(pg) != type)
-        rc = -EBUSY;
+        rc = -EINVAL;
     else if (page_type_count(pg) == PGT_count_mask)
         rc = -EOVERFLOW;
     else

@@ -23,7 +23,7 @@
 /* Features every 64-bit PV guest gets from this hypervisor. */
 static uint32_t feature_submap(const struct domain *d)
 {
-    uint32_t f = (1u << XENFEAT_mmu_pt_update_preserve_ad);
+    uint32_t f = (1u << XENFEAT_mmu_pt_update_preserve_ad) | (1u << XENFEAT_direct_mapped);
 
     if (d->is_privileged)
         f |= 1u << XENFEAT_dom0;
@@ -84,7 +84,7 @@ long do_xen_version(const uint64_t a[6])
         fi.submap = feature_submap(d);
         return copy_to_guest(buf, &fi, sizeof(fi)) ? -EFAULT : 0;
     case XENVER_pagesize:
-        return PAGE_SIZE;
+        return buf ? -EINVAL : (long)PAGE_SIZE;
     case XENVER_guest_handle:
         return copy_to_guest(buf, handle, sizeof(handle)) ? -EFAULT : 0;
     }

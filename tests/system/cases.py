@@ -35,6 +35,25 @@ def ram_between(lo_mib, hi_mib):
 
 
 SUCCESS = r"Test result: SUCCESS"
+GUEST = "build/guest/proxen-guest"
+
+
+def guest_tests_passed(log):
+    """Every in-guest test reported SUCCESS or SKIP, one TEST line for each
+    test the runner says it ran, and the runner's verdict is SUCCESS."""
+    bad = re.findall(r"^\(d0\) TEST (\S+: (?:FAILURE|ERROR).*)$", log, re.M)
+    if bad:
+        return f"{len(bad)} guest test(s) failed: " + "; ".join(bad)
+    m = re.search(r"^\(d0\) Ran (\d+) tests:", log, re.M)
+    if not m:
+        return "no 'Ran N tests' line from the guest"
+    lines = re.findall(r"^\(d0\) TEST \S+: (?:SUCCESS|SKIP)", log, re.M)
+    if len(lines) != int(m.group(1)):
+        return f"{len(lines)} TEST lines for {m.group(1)} tests"
+    if not re.search(r"^\(d0\) Test result: SUCCESS", log, re.M):
+        return "the guest's verdict is not SUCCESS"
+    return None
+
 
 CASES = [
     dict(name="boot-1cpu", smp=1, cmdline="test=boot",
@@ -96,4 +115,18 @@ CASES = [
          reject=[r"dom0: starting", r"FATAL TRAP"]),
     dict(name="loglvl-err-quiet", cmdline="test=boot loglvl=err",
          reject=[r"Firmware memory map", r"Test result"]),
+    # The Proxen guest (guest/) as dom0, running its in-guest tests: every
+    # TEST line must be SUCCESS or SKIP, then it powers off.
+    dict(name="guest-tests", modules=[GUEST],
+         expect=[r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
+    # A fault with an empty trap table: the hypervisor crashes the domain.
+    dict(name="guest-crash", modules=[GUEST + " crash"], status=3,
+         expect=[r"\(d0\) Faulting with an empty trap table",
+                 r"Domain 0 \(Domain-0\) crashed"],
+         reject=[r"Test result"]),
+    # The guest's own panic: SCHEDOP_shutdown with reason crash.
+    dict(name="guest-panic", modules=[GUEST + " panic"], status=3,
+         expect=[r"\(d0\) PANIC: asked to on the command line",
+                 r"Domain 0 \(Domain-0\) shut down: crash"],
+         reject=[r"Test result"]),
 ]

@@ -47,9 +47,9 @@ static inline bool is_page_table_type(uint64_t t)
 bool get_page(struct page_info *pg, const struct domain *d);
 void put_page(struct page_info *pg);
 
-/* Typed references.  get_page_type returns 0, -EBUSY when the frame is in
- * use as another type, -EINVAL when validation as a page table fails, or
- * -EOVERFLOW. */
+/* Typed references.  get_page_type returns 0, -EINVAL when the frame is
+ * in use as another type (Xen's answer) or fails validation as a page
+ * table, or -EOVERFLOW. */
 int get_page_type(struct page_info *pg, uint64_t type);
 void put_page_type(struct page_info *pg);
 int get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t type);

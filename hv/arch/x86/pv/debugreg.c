@@ -37,11 +37,23 @@ static bool dr7_ok(const struct vcpu *v, uint64_t val)
     return true;
 }
 
+/* DR4/DR5 are the old names of DR6/DR7 while CR4.DE is clear; with it
+ * set, and for any number past 7, there is no such register. */
+static long real_dr(const struct vcpu *v, uint64_t reg)
+{
+    if (reg == 4 || reg == 5)
+        return v->arch.cr4_de ? -ENODEV : (long)reg + 2;
+    return reg > 7 ? -ENODEV : (long)reg;
+}
+
 long do_set_debugreg(const uint64_t a[6])
 {
     struct vcpu *v = current_vcpu();
-    uint64_t reg = a[0], val = a[1];
+    long r = real_dr(v, a[0]);
+    uint64_t reg = (uint64_t)r, val = a[1];
 
+    if (r < 0)
+        return r;
     switch (reg) {
     case 0: case 1: case 2: case 3:
         if (!guest_range_ok(val, 8))
@@ -55,8 +67,6 @@ long do_set_debugreg(const uint64_t a[6])
         if (!dr7_ok(v, val))
             return -EPERM;
         break;
-    default:
-        return -EINVAL;
     }
     v->arch.debugreg[reg] = val;
     load_dr((unsigned int)reg, val);
@@ -65,9 +75,8 @@ long do_set_debugreg(const uint64_t a[6])
 
 long do_get_debugreg(const uint64_t a[6])
 {
-    uint64_t reg = a[0];
+    struct vcpu *v = current_vcpu();
+    long r = real_dr(v, a[0]);
 
-    if (reg > 7 || reg == 4 || reg == 5)
-        return -EINVAL;
-    return (long)current_vcpu()->arch.debugreg[reg];
+    return r < 0 ? r : (long)v->arch.debugreg[r];
 }

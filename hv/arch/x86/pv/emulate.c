@@ -163,11 +163,11 @@ static bool write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
     return false;
 }
 
-/* MOV to/from DRn goes through the hypercalls' checks; DR4/DR5 are the
- * old aliases of DR6/DR7. */
+/* MOV to/from DRn goes through the hypercalls' checks (which also know
+ * DR4/DR5 as the old aliases of DR6/DR7). */
 static bool mov_dr(struct cpu_user_regs *regs, unsigned int dr, uint64_t *reg, bool write)
 {
-    uint64_t args[6] = { dr == 4 ? 6 : dr == 5 ? 7 : dr, *reg };
+    uint64_t args[6] = { dr, *reg };
     long rc;
 
     if (dr > 7)

@@ -11,6 +11,7 @@
 #include <asm/pv_mm.h>
 #include <asm/smp.h>
 #include <asm/x86.h>
+#include <proxen/domain.h>
 #include <proxen/errno.h>
 
 extern pte_t idle_l4_table[];
@@ -24,7 +25,7 @@ static int get_linear_l4(struct page_info *pg, struct domain *d, mfn_t self)
     if (mfn_eq(page_to_mfn(pg), self))
         return get_page(pg, d) ? 0 : -EPERM;
     if (page_type(pg) != PGT_l4_page_table || !(pg->type_info & PGT_validated))
-        return -EBUSY;
+        return -EINVAL;
     return get_page_and_type(pg, d, PGT_l4_page_table);
 }
 
@@ -36,14 +37,14 @@ int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d, mfn_t self)
 
     if (!(e & _PAGE_PRESENT))
         return 0;
-    if (e & (level == 1 ? L1_DISALLOW_MASK : LN_DISALLOW_MASK))
+    if (e & (level == 1 ? (d->arch.io_privileged ? 0 : PTE_CACHE_ATTRS) : LN_DISALLOW_MASK))
         return -EINVAL;
     if (mfn >= max_mfn)
         return -EINVAL;
     pg = mfn_to_page(_mfn(mfn));
     if (level > 1) {
         rc = get_page_and_type(pg, d, level_type(level - 1));
-        if (rc == -EBUSY && level == 4 && !(e & _PAGE_RW) &&
+        if (rc == -EINVAL && level == 4 && !(e & _PAGE_RW) &&
             page_type(pg) == PGT_l4_page_table)
             rc = get_linear_l4(pg, d, self);
         return rc;

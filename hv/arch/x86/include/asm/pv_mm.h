@@ -15,11 +15,14 @@ static inline bool is_hv_l4_slot(unsigned int i)
     return i >= HV_FIRST_L4_SLOT && i <= HV_LAST_L4_SLOT;
 }
 
-/* Bits a guest may never set: reserved and software bits of the hardware
- * format, and PSE (no superpages for PV guests) above level 1. */
-#define PTE_RESERVED_BITS  0x7ff0000000000000ULL
-#define L1_DISALLOW_MASK   PTE_RESERVED_BITS
-#define LN_DISALLOW_MASK   (PTE_RESERVED_BITS | _PAGE_PSE)
+/* Bits a guest may not set, as Xen rules them.  In a leaf entry the
+ * software bits 52-62 are the guest's, and cache attributes are allowed
+ * only to a domain with I/O privilege (it may map device memory).  Above
+ * level 1: no superpages (PSE), no global bit, no cache attributes, no
+ * software bits. */
+#define PTE_CACHE_ATTRS    (_PAGE_PWT | _PAGE_PCD | _PAGE_PSE /* PAT in a leaf */)
+#define PTE_SOFTWARE_HIGH  0x7ff0000000000000ULL
+#define LN_DISALLOW_MASK   (PTE_SOFTWARE_HIGH | _PAGE_PWT | _PAGE_PCD | _PAGE_PSE | _PAGE_GLOBAL)
 
 static inline uint64_t level_type(unsigned int level)
 {
