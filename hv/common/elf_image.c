@@ -47,7 +47,7 @@ static void why_add_num(struct elf_image_info *info, size_t *len, unsigned int n
     why_add(info, len, digits + i, sizeof(digits) - i);
 }
 
-int  elf_fail(struct parse *p, int err, const char *msg)
+int elf_fail(struct parse *p, int err, const char *msg)
 {
     size_t len = 0;
 
@@ -56,7 +56,7 @@ int  elf_fail(struct parse *p, int err, const char *msg)
 }
 
 /* "<what> <n> <msg>", e.g. "segment 2 extends beyond the image". */
-int  elf_fail_at(struct parse *p, int err, const char *what, unsigned int n,
+int elf_fail_at(struct parse *p, int err, const char *what, unsigned int n,
                    const char *msg)
 {
     size_t len = 0;
@@ -70,7 +70,7 @@ int  elf_fail_at(struct parse *p, int err, const char *what, unsigned int n,
 }
 
 /* msg followed by a name taken from the image (not terminated). */
-int  elf_fail_name(struct parse *p, int err, const char *msg,
+int elf_fail_name(struct parse *p, int err, const char *msg,
                      const char *name, size_t name_len)
 {
     size_t len = 0;
@@ -82,27 +82,27 @@ int  elf_fail_name(struct parse *p, int err, const char *msg,
 
 /* ---- small helpers -------------------------------------------------- */
 
-bool  elf_in_image(const struct parse *p, uint64_t off, uint64_t len)
+bool elf_in_image(const struct parse *p, uint64_t off, uint64_t len)
 {
     return off <= p->size && len <= p->size - off;
 }
 
-void  elf_read_phdr(const struct parse *p, unsigned int i, struct elf64_phdr *ph)
+void elf_read_phdr(const struct parse *p, unsigned int i, struct elf64_phdr *ph)
 {
     memcpy(ph, p->img + p->eh.e_phoff + (uint64_t)i * sizeof(*ph), sizeof(*ph));
 }
 
-void  elf_read_shdr(const struct parse *p, unsigned int i, struct elf64_shdr *sh)
+void elf_read_shdr(const struct parse *p, unsigned int i, struct elf64_shdr *sh)
 {
     memcpy(sh, p->img + p->eh.e_shoff + (uint64_t)i * sizeof(*sh), sizeof(*sh));
 }
 
-bool  elf_word_is(const char *s, size_t len, const char *word)
+bool elf_word_is(const char *s, size_t len, const char *word)
 {
     return strlen(word) == len && memcmp(s, word, len) == 0;
 }
 
-bool  elf_contains(const char *s, size_t len, const char *word)
+bool elf_contains(const char *s, size_t len, const char *word)
 {
     size_t n = strlen(word), i;
 
@@ -113,7 +113,7 @@ bool  elf_contains(const char *s, size_t len, const char *word)
     return false;
 }
 
-size_t  elf_span_until(const char *s, size_t len, char stop)
+size_t elf_span_until(const char *s, size_t len, char stop)
 {
     size_t i = 0;
 
@@ -122,19 +122,19 @@ size_t  elf_span_until(const char *s, size_t len, char stop)
     return i;
 }
 
-void  elf_copy_str(char dst[ELF_IMAGE_STR_LEN], const char *src, size_t len)
+void elf_copy_str(char dst[ELF_IMAGE_STR_LEN], const char *src, size_t len)
 {
     len = MIN(len, (size_t)ELF_IMAGE_STR_LEN - 1);
     memcpy(dst, src, len);
     dst[len] = '\0';
 }
 
-void  elf_mark(struct parse *p, unsigned int type)
+void elf_mark(struct parse *p, unsigned int type)
 {
     p->info->notes_seen |= 1U << type;
 }
 
-bool  elf_seen(const struct elf_image_info *info, unsigned int type)
+bool elf_seen(const struct elf_image_info *info, unsigned int type)
 {
     return info->notes_seen & (1U << type);
 }
