@@ -6,6 +6,16 @@
 #include <proxen/page_type.h>
 #include <proxen/xmalloc.h>
 #include <public/sched.h>
+#include <public/xen.h>
+
+/* Locking: domlist_lock guards the list of domains. */
+static DEFINE_SPINLOCK(domlist_lock);
+static LIST_HEAD(domlist);
+
+static const char *const state_names[] = {
+    [DOMAIN_BUILDING] = "building", [DOMAIN_RUNNING] = "running",
+    [DOMAIN_SHUTDOWN] = "shut down", [DOMAIN_CRASHED] = "crashed",
+};
 
 static const char *const shutdown_names[] = {
     "poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
@@ -33,7 +43,38 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     v->vcpu_id = 0;
     v->processor = 0;
     arch_vcpu_init(v);
+    spin_lock(&domlist_lock);
+    list_add_tail(&d->domain_list, &domlist);
+    spin_unlock(&domlist_lock);
     return d;
+}
+
+void domains_dump(void)
+{
+    struct list_head *pos;
+
+    printk("Domains:\n");
+    spin_lock(&domlist_lock);
+    list_for_each(pos, &domlist) {
+        struct domain *d = list_entry(pos, struct domain, domain_list);
+
+        printk("  d%u \"%s\" %s%s, %llu/%llu pages, vm_assist %#llx\n", d->domain_id,
+               d->name, state_names[d->state], d->is_privileged ? ", privileged" : "",
+               (unsigned long long)d->tot_pages, (unsigned long long)d->max_pages,
+               (unsigned long long)d->vm_assist);
+        for (unsigned int i = 0; i < d->max_vcpus; i++) {
+            struct vcpu *v = d->vcpu[i];
+
+            if (!v)
+                continue;
+            printk("    vcpu%u on CPU%u%s, upcall pending %u mask %u\n", v->vcpu_id,
+                   v->processor, v->blocked ? ", blocked" : "",
+                   v->vcpu_info ? v->vcpu_info->evtchn_upcall_pending : 0,
+                   v->vcpu_info ? v->vcpu_info->evtchn_upcall_mask : 0);
+            arch_dump_vcpu(v);
+        }
+    }
+    spin_unlock(&domlist_lock);
 }
 
 /* nr frames, one at a time (a domain needs no contiguity), each owned by

@@ -2,6 +2,7 @@
  * needs no interrupt routing.  Handlers run in timer-interrupt context. */
 #include <arch/arch.h>
 #include <proxen/console.h>
+#include <proxen/domain.h>
 #include <proxen/errno.h>
 #include <proxen/keyhandler.h>
 #include <proxen/page_alloc.h>
@@ -54,6 +55,7 @@ static const struct keyhandler keys[] = {
     { 'd', "dump registers of all CPUs", arch_dump_registers_all },
     { 'i', "show uptime and CPU count", show_info },
     { 'm', "show memory statistics", show_memory },
+    { 'q', "show domains and their vCPUs", domains_dump },
     { 't', "show timer queues", timers_dump },
     { 'o', "power off", power_off },
     { 'R', "reboot", reboot },

@@ -154,7 +154,7 @@ static void test_smp(void)
 
 static void test_keys(void)
 {
-    static const char keys[] = "himt?d";
+    static const char keys[] = "himqt?d";
 
     for (const char *k = keys; *k; k++)
         handle_keypress((unsigned char)*k);

@@ -39,6 +39,7 @@ struct vcpu {
 };
 
 struct domain {
+    struct list_head domain_list;       /* all domains, under domlist_lock */
     domid_t domain_id;
     char name[DOMAIN_NAME_MAX];
     enum domain_state state;
@@ -64,6 +65,9 @@ struct vcpu *current_vcpu(void);
 void set_current_vcpu(struct vcpu *v);
 
 struct domain *domain_create(domid_t id, const char *name, bool privileged);
+
+/* Print every domain and its vCPUs (debug key 'q'). */
+void domains_dump(void);
 int domain_alloc_pages(struct domain *d, uint64_t nr, struct page_info **out);
 
 /* The guest asked to stop (SCHEDOP_shutdown) or broke the ABI. */
@@ -73,6 +77,7 @@ void domain_crash(struct domain *d, const char *why);
 /* Arch parts (x86: pv/domain.c). */
 void arch_vcpu_init(struct vcpu *v);
 void arch_dump_guest_state(struct vcpu *v);
+void arch_dump_vcpu(struct vcpu *v);    /* mode, page tables, callbacks */
 
 /* Arm (deadline != 0) or stop the vCPU's one-shot timer. */
 void vcpu_set_singleshot(struct vcpu *v, s_time_t deadline);

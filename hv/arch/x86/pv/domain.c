@@ -41,6 +41,17 @@ void arch_dump_guest_state(struct vcpu *v)
            (unsigned long long)v->vcpu_info->arch.cr2, read_cr3());
 }
 
+void arch_dump_vcpu(struct vcpu *v)
+{
+    printk("      %s mode, CR3 %#llx (user %#llx), kernel stack %#llx, event callback %#llx\n",
+           v->arch.kernel_mode ? "kernel" : "user",
+           (unsigned long long)mfn_to_maddr(v->arch.guest_table),
+           mfn_eq(v->arch.guest_table_user, INVALID_MFN)
+               ? 0ULL : (unsigned long long)mfn_to_maddr(v->arch.guest_table_user),
+           (unsigned long long)v->arch.kernel_sp,
+           (unsigned long long)v->arch.event_cb.address);
+}
+
 /* A hypercall: from guest kernel mode a call into the table; from guest
  * user mode a system call for the guest kernel. */
 void pv_hypercall(struct cpu_user_regs *regs)
