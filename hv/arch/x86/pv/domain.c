@@ -110,7 +110,7 @@ void idle_loop(void) __attribute__((noreturn));
 /* This CPU's vCPU will not run again: leave its frame behind and idle. */
 void pv_vcpu_gone(void)
 {
-    uint64_t top = (uint64_t)get_cpu_info();
+    uint64_t top = (uint64_t)get_cpu_info() - 8;   /* as if called: ABI alignment */
 
     set_current_vcpu(NULL);
     write_cr3(idle_pt_maddr());
