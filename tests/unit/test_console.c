@@ -260,6 +260,16 @@ static void test_force_unlock_shows_everything(void **state)
     assert_string_equal(ring_text(), "after the crash\n");
 }
 
+/* Guest output shows whatever the level, with the domain at each line. */
+static void test_guest_write(void **state)
+{
+    console_set_loglevel(LOG_ERR);
+    console_guest_write(3, "hello\nwor", 9);
+    console_guest_write(3, "ld\n", 3);
+    assert_string_equal(fake_console_text(), "(d3) hello\n(d3) world\n");
+    assert_string_equal(ring_text(), "hello\nworld\n");
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -269,7 +279,8 @@ int main(void)
         T(test_levels_filter_console_not_ring), T(test_hidden_message_keeps_line),
         T(test_irqs_restored), T(test_parse_loglevel), T(test_parse_loglevel_bad),
         T(test_truncation), T(test_ring_wraps), T(test_ring_chunked_reads),
-        T(test_ring_read_edges), T(test_force_unlock_shows_everything),
+        T(test_ring_read_edges), T(test_guest_write),
+        T(test_force_unlock_shows_everything),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
