@@ -7,9 +7,11 @@
 static DEFINE_SPINLOCK(type_lock);
 static unsigned int type_lock_depth;
 
+/* holder_cpu names this CPU only while this CPU holds the lock, so a
+ * plain read tells a nested call from a new one. */
 static void lock_types(void)
 {
-    if (spin_is_locked_by_me(&type_lock)) {
+    if (type_lock.holder_cpu == arch_cpu_id()) {
         type_lock_depth++;
         return;
     }
@@ -23,6 +25,9 @@ static void unlock_types(void)
     if (--type_lock_depth == 0)
         spin_unlock(&type_lock);
 }
+
+void page_types_lock(void) { lock_types(); }
+void page_types_unlock(void) { unlock_types(); }
 
 void page_set_owner_allocated(struct page_info *pg, struct domain *d)
 {

@@ -60,6 +60,11 @@ void put_page_and_type(struct page_info *pg);
 int pin_page_table(struct page_info *pg, const struct domain *d, uint64_t type);
 int unpin_page_table(struct page_info *pg, const struct domain *d, uint64_t type);
 
+/* Hold the type lock across a batch of operations (an mmu_update list):
+ * the calls inside then only count a recursion depth. */
+void page_types_lock(void);
+void page_types_unlock(void);
+
 /* Give a fresh frame to d with its allocation reference. */
 void page_set_owner_allocated(struct page_info *pg, struct domain *d);
 

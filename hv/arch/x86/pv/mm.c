@@ -64,7 +64,6 @@ static int mmu_one(struct domain *d, const struct mmu_update *req)
     unsigned int cmd = req->ptr & 3;
     uint64_t mfn = req->ptr >> PAGE_SHIFT;
     struct page_info *pg = owned_frame(d, mfn);
-    int rc;
 
     if (!pg)
         return -EPERM;
@@ -73,12 +72,10 @@ static int mmu_one(struct domain *d, const struct mmu_update *req)
     case MMU_PT_UPDATE_PRESERVE_AD:
         if (req->ptr & 4)
             return -EINVAL;           /* not 8-byte aligned */
-        if (!get_page(pg, d))
-            return -EPERM;
-        rc = pv_update_pte(d, pg, (unsigned int)((req->ptr & ~PAGE_MASK) >> 3), req->val,
-                           cmd == MMU_PT_UPDATE_PRESERVE_AD);
-        put_page(pg);
-        return rc;
+        /* The caller holds the type lock: the table cannot change type
+         * or owner under us. */
+        return pv_update_pte(d, pg, (unsigned int)((req->ptr & ~PAGE_MASK) >> 3), req->val,
+                             cmd == MMU_PT_UPDATE_PRESERVE_AD);
     case MMU_MACHPHYS_UPDATE:
         m2p_set(_mfn(mfn), req->val);
         return 0;
@@ -97,6 +94,7 @@ long do_mmu_update(const uint64_t a[6])
 
     if (foreign != DOMID_SELF && foreign != d->domain_id)
         return -ESRCH;                /* no foreign mappings yet */
+    page_types_lock();
     for (; done < count; done++) {
         if (copy_from_guest(&req, reqs + done * sizeof(req), sizeof(req))) {
             rc = -EFAULT;
@@ -106,6 +104,7 @@ long do_mmu_update(const uint64_t a[6])
         if (rc)
             break;
     }
+    page_types_unlock();
     if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
         return -EFAULT;
     return rc;
