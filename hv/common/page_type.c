@@ -120,7 +120,7 @@ int get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t typ
     int rc;
 
     if (!get_page(pg, d))
-        return -EPERM;
+        return -EINVAL;
     rc = get_page_type(pg, type);
     if (rc)
         put_page(pg);

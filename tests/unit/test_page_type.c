@@ -311,10 +311,10 @@ static void test_get_page_owner_only(void **state)
 
     /* Every typed path refuses the same frames, taking nothing. */
     mine->count_info = PGC_allocated | 1;
-    assert_int_equal(get_page_and_type(mine, &dom_b, PGT_writable_page), -EPERM);
-    assert_int_equal(get_page_and_type(unowned, &dom_a, PGT_l1_page_table), -EPERM);
-    assert_int_equal(pin_page_table(mine, &dom_b, PGT_l1_page_table), -EPERM);
-    assert_int_equal(pin_page_table(freed, &dom_a, PGT_l1_page_table), -EPERM);
+    assert_int_equal(get_page_and_type(mine, &dom_b, PGT_writable_page), -EINVAL);
+    assert_int_equal(get_page_and_type(unowned, &dom_a, PGT_l1_page_table), -EINVAL);
+    assert_int_equal(pin_page_table(mine, &dom_b, PGT_l1_page_table), -EINVAL);
+    assert_int_equal(pin_page_table(freed, &dom_a, PGT_l1_page_table), -EINVAL);
     assert_counts(mine, 1, PGT_none, 0);
     assert_false(pinned(mine));
     assert_int_equal(nr_validates, 0);
@@ -329,8 +329,8 @@ static void test_ref_overflow(void **state)
     assert_true(get_page(pg, &dom_a));
     assert_int_equal(pg->count_info, flags | PGC_count_mask);
     assert_false(get_page(pg, &dom_a));
-    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_writable_page), -EPERM);
-    assert_int_equal(pin_page_table(pg, &dom_a, PGT_l1_page_table), -EPERM);
+    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_writable_page), -EINVAL);
+    assert_int_equal(pin_page_table(pg, &dom_a, PGT_l1_page_table), -EINVAL);
     /* The count did not wrap into the flag bits. */
     assert_int_equal(pg->count_info, flags | PGC_count_mask);
     assert_int_equal(page_type_count(pg), 0);
@@ -507,7 +507,7 @@ static void test_validation_failure_clean(void **state)
     set_entry(bad_l1, 6, foreign, 0);
     expect_refused(bad_l1, PGT_l1_page_table, -EPERM);
     set_entry(bad_l1, 6, foreign, E_WRITABLE);
-    expect_refused(bad_l1, PGT_l1_page_table, -EPERM);
+    expect_refused(bad_l1, PGT_l1_page_table, -EINVAL);
 
     /* Level 1: a writable mapping of a frame in use as a table. */
     assert_int_equal(get_page_and_type(busy, &dom_a, PGT_l1_page_table), 0);
@@ -530,7 +530,7 @@ static void test_validation_failure_clean(void **state)
 
     /* ... an L1 owned by another domain. */
     set_entry(l2, 4, foreign, 0);
-    expect_refused(l2, PGT_l2_page_table, -EPERM);
+    expect_refused(l2, PGT_l2_page_table, -EINVAL);
 
     /* ... an L1 whose own validation fails at its last entry. */
     set_entry(bad_l1, 6, foreign, 0);
@@ -702,7 +702,7 @@ static void test_deep_chains(void **state)
     set_entry(l1, 0, foreign, E_WRITABLE);
     v = nr_validates;
     r = nr_releases;
-    expect_refused(l4b, PGT_l4_page_table, -EPERM);
+    expect_refused(l4b, PGT_l4_page_table, -EINVAL);
     assert_int_equal(nr_validates - v, 4);
     assert_int_equal(nr_releases, r);
     check_tree(&t, 1);
@@ -962,7 +962,7 @@ static void test_pin(void **state)
     snapshot(before);
     assert_int_equal(pin_page_table(l1, &dom_a, PGT_l1_page_table), -EINVAL);
     assert_int_equal(pin_page_table(l1, &dom_a, PGT_l2_page_table), -EINVAL);
-    assert_int_equal(pin_page_table(l1, &dom_b, PGT_l1_page_table), -EPERM);
+    assert_int_equal(pin_page_table(l1, &dom_b, PGT_l1_page_table), -EINVAL);
     assert_int_equal(unpin_page_table(l1, &dom_a, PGT_l2_page_table), -EINVAL);
     assert_int_equal(unpin_page_table(l1, &dom_a, PGT_writable_page), -EINVAL);
     assert_int_equal(unpin_page_table(l1, &dom_b, PGT_l1_page_table), -EINVAL);

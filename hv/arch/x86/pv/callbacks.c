@@ -66,7 +66,7 @@ static int set_callback(struct vcpu *v, unsigned int type, uint64_t address, boo
         /* 32-bit guest user code is not supported; accept and never use. */
         return 0;
     }
-    return -EINVAL;
+    return -ENOSYS;                  /* as Xen: an unknown type */
 }
 
 long do_callback_op(const uint64_t a[6])
@@ -81,11 +81,17 @@ long do_callback_op(const uint64_t a[6])
             return -EFAULT;
         return set_callback(v, reg.type, reg.address, reg.flags & CALLBACKF_mask_events);
     case CALLBACKOP_unregister:
+        /* Only the NMI callback can go; the others can only be replaced. */
         if (copy_from_guest(&unreg, a[1], sizeof(unreg)))
             return -EFAULT;
-        if (unreg.type == CALLBACKTYPE_nmi)
+        switch (unreg.type) {
+        case CALLBACKTYPE_nmi:
             return set_callback(v, unreg.type, 0, false);
-        return -EINVAL;
+        case CALLBACKTYPE_event: case CALLBACKTYPE_failsafe: case CALLBACKTYPE_syscall:
+        case CALLBACKTYPE_syscall32: case CALLBACKTYPE_sysenter:
+            return -EINVAL;
+        }
+        return -ENOSYS;
     }
     return -ENOSYS;
 }

@@ -19,14 +19,38 @@
 #define DESC_DPL (3ULL << 45)
 #define DESC_ACCESSED (1ULL << 40)
 
-/* Guest kernels run in ring 3, so their segments carry DPL 3; system
- * descriptors (LDT, TSS, gates) could reach ring 0 and are refused. */
+/* A call gate may lead only to guest code: a selector in the guest's part
+ * of the GDT, in its LDT, or one of the flat ring-3 code selectors, never
+ * the hypervisor's. */
+static bool gate_target_ok(uint16_t sel)
+{
+    unsigned int idx = sel >> 3;
+
+    if (sel & 4)
+        return true;
+    if (idx && idx < FIRST_RESERVED_GDT_ENTRY)
+        return true;
+    return (sel & ~3) == (FLAT_RING3_CS64 & ~3) || (sel & ~3) == (FLAT_RING3_CS32 & ~3);
+}
+
+/* Guest kernels run in ring 3, so their segments carry DPL 3.  Of the
+ * system descriptors only 64-bit call gates to guest code are allowed
+ * (with their reserved byte zero), stored with DPL 0 as Xen stores them:
+ * every far call through one faults, and Xen emulates the call where
+ * Proxen (for now) delivers the #GP.  LDT, TSS and the other gates could
+ * reach ring 0 and are refused. */
 bool pv_check_descriptor(uint64_t *desc)
 {
     if (!(*desc & DESC_P))
         return true;
-    if (!(*desc & DESC_S))
-        return false;
+    if (!(*desc & DESC_S)) {
+        if (((*desc >> 40) & 0xf) != 0xc || ((*desc >> 32) & 0xff))
+            return false;
+        if (!gate_target_ok((uint16_t)(*desc >> 16)))
+            return false;
+        *desc &= ~DESC_DPL;
+        return true;
+    }
     /* Accessed already set: the CPU would otherwise write it into a frame
      * the hypervisor maps read-only. */
     *desc |= DESC_DPL | DESC_ACCESSED;
@@ -93,11 +117,15 @@ long do_update_descriptor(const uint64_t a[6])
         return -EINVAL;
     pg = mfn_to_page(_mfn(mfn));
     if (!get_page(pg, d))
-        return -EPERM;
+        return -EINVAL;
     typed = page_type(pg) == PGT_seg_desc_page && page_type_count(pg);
-    if (!typed && get_page_type(pg, PGT_writable_page)) {
-        put_page(pg);
-        return -EBUSY;
+    if (!typed) {
+        int rc = get_page_type(pg, PGT_writable_page);
+
+        if (rc) {
+            put_page(pg);
+            return rc;
+        }
     }
     *(uint64_t *)maddr_to_virt(maddr) = desc;
     if (!typed)

@@ -216,9 +216,17 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 
 /* --- I/O ports ------------------------------------------------------------ */
 
-static bool io_permitted(const struct vcpu *v, unsigned int port, unsigned int bytes)
+/* The virtual IOPL decides whether the instruction may run at all (else
+ * #GP, as on hardware); the port list decides whether it reaches the
+ * device.  Ports the hypervisor drives itself, and every port for a domain
+ * without I/O privilege, read as all ones and ignore writes, as on Xen. */
+static bool iopl_ok(const struct vcpu *v)
 {
-    /* Ports the hypervisor drives itself are never a guest's. */
+    return v->arch.iopl >= (v->arch.kernel_mode ? 1 : 3);
+}
+
+static bool port_is_guests(const struct vcpu *v, unsigned int port, unsigned int bytes)
+{
     static const struct { uint16_t lo, hi; } hv_ports[] = {
         { 0x20, 0x21 }, { 0x40, 0x43 }, { 0x61, 0x61 }, { 0xa0, 0xa1 },
         { DEBUG_EXIT_PORT, DEBUG_EXIT_PORT + 3 }, { 0x2f8, 0x2ff }, { 0x3f8, 0x3ff },
@@ -226,26 +234,31 @@ static bool io_permitted(const struct vcpu *v, unsigned int port, unsigned int b
     };
     unsigned int last = port + bytes - 1;
 
-    if (!v->domain->arch.io_privileged || v->arch.iopl < (v->arch.kernel_mode ? 1 : 3))
+    if (!v->domain->arch.io_privileged || last > 0xffff)
         return false;
     for (unsigned int i = 0; i < ARRAY_SIZE(hv_ports); i++)
         if (port <= hv_ports[i].hi && last >= hv_ports[i].lo)
             return false;
-    return last <= 0xffff;
+    return true;
 }
 
 static bool do_io(struct vcpu *v, struct cpu_user_regs *regs, bool in, unsigned int port,
                   unsigned int bytes)
 {
-    if (!io_permitted(v, port, bytes))
+    bool reach = port_is_guests(v, port, bytes);
+
+    if (!iopl_ok(v))
         return false;
     if (in) {
-        uint64_t val = bytes == 1 ? inb((uint16_t)port) : bytes == 2 ? inw((uint16_t)port)
-                                                                     : inl((uint16_t)port);
         uint64_t mask = bytes == 4 ? 0xffffffffULL : (1ULL << (bytes * 8)) - 1;
+        uint64_t val = !reach ? mask
+                       : bytes == 1 ? inb((uint16_t)port)
+                       : bytes == 2 ? inw((uint16_t)port) : inl((uint16_t)port);
 
         /* 32-bit results zero-extend into RAX, narrower ones merge. */
         regs->rax = bytes == 4 ? val : (regs->rax & ~mask) | val;
+    } else if (!reach) {
+        /* dropped */
     } else if (bytes == 1) {
         outb((uint16_t)port, (uint8_t)regs->rax);
     } else if (bytes == 2) {
@@ -321,11 +334,10 @@ static bool emulate_one(struct vcpu *v, struct cpu_user_regs *regs, struct insn 
         return v->arch.kernel_mode && emulate_0f(v, regs, in);
     case 0xf4:                                   /* hlt: nothing to wait for yet */
         return v->arch.kernel_mode;
-    case 0xfa: case 0xfb:                        /* cli/sti: with enough virtual IOPL */
-        if (v->arch.iopl < (v->arch.kernel_mode ? 1 : 3))
-            return false;
-        v->vcpu_info->evtchn_upcall_mask = op == 0xfa;
-        return true;
+    case 0xfa: case 0xfb:
+        /* cli/sti: allowed with enough virtual IOPL and without effect, as
+         * on Xen (a guest re-enabling with popf could not be followed). */
+        return iopl_ok(v);
     case 0xe4: case 0xe5: case 0xe6: case 0xe7: {
         int port = next_byte(in);
 

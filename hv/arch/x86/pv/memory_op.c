@@ -75,7 +75,7 @@ long do_memory_op(const uint64_t a[6])
 
     switch (a[0]) {
     case XENMEM_maximum_ram_page:
-        return (long)(max_mfn - 1);
+        return (long)max_mfn;        /* frames covered: one past the highest */
     case XENMEM_current_reservation:
         return reservation(d, a[1], false);
     case XENMEM_maximum_reservation:

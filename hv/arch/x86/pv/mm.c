@@ -92,8 +92,8 @@ long do_mmu_update(const uint64_t a[6])
     struct mmu_update req;
     long rc = 0;
 
-    if (foreign != DOMID_SELF && foreign != d->domain_id)
-        return -ESRCH;                /* no foreign mappings yet */
+    if (foreign != DOMID_SELF)
+        return -ESRCH;                /* no foreign mappings yet; itself by id is refused too */
     page_types_lock();
     for (; done < count; done++) {
         if (copy_from_guest(&req, reqs + done * sizeof(req), sizeof(req))) {
@@ -163,6 +163,20 @@ long do_update_va_mapping(const uint64_t a[6])
 
 /* --- mmuext_op ------------------------------------------------------------ */
 
+/* With m2p_strict, a user page table has no M2P slot and a kernel one
+ * has it (a table may have served as either before). */
+static void set_m2p_slot(struct domain *d, uint64_t mfn, bool user)
+{
+    uint64_t *l4 = maddr_to_virt(mfn << PAGE_SHIFT);
+
+    if (!(d->vm_assist & (1ULL << VMASST_TYPE_m2p_strict)))
+        return;
+    if (user)
+        l4[HV_FIRST_L4_SLOT] = 0;
+    else
+        pv_init_hv_l4_slots(l4);
+}
+
 int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user)
 {
     struct page_info *pg = owned_frame(v->domain, mfn);
@@ -176,13 +190,14 @@ int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user)
         return 0;
     }
     if (!pg)
-        return -EPERM;
+        return -EINVAL;
     rc = get_page_and_type(pg, v->domain, PGT_l4_page_table);
     if (rc)
         return rc;
     if (!mfn_eq(*slot, INVALID_MFN))
         put_page_and_type(mfn_to_page(*slot));
     *slot = _mfn(mfn);
+    set_m2p_slot(v->domain, mfn, user);
     if (user != !v->arch.kernel_mode)
         return 0;
     write_cr3(mfn << PAGE_SHIFT);
@@ -200,10 +215,10 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
     case MMUEXT_PIN_L3_TABLE:
     case MMUEXT_PIN_L4_TABLE:
         pg = owned_frame(d, op->arg1.mfn);
-        return pg ? pin_page_table(pg, d, level_type(op->cmd + 1)) : -EPERM;
+        return pg ? pin_page_table(pg, d, level_type(op->cmd + 1)) : -EINVAL;
     case MMUEXT_UNPIN_TABLE:
         pg = owned_frame(d, op->arg1.mfn);
-        return pg ? unpin_page_table(pg, d, page_type(pg)) : -EPERM;
+        return pg ? unpin_page_table(pg, d, page_type(pg)) : -EINVAL;
     case MMUEXT_NEW_BASEPTR:
         return pv_new_baseptr(v, op->arg1.mfn, false);
     case MMUEXT_NEW_USER_BASEPTR:
@@ -238,7 +253,7 @@ long do_mmuext_op(const uint64_t a[6])
     struct mmuext_op op;
     long rc = 0;
 
-    if (foreign != DOMID_SELF && foreign != v->domain->domain_id)
+    if (foreign != DOMID_SELF)
         return -ESRCH;
     for (; done < count; done++) {
         if (copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
