@@ -13,14 +13,18 @@ include mk/unit.mk
 include mk/fuzz.mk
 include mk/guest.mk
 
-all: $(HV_IMAGE) $(GUEST_IMAGE)
+all: $(HV_IMAGE) $(GUEST_IMAGE) $(BENCH_IMAGE)
 
 # CMDLINE, SMP, MEM, MODULES and QEMU_ARGS change the boot; see README.md.
 # Tests need cmocka, clang with its fuzzer runtime, QEMU and python3.
 TEST_PACKAGES := libcmocka-dev clang libclang-rt-14-dev qemu-system-x86 python3
 PACKAGES := make gcc clang libclang-rt-14-dev binutils gawk python3 libcmocka-dev qemu-system-x86
 
-run: $(HV_IMAGE)
+# dom0 is the guest OS running its tests, then staying up ("stay") so that
+# the debug keys can be used; MODULES= boots the hypervisor alone.
+MODULES ?= $(GUEST_IMAGE) stay
+
+run: $(HV_IMAGE) $(GUEST_IMAGE)
 	@tools/need-packages qemu-system-x86
 	@CMDLINE="$(CMDLINE)" SMP="$(SMP)" MEM="$(MEM)" MODULES="$(MODULES)" \
 	  tools/run-qemu $(HV_IMAGE) $(QEMU_ARGS)

@@ -1,16 +1,32 @@
 # The Proxen guest OS (guest/): a 64-bit PV kernel, booted as dom0 (and
-# later as domUs), that hosts the in-guest tests.  It is built against the
-# guest ABI (include/public) and its own headers (guest/include) only,
-# never the hypervisor's.  Linked at VIRT_BASE in the top 2 GiB with the
-# kernel code model (guest/include/layout.h).
+# later as domUs).  It is built against the guest ABI (include/public) and
+# its own headers (guest/include) only, never the hypervisor's.  Linked at
+# VIRT_BASE in the top 2 GiB with the kernel code model
+# (guest/include/layout.h).
+#
+# One kernel (guest/kernel, guest/lib, guest/arch/x86_64), several images:
+# each links the kernel with one program, which provides guest_main()
+# (guest/include/kernel.h).
+#   proxen-guest  the in-guest tests (guest/apps/tests, guest/tests)
+#   proxen-bench  the benchmarks run by `make bench` (guest/apps/bench)
 
 GUEST_IMAGE := $(BUILD)/guest/proxen-guest
-GUEST_SRCS  := $(wildcard guest/kernel/*.c guest/lib/*.c guest/tests/*.c)
-GUEST_ASMS  := $(wildcard guest/arch/x86_64/*.S guest/tests/*.S)
-GUEST_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(GUEST_SRCS)) \
-               $(patsubst %.S,$(BUILD)/%.o,$(filter-out %.lds.S,$(GUEST_ASMS)))
+BENCH_IMAGE := $(BUILD)/guest/proxen-bench
+
+guest_objs = $(patsubst %.c,$(BUILD)/%.o,$(filter %.c,$(1))) \
+             $(patsubst %.S,$(BUILD)/%.o,$(filter %.S,$(1)))
+
+GUEST_KERNEL_SRCS := $(wildcard guest/kernel/*.c guest/lib/*.c) \
+                     $(filter-out %.lds.S,$(wildcard guest/arch/x86_64/*.S))
+GUEST_TESTS_SRCS  := $(wildcard guest/apps/tests/*.c guest/tests/*.c guest/tests/*.S)
+GUEST_BENCH_SRCS  := $(wildcard guest/apps/bench/*.c guest/apps/bench/*.S)
+
+GUEST_KERNEL_OBJS := $(call guest_objs,$(GUEST_KERNEL_SRCS))
+GUEST_TESTS_OBJS  := $(call guest_objs,$(GUEST_TESTS_SRCS))
+GUEST_BENCH_OBJS  := $(call guest_objs,$(GUEST_BENCH_SRCS))
 GUEST_LDS   := $(BUILD)/guest/guest.lds
-GUEST_DEPS  := $(GUEST_OBJS:.o=.d) $(GUEST_LDS).d
+GUEST_DEPS  := $(patsubst %.o,%.d,$(GUEST_KERNEL_OBJS) $(GUEST_TESTS_OBJS) $(GUEST_BENCH_OBJS)) \
+               $(GUEST_LDS).d
 
 GUEST_WARN := -Wall -Wextra -Werror -Wcast-qual -Wredundant-decls -Wnested-externs \
         -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Winline -Wshadow -Wundef
@@ -27,7 +43,10 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstac
         --build-id=none
 
 .PHONY: guest
-guest: $(GUEST_IMAGE)
+guest: $(GUEST_IMAGE) $(BENCH_IMAGE)
+
+# The benchmarks share bench/cpu_loop.h with the hypervisor's bare-metal run.
+$(GUEST_BENCH_OBJS): GUEST_CFLAGS += -Ibench
 
 $(BUILD)/guest/%.o: guest/%.c mk/guest.mk
 	@mkdir -p $(@D)
@@ -43,8 +62,10 @@ $(GUEST_LDS): guest/arch/x86_64/guest.lds.S mk/guest.mk
 	@mkdir -p $(@D)
 	$(Q)$(CC) -E -P -x c -D__ASSEMBLER__ -Iguest/include -MMD -MP -MT $@ -MF $@.d $< -o $@
 
-$(GUEST_IMAGE): $(GUEST_OBJS) $(GUEST_LDS)
+$(GUEST_IMAGE): $(GUEST_KERNEL_OBJS) $(GUEST_TESTS_OBJS) $(GUEST_LDS)
+$(BENCH_IMAGE): $(GUEST_KERNEL_OBJS) $(GUEST_BENCH_OBJS) $(GUEST_LDS)
+$(GUEST_IMAGE) $(BENCH_IMAGE):
 	@echo "  LD      $@"
-	$(Q)$(LD) $(GUEST_LDFLAGS) -T $(GUEST_LDS) -o $@ $(GUEST_OBJS)
+	$(Q)$(LD) $(GUEST_LDFLAGS) -T $(GUEST_LDS) -o $@ $(filter %.o,$^)
 
 -include $(GUEST_DEPS)

@@ -25,8 +25,9 @@ void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
  * Returns whether name is present; its value (or "") goes to val. */
 bool cmdline_get(const char *name, char *val, size_t size);
 
-/* The program the guest runs once it is up: the in-guest tests.  Returns
- * whether all of them passed. */
-bool run_tests(const char *only);
+/* The program linked with the kernel, run once the kernel is up (the
+ * in-guest tests in proxen-guest, the benchmarks in proxen-bench).  When
+ * it returns, the kernel shuts the domain down (start.c). */
+void guest_main(void);
 
 #endif

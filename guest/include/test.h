@@ -17,6 +17,10 @@ struct test {
 extern const struct test tests[];
 extern const unsigned int nr_tests;
 
+/* Run the tests whose names start with `only` (all if NULL), print a
+ * line for each and the verdict.  Returns whether all of them passed. */
+bool run_tests(const char *only);
+
 /* The hypervisor did not behave as the ABI says. */
 void test_fail(const char *fmt, ...) __printf(1, 2);
 /* The test could not do its job (its own set-up failed). */

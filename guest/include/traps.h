@@ -44,8 +44,11 @@ struct trap_record {
 /* The last exception taken (expected or not). */
 extern struct trap_record last_trap;
 
-/* Trap table, event and failsafe callbacks, kernel stack. */
+/* Trap table, event, failsafe and syscall callbacks, kernel stack. */
 void traps_init(void);
+/* The top of the stack the hypervisor switches to when guest user mode
+ * enters the kernel (stack_switch): never the stack the kernel runs on. */
+uint64_t traps_user_entry_stack(void);
 /* Install the standard trap table plus, if extra_vector is not 0, an
  * entry for it with privilege dpl (for tests of `int n`): a vector below
  * 32, or 0x80 or 0x81. */
@@ -54,8 +57,10 @@ long traps_install(unsigned int extra_vector, unsigned int dpl);
 long traps_clear(void);
 
 /* While env is set, an exception no fixup covers is copied to
- * trap_unexpected and longjmp(env, 1) is taken instead of a panic. */
-void traps_set_recovery(struct jmp_buf *env);
+ * trap_unexpected and longjmp(env, 1) is taken instead of a panic (env
+ * is cleared first).  Returns the recovery point it replaces, so that
+ * code expecting a fault it cannot name can nest one. */
+struct jmp_buf *traps_set_recovery(struct jmp_buf *env);
 extern struct trap_frame trap_unexpected;
 
 const char *trap_name(unsigned int vector);

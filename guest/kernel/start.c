@@ -1,11 +1,13 @@
 /* The guest kernel's C entry point: check what the builder handed over,
  * set up exceptions and memory, map shared_info, then run the program
- * (the in-guest tests) and power off.
+ * linked with the kernel (guest_main: the in-guest tests, the
+ * benchmarks) and power off.
  *
- * Command line words: "crash" (take a fault with no trap table: the
- * hypervisor must crash the domain), "panic" (stop through the guest's
- * own panic, shutdown reason crash), "only=NAME" (run the tests whose
- * names start with NAME). */
+ * Command line words the kernel reads: "crash" (take a fault with no
+ * trap table: the hypervisor must crash the domain), "panic" (stop
+ * through the guest's own panic, shutdown reason crash), "stay" (once
+ * the program is done, stay up idle instead of powering off).  The
+ * program reads its own (the tests: "only=NAME"). */
 #include <arch.h>
 #include <console.h>
 #include <hypercall.h>
@@ -13,6 +15,7 @@
 #include <layout.h>
 #include <mm.h>
 #include <pagetable.h>
+#include <pvclock.h>
 #include <traps.h>
 
 const struct start_info *start_info;
@@ -46,10 +49,22 @@ static void crash_on_purpose(void)
     panic("a fault without a trap table did not end the domain");
 }
 
+/* Keep the domain up, idle, once the program is done: blocked with a
+ * one-shot timer, quietly, so that the machine's console stays free for
+ * the hypervisor's debug keys ('o' powers off).  Blocking unmasks events;
+ * they are masked again after every wake-up. */
+static __noreturn void stay(void)
+{
+    printk("Staying up (the command line says \"stay\"): idle from now on\n");
+    for (;;) {
+        hypercall_set_timer_op(system_time_ns() + 1000000000ULL);
+        hypercall_sched_op(SCHEDOP_block, NULL);
+        shared_info->vcpu_info[0].evtchn_upcall_mask = 1;
+    }
+}
+
 void kernel_start(const struct start_info *si)
 {
-    char only[64];
-
     check_hypercall_page();
     start_info = si;
     printk("Proxen guest 0.1 starting: %s%s, %lu pages, command line \"%s\"\n",
@@ -65,6 +80,8 @@ void kernel_start(const struct start_info *si)
         crash_on_purpose();
     if (cmdline_get("panic", NULL, 0))
         panic("asked to on the command line");
-    run_tests(cmdline_get("only", only, sizeof(only)) ? only : NULL);
+    guest_main();
+    if (cmdline_get("stay", NULL, 0))
+        stay();
     shutdown(SHUTDOWN_poweroff);
 }

@@ -1,6 +1,6 @@
-/* The guest's exception handling: the virtual trap table, the event and
- * failsafe callbacks, the kernel stack for entries from user mode, and
- * do_trap(), where every exception arrives (entry.S).
+/* The guest's exception handling: the virtual trap table, the event,
+ * failsafe and syscall callbacks, the kernel stack for entries from user
+ * mode, and do_trap(), where every exception arrives (entry.S).
  *
  * An exception at an instruction listed in the exception table resumes
  * at its fixup after recording what happened in last_trap; that is how
@@ -20,7 +20,7 @@ struct extable_entry {
 
 extern const struct extable_entry __start_ex_table[], __stop_ex_table[];
 extern const uint64_t trap_stubs[32], soft_int_stubs[2];   /* 0x80, 0x81 */
-extern char event_entry[], failsafe_entry[], boot_stack_top[];
+extern char event_entry[], failsafe_entry[], syscall_entry[];
 
 void do_trap(struct trap_frame *f);
 void do_failsafe(const uint64_t *frame) __noreturn;
@@ -28,6 +28,10 @@ void do_failsafe(const uint64_t *frame) __noreturn;
 struct trap_record last_trap;
 struct trap_frame trap_unexpected;
 static struct jmp_buf *recovery;
+
+/* Entries from guest user mode land here (usermode.h), while the code
+ * that entered user mode keeps its frames on the boot stack. */
+static uint8_t user_entry_stack[8192] __attribute__((aligned(16)));
 
 /* The exceptions a 64-bit PV guest can receive.  #DF and the NMI never
  * reach a PV guest's trap table (the NMI has a callback of its own). */
@@ -96,6 +100,11 @@ static void register_callback(unsigned int type, const void *address, unsigned i
         panic("callback_op: registering callback type %u failed (%ld)", type, rc);
 }
 
+uint64_t traps_user_entry_stack(void)
+{
+    return (uint64_t)(user_entry_stack + sizeof(user_entry_stack));
+}
+
 void traps_init(void)
 {
     long rc = traps_install(0, 0);
@@ -104,16 +113,18 @@ void traps_init(void)
         panic("set_trap_table failed (%ld)", rc);
     register_callback(CALLBACKTYPE_event, event_entry, 0);
     register_callback(CALLBACKTYPE_failsafe, failsafe_entry, CALLBACKF_mask_events);
-    /* The stack for entries from guest user mode.  The kernel never runs
-     * user code yet, so it is simply the kernel's own stack. */
-    rc = hypercall_stack_switch(FLAT_KERNEL_SS, (uint64_t)boot_stack_top);
+    register_callback(CALLBACKTYPE_syscall, syscall_entry, CALLBACKF_mask_events);
+    rc = hypercall_stack_switch(FLAT_KERNEL_SS, traps_user_entry_stack());
     if (rc)
         panic("stack_switch failed (%ld)", rc);
 }
 
-void traps_set_recovery(struct jmp_buf *env)
+struct jmp_buf *traps_set_recovery(struct jmp_buf *env)
 {
+    struct jmp_buf *old = recovery;
+
     recovery = env;
+    return old;
 }
 
 static uint64_t fixup_for(uint64_t rip)

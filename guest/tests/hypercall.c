@@ -69,3 +69,50 @@ void test_multicall(void)
         expect_rc(what, (long)calls[i].result, want[i]);
     }
 }
+
+/* A multicall inside a multicall is refused for that entry alone (Xen
+ * 4.17: the inner do_multicall finds the vCPU already in a multicall and
+ * returns -EINVAL), without running the inner batch; the entries around
+ * it run. */
+void test_multicall_nested(void)
+{
+    struct multicall_entry inner = {
+        .op = __HYPERVISOR_xen_version, .args = { XENVER_version }, .result = 0x5a5a5a5a,
+    };
+    struct multicall_entry calls[] = {
+        { .op = __HYPERVISOR_xen_version, .args = { XENVER_version } },
+        { .op = __HYPERVISOR_multicall, .args = { (uint64_t)&inner, 1 } },
+        { .op = __HYPERVISOR_xen_version, .args = { XENVER_version } },
+    };
+    long version = hypercall_xen_version(XENVER_version, NULL);
+
+    if (!expect_rc("multicall", hypercall_multicall(calls, ARRAY_SIZE(calls)), 0))
+        return;
+    expect_rc("multicall entry 0", (long)calls[0].result, version);
+    expect_rc("the nested multicall entry", (long)calls[1].result, -EINVAL);
+    expect_rc("multicall entry 2", (long)calls[2].result, version);
+    if (inner.result != 0x5a5a5a5a)
+        test_fail("the nested batch ran: its entry's result is %#lx", inner.result);
+}
+
+/* Xen 4.17 puts no limit on a batch's length (it preempts long ones and
+ * continues them): 1025 entries all run. */
+void test_multicall_many(void)
+{
+    enum { COUNT = 1025 };
+    static struct multicall_entry calls[COUNT];
+    long version = hypercall_xen_version(XENVER_version, NULL);
+
+    for (unsigned int i = 0; i < COUNT; i++)
+        calls[i] = (struct multicall_entry){
+            .op = __HYPERVISOR_xen_version, .args = { XENVER_version }, .result = 0x5a5a5a5a,
+        };
+    if (!expect_rc("multicall of 1025 entries", hypercall_multicall(calls, COUNT), 0))
+        return;
+    for (unsigned int i = 0; i < COUNT; i++)
+        if ((long)calls[i].result != version) {
+            test_fail("entry %u of 1025: result %#lx, expected %#lx", i, calls[i].result,
+                      (uint64_t)version);
+            return;
+        }
+}

@@ -1,9 +1,12 @@
 /* memory_op: what a PV guest can learn about its memory. */
+#include <arch.h>
 #include <errno.h>
 #include <hypercall.h>
 #include <kernel.h>
+#include <layout.h>
 #include <mm.h>
 #include <test.h>
+#include <traps.h>
 #include "tests.h"
 
 void test_memory_current_reservation(void)
@@ -57,4 +60,87 @@ void test_memory_map(void)
     if (ram < start_info->nr_pages * PAGE_SIZE)
         test_fail("the map has %#lx bytes of RAM, the domain %#lx", ram,
                   start_info->nr_pages * PAGE_SIZE);
+}
+
+/* XENMEM_machphys_mapping: where the read-only M2P table is (Xen: at
+ * MACH2PHYS_VIRT_START, at most up to MACH2PHYS_VIRT_END) and how far it
+ * goes (max_mfn: every frame below XENMEM_maximum_ram_page).  The guest
+ * reads entries there, even the last, and a write is the #PF of a
+ * read-only page, leaving the entry as it was. */
+void test_machphys_mapping(void)
+{
+    struct xen_machphys_mapping m;
+    long max = hypercall_memory_op(XENMEM_maximum_ram_page, NULL);
+    uint64_t mfn = pfn_to_mfn(virt_to_pfn(start_info)), addr, val;
+
+    memset(&m, 0xaa, sizeof(m));
+    if (!expect_rc("XENMEM_machphys_mapping", hypercall_memory_op(XENMEM_machphys_mapping, &m), 0))
+        return;
+    if (m.v_start != MACH2PHYS_VIRT_START || m.v_end <= m.v_start || m.v_end > MACH2PHYS_VIRT_END)
+        test_fail("the M2P is said to be at %#lx-%#lx, expected from %#lx, up to %#lx", m.v_start,
+                  m.v_end, MACH2PHYS_VIRT_START, MACH2PHYS_VIRT_END);
+    else if (max <= 0 || m.max_mfn + 1 < (uint64_t)max)
+        test_fail("the M2P covers frames up to %#lx, RAM frames go up to %#lx", m.max_mfn,
+                  max - 1);
+    else if ((m.max_mfn + 1) * 8 > m.v_end - m.v_start)
+        test_fail("max_mfn %#lx does not fit in %#lx-%#lx", m.max_mfn, m.v_start, m.v_end);
+    if (m.v_start != MACH2PHYS_VIRT_START)
+        return;
+    addr = m.v_start + mfn * 8;
+    if (!probe_read64(addr, &val) || val != virt_to_pfn(start_info))
+        test_fail("M2P entry of start_info's frame %#lx reads %#lx, expected pfn %#lx", mfn, val,
+                  virt_to_pfn(start_info));
+    if (!probe_read64(m.v_start + m.max_mfn * 8, &val))
+        test_fail("the M2P entry of its highest frame %#lx is not readable", m.max_mfn);
+    if (probe_write64(addr, virt_to_pfn(start_info)))
+        test_fail("a write to the M2P at %#lx went through", addr);
+    else if (last_trap.vector != X86_EXC_PF || last_trap.cr2 != addr ||
+             (last_trap.error_code & (PFEC_PRESENT | PFEC_WRITE)) != (PFEC_PRESENT | PFEC_WRITE))
+        test_fail("writing the M2P: %s, error code %#lx, address %#lx; expected a present|write "
+                  "#PF at %#lx", trap_name(last_trap.vector), last_trap.error_code,
+                  last_trap.cr2, addr);
+    if (mfn_to_pfn(mfn) != virt_to_pfn(start_info))
+        test_fail("the M2P entry changed to %#lx", mfn_to_pfn(mfn));
+    expect_rc("XENMEM_machphys_mapping(unmapped buffer)",
+              hypercall_memory_op(XENMEM_machphys_mapping, (void *)UNMAPPED_VA), -EFAULT);
+}
+
+/* The hypervisor's part of the address space (outside the M2P) can be
+ * neither read nor written: a #PF at the address. */
+void test_hv_area_access(void)
+{
+    static const uint64_t addrs[] = { HV_ADDRESS, MACH2PHYS_VIRT_END, HYPERVISOR_VIRT_END - 8 };
+    uint64_t val;
+
+    for (size_t i = 0; i < ARRAY_SIZE(addrs); i++) {
+        if (probe_read64(addrs[i], &val))
+            test_fail("reading the hypervisor's area at %#lx gave %#lx", addrs[i], val);
+        else if (last_trap.vector != X86_EXC_PF || last_trap.cr2 != addrs[i])
+            test_fail("reading %#lx took %s at %#lx, expected #PF there", addrs[i],
+                      trap_name(last_trap.vector), last_trap.cr2);
+        if (probe_write64(addrs[i], 0))
+            test_fail("a write to the hypervisor's area at %#lx went through", addrs[i]);
+        else if (last_trap.vector != X86_EXC_PF || last_trap.cr2 != addrs[i])
+            test_fail("writing %#lx took %s at %#lx, expected #PF there", addrs[i],
+                      trap_name(last_trap.vector), last_trap.cr2);
+    }
+}
+
+/* XENMEM_maximum_ram_page is Xen's max_page: the number of machine frames
+ * up to the highest RAM one, one more than the highest frame number, which
+ * is what XENMEM_machphys_mapping gives the initial domain as max_mfn. */
+void test_memory_maximum_ram_page_count(void)
+{
+    struct xen_machphys_mapping m;
+    long max = hypercall_memory_op(XENMEM_maximum_ram_page, NULL);
+
+    if (!is_initial_domain()) {
+        test_skip("max_mfn is the highest RAM frame only for the initial domain");
+        return;
+    }
+    if (!expect_rc("XENMEM_machphys_mapping", hypercall_memory_op(XENMEM_machphys_mapping, &m), 0))
+        return;
+    if (max <= 0 || (uint64_t)max != m.max_mfn + 1)
+        test_fail("XENMEM_maximum_ram_page is %#lx, the highest frame %#lx: expected %#lx",
+                  max, m.max_mfn, m.max_mfn + 1);
 }

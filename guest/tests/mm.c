@@ -114,6 +114,13 @@ static uint64_t foreign_frame(uint64_t max)
     return 0;
 }
 
+uint64_t test_foreign_frame(void)
+{
+    long max = max_ram_page();
+
+    return max > 0 ? foreign_frame((uint64_t)max) : 0;
+}
+
 /* Refused, even read-only, with nothing written.  (Xen: -EBUSY for RAM
  * with another owner; -EPERM for I/O memory the domain may not map.) */
 void test_mmu_update_foreign_frame(void)

@@ -6,12 +6,14 @@
  * given at that level is printed.  An exception that no exception-table
  * entry expects abandons the test (longjmp from the trap handler) with
  * ERROR.  After every test the runner puts back what a test may have
- * changed: the trap table, the event mask, the one-shot timer. */
+ * changed: the trap table, the event mask, the one-shot timer, the
+ * virtual IOPL. */
 #include <arch.h>
 #include <console.h>
 #include <errno.h>
 #include <hypercall.h>
 #include <kernel.h>
+#include <public/physdev.h>
 #include <setjmp.h>
 #include <test.h>
 #include <traps.h>
@@ -91,11 +93,13 @@ bool expect_trap(const char *what, unsigned long count_before, unsigned int vect
 
 static void restore_environment(void)
 {
+    struct physdev_set_iopl iopl = { .iopl = 0 };
     long rc = traps_install(0, 0);
 
     if (rc)
         panic("cannot restore the trap table after a test (%ld)", rc);
     hypercall_set_timer_op(0);
+    hypercall(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, (uint64_t)&iopl, 0, 0, 0);
     shared_info->vcpu_info[0].evtchn_upcall_mask = 1;
 }
 

@@ -20,10 +20,13 @@ void test_version_capabilities(void);
 void test_version_features(void);
 void test_version_pagesize(void);
 void test_version_bad_cmd(void);
+void test_version_bad_buffer(void);
 /* hypercall.c */
 void test_hypercall_bad_number(void);
 void test_hypercall_preserves_registers(void);
 void test_multicall(void);
+void test_multicall_nested(void);
+void test_multicall_many(void);
 /* emulation.c */
 void test_cpuid_signature(void);
 void test_forced_emulation_ud(void);
@@ -52,10 +55,47 @@ void test_pin_invalid_table(void);
 void test_pin_writable_page(void);
 void test_unpin_twice(void);
 void test_update_va_mapping_hv_address(void);
+/* The first RAM frame from 1 MiB up that the guest does not own, or 0. */
+uint64_t test_foreign_frame(void);
+/* ptwr.c */
+void test_ptwr_mov(void);
+void test_ptwr_xchg_cmpxchg(void);
+void test_ptwr_refused(void);
+void test_linear_l4(void);
+/* mmuext.c */
+void test_new_baseptr_invalid(void);
+void test_new_user_baseptr_clear(void);
+void test_mmuext_bad_cmd(void);
+void test_mmu_update_batch_done(void);
+void test_mmu_update_bad_pointer(void);
+void test_mmu_update_foreigndom(void);
+/* desc.c */
+void test_set_gdt(void);
+void test_update_descriptor(void);
+void test_update_descriptor_call_gate(void);
+void test_set_ldt(void);
+/* user.c */
+void test_iret_to_user_mode(void);
+void test_syscall_from_user_frame(void);
+void test_iret_noncanonical_rip(void);
+/* assist.c */
+void test_vm_assist(void);
+void test_vm_assist_xen_types(void);
+void test_callback_op_refused(void);
+void test_callback_op_bad_type(void);
+/* io.c */
+void test_set_iopl(void);
+void test_io_port_iopl(void);
+void test_cli_sti_iopl(void);
+void test_cli_sti_upcall_mask(void);
+void test_io_port_hv_console(void);
 /* memory_op.c */
 void test_memory_current_reservation(void);
 void test_memory_maximum_ram_page(void);
 void test_memory_map(void);
+void test_machphys_mapping(void);
+void test_hv_area_access(void);
+void test_memory_maximum_ram_page_count(void);
 /* sched.c */
 void test_vcpu_is_up(void);
 void test_sched_yield(void);

@@ -8,8 +8,6 @@
 #include <traps.h>
 #include "tests.h"
 
-extern char boot_stack_top[];
-
 /* int3 is a trap: #BP reported with RIP after the instruction. */
 void test_int3(void)
 {
@@ -108,10 +106,10 @@ void test_stack_switch_bad_ss(void)
 
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         snprintf(what, sizeof(what), "stack_switch(SS %#lx)", bad[i]);
-        expect_rc(what, hypercall_stack_switch(bad[i], (uint64_t)boot_stack_top), -EINVAL);
+        expect_rc(what, hypercall_stack_switch(bad[i], traps_user_entry_stack()), -EINVAL);
     }
     expect_rc("stack_switch(FLAT_KERNEL_SS)",
-              hypercall_stack_switch(FLAT_KERNEL_SS, (uint64_t)boot_stack_top), 0);
+              hypercall_stack_switch(FLAT_KERNEL_SS, traps_user_entry_stack()), 0);
 }
 
 static uint64_t fs_base(void)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <hypercall.h>
 #include <kernel.h>
+#include <layout.h>
 #include <test.h>
 #include "tests.h"
 
@@ -116,4 +117,31 @@ void test_version_bad_cmd(void)
     char buf[64];
 
     expect_rc("xen_version(1000)", hypercall_xen_version(1000, buf), -ENOSYS);
+}
+
+/* Every sub-op that takes a buffer fails with -EFAULT when the buffer is
+ * unmapped or in the hypervisor's area. */
+void test_version_bad_buffer(void)
+{
+    static const struct {
+        unsigned int cmd;
+        const char *name;
+    } ops[] = {
+        { XENVER_extraversion, "extraversion" }, { XENVER_compile_info, "compile_info" },
+        { XENVER_capabilities, "capabilities" }, { XENVER_changeset, "changeset" },
+        { XENVER_platform_parameters, "platform_parameters" },
+        { XENVER_get_features, "get_features" }, { XENVER_guest_handle, "guest_handle" },
+        { XENVER_commandline, "commandline" },
+    };
+    static const uint64_t bad[] = { UNMAPPED_VA, HV_ADDRESS };
+    char what[80];
+
+    for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
+        if (ops[i].cmd == XENVER_commandline && !is_initial_domain())
+            continue;                   /* not the caller's to read at all */
+        for (size_t j = 0; j < ARRAY_SIZE(bad); j++) {
+            snprintf(what, sizeof(what), "XENVER_%s(%#lx)", ops[i].name, bad[j]);
+            expect_rc(what, hypercall_xen_version(ops[i].cmd, (void *)bad[j]), -EFAULT);
+        }
+    }
 }

@@ -36,6 +36,13 @@ def ram_between(lo_mib, hi_mib):
 
 SUCCESS = r"Test result: SUCCESS"
 GUEST = "build/guest/proxen-guest"
+BENCH_GUEST = "build/guest/proxen-bench"
+
+# Every metric the benchmark guest prints (bench/README.md), and those that
+# may be "n/a" under Proxen today (no event channels yet).
+BENCH_METRICS = ["null_hypercall_ns", "mmu_update_ns_per_entry_64", "multicall_ns_per_noop_64",
+                 "evtchn_send_self_ns", "int3_bounce_ns", "pf_bounce_ns", "cpu_loop_ns_per_iter"]
+BENCH_MAY_BE_NA = {"evtchn_send_self_ns"}
 
 
 def guest_tests_passed(log):
@@ -52,6 +59,28 @@ def guest_tests_passed(log):
         return f"{len(lines)} TEST lines for {m.group(1)} tests"
     if not re.search(r"^\(d0\) Test result: SUCCESS", log, re.M):
         return "the guest's verdict is not SUCCESS"
+    return None
+
+
+def bench_lines_complete(log):
+    """The benchmark guest printed a line for every metric, with a number
+    (or n/a where that is allowed), then BENCH done.  The values are not
+    judged: timing is for `make bench`, never a pass/fail test."""
+    for metric in BENCH_METRICS:
+        m = re.search(rf"^\(d0\) BENCH {metric} (\S+)(?: (.*))?$", log, re.M)
+        if not m:
+            return f"no BENCH {metric} line"
+        value, rest = m.group(1), m.group(2) or ""
+        if value == "n/a":
+            if metric not in BENCH_MAY_BE_NA:
+                return f"BENCH {metric} is n/a: {rest}"
+        elif not re.fullmatch(r"\d+\.\d+", value) or not rest.startswith("ns"):
+            return f"BENCH {metric} has no value in ns: {m.group(0)}"
+    done = re.search(r"^\(d0\) BENCH done$", log, re.M)
+    if not done:
+        return "no 'BENCH done' line"
+    if re.search(r"^\(d0\) BENCH ", log[done.end():], re.M):
+        return "BENCH lines after 'BENCH done'"
     return None
 
 
@@ -129,4 +158,15 @@ CASES = [
          expect=[r"\(d0\) PANIC: asked to on the command line",
                  r"Domain 0 \(Domain-0\) shut down: crash"],
          reject=[r"Test result"]),
+    # What `make run` boots: the guest stays up after its tests (a few of
+    # them here), blocked and quiet, until the debug key 'o' powers off.
+    dict(name="guest-stay-poweroff", modules=[GUEST + " stay only=console"],
+         keys=("(d0) Staying up", "o"),
+         expect=[r"^\(d0\) Test result: SUCCESS",
+                 r"^\(d0\) Staying up .*\n\(PRX\) Powering off \(status 0\)\n*$"],
+         reject=[r"Domain 0 \(Domain-0\) (shut down|crashed)", r"FATAL TRAP"]),
+    # The benchmark guest (guest/apps/bench, run by `make bench`) as dom0:
+    # a line for every metric, then BENCH done and a clean poweroff.
+    dict(name="guest-bench", modules=[BENCH_GUEST],
+         expect=[r"Domain 0 \(Domain-0\) shut down: poweroff"], check=bench_lines_complete),
 ]

@@ -1,0 +1,46 @@
+/* The benchmark guest (proxen-bench): what the runner (main.c) needs to
+ * know about each benchmark (ops.c).
+ *
+ * A benchmark times batches of one operation with the TSC.  The runner
+ * sets every benchmark up, then runs rounds in which each benchmark does
+ * one batch (a slow one only in some rounds), so that all of them see the same
+ * mix of fast and slow periods of the machine, keeps the fastest batch of
+ * each, tears them down and prints
+ *   BENCH <metric> <value> ns (<how it was measured>)
+ * as bench/README.md says. */
+#ifndef GUEST_BENCH_H
+#define GUEST_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <lib.h>
+
+struct bench {
+    const char *metric;         /* the BENCH name, as bench/README.md lists it */
+    const char *op;             /* what one operation is, for the free text */
+    unsigned int ops;           /* operations in one batch: the divisor */
+    unsigned int batches;       /* batches in the whole run, spread over the
+                                 * rounds; 0: one in every round */
+    unsigned int decimals;      /* of the value printed: 1 or 3 */
+    /* Get ready; false (after bench_fail) if it cannot run here. */
+    bool (*setup)(void);
+    /* One batch: the TSC ticks it took, or 0 (after bench_fail) if an
+     * operation failed. */
+    uint64_t (*batch)(void);
+    /* Undo what setup did; called only after a successful setup. */
+    void (*teardown)(void);
+};
+
+extern const struct bench benches[];
+extern const unsigned int nr_benches;
+
+/* Say why a benchmark cannot give a number: printed as
+ * "BENCH <metric> n/a <why>". */
+void bench_fail(const char *fmt, ...) __printf(1, 2);
+
+/* bounce.S */
+void bench_int3_loop(uint64_t n);
+void bench_pf_loop(uint64_t n, uint64_t va);
+extern char bench_bp_entry[], bench_pf_entry[];
+
+#endif

@@ -1,0 +1,27 @@
+/* Code for the user-mode tests (user.c): a user function that makes its
+ * syscall at a known place, and an iret hypercall with a frame of the
+ * caller's choosing. */
+#include <public/xen.h>
+
+    .text
+/* In user mode: RAX = arg, RDI = ~arg, then syscall. */
+    .globl user_syscall_probe, user_syscall_probe_ret
+user_syscall_probe:
+    mov %rdi, %rax
+    not %rdi
+    syscall
+user_syscall_probe_ret:
+    ud2
+
+/* void iret_to_kernel(uint64_t rip, uint64_t rsp): the iret hypercall to
+ * guest kernel mode (CS with RPL 0) at rip on stack rsp, events masked
+ * (RFLAGS.IF clear). */
+    .globl iret_to_kernel
+iret_to_kernel:
+    push $FLAT_KERNEL_SS
+    push %rsi
+    push $0x2
+    push $(FLAT_KERNEL_CS & ~3)
+    push %rdi
+    push $0                              /* iret_context.flags */
+    jmp hypercall_page + __HYPERVISOR_iret * 32
