@@ -167,6 +167,8 @@ int pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents)
     mfn_t frames[16];
     int rc = 0;
 
+    if (!ents)
+        base = 0;                    /* as Xen: no entries, no address to check */
     if (ents > 8192 || (base & ~PAGE_MASK) || (ents && !guest_range_ok(base, ents * 8ULL)))
         return -EINVAL;
     for (got = 0; got < nr && !rc; got++) {

@@ -58,12 +58,15 @@ static long machine_memory_map(struct domain *d, uint64_t arg)
     return copy_to_guest(arg, &map, sizeof(map)) ? -EFAULT : 0;
 }
 
-static long machphys_mapping(uint64_t arg)
+/* The whole window, as Xen reports it.  The privileged domain learns the
+ * machine's real last frame; others the window's capacity (entries past
+ * the machine's last frame are simply not mapped). */
+static long machphys_mapping(const struct domain *d, uint64_t arg)
 {
     struct xen_machphys_mapping m = {
-        .v_start = RO_MPT_VIRT_START,
-        .v_end = RO_MPT_VIRT_START + max_mfn * sizeof(uint64_t),
-        .max_mfn = max_mfn - 1,
+        .v_start = MACH2PHYS_VIRT_START,
+        .v_end = MACH2PHYS_VIRT_END,
+        .max_mfn = d->is_privileged ? max_mfn - 1 : MACH2PHYS_NR_ENTRIES - 1,
     };
 
     return copy_to_guest(arg, &m, sizeof(m)) ? -EFAULT : 0;
@@ -88,7 +91,7 @@ long do_memory_op(const uint64_t a[6])
     case XENMEM_machine_memory_map:
         return machine_memory_map(d, a[1]);
     case XENMEM_machphys_mapping:
-        return machphys_mapping(a[1]);
+        return machphys_mapping(d, a[1]);
     }
     return -ENOSYS;
 }

@@ -28,6 +28,19 @@ static struct page_info *owned_frame(struct domain *d, uint64_t mfn)
     return pg->owner == d ? pg : NULL;
 }
 
+/* An "entry update" of a frame that is no page table is a plain write to
+ * the guest's own memory (as on Xen), allowed when it may be writable. */
+static int plain_write(struct page_info *pg, unsigned int idx, uint64_t val)
+{
+    int rc = get_page_type(pg, PGT_writable_page);
+
+    if (rc)
+        return rc;
+    ((uint64_t *)maddr_to_virt(mfn_to_maddr(page_to_mfn(pg))))[idx] = val;
+    put_page_type(pg);
+    return 0;
+}
+
 /* Replace entry `idx` of the page table in frame pg. */
 static int pv_update_pte(struct domain *d, struct page_info *pg, unsigned int idx,
                          uint64_t val, bool preserve_ad)
@@ -36,10 +49,12 @@ static int pv_update_pte(struct domain *d, struct page_info *pg, unsigned int id
     unsigned int level = (unsigned int)(type >> 60);
     int rc;
 
-    if (!is_page_table_type(type) || !page_type_count(pg) || !(pg->type_info & PGT_validated))
+    if (!page_type_count(pg) || !is_page_table_type(type))
+        return plain_write(pg, idx, val);
+    if (!(pg->type_info & PGT_validated))
         return -EINVAL;
     if (level == 4 && is_hv_l4_slot(idx))
-        return -EPERM;
+        return -EINVAL;
     t = maddr_to_virt(mfn_to_maddr(page_to_mfn(pg)));
     old = t[idx];
     if (preserve_ad)

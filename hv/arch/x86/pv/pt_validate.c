@@ -49,8 +49,8 @@ int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d, mfn_t self)
             rc = get_linear_l4(pg, d, self);
         return rc;
     }
-    if (e & _PAGE_RW)
-        return get_page_and_type(pg, d, PGT_writable_page) ? -EPERM : 0;
+    if (e & _PAGE_RW)      /* -EBUSY, as Xen, when the frame is a table */
+        return get_page_and_type(pg, d, PGT_writable_page) ? -EBUSY : 0;
     return get_page(pg, d) ? 0 : -EPERM;
 }
 
