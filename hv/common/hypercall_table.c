@@ -2,6 +2,7 @@
  * entry return -ENOSYS.  The iret hypercall is not here: it rewrites the
  * whole register frame and is dispatched by the arch entry code. */
 #include <proxen/hypercall.h>
+#include <proxen/lib.h>
 #include <public/xen.h>
 
 static hypercall_fn *const table[NR_HYPERCALLS] = {
@@ -30,7 +31,7 @@ static hypercall_fn *const table[NR_HYPERCALLS] = {
     [__HYPERVISOR_physdev_op] = do_physdev_op,
 };
 
-hypercall_fn *hypercall_lookup(uint64_t nr)
+__hot_path hypercall_fn *hypercall_lookup(uint64_t nr)
 {
     return nr < NR_HYPERCALLS ? table[nr] : NULL;
 }

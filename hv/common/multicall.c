@@ -8,7 +8,7 @@
 #include <proxen/hypercall.h>
 #include <public/xen.h>
 
-long do_multicall(const uint64_t a[6])
+__hot_path long do_multicall(const uint64_t a[6])
 {
     uint64_t list = a[0], count = (uint32_t)a[1];
     struct multicall_entry e;

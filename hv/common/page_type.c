@@ -9,7 +9,7 @@ static unsigned int type_lock_depth;
 
 /* holder_cpu names this CPU only while this CPU holds the lock, so a
  * plain read tells a nested call from a new one. */
-static void lock_types(void)
+static __hot_mm void lock_types(void)
 {
     if (type_lock.holder_cpu == arch_cpu_id()) {
         type_lock_depth++;
@@ -19,15 +19,15 @@ static void lock_types(void)
     type_lock_depth = 1;
 }
 
-static void unlock_types(void)
+static __hot_mm void unlock_types(void)
 {
     ASSERT(spin_is_locked_by_me(&type_lock));
     if (--type_lock_depth == 0)
         spin_unlock(&type_lock);
 }
 
-void page_types_lock(void) { lock_types(); }
-void page_types_unlock(void) { unlock_types(); }
+__hot_mm void page_types_lock(void) { lock_types(); }
+__hot_mm void page_types_unlock(void) { unlock_types(); }
 
 void page_set_owner_allocated(struct page_info *pg, struct domain *d)
 {
@@ -37,7 +37,7 @@ void page_set_owner_allocated(struct page_info *pg, struct domain *d)
                      PGC_allocated | 1;
 }
 
-bool get_page(struct page_info *pg, const struct domain *d)
+__hot_mm bool get_page(struct page_info *pg, const struct domain *d)
 {
     bool ok;
 
@@ -51,7 +51,7 @@ bool get_page(struct page_info *pg, const struct domain *d)
     return ok;
 }
 
-void put_page(struct page_info *pg)
+__hot_mm void put_page(struct page_info *pg)
 {
     lock_types();
     ASSERT(page_ref_count(pg) > 0);
@@ -83,7 +83,7 @@ static int take_first_type_ref(struct page_info *pg, uint64_t type)
     return 0;
 }
 
-int get_page_type(struct page_info *pg, uint64_t type)
+__hot_mm int get_page_type(struct page_info *pg, uint64_t type)
 {
     int rc = 0;
 
@@ -101,7 +101,7 @@ int get_page_type(struct page_info *pg, uint64_t type)
     return rc;
 }
 
-void put_page_type(struct page_info *pg)
+__hot_mm void put_page_type(struct page_info *pg)
 {
     lock_types();
     ASSERT(page_type_count(pg) > 0);
@@ -115,7 +115,7 @@ void put_page_type(struct page_info *pg)
     unlock_types();
 }
 
-int get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t type)
+__hot_mm int get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t type)
 {
     int rc;
 
@@ -127,7 +127,7 @@ int get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t typ
     return rc;
 }
 
-void put_page_and_type(struct page_info *pg)
+__hot_mm void put_page_and_type(struct page_info *pg)
 {
     put_page_type(pg);
     put_page(pg);

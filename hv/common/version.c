@@ -51,7 +51,7 @@ static long compile_info(uint64_t buf)
     return copy_to_guest(buf, &ci, sizeof(ci)) ? -EFAULT : 0;
 }
 
-long do_xen_version(const uint64_t a[6])
+__hot_path long do_xen_version(const uint64_t a[6])
 {
     struct domain *d = current_vcpu()->domain;
     uint64_t buf = a[1];

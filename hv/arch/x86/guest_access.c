@@ -1,12 +1,13 @@
 /* copy_from_guest / copy_to_guest on x86-64: the guest's page tables are
  * live during a hypercall, so guest addresses are used directly, through
  * raw_copy_guest, whose faults resume at a fixup (usercopy.S). */
+#include <proxen/lib.h>
 #include <asm/guest_access.h>
 #include <proxen/errno.h>
 
 size_t raw_copy_guest(void *dst, const void *src, size_t n);
 
-bool guest_range_ok(uint64_t addr, uint64_t len)
+__hot_path bool guest_range_ok(uint64_t addr, uint64_t len)
 {
     uint64_t end = addr + len;
 
@@ -17,14 +18,14 @@ bool guest_range_ok(uint64_t addr, uint64_t len)
     return addr >= GUEST_HIGH_START;
 }
 
-int copy_from_guest(void *dst, uint64_t gva, size_t len)
+__hot_path int copy_from_guest(void *dst, uint64_t gva, size_t len)
 {
     if (!guest_range_ok(gva, len))
         return -EFAULT;
     return raw_copy_guest(dst, (const void *)gva, len) ? -EFAULT : 0;
 }
 
-int copy_to_guest(uint64_t gva, const void *src, size_t len)
+__hot_path int copy_to_guest(uint64_t gva, const void *src, size_t len)
 {
     if (!guest_range_ok(gva, len))
         return -EFAULT;

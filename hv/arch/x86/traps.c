@@ -126,7 +126,7 @@ static bool apply_fixup(struct cpu_user_regs *regs)
     return false;
 }
 
-static void fatal_trap(const struct cpu_user_regs *regs)
+static __attribute__((noinline)) void fatal_trap(const struct cpu_user_regs *regs)
 {
     static bool in_fatal[NR_CPUS];
     unsigned int cpu = get_cpu_info()->cpu_id;
@@ -171,7 +171,7 @@ static void hypervisor_debug_trap(void)
 }
 
 void do_entry(struct cpu_user_regs *regs);
-void do_entry(struct cpu_user_regs *regs)
+__hot_path void do_entry(struct cpu_user_regs *regs)
 {
     unsigned int vec = regs->entry_vector;
 

@@ -2,7 +2,7 @@
  * fixup (through .ex_table), which returns the number of bytes not copied.
  * Whole quadwords first: QEMU's TCG runs REP MOVSB a byte per iteration. */
 
-        .section .text, "ax", @progbits
+        .section .text.hot.0, "ax", @progbits  /* on the hypercall path */
         .globl  raw_copy_guest
 /* size_t raw_copy_guest(void *dst, const void *src, size_t n) */
 raw_copy_guest:

@@ -20,6 +20,9 @@
 #define __noreturn  __attribute__((noreturn))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __section(s) __attribute__((section(s)))
+/* The hypercall fast path: kept together (see hv.lds). */
+#define __hot_path __attribute__((section(".text.hot")))
+#define __hot_mm   __attribute__((section(".text.hot.mm")))   /* page-table updates */
 
 /* Hypervisor invariants.  Never used on guest input: a guest's mistake is
  * an error code or a crashed domain, never a failed assertion. */

@@ -163,7 +163,7 @@ long do_set_segment_base(const uint64_t a[6])
 /* The iret hypercall: the frame is on the guest stack (struct
  * iret_context).  Returning to guest user mode needs a user page table;
  * a guest without one broke the ABI and is crashed. */
-void pv_do_iret(struct cpu_user_regs *regs)
+__hot_path void pv_do_iret(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current_vcpu();
     struct iret_context c;

@@ -54,7 +54,7 @@ void arch_dump_vcpu(struct vcpu *v)
 
 /* A hypercall: from guest kernel mode a call into the table; from guest
  * user mode a system call for the guest kernel. */
-void pv_hypercall(struct cpu_user_regs *regs)
+__hot_path void pv_hypercall(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current_vcpu();
     hypercall_fn *fn;
@@ -85,7 +85,7 @@ void pv_hypercall(struct cpu_user_regs *regs)
 }
 
 /* Last stop before the guest: deliver a pending event upcall. */
-void pv_exit_to_guest(struct cpu_user_regs *regs)
+__hot_path void pv_exit_to_guest(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current_vcpu();
     struct vcpu_info *vi = v->vcpu_info;

@@ -42,7 +42,7 @@ static int plain_write(struct page_info *pg, unsigned int idx, uint64_t val)
 }
 
 /* Replace entry `idx` of the page table in frame pg. */
-static int pv_update_pte(struct domain *d, struct page_info *pg, unsigned int idx,
+__hot_mm static int pv_update_pte(struct domain *d, struct page_info *pg, unsigned int idx,
                          uint64_t val, bool preserve_ad)
 {
     uint64_t type = page_type(pg), *t, old;
@@ -74,7 +74,7 @@ int pv_update_l1e(struct domain *d, struct page_info *pg, unsigned int idx, uint
 
 /* --- mmu_update ----------------------------------------------------------- */
 
-static int mmu_one(struct domain *d, const struct mmu_update *req)
+__hot_mm static int mmu_one(struct domain *d, const struct mmu_update *req)
 {
     unsigned int cmd = req->ptr & 3;
     uint64_t mfn = req->ptr >> PAGE_SHIFT;
@@ -98,7 +98,7 @@ static int mmu_one(struct domain *d, const struct mmu_update *req)
     return -ENOSYS;
 }
 
-long do_mmu_update(const uint64_t a[6])
+__hot_mm long do_mmu_update(const uint64_t a[6])
 {
     struct domain *d = current_vcpu()->domain;
     uint64_t reqs = a[0], count = (uint32_t)a[1], pdone = a[2];

@@ -29,7 +29,7 @@ static int get_linear_l4(struct page_info *pg, struct domain *d, mfn_t self)
     return get_page_and_type(pg, d, PGT_l4_page_table);
 }
 
-int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d, mfn_t self)
+__hot_mm int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d, mfn_t self)
 {
     uint64_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
     struct page_info *pg;
@@ -54,7 +54,7 @@ int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d, mfn_t self)
     return get_page(pg, d) ? 0 : -EPERM;
 }
 
-void pv_put_pte_ref(uint64_t e, unsigned int level, mfn_t self)
+__hot_mm void pv_put_pte_ref(uint64_t e, unsigned int level, mfn_t self)
 {
     struct page_info *pg;
 

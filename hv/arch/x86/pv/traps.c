@@ -36,7 +36,7 @@ static bool has_error_code(unsigned int vec)
            vec == 29 || vec == 30;
 }
 
-bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
+__hot_path bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
                bool mask_events, uint64_t error_code)
 {
     struct vcpu_info *vi = v->vcpu_info;
@@ -79,7 +79,7 @@ bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
     return true;
 }
 
-void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs, unsigned int vec,
+__hot_path void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs, unsigned int vec,
                     uint64_t error_code)
 {
     const struct pv_trap *t = &v->arch.traps[vec & 255];
@@ -145,7 +145,7 @@ static void device_not_available(struct vcpu *v, struct cpu_user_regs *regs)
     }
 }
 
-void pv_trap(struct cpu_user_regs *regs)
+__hot_path void pv_trap(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current_vcpu();
     unsigned int vec = regs->entry_vector;
