@@ -142,6 +142,11 @@ CASES = [
          keys=("kernel image refused", "o"),
          expect=[r"dom0: kernel image refused: ", r"Powering off \(status 0\)"],
          reject=[r"dom0: starting", r"FATAL TRAP"]),
+    dict(name="dom0-too-little-memory", cmdline="dom0_mem=1M",
+         modules=["build/guest/proxen-guest"], keys=("is too little for this kernel", "o"),
+         expect=[r"dom0: 1 MiB of memory is too little for this kernel",
+                 r"Powering off \(status 0\)"],
+         reject=[r"dom0: starting", r"FATAL TRAP"]),
     dict(name="loglvl-err-quiet", cmdline="test=boot loglvl=err",
          reject=[r"Firmware memory map", r"Test result"]),
     # The Proxen guest (guest/) as dom0, running its in-guest tests: every
