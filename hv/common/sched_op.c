@@ -89,20 +89,12 @@ long do_sched_op(const uint64_t a[6])
 /* The old form takes the shutdown reason as the argument itself. */
 long do_sched_op_compat(const uint64_t a[6])
 {
-    struct vcpu *v = current_vcpu();
-
-    switch (a[0]) {
-    case SCHEDOP_yield:
-        return 0;
-    case SCHEDOP_block:
-        return block(v);
-    case SCHEDOP_shutdown:
-        if (a[1] > SHUTDOWN_MAX)
-            return -EINVAL;
-        domain_shutdown(v->domain, (unsigned int)a[1]);
-        return 0;
-    }
-    return -ENOSYS;
+    if (a[0] != SCHEDOP_shutdown)
+        return do_sched_op(a);
+    if (a[1] > SHUTDOWN_MAX)
+        return -EINVAL;
+    domain_shutdown(current_vcpu()->domain, (unsigned int)a[1]);
+    return 0;
 }
 
 long do_set_timer_op(const uint64_t a[6])

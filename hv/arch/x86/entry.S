@@ -21,6 +21,25 @@
 #define UREGS_SS     160
 #define TRAP_SYSCALL 0x100
 
+/* The general registers of a struct cpu_user_regs, lowest first. */
+.macro POP_GPRS
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %rbp
+        popq    %rbx
+        popq    %r11
+        popq    %r10
+        popq    %r9
+        popq    %r8
+        popq    %rax
+        popq    %rcx
+        popq    %rdx
+        popq    %rsi
+        popq    %rdi
+.endm
+
         .section .text, "ax", @progbits
 
 /* Vectors whose exceptions push an error code. */
@@ -94,40 +113,12 @@ common_entry:
         jne     restore_all
         cmpq    $FLAT_RING3_DS32, UREGS_SS(%rsp)
         jne     restore_all
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %rbp
-        popq    %rbx
-        popq    %r11
-        popq    %r10
-        popq    %r9
-        popq    %r8
-        popq    %rax
-        popq    %rcx
-        popq    %rdx
-        popq    %rsi
-        popq    %rdi
+        POP_GPRS
         movq    UREGS_RSP - UREGS_ERROR(%rsp), %rsp   /* RSP now at the error code */
         sysretq
         .globl  restore_all
 restore_all:
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %rbp
-        popq    %rbx
-        popq    %r11
-        popq    %r10
-        popq    %r9
-        popq    %r8
-        popq    %rax
-        popq    %rcx
-        popq    %rdx
-        popq    %rsi
-        popq    %rdi
+        POP_GPRS
         addq    $8, %rsp                /* error code and vector */
 .Liret:
         iretq
