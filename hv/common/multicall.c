@@ -1,4 +1,6 @@
-/* multicall: a batch of hypercalls in one entry.  Each entry's result is
+/* multicall: a batch of hypercalls in one entry.  An iret entry ends the
+ * batch there (it changes the vCPU's whole context, as in Xen after
+ * XSA-213).  Each entry's result is
  * written back to it; a multicall inside a multicall is refused with
  * -EINVAL (it would allow unbounded recursion).  There is no limit on the
  * count: every entry is bounded work done on the caller's behalf. */
@@ -19,6 +21,12 @@ __hot_path long do_multicall(const uint64_t a[6])
 
         if (copy_from_guest(&e, at, sizeof(e)))
             return -EFAULT;
+        if (e.op == __HYPERVISOR_iret) {
+            /* It replaces the whole register frame: nothing after it may
+             * run, and the multicall returns nothing of its own. */
+            arch_multicall_iret();
+            return 0;
+        }
         fn = hypercall_lookup(e.op);
         if (e.op == __HYPERVISOR_multicall)
             e.result = (uint64_t)-EINVAL;

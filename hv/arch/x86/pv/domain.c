@@ -59,6 +59,7 @@ __hot_path void pv_hypercall(struct cpu_user_regs *regs)
     struct vcpu *v = current_vcpu();
     hypercall_fn *fn;
     uint64_t args[6];
+    long rc;
 
     if (!v->arch.kernel_mode) {
         if (v->arch.syscall_cb.address)
@@ -79,9 +80,18 @@ __hot_path void pv_hypercall(struct cpu_user_regs *regs)
         args[4] = regs->r8;
         args[5] = regs->r9;
         fn = hypercall_lookup(regs->rax);
-        regs->rax = fn ? (uint64_t)fn(args) : (uint64_t)-ENOSYS;
+        rc = fn ? fn(args) : -ENOSYS;
+        if (!v->arch.frame_replaced)
+            regs->rax = (uint64_t)rc;
+        v->arch.frame_replaced = false;
     }
     local_irq_disable();
+}
+
+void arch_multicall_iret(void)
+{
+    pv_do_iret(guest_cpu_user_regs());
+    current_vcpu()->arch.frame_replaced = true;
 }
 
 /* Last stop before the guest: deliver a pending event upcall. */

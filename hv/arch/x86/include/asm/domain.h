@@ -41,6 +41,7 @@ struct arch_vcpu {
     bool virtual_ts;                      /* guest's CR0.TS (fpu_taskswitch) */
     bool cr4_de;                          /* guest's CR4.DE: I/O breakpoints allowed */
     uint8_t iopl;                         /* virtual IOPL, 0-3 */
+    bool frame_replaced;                  /* an iret in this hypercall set RAX */
 };
 
 struct arch_domain {
