@@ -2,7 +2,9 @@
  * across a call, and batches of calls (multicall). */
 #include <errno.h>
 #include <hypercall.h>
+#include <kernel.h>
 #include <test.h>
+#include "multicall_iret.h"
 #include "regs.h"
 #include "tests.h"
 
@@ -115,4 +117,47 @@ void test_multicall_many(void)
                       (uint64_t)version);
             return;
         }
+}
+
+/* An iret entry ends a multicall (Xen since XSA-213): the iret uses the
+ * iret_context at the guest's RSP at the multicall hypercall, the entries
+ * after it do not run (their results stay as they were), and RAX is the
+ * frame's, not the multicall's return value.  The iret also sets the
+ * event mask from the frame's RFLAGS.IF (set here: mask cleared); the
+ * test puts the guest's mask back afterwards. */
+void test_multicall_iret_stops(void)
+{
+    volatile uint8_t *mask = &shared_info->vcpu_info[0].evtchn_upcall_mask;
+    struct multicall_entry calls[] = {
+        { .op = __HYPERVISOR_iret },
+        { .op = __HYPERVISOR_xen_version, .args = { XENVER_version, 0 }, .result = 0x5a5a5a5a },
+    };
+    uint64_t out[MI_COUNT] = { 0 };
+    uint8_t saved_mask = *mask;
+    uint8_t mask_after;
+
+    multicall_iret(calls, ARRAY_SIZE(calls), out);
+    mask_after = *mask;
+    *mask = saved_mask;
+    if (!out[MI_RESUMED]) {
+        test_fail("the multicall returned %#lx instead of performing the iret", out[MI_RAX]);
+        return;
+    }
+    if (out[MI_RAX] != MI_RAX_VALUE)
+        test_fail("RAX after the iret is %#lx, expected the frame's %#x", out[MI_RAX],
+                  MI_RAX_VALUE);
+    if (out[MI_RCX] != MI_RCX_VALUE)
+        test_fail("RCX after the iret is %#lx, expected the frame's %#lx", out[MI_RCX],
+                  MI_RCX_VALUE);
+    if (out[MI_R11] != MI_R11_VALUE)
+        test_fail("R11 after the iret is %#lx, expected the frame's %#lx", out[MI_R11],
+                  MI_R11_VALUE);
+    if (out[MI_RSP] != out[MI_RSP_WANT])
+        test_fail("RSP after the iret is %#lx, expected the frame's %#lx", out[MI_RSP],
+                  out[MI_RSP_WANT]);
+    if (calls[1].result != 0x5a5a5a5a)
+        test_fail("the entry after the iret ran: its result is %#lx", calls[1].result);
+    if (mask_after != 0)
+        test_fail("the event mask is %u after an iret with RFLAGS.IF set, expected 0",
+                  mask_after);
 }

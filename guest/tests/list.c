@@ -18,6 +18,7 @@ const struct test tests[] = {
     { "multicall", test_multicall },
     { "multicall_nested", test_multicall_nested },
     { "multicall_many", test_multicall_many },
+    { "multicall_iret_stops", test_multicall_iret_stops },
     { "vm_assist", test_vm_assist },
     { "vm_assist_xen_types", test_vm_assist_xen_types },
     { "cpuid_signature", test_cpuid_signature },

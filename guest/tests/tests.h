@@ -27,6 +27,7 @@ void test_hypercall_preserves_registers(void);
 void test_multicall(void);
 void test_multicall_nested(void);
 void test_multicall_many(void);
+void test_multicall_iret_stops(void);
 /* emulation.c */
 void test_cpuid_signature(void);
 void test_forced_emulation_ud(void);
