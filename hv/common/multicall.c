@@ -23,8 +23,11 @@ __hot_path long do_multicall(const uint64_t a[6])
             return -EFAULT;
         if (e.op == __HYPERVISOR_iret) {
             /* It replaces the whole register frame: nothing after it may
-             * run, and the multicall returns nothing of its own. */
-            arch_multicall_iret();
+             * run, and the multicall returns nothing of its own.  Its
+             * entry gets the restored RAX as its result, as on Xen. */
+            e.result = arch_multicall_iret();
+            copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result,
+                          sizeof(e.result));
             return 0;
         }
         fn = hypercall_lookup(e.op);

@@ -14,8 +14,8 @@ typedef long hypercall_fn(const uint64_t a[6]);
 
 /* An iret inside a multicall: the arch performs it on the vCPU's frame
  * and makes sure the hypercall's own return value does not overwrite the
- * registers it restored. */
-void arch_multicall_iret(void);
+ * registers it restored.  Returns the restored RAX. */
+uint64_t arch_multicall_iret(void);
 
 /* The table, indexed by __HYPERVISOR_* (hypercall_table.c). */
 hypercall_fn *hypercall_lookup(uint64_t nr);

@@ -88,10 +88,11 @@ __hot_path void pv_hypercall(struct cpu_user_regs *regs)
     local_irq_disable();
 }
 
-void arch_multicall_iret(void)
+uint64_t arch_multicall_iret(void)
 {
     pv_do_iret(guest_cpu_user_regs());
     current_vcpu()->arch.frame_replaced = true;
+    return guest_cpu_user_regs()->rax;
 }
 
 /* Last stop before the guest: deliver a pending event upcall. */
