@@ -26,8 +26,9 @@ __hot_path long do_multicall(const uint64_t a[6])
              * run, and the multicall returns nothing of its own.  Its
              * entry gets the restored RAX as its result, as on Xen. */
             e.result = arch_multicall_iret();
-            copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result,
-                          sizeof(e.result));
+            /* A bad list is the guest's loss: RAX is already its own. */
+            (void)copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result,
+                                sizeof(e.result));
             return 0;
         }
         fn = hypercall_lookup(e.op);
