@@ -7,6 +7,11 @@
 
 #include "xen.h"
 
+/* The command is the low MEMOP_EXTENT_SHIFT bits of cmd; the reservation
+ * ops keep the extent to resume from in the bits above. */
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK     ((1 << MEMOP_EXTENT_SHIFT) - 1)
+
 #define XENMEM_increase_reservation      0  /* xen_memory_reservation */
 #define XENMEM_decrease_reservation      1  /* xen_memory_reservation */
 #define XENMEM_maximum_ram_page          2  /* NULL: highest machine frame of RAM */

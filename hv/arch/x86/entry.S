@@ -19,6 +19,7 @@
 #define UREGS_RFLAGS 144
 #define UREGS_RSP    152
 #define UREGS_SS     160
+#define UREGS_SIZE   168
 #define TRAP_SYSCALL 0x100
 
 /* The general registers of a struct cpu_user_regs, lowest first. */
@@ -81,7 +82,25 @@ common_entry:
         pushq   %r13
         pushq   %r14
         pushq   %r15
+        /* A #DB or #MC from a guest arrives on its IST stack, which a
+         * second one (a guest breakpoint hit while the bounce frame is
+         * written) would reuse under our feet: move the frame to the
+         * CPU's guest frame, where every other entry from a guest is. */
+        testb   $3, UREGS_CS(%rsp)
+        jz      1f
+        cmpl    $1, UREGS_VECTOR(%rsp)
+        je      2f
+        cmpl    $18, UREGS_VECTOR(%rsp)
+        jne     1f
+2:      movq    %rsp, %rsi
         movq    %rsp, %rdi
+        orq     $STACK_SIZE - 1, %rdi
+        subq    $CPU_INFO_SIZE - 1 - 8, %rdi    /* &cpu_info->guest_regs */
+        movq    %rdi, %rdx
+        movl    $UREGS_SIZE / 8, %ecx
+        rep movsq
+        movq    %rdx, %rsp
+1:      movq    %rsp, %rdi
         movq    %rsp, %rbx              /* callee-saved: frame pointer to restore */
         andq    $-16, %rsp
         call    do_entry

@@ -15,31 +15,34 @@
 static bool canonical(uint64_t a) { return (uint64_t)((int64_t)(a << 16) >> 16) == a; }
 
 /* set_trap_table(trap_info *list): entries up to one whose address is 0;
- * a NULL list clears the table.  All entries are checked before any is
- * installed. */
+ * a NULL list clears the table.  The whole list is read and checked
+ * before any entry is installed, so a refused list changes nothing. */
 long do_set_trap_table(const uint64_t a[6])
 {
     struct vcpu *v = current_vcpu();
-    struct trap_info ti;
-    uint64_t list = a[0];
+    struct trap_info list[MAX_TRAP_ENTRIES];
+    unsigned int n;
 
-    if (!list) {
+    if (!a[0]) {
         memset(v->arch.traps, 0, sizeof(v->arch.traps));
         return 0;
     }
-    for (unsigned int i = 0; i < MAX_TRAP_ENTRIES; i++) {
-        if (copy_from_guest(&ti, list + i * sizeof(ti), sizeof(ti)))
+    for (n = 0; ; n++) {
+        if (n == MAX_TRAP_ENTRIES)
+            return -E2BIG;
+        if (copy_from_guest(&list[n], a[0] + n * sizeof(list[0]), sizeof(list[0])))
             return -EFAULT;
-        if (!ti.address)
-            return 0;
-        if (!canonical(ti.address))
+        if (!list[n].address)
+            break;
+        if (!canonical(list[n].address))
             return -EINVAL;
-        v->arch.traps[ti.vector] = (struct pv_trap){
-            .address = ti.address, .cs = ti.cs, .dpl = TI_GET_DPL(&ti),
-            .mask_events = TI_GET_IF(&ti) != 0,
-        };
     }
-    return -E2BIG;
+    for (unsigned int i = 0; i < n; i++)
+        v->arch.traps[list[i].vector] = (struct pv_trap){
+            .address = list[i].address, .cs = list[i].cs, .dpl = TI_GET_DPL(&list[i]),
+            .mask_events = TI_GET_IF(&list[i]) != 0,
+        };
+    return 0;
 }
 
 static int set_callback(struct vcpu *v, unsigned int type, uint64_t address, bool mask)
@@ -155,7 +158,8 @@ long do_set_segment_base(const uint64_t a[6])
         wrmsr(MSR_GS_BASE, base);
         return 0;
     case SEGBASE_GS_USER_SEL:
-        return pv_load_user_gs_selector((uint16_t)base);
+        pv_load_user_gs_selector((uint16_t)base);
+        return 0;
     }
     return -EINVAL;
 }
@@ -205,11 +209,16 @@ __hot_path void pv_do_iret(struct cpu_user_regs *regs)
 
 /* Load guest user mode's GS selector (which also loads its base from the
  * descriptor) without touching the running kernel's GS: between two
- * swapgs.  A selector the CPU refuses leaves a null GS and -EINVAL. */
+ * swapgs.  The selector gets RPL 3, so that only descriptors a ring-3
+ * guest could load itself are reachable from here; one the CPU refuses
+ * leaves a null GS, and the call succeeds anyway, as on Xen (guests treat
+ * any error here as fatal). */
 int pv_load_user_gs_selector(uint16_t sel)
 {
     int rc = 0;
 
+    if (sel > 3)
+        sel |= 3;
     __asm__ volatile(
         "swapgs\n"
         "1: movl %[sel], %%gs\n"

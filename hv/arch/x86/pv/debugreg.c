@@ -4,6 +4,7 @@
  * unless the guest set CR4.DE.
  * Values are loaded into the hardware at once: the vCPU is running. */
 #include <asm/guest_access.h>
+#include <asm/pv.h>
 #include <proxen/domain.h>
 #include <proxen/errno.h>
 #include <proxen/hypercall.h>
@@ -39,7 +40,7 @@ static bool dr7_ok(const struct vcpu *v, uint64_t val)
 
 /* DR4/DR5 are the old names of DR6/DR7 while CR4.DE is clear; with it
  * set, and for any number past 7, there is no such register. */
-static long real_dr(const struct vcpu *v, uint64_t reg)
+long pv_debugreg_index(const struct vcpu *v, uint64_t reg)
 {
     if (reg == 4 || reg == 5)
         return v->arch.cr4_de ? -ENODEV : (long)reg + 2;
@@ -49,7 +50,7 @@ static long real_dr(const struct vcpu *v, uint64_t reg)
 long do_set_debugreg(const uint64_t a[6])
 {
     struct vcpu *v = current_vcpu();
-    long r = real_dr(v, a[0]);
+    long r = pv_debugreg_index(v, a[0]);
     uint64_t reg = (uint64_t)r, val = a[1];
 
     if (r < 0)
@@ -76,7 +77,7 @@ long do_set_debugreg(const uint64_t a[6])
 long do_get_debugreg(const uint64_t a[6])
 {
     struct vcpu *v = current_vcpu();
-    long r = real_dr(v, a[0]);
+    long r = pv_debugreg_index(v, a[0]);
 
     return r < 0 ? r : (long)v->arch.debugreg[r];
 }

@@ -207,7 +207,11 @@ static int setup_shared_info(struct domain *d)
     d->shared_info = s;
     d->shared_info_mfn = maddr_to_mfn(virt_to_maddr(s));
     pg = mfn_to_page(d->shared_info_mfn);
-    page_set_owner_allocated(pg, d);      /* the guest may map it */
+    page_set_owner_allocated(pg, d);      /* the guest may map it... */
+    /* ...but never as anything but data: the hypervisor writes it (the
+     * upcall mask, CR2), so a type reference that is never dropped keeps
+     * it from becoming a page table or descriptor page. */
+    pg->type_info = PGT_writable_page | PGT_validated | 1;
     for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
         s->vcpu_info[i].evtchn_upcall_mask = 1;
     d->vcpu[0]->vcpu_info = &s->vcpu_info[0];

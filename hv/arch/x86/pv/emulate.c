@@ -172,12 +172,14 @@ static bool mov_dr(struct cpu_user_regs *regs, unsigned int dr, uint64_t *reg, b
 
     if (dr > 7)
         return false;
-    rc = write ? do_set_debugreg(args) : do_get_debugreg(args);
     if (write)
-        return rc == 0;
-    if (rc < 0 && rc > -4096)
+        return do_set_debugreg(args) == 0;
+    /* A read cannot go through the hypercall's return value: an address
+     * in DR0-3 may look like an error number. */
+    rc = pv_debugreg_index(current_vcpu(), dr);
+    if (rc < 0)
         return false;
-    *reg = (uint64_t)rc;
+    *reg = current_vcpu()->arch.debugreg[rc];
     return true;
 }
 

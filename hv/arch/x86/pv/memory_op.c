@@ -76,7 +76,7 @@ long do_memory_op(const uint64_t a[6])
 {
     struct domain *d = current_vcpu()->domain;
 
-    switch (a[0]) {
+    switch (a[0] & MEMOP_CMD_MASK) {       /* the rest encodes a start extent */
     case XENMEM_maximum_ram_page:
         return (long)max_mfn;        /* frames covered: one past the highest */
     case XENMEM_current_reservation:

@@ -16,17 +16,16 @@
 
 extern pte_t idle_l4_table[];
 
-/* A read-only L4 entry may name an L4 (a "linear" page table, which lets
- * the guest read its own tables): itself with a general reference only (a
- * type reference to itself would keep it alive forever), another L4 that
- * is already one with a type reference. */
+/* A read-only L4 entry may name its own L4 (a "linear" page table, which
+ * lets the guest read its own tables), with a general reference only: a
+ * type reference to itself would keep it alive forever.  Links between
+ * different L4s are refused: chains of them would make releasing one
+ * recurse without bound, and cycles would never be released. */
 static int get_linear_l4(struct page_info *pg, struct domain *d, mfn_t self)
 {
-    if (mfn_eq(page_to_mfn(pg), self))
-        return get_page(pg, d) ? 0 : -EPERM;
-    if (page_type(pg) != PGT_l4_page_table || !(pg->type_info & PGT_validated))
+    if (!mfn_eq(page_to_mfn(pg), self))
         return -EINVAL;
-    return get_page_and_type(pg, d, PGT_l4_page_table);
+    return get_page(pg, d) ? 0 : -EPERM;
 }
 
 __hot_mm int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d, mfn_t self)

@@ -17,6 +17,9 @@ void pv_do_iret(struct cpu_user_regs *regs);       /* the iret hypercall */
 int pv_load_user_gs_selector(uint16_t sel);
 
 struct vcpu;
+/* The debug register a number names (DR4/DR5 alias DR6/DR7 without
+ * CR4.DE), or -ENODEV (debugreg.c). */
+long pv_debugreg_index(const struct vcpu *v, uint64_t reg);
 /* Switch the vCPU's kernel (or user) top-level table (mm.c). */
 int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user);
 void pv_start_vcpu(struct vcpu *v, const struct cpu_user_regs *regs) __attribute__((noreturn));
