@@ -144,3 +144,18 @@ void test_memory_maximum_ram_page_count(void)
         test_fail("XENMEM_maximum_ram_page is %#lx, the highest frame %#lx: expected %#lx",
                   max, m.max_mfn, m.max_mfn + 1);
 }
+
+/* memory_op's cmd is the command in its low 6 bits (MEMOP_CMD_MASK) and
+ * a start extent above them (MEMOP_EXTENT_SHIFT), for continuations.
+ * XENMEM_maximum_ram_page has no extents: Xen 4.17 refuses a start
+ * extent with -EINVAL rather than ignore it. */
+void test_memory_op_cmd_mask(void)
+{
+    long max = hypercall_memory_op(XENMEM_maximum_ram_page, NULL);
+
+    if (max <= 0)
+        test_fail("XENMEM_maximum_ram_page returned %ld", max);
+    expect_rc("XENMEM_maximum_ram_page with start extent 5",
+              hypercall_memory_op(XENMEM_maximum_ram_page | (5 << MEMOP_EXTENT_SHIFT), NULL),
+              -EINVAL);
+}

@@ -289,3 +289,55 @@ void test_update_va_mapping_hv_address(void)
         expect_rc(what, hypercall_update_va_mapping(addresses[i], pte, UVMF_INVLPG), -EINVAL);
     }
 }
+
+/* The shared_info frame is the hypervisor's page, shared with the guest
+ * and permanently of the writable type (Xen's share_xen_page_with_guest):
+ * it can never become a page table or a descriptor page, -EINVAL, even
+ * with the guest's only mapping of it (SHARED_INFO_VA) removed.  The
+ * page keeps working through that mapping afterwards. */
+void test_shared_info_not_a_table(void)
+{
+    uint64_t mfn = start_info->shared_info >> PAGE_SHIFT, frames[1] = { mfn };
+    struct shared_info *saved = shared_info;
+    volatile uint8_t *mask;
+    long rc;
+
+    expect_rc("MMUEXT_PIN_L1_TABLE of shared_info (mapped)", pin(MMUEXT_PIN_L1_TABLE, mfn), -EINVAL);
+    expect_rc("set_gdt of shared_info (mapped)",
+              hypercall(__HYPERVISOR_set_gdt, (uint64_t)frames, 512, 0, 0, 0), -EINVAL);
+
+    /* No exception is expected while it is unmapped; the trap handler
+     * reads CR2 from shared_info only while the pointer is set. */
+    shared_info = NULL;
+    rc = pt_unmap(SHARED_INFO_VA);
+    if (rc) {
+        shared_info = saved;
+        test_error("pt_unmap(SHARED_INFO_VA) returned %ld", rc);
+        return;
+    }
+    expect_rc("MMUEXT_PIN_L1_TABLE of shared_info (unmapped)", pin(MMUEXT_PIN_L1_TABLE, mfn),
+              -EINVAL);
+    expect_rc("set_gdt of shared_info (unmapped)",
+              hypercall(__HYPERVISOR_set_gdt, (uint64_t)frames, 512, 0, 0, 0), -EINVAL);
+    rc = pt_map(SHARED_INFO_VA, mfn, PTE_KERNEL_RW);
+    if (rc)
+        panic("cannot map shared_info again (%ld)", rc);
+    shared_info = saved;
+
+    if (((pt_get(SHARED_INFO_VA, 1) & PTE_ADDR_MASK) >> PAGE_SHIFT) != mfn) {
+        test_fail("SHARED_INFO_VA maps %#lx, not shared_info's frame %#lx",
+                  pt_get(SHARED_INFO_VA, 1), mfn);
+        return;
+    }
+    /* Events are masked in the kernel: the mask reads 1; writing it
+     * (the same value, then the same again) goes through. */
+    mask = &shared_info->vcpu_info[0].evtchn_upcall_mask;
+    if (*mask != 1)
+        test_fail("evtchn_upcall_mask reads %u in the kernel, expected 1", *mask);
+    *mask = 0xff;
+    if (*mask != 0xff)
+        test_fail("evtchn_upcall_mask reads %u after writing 0xff", *mask);
+    *mask = 1;
+    if (*mask != 1)
+        test_fail("evtchn_upcall_mask reads %u after writing 1", *mask);
+}

@@ -299,3 +299,58 @@ out:
               hypercall_mmu_update(&u, 1, NULL, DOMID_SELF), 0);
     hypercall_mmuext_op(&flush, 1, NULL, DOMID_SELF);
 }
+
+/* A read-only L4 entry may also name another L4 that is already one
+ * (Xen 4.17 with its default pv-linear-pt: get_l4_linear_pagetable takes
+ * a type reference on the other table): a fresh, pinned L4 in an unused
+ * slot of the current one is accepted, and the entry reads back.
+ * Clearing the entry drops that reference, so the table unpins. */
+void test_linear_l4_other(void)
+{
+    const uint64_t *l4 = mfn_to_virt(l4_mfn);
+    uint64_t *other = page_alloc(), other_mfn, want;
+    struct mmu_update u = { .ptr = ((l4_mfn << PAGE_SHIFT) + LINEAR_SLOT * 8) | MMU_NORMAL_PT_UPDATE };
+    struct mmuext_op op = { .cmd = MMUEXT_PIN_L4_TABLE };
+    struct mmuext_op flush = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+    bool pinned = false;
+
+    if (!other) {
+        test_error("out of memory");
+        return;
+    }
+    if (l4[LINEAR_SLOT]) {
+        test_error("L4 slot %lu is in use: %#lx", LINEAR_SLOT, l4[LINEAR_SLOT]);
+        goto out;
+    }
+    memset(other, 0, PAGE_SIZE);
+    other_mfn = virt_to_mfn(other);
+    if (!expect_rc("making the new L4 read-only", page_set_readonly(other, true), 0))
+        goto out;
+    op.arg1.mfn = other_mfn;
+    if (!expect_rc("MMUEXT_PIN_L4_TABLE of the new L4", hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF), 0))
+        goto writable;
+    pinned = true;
+
+    want = (other_mfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
+    u.val = want;
+    /* Proxen refuses links between different L4s (Xen 4.17 accepts them):
+     * chains of them would make releasing one recurse without bound. */
+    if (expect_rc("mmu_update: a read-only L4 entry naming another pinned L4",
+                  hypercall_mmu_update(&u, 1, NULL, DOMID_SELF), -EINVAL) &&
+        l4[LINEAR_SLOT] != 0)
+        test_fail("the refused entry holds %#lx", l4[LINEAR_SLOT]);
+    u.val = 0;
+    expect_rc("mmu_update: clearing the entry", hypercall_mmu_update(&u, 1, NULL, DOMID_SELF), 0);
+    hypercall_mmuext_op(&flush, 1, NULL, DOMID_SELF);
+    if (l4[LINEAR_SLOT])
+        test_fail("the cleared entry holds %#lx", l4[LINEAR_SLOT]);
+    op.cmd = MMUEXT_UNPIN_TABLE;
+    if (pinned && !expect_rc("MMUEXT_UNPIN_TABLE of the new L4",
+                             hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF), 0))
+        return;            /* still a page table: it cannot go back to the allocator */
+writable:
+    if (!expect_rc("making the new L4 writable again", page_set_readonly(other, false), 0))
+        return;
+out:
+    page_free(other);
+}

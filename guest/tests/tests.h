@@ -43,6 +43,8 @@ void test_set_trap_table_fault(void);
 void test_stack_switch_bad_ss(void);
 void test_set_segment_base(void);
 void test_set_debugreg(void);
+void test_set_trap_table_atomic(void);
+void test_gs_selector_rpl(void);
 void test_debugreg_bad_register(void);
 /* mm.c */
 void test_p2m_m2p_agree(void);
@@ -56,6 +58,7 @@ void test_pin_invalid_table(void);
 void test_pin_writable_page(void);
 void test_unpin_twice(void);
 void test_update_va_mapping_hv_address(void);
+void test_shared_info_not_a_table(void);
 /* The first RAM frame from 1 MiB up that the guest does not own, or 0. */
 uint64_t test_foreign_frame(void);
 /* ptwr.c */
@@ -63,6 +66,7 @@ void test_ptwr_mov(void);
 void test_ptwr_xchg_cmpxchg(void);
 void test_ptwr_refused(void);
 void test_linear_l4(void);
+void test_linear_l4_other(void);
 /* mmuext.c */
 void test_new_baseptr_invalid(void);
 void test_new_user_baseptr_clear(void);
@@ -97,6 +101,7 @@ void test_memory_map(void);
 void test_machphys_mapping(void);
 void test_hv_area_access(void);
 void test_memory_maximum_ram_page_count(void);
+void test_memory_op_cmd_mask(void);
 /* sched.c */
 void test_vcpu_is_up(void);
 void test_sched_yield(void);

@@ -19,7 +19,6 @@
 #define UREGS_RFLAGS 144
 #define UREGS_RSP    152
 #define UREGS_SS     160
-#define UREGS_SIZE   168
 #define TRAP_SYSCALL 0x100
 
 /* The general registers of a struct cpu_user_regs, lowest first. */
@@ -56,9 +55,35 @@ vector_stubs:
         pushq   $0
         .endif
         movl    $vec, 4(%rsp)
+        .if     vec == 1 || vec == 18
+        jmp     ist_entry
+        .else
         jmp     common_entry
+        .endif
         .set    vec, vec + 1
         .endr
+
+/* A #DB or #MC from a guest arrives on its IST stack, which a second one
+ * (a guest breakpoint hit while the bounce frame is written) would reuse
+ * under our feet: move the hardware frame to the CPU's guest frame, where
+ * every other entry from a guest is, and continue there.  RSP points at
+ * the error code; RAX and RCX are borrowed on the IST stack meanwhile. */
+ist_entry:
+        testb   $3, 16(%rsp)                    /* CS */
+        jz      common_entry
+        pushq   %rax
+        pushq   %rcx
+        movq    %rsp, %rax
+        orq     $STACK_SIZE - 1, %rax
+        subq    $CPU_INFO_SIZE - 1 - 8 - UREGS_ERROR, %rax   /* &guest_regs.error_code */
+        .irp    off, 0, 8, 16, 24, 32, 40
+        movq    16 + \off(%rsp), %rcx
+        movq    %rcx, \off(%rax)
+        .endr
+        popq    %rcx
+        xchgq   %rax, (%rsp)                    /* RAX back; the new RSP on top */
+        popq    %rsp
+        jmp     common_entry
 
         /* The hot path lives in .text.hot, next to the C code of the
          * hypercall path: under TCG, code that shares pages runs as
@@ -82,25 +107,7 @@ common_entry:
         pushq   %r13
         pushq   %r14
         pushq   %r15
-        /* A #DB or #MC from a guest arrives on its IST stack, which a
-         * second one (a guest breakpoint hit while the bounce frame is
-         * written) would reuse under our feet: move the frame to the
-         * CPU's guest frame, where every other entry from a guest is. */
-        testb   $3, UREGS_CS(%rsp)
-        jz      1f
-        cmpl    $1, UREGS_VECTOR(%rsp)
-        je      2f
-        cmpl    $18, UREGS_VECTOR(%rsp)
-        jne     1f
-2:      movq    %rsp, %rsi
         movq    %rsp, %rdi
-        orq     $STACK_SIZE - 1, %rdi
-        subq    $CPU_INFO_SIZE - 1 - 8, %rdi    /* &cpu_info->guest_regs */
-        movq    %rdi, %rdx
-        movl    $UREGS_SIZE / 8, %ecx
-        rep movsq
-        movq    %rdx, %rsp
-1:      movq    %rsp, %rdi
         movq    %rsp, %rbx              /* callee-saved: frame pointer to restore */
         andq    $-16, %rsp
         call    do_entry

@@ -213,27 +213,25 @@ __hot_path void pv_do_iret(struct cpu_user_regs *regs)
  * guest could load itself are reachable from here; one the CPU refuses
  * leaves a null GS, and the call succeeds anyway, as on Xen (guests treat
  * any error here as fatal). */
-int pv_load_user_gs_selector(uint16_t sel)
+void pv_load_user_gs_selector(uint16_t sel)
 {
-    int rc = 0;
-
     if (sel > 3)
         sel |= 3;
+    /* The fixup loads a null selector from a register of its own (EAX,
+     * clobbered), never from an operand the compiler may have shared. */
     __asm__ volatile(
         "swapgs\n"
         "1: movl %[sel], %%gs\n"
         "2: swapgs\n"
         ".pushsection .text.fixup, \"ax\"\n"
-        "3: movl %[err], %[rc]\n"
-        "   movl %[zero], %%gs\n"
+        "3: xorl %%eax, %%eax\n"
+        "   movl %%eax, %%gs\n"
         "   jmp 2b\n"
         ".popsection\n"
         ".pushsection .ex_table, \"a\"\n"
         ".balign 8\n"
         ".quad 1b, 3b\n"
         ".popsection\n"
-        : [rc] "+r"(rc)
-        : [sel] "r"((uint32_t)sel), [zero] "r"(0u), [err] "i"(-EINVAL)
-        : "memory");
-    return rc;
+        :: [sel] "r"((uint32_t)sel)
+        : "rax", "memory");
 }

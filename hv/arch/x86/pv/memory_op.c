@@ -76,7 +76,11 @@ long do_memory_op(const uint64_t a[6])
 {
     struct domain *d = current_vcpu()->domain;
 
-    switch (a[0] & MEMOP_CMD_MASK) {       /* the rest encodes a start extent */
+    /* Above the command bits only the reservation ops (not provided yet)
+     * take a start extent; for the others it is -EINVAL, as on Xen. */
+    if (a[0] & ~(uint64_t)MEMOP_CMD_MASK)
+        return -EINVAL;
+    switch (a[0]) {
     case XENMEM_maximum_ram_page:
         return (long)max_mfn;        /* frames covered: one past the highest */
     case XENMEM_current_reservation:

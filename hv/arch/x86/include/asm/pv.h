@@ -14,7 +14,7 @@ void pv_exit_to_guest(struct cpu_user_regs *regs); /* last stop before iretq */
 void pv_failed_iret(struct cpu_user_regs *regs) __attribute__((noreturn));
 void pv_syscall_init_cpu(unsigned int cpu);        /* LSTAR stub, STAR, SFMASK */
 void pv_do_iret(struct cpu_user_regs *regs);       /* the iret hypercall */
-int pv_load_user_gs_selector(uint16_t sel);
+void pv_load_user_gs_selector(uint16_t sel);
 
 struct vcpu;
 /* The debug register a number names (DR4/DR5 alias DR6/DR7 without
