@@ -12,8 +12,6 @@
 
 #define MAX_TRAP_ENTRIES 256     /* a table longer than the IDT is a bug */
 
-static bool canonical(uint64_t a) { return (uint64_t)((int64_t)(a << 16) >> 16) == a; }
-
 /* set_trap_table(trap_info *list): entries up to one whose address is 0;
  * a NULL list clears the table.  The whole list is read and checked
  * before any entry is installed, so a refused list changes nothing. */
@@ -34,7 +32,7 @@ long do_set_trap_table(const uint64_t a[6])
             return -EFAULT;
         if (!list[n].address)
             break;
-        if (!canonical(list[n].address))
+        if (!is_canonical(list[n].address))
             return -EINVAL;
     }
     for (unsigned int i = 0; i < n; i++)
@@ -49,7 +47,7 @@ static int set_callback(struct vcpu *v, unsigned int type, uint64_t address, boo
 {
     struct pv_callback cb = { address, mask };
 
-    if (address && !canonical(address))
+    if (address && !is_canonical(address))
         return -EINVAL;
     switch (type) {
     case CALLBACKTYPE_event:
@@ -104,7 +102,7 @@ long do_set_callbacks(const uint64_t a[6])
 {
     struct vcpu *v = current_vcpu();
 
-    if (!canonical(a[0]) || !canonical(a[1]) || !canonical(a[2]))
+    if (!is_canonical(a[0]) || !is_canonical(a[1]) || !is_canonical(a[2]))
         return -EINVAL;
     set_callback(v, CALLBACKTYPE_event, a[0], true);
     set_callback(v, CALLBACKTYPE_failsafe, a[1], false);
@@ -119,7 +117,7 @@ long do_stack_switch(const uint64_t a[6])
     struct vcpu *v = current_vcpu();
     uint64_t ss = a[0], sp = a[1];
 
-    if ((ss & ~3ULL) != (FLAT_KERNEL_SS & ~3ULL) || !canonical(sp))
+    if ((ss & ~3ULL) != (FLAT_KERNEL_SS & ~3ULL) || !is_canonical(sp))
         return -EINVAL;
     v->arch.kernel_ss = ss;
     v->arch.kernel_sp = sp;
@@ -139,29 +137,21 @@ long do_fpu_taskswitch(const uint64_t a[6])
  * SHADOW_GS_BASE; the guest kernel is the running mode here. */
 long do_set_segment_base(const uint64_t a[6])
 {
-    uint64_t base = a[1];
+    static const uint32_t msr[] = {
+        [SEGBASE_FS] = MSR_FS_BASE,
+        [SEGBASE_GS_USER] = MSR_SHADOW_GS_BASE,
+        [SEGBASE_GS_KERNEL] = MSR_GS_BASE,
+    };
+    uint64_t which = a[0], base = a[1];
 
-    switch (a[0]) {
-    case SEGBASE_FS:
-        if (!canonical(base))
-            return -EINVAL;
-        wrmsr(MSR_FS_BASE, base);
-        return 0;
-    case SEGBASE_GS_USER:
-        if (!canonical(base))
-            return -EINVAL;
-        wrmsr(MSR_SHADOW_GS_BASE, base);
-        return 0;
-    case SEGBASE_GS_KERNEL:
-        if (!canonical(base))
-            return -EINVAL;
-        wrmsr(MSR_GS_BASE, base);
-        return 0;
-    case SEGBASE_GS_USER_SEL:
+    if (which == SEGBASE_GS_USER_SEL) {
         pv_load_user_gs_selector((uint16_t)base);
         return 0;
     }
-    return -EINVAL;
+    if (which >= ARRAY_SIZE(msr) || !is_canonical(base))
+        return -EINVAL;
+    wrmsr(msr[which], base);
+    return 0;
 }
 
 /* The iret hypercall: the frame is on the guest stack (struct
@@ -176,7 +166,7 @@ __hot_path void pv_do_iret(struct cpu_user_regs *regs)
         domain_crash(v->domain, "iret: frame unreadable");
         return;
     }
-    if (!canonical(c.rip) || !canonical(c.rsp)) {
+    if (!is_canonical(c.rip) || !is_canonical(c.rsp)) {
         /* What a real iretq does with such a frame: #GP at the iret. */
         pv_inject_trap(v, regs, 13, 0);
         return;

@@ -134,21 +134,6 @@ long do_update_descriptor(const uint64_t a[6])
     return 0;
 }
 
-/* The frame behind a guest linear address in the vCPU's kernel page table,
- * or INVALID_MFN. */
-static mfn_t linear_to_mfn(struct vcpu *v, uint64_t va)
-{
-    uint64_t table = mfn_x(v->arch.guest_table);
-
-    for (unsigned int level = 4; level >= 1; level--) {
-        uint64_t e = ((const uint64_t *)maddr_to_virt(table << PAGE_SHIFT))[pt_index(va, level)];
-
-        if (!(e & _PAGE_PRESENT) || (level > 1 && (e & _PAGE_PSE)))
-            return INVALID_MFN;
-        table = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
-    }
-    return table < max_mfn ? _mfn(table) : INVALID_MFN;
-}
 
 static void release_ldt(struct vcpu *v)
 {
@@ -172,7 +157,7 @@ int pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents)
     if (ents > 8192 || (base & ~PAGE_MASK) || (ents && !guest_range_ok(base, ents * 8ULL)))
         return -EINVAL;
     for (got = 0; got < nr && !rc; got++) {
-        frames[got] = linear_to_mfn(v, base + got * PAGE_SIZE);
+        frames[got] = pv_walk(v, base + got * PAGE_SIZE, 0);
         rc = mfn_eq(frames[got], INVALID_MFN)
              ? -EINVAL
              : get_page_and_type(mfn_to_page(frames[got]), v->domain, PGT_seg_desc_page);

@@ -37,17 +37,6 @@ static int next_byte(struct insn *in)
     return in->len < in->avail ? in->bytes[in->len++] : -1;
 }
 
-static uint64_t *gpr(struct cpu_user_regs *r, unsigned int n)
-{
-    uint64_t *const map[16] = {
-        &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
-        &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
-    };
-
-    return map[n & 15];
-}
-
-static bool canonical(uint64_t a) { return (uint64_t)((int64_t)(a << 16) >> 16) == a; }
 
 /* --- CPUID ---------------------------------------------------------------- */
 
@@ -210,7 +199,7 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
         return val == 0;
     if (msr != MSR_FS_BASE && msr != MSR_GS_BASE && msr != MSR_SHADOW_GS_BASE)
         return false;
-    if (!canonical(val))
+    if (!is_canonical(val))
         return false;
     wrmsr(msr, val);
     return true;
@@ -290,7 +279,7 @@ static bool emulate_0f(struct vcpu *v, struct cpu_user_regs *regs, struct insn *
         if (modrm < 0 || (modrm >> 6) != 3)
             return false;
         return mov_dr(regs, ((modrm >> 3) & 7) | (in->rex_r ? 8 : 0),
-                      gpr(regs, (modrm & 7) | (in->rex_b ? 8 : 0)), op == 0x23);
+                      regs_gpr(regs, (modrm & 7) | (in->rex_b ? 8 : 0)), op == 0x23);
     case 0x20: case 0x22:                        /* mov from/to CRn */
         modrm = next_byte(in);
         if (modrm < 0 || (modrm >> 6) != 3)
@@ -298,11 +287,11 @@ static bool emulate_0f(struct vcpu *v, struct cpu_user_regs *regs, struct insn *
         if (op == 0x20) {
             if (!read_cr(v, ((modrm >> 3) & 7) | (in->rex_r ? 8 : 0), &val))
                 return false;
-            *gpr(regs, (modrm & 7) | (in->rex_b ? 8 : 0)) = val;
+            *regs_gpr(regs, (modrm & 7) | (in->rex_b ? 8 : 0)) = val;
             return true;
         }
         return write_cr(v, ((modrm >> 3) & 7) | (in->rex_r ? 8 : 0),
-                        *gpr(regs, (modrm & 7) | (in->rex_b ? 8 : 0)));
+                        *regs_gpr(regs, (modrm & 7) | (in->rex_b ? 8 : 0)));
     case 0x30:                                   /* wrmsr */
         return write_msr(v, (uint32_t)regs->rcx,
                          (regs->rdx << 32) | (uint32_t)regs->rax);

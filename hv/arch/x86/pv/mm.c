@@ -127,22 +127,6 @@ __hot_mm long do_mmu_update(const uint64_t a[6])
 
 /* --- update_va_mapping ------------------------------------------------------ */
 
-/* The frame holding the L1 entry for va in the vCPU's current page table,
- * found by walking the guest's (validated) tables through the direct map. */
-static struct page_info *l1_for_va(struct vcpu *v, uint64_t va)
-{
-    uint64_t table = mfn_x(v->arch.guest_table);
-
-    for (unsigned int level = 4; level > 1; level--) {
-        const uint64_t *t = maddr_to_virt(table << PAGE_SHIFT);
-        uint64_t e = t[pt_index(va, level)];
-
-        if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
-            return NULL;
-        table = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
-    }
-    return table < max_mfn ? mfn_to_page(_mfn(table)) : NULL;
-}
 
 static void flush_va(uint64_t flags, uint64_t va)
 {
@@ -161,15 +145,17 @@ long do_update_va_mapping(const uint64_t a[6])
     struct vcpu *v = current_vcpu();
     uint64_t va = a[0], val = a[1], flags = a[2];
     struct page_info *l1;
+    mfn_t l1_mfn;
     int rc;
 
     /* Any flush scope (all, local, a vCPU bitmap) means this CPU: a
      * domain has one vCPU so far. */
     if (!guest_range_ok(va, 1))
         return -EINVAL;
-    l1 = l1_for_va(v, va);
-    if (!l1)
+    l1_mfn = pv_walk(v, va, 1);
+    if (mfn_eq(l1_mfn, INVALID_MFN))
         return -EINVAL;
+    l1 = mfn_to_page(l1_mfn);
     rc = pv_update_pte(v->domain, l1, pt_index(va, 1), val, false);
     if (!rc)
         flush_va(flags, va);

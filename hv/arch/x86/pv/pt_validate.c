@@ -68,6 +68,20 @@ __hot_mm void pv_put_pte_ref(uint64_t e, unsigned int level, mfn_t self)
         put_page(pg);
 }
 
+mfn_t pv_walk(const struct vcpu *v, uint64_t va, unsigned int level)
+{
+    uint64_t table = mfn_x(v->arch.guest_table);
+
+    for (unsigned int l = 4; l > level; l--) {
+        uint64_t e = ((const uint64_t *)maddr_to_virt(table << PAGE_SHIFT))[pt_index(va, l)];
+
+        if (!(e & _PAGE_PRESENT) || (l > 1 && (e & _PAGE_PSE)))
+            return INVALID_MFN;
+        table = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    }
+    return table < max_mfn ? _mfn(table) : INVALID_MFN;
+}
+
 void pv_init_hv_l4_slots(uint64_t *l4)
 {
     for (unsigned int i = HV_FIRST_L4_SLOT; i <= HV_LAST_L4_SLOT; i++)

@@ -16,33 +16,16 @@
 
 #define EFLAGS_ZF (1ULL << 6)
 
-static uint64_t *reg_ptr(struct cpu_user_regs *r, unsigned int n)
-{
-    uint64_t *const map[16] = {
-        &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
-        &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
-    };
-
-    return map[n & 15];
-}
 
 /* The L1 frame the write at cr2 lands in, if it is one of d's L1 tables. */
 static struct page_info *target_l1(struct vcpu *v, uint64_t cr2, unsigned int *idx)
 {
-    uint64_t table = mfn_x(v->arch.guest_table), e = 0;
+    mfn_t mfn = pv_walk(v, cr2, 0);
     struct page_info *pg;
 
-    for (unsigned int level = 4; level >= 1; level--) {
-        const uint64_t *t = maddr_to_virt(table << PAGE_SHIFT);
-
-        e = t[pt_index(cr2, level)];
-        if (!(e & _PAGE_PRESENT) || (level > 1 && (e & _PAGE_PSE)))
-            return NULL;
-        table = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
-    }
-    if (table >= max_mfn)
+    if (mfn_eq(mfn, INVALID_MFN))
         return NULL;
-    pg = mfn_to_page(_mfn(table));
+    pg = mfn_to_page(mfn);
     if (pg->owner != v->domain || page_type(pg) != PGT_l1_page_table || !page_type_count(pg))
         return NULL;
     *idx = (unsigned int)((cr2 & ~PAGE_MASK) >> 3);
@@ -67,7 +50,7 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2)
     entry = (uint64_t *)maddr_to_virt(mfn_to_maddr(page_to_mfn(pg))) + idx;
     old = *entry;
     shift = in.width == 4 ? (unsigned int)(cr2 & 4) * 8 : 0;
-    src = in.op == 0xc7 ? in.imm : *reg_ptr(regs, in.reg);
+    src = in.op == 0xc7 ? in.imm : *regs_gpr(regs, in.reg);
     if (in.width == 4)
         src &= 0xffffffffULL;
     if (in.op == 0xb1) {
@@ -86,7 +69,7 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs, uint64_t cr2)
     if (pv_update_l1e(v->domain, pg, idx, val))
         return false;                   /* refused: the guest takes its #PF */
     if (in.op == 0x87)
-        *reg_ptr(regs, in.reg) = in.width == 4 ? (old >> shift) & 0xffffffffULL : old;
+        *regs_gpr(regs, in.reg) = in.width == 4 ? (old >> shift) & 0xffffffffULL : old;
     regs->rip += in.len;
     return true;
 }

@@ -54,6 +54,11 @@ int pv_update_l1e(struct domain *d, struct page_info *pg, unsigned int idx, uint
 struct vcpu;
 int pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents);
 
+/* Walk the vCPU's kernel page table (validated, read through the direct
+ * map) for va: the frame holding va's entry at `level` (1-4), or with
+ * level 0 the frame va maps; INVALID_MFN where a table is missing. */
+mfn_t pv_walk(const struct vcpu *v, uint64_t va, unsigned int level);
+
 /* Fill the hypervisor slots of a guest top-level table. */
 void pv_init_hv_l4_slots(uint64_t *l4);
 

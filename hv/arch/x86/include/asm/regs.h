@@ -15,6 +15,18 @@ struct cpu_user_regs {
 _Static_assert(sizeof(struct cpu_user_regs) == 21 * 8, "entry.S frame layout");
 _Static_assert(offsetof(struct cpu_user_regs, error_code) == 15 * 8, "entry.S frame layout");
 
+/* The general register with the hardware number n (0 RAX .. 15 R15), as
+ * instruction encodings name them. */
+static inline uint64_t *regs_gpr(struct cpu_user_regs *r, unsigned int n)
+{
+    uint64_t *const map[16] = {
+        &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
+        &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
+    };
+
+    return map[n & 15];
+}
+
 void show_registers(const struct cpu_user_regs *regs);
 void show_stack_trace(unsigned long rbp, unsigned long rip);
 

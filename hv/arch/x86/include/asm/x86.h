@@ -91,6 +91,9 @@ static inline unsigned long read_rflags(void)
     return f;
 }
 
+/* A 48-bit canonical address: bits 63-47 all equal. */
+static inline bool is_canonical(uint64_t a) { return (uint64_t)((int64_t)(a << 16) >> 16) == a; }
+
 static inline void cpu_pause(void) { __asm__ volatile("pause" ::: "memory"); }
 static inline void cpu_halt(void) { __asm__ volatile("hlt" ::: "memory"); }
 static inline void local_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
