@@ -12,6 +12,7 @@ PYTHON  ?= python3
 Q := $(if $(V),,@)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wcast-qual -Wredundant-decls -Wnested-externs -Winline \
         -Wpointer-arith -Wundef -Wno-unused-parameter
 
 # The hypervisor: freestanding 64-bit kernel code.  No red zone (interrupts

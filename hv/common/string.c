@@ -124,7 +124,7 @@ char *strchr(const char *s, int c)
 {
     for (;; s++) {
         if (*s == (char)c)
-            return (char *)s;
+            return (char *)(uintptr_t)s;    /* the C library's contract: const in, not out */
         if (!*s)
             return NULL;
     }

@@ -50,4 +50,9 @@
 #define EALREADY  114
 #define EINPROGRESS 115
 
+/* Internal only, never seen by a guest: the operation stopped at a
+ * preemption point and is to be continued (the hypercall is restarted
+ * with its arguments updated to the remaining work). */
+#define ERESTART   85
+
 #endif

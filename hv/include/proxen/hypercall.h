@@ -17,6 +17,11 @@ typedef long hypercall_fn(const uint64_t a[6]);
  * registers it restored.  Returns the restored RAX. */
 uint64_t arch_multicall_iret(void);
 
+/* A preemption point: true when this CPU has other work waiting (a timer,
+ * a softirq, another domain), so that a long operation should stop here
+ * and continue later (returning -ERESTART to its dispatcher). */
+bool hypercall_preempt_check(void);
+
 /* The table, indexed by __HYPERVISOR_* (hypercall_table.c). */
 hypercall_fn *hypercall_lookup(uint64_t nr);
 
