@@ -35,5 +35,5 @@ HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 
 # Host programs and unit tests: the hypervisor's common code compiled
 # unmodified against the fake arch layer.
-HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fno-omit-frame-pointer -Ihv/arch/x86/include \
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fno-omit-frame-pointer \
         -Ihv/include -Itests/unit/fake -Iinclude

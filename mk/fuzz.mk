@@ -16,10 +16,11 @@ fuzz-build: $(FUZZ_BINS)
 
 define fuzz_rule
 $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$($(1)_SRCS) $(FAKE_SRCS) \
-		$(wildcard hv/include/*/*.h tests/unit/fake/*.h) mk/fuzz.mk tests/fuzz/sources.mk
+		$(wildcard hv/include/*/*.h hv/arch/x86/include/asm/*.h tests/unit/fake/*.h) \
+		mk/fuzz.mk mk/flags.mk tests/fuzz/sources.mk
 	@mkdir -p $$(@D)
 	@echo "  FUZZCC  $$@"
-	$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(HOST_RENAME) -o $$@ $$(filter %.c,$$^) -lcmocka
+	$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$(filter %.c,$$^) -lcmocka
 endef
 $(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(t))))
 

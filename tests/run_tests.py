@@ -5,8 +5,10 @@
   unit     build/unit/test_*     cmocka, one result per test case (TAP)
   fuzz     build/fuzz/fuzz_*     libFuzzer smoke run of a few seconds each
   system   tests/system/cases.py one QEMU boot per case
+  check    tests/checks/check_*   consistency checks of the tree (docs against
+                                  code, lists against sources); exit 0 = pass
 
-Usage: tests/run_tests.py [--build DIR] [--only unit|fuzz|system] [NAME-REGEX]
+Usage: tests/run_tests.py [--build DIR] [--only check|unit|fuzz|system] [NAME-REGEX]
 """
 import argparse
 import concurrent.futures
@@ -73,6 +75,15 @@ def run_fuzz(build, results, pattern):
         proc = subprocess.run(args, capture_output=True, text=True, timeout=FUZZ_SECONDS + 120)
         results.add(f"fuzz/{name}", proc.returncode == 0,
                     "\n".join(proc.stderr.splitlines()[-30:]))
+
+
+def run_checks(build, results, pattern):
+    for script in sorted(glob.glob(os.path.join(ROOT, "tests", "checks", "check_*"))):
+        name = os.path.splitext(os.path.basename(script))[0][len("check_"):]
+        if pattern and not re.search(pattern, name):
+            continue
+        proc = subprocess.run([script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        results.add(f"check/{name}", proc.returncode == 0, (proc.stdout + proc.stderr).strip())
 
 
 def qemu_command(case, image):
@@ -149,12 +160,12 @@ def run_system(build, results, pattern):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
-    ap.add_argument("--only", choices=["unit", "fuzz", "system"])
+    ap.add_argument("--only", choices=["check", "unit", "fuzz", "system"])
     ap.add_argument("pattern", nargs="?")
     args = ap.parse_args()
     build = os.path.join(ROOT, args.build) if not os.path.isabs(args.build) else args.build
     results = Results()
-    for kind, fn in (("unit", run_unit), ("fuzz", run_fuzz), ("system", run_system)):
+    for kind, fn in (("check", run_checks), ("unit", run_unit), ("fuzz", run_fuzz), ("system", run_system)):
         if args.only in (None, kind):
             fn(build, results, args.pattern)
     if results.failed:

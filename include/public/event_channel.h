@@ -2,8 +2,9 @@
  * arg a pointer to the struct evtchn_<cmd>.  A port is a local endpoint;
  * it may be bound to another domain's port, a virtual IRQ (VIRQ_*), a
  * physical IRQ or an IPI between the domain's vCPUs.  Pending and mask
- * bits live in shared_info (the 2-level ABI, which Proxen implements);
- * the FIFO ABI's ops are numbered and laid out here for completeness. */
+ * bits live in shared_info (Xen's 2-level ABI); the FIFO ABI's ops are
+ * numbered and laid out here for completeness.  This header is the ABI
+ * only: docs/pv-abi.md says which operations Proxen implements. */
 #ifndef PUBLIC_EVENT_CHANNEL_H
 #define PUBLIC_EVENT_CHANNEL_H
 

@@ -34,6 +34,15 @@ void assert_failed(const char *expr, const char *file, unsigned int line);
 
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
 
+#if __STDC_HOSTED__
+/* A host build (unit tests, fuzzers): the C library's string functions,
+ * and the hypervisor's printf family under names of its own, so that it
+ * does not interpose on the library's. */
+#include <stdio.h>
+#include <string.h>
+#define vsnprintf hv_vsnprintf
+#define snprintf hv_snprintf
+#else
 /* string.c: freestanding implementations (the compiler may also emit calls
  * to memcpy/memset/memmove/memcmp). */
 void *memcpy(void *dst, const void *src, size_t n);
@@ -45,6 +54,7 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+#endif
 size_t strlcpy(char *dst, const char *src, size_t size);
 
 /* vsnprintf.c: C99 snprintf semantics (returns the length that would have

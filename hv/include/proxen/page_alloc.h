@@ -32,6 +32,9 @@ struct page_info {
     uint32_t order;            /* valid on the head of a free block */
     uint32_t pad;
 };
+/* docs/memory-layout.md gives this size (the frame table's cost per frame):
+ * change both together. */
+_Static_assert(sizeof(struct page_info) == 48, "struct page_info size, as documented");
 
 extern struct page_info *frame_table;
 extern uint64_t max_mfn;       /* frames covered by frame_table */
