@@ -40,6 +40,8 @@ const struct test tests[] = {
     { "iret_to_user_mode", test_iret_to_user_mode },
     { "syscall_from_user_frame", test_syscall_from_user_frame },
     { "iret_noncanonical_rip", test_iret_noncanonical_rip },
+    { "iret_rflags_vm", test_iret_rflags_vm },
+    { "iret_rflags_vm_in_syscall", test_iret_rflags_vm_in_syscall },
     { "callback_op_refused", test_callback_op_refused },
     { "callback_op_bad_type", test_callback_op_bad_type },
     { "set_iopl", test_set_iopl },

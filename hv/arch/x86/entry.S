@@ -20,6 +20,7 @@
 #define UREGS_RSP    152
 #define UREGS_SS     160
 #define TRAP_SYSCALL 0x100
+#define X86_EFLAGS_VM 0x20000
 
 /* The general registers of a struct cpu_user_regs, lowest first. */
 .macro POP_GPRS
@@ -69,8 +70,11 @@ vector_stubs:
  * every other entry from a guest is, and continue there.  RSP points at
  * the error code; RAX and RCX are borrowed on the IST stack meanwhile. */
 ist_entry:
-        testb   $3, 16(%rsp)                    /* CS */
+        testb   $3, 16(%rsp)                    /* CS: ring 3 */
+        jnz     1f
+        testl   $X86_EFLAGS_VM, 24(%rsp)        /* RFLAGS: vm86, where CS & 3 means nothing */
         jz      common_entry
+1:
         pushq   %rax
         pushq   %rcx
         movq    %rsp, %rax
@@ -112,8 +116,13 @@ common_entry:
         andq    $-16, %rsp
         call    do_entry
         movq    %rbx, %rsp
-        testb   $3, UREGS_CS(%rsp)
-        jz      restore_all
+        /* Back to a guest only if the frame is the guest frame (asm/pv.h
+         * guest_mode: the frame's place, not its CS, says whose it is). */
+        movq    %rsp, %rax
+        orq     $STACK_SIZE - 1, %rax
+        subq    $CPU_INFO_SIZE - 1 - 8, %rax    /* &cpu_info->guest_regs */
+        cmpq    %rax, %rsp
+        jne     restore_all
         cmpl    $2, UREGS_VECTOR(%rsp)  /* an NMI from a guest: straight back */
         je      restore_all
         cli

@@ -181,6 +181,8 @@ __hot_path void do_entry(struct cpu_user_regs *regs)
         do_irq(regs);
     else if (vec == 2)
         do_nmi(regs);
+    else if (vec == 8 || vec == 18)
+        fatal_trap(regs);        /* #DF: a hypervisor bug; #MC: failing hardware */
     else if (guest_mode(regs))
         pv_trap(regs);
     else if (vec == 1)

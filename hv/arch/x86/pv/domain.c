@@ -101,8 +101,17 @@ __hot_path void pv_exit_to_guest(struct cpu_user_regs *regs)
     struct vcpu *v = current_vcpu();
     struct vcpu_info *vi = v->vcpu_info;
 
+    /* Only a CPU quirk can have put a guest in virtual-8086 mode (QEMU
+     * lets a ring-3 `iretl` set VM); such a guest is not a 64-bit PV guest
+     * any more. */
+    if (regs->rflags & X86_EFLAGS_VM)
+        domain_crash(v->domain, "the guest entered virtual-8086 mode");
     if (v->domain->state != DOMAIN_RUNNING)
         pv_vcpu_gone();
+    /* Whatever wrote the frame (the iret hypercall, a bounce, an emulated
+     * instruction), the guest runs at IOPL 0 (its IOPL is virtual),
+     * never in virtual-8086 mode, and with interrupts on. */
+    regs->rflags = (regs->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
     if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->arch.event_cb.address)
         pv_bounce(v, regs, v->arch.event_cb.address, true, NO_ERROR_CODE);
 }

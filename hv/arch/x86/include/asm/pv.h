@@ -2,11 +2,21 @@
 #ifndef ASM_PV_H
 #define ASM_PV_H
 
+#include <asm/percpu.h>
 #include <asm/regs.h>
 
 #define TRAP_SYSCALL 0x100        /* entry_vector of a syscall entry */
 
-static inline bool guest_mode(const struct cpu_user_regs *regs) { return regs->cs & 3; }
+/* Whether an entry came from a guest is decided by where its frame lies,
+ * never by bits of the frame a guest can influence (in virtual-8086 mode,
+ * which QEMU lets a ring-3 `iretl` enter, CS & 3 is no privilege level):
+ * every entry from a guest builds its frame in cpu_info->guest_regs (the
+ * CPU switches to TSS.RSP0 for it, the syscall stub and the IST path move
+ * it there), and the hypervisor's own entries land below it. */
+static inline bool guest_mode(const struct cpu_user_regs *regs)
+{
+    return regs == guest_cpu_user_regs();
+}
 
 void pv_hypercall(struct cpu_user_regs *regs);     /* syscall from a guest */
 void pv_trap(struct cpu_user_regs *regs);          /* exception from a guest */

@@ -19,6 +19,8 @@
 #define X86_CR4_OSXMMEXCPT (1UL << 10)
 
 #define X86_EFLAGS_IF (1UL << 9)
+#define X86_EFLAGS_IOPL (3UL << 12)
+#define X86_EFLAGS_VM (1UL << 17)
 
 #define MSR_EFER          0xc0000080
 #define  EFER_SCE         (1UL << 0)
