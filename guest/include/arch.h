@@ -29,6 +29,16 @@
 #define PTE_KERNEL_RO  (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
 #define PTE_TABLE      (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
 
+#define RFLAGS_DF      (1UL << 10)
+
+static inline uint64_t read_rflags(void)
+{
+    uint64_t f;
+
+    __asm__ volatile("pushfq; popq %0" : "=r"(f));
+    return f;
+}
+
 /* Exception vectors. */
 #define X86_EXC_DE   0
 #define X86_EXC_DB   1

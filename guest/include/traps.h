@@ -38,6 +38,8 @@ struct trap_record {
     uint64_t error_code;
     uint64_t rip;
     uint64_t cr2;               /* #PF only */
+    uint64_t rflags;            /* the interrupted RFLAGS, from the frame */
+    uint64_t handler_rflags;    /* RFLAGS while do_trap ran */
     unsigned long count;        /* exceptions taken so far */
 };
 

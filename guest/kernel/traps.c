@@ -180,6 +180,7 @@ void do_trap(struct trap_frame *f)
     last_trap = (struct trap_record){
         .vector = (unsigned int)f->vector, .error_code = f->error_code, .rip = f->rip,
         .cr2 = f->vector == X86_EXC_PF && shared_info ? shared_info->vcpu_info[0].arch.cr2 : 0,
+        .rflags = f->rflags, .handler_rflags = read_rflags(),
         .count = last_trap.count + 1,
     };
     fixup = fixup_for(f->rip);

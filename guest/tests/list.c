@@ -27,6 +27,7 @@ const struct test tests[] = {
     { "wrmsr_fs_base_noncanonical", test_wrmsr_fs_base_noncanonical },
     { "rdmsr_unknown", test_rdmsr_unknown },
     { "int3", test_int3 },
+    { "trap_clears_df", test_trap_clears_df },
     { "int80_no_entry", test_int80_no_entry },
     { "int81_dpl0", test_int81_dpl0 },
     { "int80_dpl3", test_int80_dpl3 },

@@ -36,6 +36,7 @@ void test_wrmsr_fs_base_noncanonical(void);
 void test_rdmsr_unknown(void);
 /* traps.c */
 void test_int3(void);
+void test_trap_clears_df(void);
 void test_int80_no_entry(void);
 void test_int81_dpl0(void);
 void test_int80_dpl3(void);

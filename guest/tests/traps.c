@@ -26,6 +26,33 @@ void test_int3(void)
     expect_trap("int3", before, X86_EXC_BP, at);
 }
 
+/* An exception taken with the direction flag set: the handler's C code
+ * runs with DF clear (the C ABI requires it; string instructions would
+ * otherwise run backwards), and the interrupted code gets DF back. */
+void test_trap_clears_df(void)
+{
+    unsigned long before = last_trap.count;
+    uint64_t at, after;
+
+    __asm__ volatile("lea 1f(%%rip), %[at]\n\t"
+                     "std\n\t"
+                     "int3\n"
+                     "1:\n\t"
+                     "pushfq\n\t"
+                     "popq %[after]\n\t"
+                     "cld\n\t"
+                     EXTABLE(1b, 1b)
+                     : [at] "=&r"(at), [after] "=r"(after) : : "memory");
+    if (!expect_trap("int3 with DF set", before, X86_EXC_BP, at))
+        return;
+    if (!(last_trap.rflags & RFLAGS_DF))
+        test_fail("the frame's RFLAGS %#lx lacks the interrupted DF", last_trap.rflags);
+    if (last_trap.handler_rflags & RFLAGS_DF)
+        test_fail("the exception handler ran with DF set (RFLAGS %#lx)", last_trap.handler_rflags);
+    if (!(after & RFLAGS_DF))
+        test_fail("the interrupted code lost its DF (RFLAGS %#lx after the return)", after);
+}
+
 /* A software interrupt that the trap table does not allow raises #GP at
  * the int, with the error code of an IDT entry: vector << 3 | 2.  (The
  * vector is part of the instruction, hence one asm statement for each.) */

@@ -45,6 +45,7 @@ trap_common:
     mov %rsp, %rdi
     mov %rsp, %rbx                /* callee-saved: survives the call */
     and $-16, %rsp                /* the C ABI's call alignment */
+    cld                           /* the C ABI's DF; the frame keeps the interrupted one */
     call do_trap
     mov %rbx, %rsp
     pop %r15
@@ -123,6 +124,7 @@ event_entry:
 failsafe_entry:
     mov %rsp, %rdi
     and $-16, %rsp
+    cld
     call do_failsafe
     ud2
 

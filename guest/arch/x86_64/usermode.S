@@ -71,6 +71,7 @@ syscall_entry:
 stray_syscall:
     mov %rsp, %rdi
     and $-16, %rsp
+    cld
     call do_stray_syscall
     ud2
 
