@@ -69,3 +69,17 @@ $(GUEST_IMAGE) $(BENCH_IMAGE):
 	$(Q)$(LD) $(GUEST_LDFLAGS) -T $(GUEST_LDS) -o $@ $(filter %.o,$^)
 
 -include $(GUEST_DEPS)
+
+# The guest kernel moved to virtual bases the dom0 builder must refuse
+# (tests/system/cases.py): inside the hypervisor's range, with a boot
+# layout across the non-canonical hole, and one wrapping around the top.
+SHIFTED_BASES := hv-range:0xffff830000000000 hv-end:0xffff87ffffff0000 \
+                 noncanonical:0x00007ffffff00000 wrap:0xfffffffffff00000
+SHIFTED_IMAGES := $(foreach b,$(SHIFTED_BASES),$(BUILD)/guest/shifted/$(word 1,$(subst :, ,$(b))))
+
+$(BUILD)/guest/shifted/%: $(GUEST_IMAGE) tests/system/shift-kernel.py
+	@mkdir -p $(@D)
+	$(Q)$(PYTHON) tests/system/shift-kernel.py $< $@ \
+	  $(word 2,$(subst :, ,$(filter $*:%,$(SHIFTED_BASES))))
+
+all: $(SHIFTED_IMAGES)

@@ -147,6 +147,28 @@ CASES = [
          expect=[r"dom0: 1 MiB of memory is too little for this kernel",
                  r"Powering off \(status 0\)"],
          reject=[r"dom0: starting", r"FATAL TRAP"]),
+    # Kernels whose virtual range or boot layout cannot work: refused with
+    # the range and the reason named, the hypervisor stays up.
+    dict(name="dom0-in-hypervisor-range-refused", modules=["build/guest/shifted/hv-range"],
+         keys=("kernel image refused", "o"),
+         expect=[r"dom0: kernel image refused: its virtual range 0xffff830000000000-\S+ "
+                 r"overlaps the hypervisor's range", r"Powering off \(status 0\)"],
+         reject=[r"dom0: starting", r"FATAL TRAP"]),
+    dict(name="dom0-across-hypervisor-end-refused", modules=["build/guest/shifted/hv-end"],
+         keys=("kernel image refused", "o"),
+         expect=[r"dom0: kernel image refused: its virtual range 0xffff87ffffff0000-\S+ "
+                 r"overlaps the hypervisor's range", r"Powering off \(status 0\)"],
+         reject=[r"dom0: starting", r"FATAL TRAP"]),
+    dict(name="dom0-layout-noncanonical-refused", modules=["build/guest/shifted/noncanonical"],
+         keys=("kernel image refused", "o"),
+         expect=[r"dom0: kernel image refused: its boot layout 0x7ffffff00000-0x800000400000 .* "
+                 r"crosses or lies in the non-canonical hole", r"Powering off \(status 0\)"],
+         reject=[r"dom0: starting", r"FATAL TRAP", r"too little"]),
+    dict(name="dom0-layout-wraps-refused", modules=["build/guest/shifted/wrap"],
+         keys=("kernel image refused", "o"),
+         expect=[r"dom0: kernel image refused: its boot layout from 0xfffffffffff00000 .* "
+                 r"wraps around the top", r"Powering off \(status 0\)"],
+         reject=[r"dom0: starting", r"FATAL TRAP", r"too little"]),
     dict(name="loglvl-err-quiet", cmdline="test=boot loglvl=err",
          reject=[r"Firmware memory map", r"Test result"]),
     # The Proxen guest (guest/) as dom0, running its in-guest tests: every

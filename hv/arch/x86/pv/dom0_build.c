@@ -68,14 +68,21 @@ static int compute_layout(struct layout *l, const struct elf_image_info *info,
     l->p2m_start = roundup_page(l->initrd_start + initrd_len);
     l->si_start = roundup_page(l->p2m_start + nr_pages * sizeof(uint64_t));
     l->pt_start = l->si_start + PAGE_SIZE;
+    if (l->kern_end < info->virt_kend || l->p2m_start < l->initrd_start ||
+        l->si_start < l->p2m_start || l->pt_start < l->si_start)
+        return -EOVERFLOW;           /* wrapped around the top */
     l->nr_pt = 1;
     for (;;) {                       /* the tables map themselves too */
+        if (l->nr_pt > nr_pages)
+            return -ENOMEM;          /* and would not fit anyway; ends a wrapped layout's loop */
         uint64_t end = l->pt_start + l->nr_pt * PAGE_SIZE + PAGE_SIZE;
         uint64_t v_end = ROUNDUP(end, 4 * MIB);
         uint64_t need;
 
         if (v_end - end < 512 * 1024)
             v_end += 4 * MIB;
+        if (end < l->pt_start || (v_end != 0 && v_end < end))
+            return -EOVERFLOW;       /* wrapped around the top (v_end 0: ends at it) */
         need = pt_frames(l->v_start, v_end);
         if (need <= l->nr_pt) {
             l->stack_end = end;
@@ -84,11 +91,24 @@ static int compute_layout(struct layout *l, const struct elf_image_info *info,
         }
         l->nr_pt = need;
     }
-    if (info->virt_kstart < l->v_start || l->v_end < l->v_start ||
-        (l->v_end - l->v_start) / PAGE_SIZE > nr_pages)
+    if ((l->v_end - l->v_start) / PAGE_SIZE > nr_pages)
         return -ENOMEM;
     return 0;
 }
+
+/* Why the virtual range [s, e) (e = 0: up to the top) cannot hold a
+ * guest's image and boot layout, or NULL if it can. */
+static const char *bad_virtual_range(uint64_t s, uint64_t e)
+{
+    if (e != 0 && e <= s)
+        return "wraps around the top of the address space";
+    if (!is_canonical(s) || !is_canonical(e - 1) || (s >> 63) != ((e - 1) >> 63))
+        return "crosses or lies in the non-canonical hole";
+    if (s < HYPERVISOR_VIRT_END && e - 1 >= HYPERVISOR_VIRT_START)
+        return "overlaps the hypervisor's range 0xffff800000000000-0xffff880000000000";
+    return NULL;
+}
+
 
 static uint64_t pfn_of(const struct build *b, uint64_t va) { return (va - b->l.v_start) >> PAGE_SHIFT; }
 
@@ -309,7 +329,29 @@ static struct domain *build(const struct boot_module *kernel, const struct boot_
            info->guest_os, info->guest_version, (unsigned long long)info->virt_kstart,
            (unsigned long long)info->virt_kend, (unsigned long long)info->entry,
            (unsigned long long)info->hypercall_page);
+    why = bad_virtual_range(info->virt_base & PAGE_MASK, roundup_page(info->virt_kend));
+    if (why) {
+        pr_err("dom0: kernel image refused: its virtual range %#llx-%#llx %s\n",
+               (unsigned long long)(info->virt_base & PAGE_MASK),
+               (unsigned long long)info->virt_kend, why);
+        rc = -EINVAL;
+        goto out;
+    }
     rc = compute_layout(&b.l, info, initrd ? initrd->end - initrd->start : 0, dom0_pages());
+    if (rc == -EOVERFLOW) {
+        pr_err("dom0: kernel image refused: its boot layout from %#llx (kernel, initrd, P2M, "
+               "start_info, page tables, stack) wraps around the top of the address space\n",
+               (unsigned long long)b.l.v_start);
+        goto out;
+    }
+    why = rc ? NULL : bad_virtual_range(b.l.v_start, b.l.v_end);
+    if (why) {
+        pr_err("dom0: kernel image refused: its boot layout %#llx-%#llx (kernel, initrd, "
+               "P2M, start_info, page tables, stack) %s\n", (unsigned long long)b.l.v_start,
+               (unsigned long long)b.l.v_end, why);
+        rc = -EINVAL;
+        goto out;
+    }
     if (rc) {
         pr_err("dom0: %llu MiB of memory is too little for this kernel\n",
                (unsigned long long)(dom0_pages() >> 8));
