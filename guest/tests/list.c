@@ -42,6 +42,7 @@ const struct test tests[] = {
     { "syscall_from_user_frame", test_syscall_from_user_frame },
     { "iret_noncanonical_rip", test_iret_noncanonical_rip },
     { "iret_rflags_vm", test_iret_rflags_vm },
+    { "table_retyped_writable", test_table_retyped_writable },
     { "iret_rflags_vm_in_syscall", test_iret_rflags_vm_in_syscall },
     { "callback_op_refused", test_callback_op_refused },
     { "callback_op_bad_type", test_callback_op_bad_type },

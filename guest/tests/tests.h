@@ -84,6 +84,8 @@ void test_set_ldt(void);
 void test_iret_to_user_mode(void);
 void test_syscall_from_user_frame(void);
 void test_iret_noncanonical_rip(void);
+/* retype.c */
+void test_table_retyped_writable(void);
 /* iret_flags.c */
 void test_iret_rflags_vm(void);
 void test_iret_rflags_vm_in_syscall(void);

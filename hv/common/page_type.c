@@ -32,7 +32,9 @@ __hot_mm void page_types_unlock(void) { unlock_types(); }
 void page_set_owner_allocated(struct page_info *pg, struct domain *d)
 {
     pg->owner = d;
-    pg->type_info = PGT_none;
+    /* What the frame was before is unknown: as if writable until now. */
+    pg->type_info = PGT_writable_page;
+    pg->tlbflush_timestamp = arch_tlbflush_clock();
     pg->count_info = (pg->count_info & ~(PGC_count_mask | PGC_free | PGC_reserved)) |
                      PGC_allocated | 1;
 }
@@ -67,7 +69,7 @@ static int take_first_type_ref(struct page_info *pg, uint64_t type)
     uint64_t old = page_type(pg);
     int rc;
 
-    if (old == PGT_writable_page && type != PGT_writable_page)
+    if (old != PGT_none && old != type && pg->tlbflush_timestamp == arch_tlbflush_clock())
         arch_page_type_flush_tlbs();
     pg->type_info = type | 1;
     if (!is_page_table_type(type) && type != PGT_seg_desc_page) {
@@ -111,6 +113,8 @@ __hot_mm void put_page_type(struct page_info *pg)
         arch_page_type_release(pg, page_type(pg));
         pg->type_info &= ~PGT_validated;
     }
+    if (page_type_count(pg) == 1)
+        pg->tlbflush_timestamp = arch_tlbflush_clock();
     pg->type_info--;
     unlock_types();
 }

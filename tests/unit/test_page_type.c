@@ -144,6 +144,11 @@ void arch_page_type_release(struct page_info *pg, uint64_t type)
         drop_entry_ref(t[i], type_level(type));
 }
 
+uint32_t arch_tlbflush_clock(void)
+{
+    return nr_flushes;           /* one tick per full flush, as on x86 */
+}
+
 void arch_page_type_flush_tlbs(void)
 {
     nr_flushes++;
@@ -809,86 +814,97 @@ static void take_put(struct page_info *pg, uint64_t type)
     put_page_and_type(pg);
 }
 
-static void test_flush_on_leaving_writable(void **state)
+/* Flushes a type change needs, given that `pg` just came back to type
+ * count 0 (or is fresh): returns how many flushes taking `type` cost. */
+static unsigned int flushes_for(struct page_info *pg, uint64_t type)
+{
+    unsigned int before = nr_flushes;
+
+    take_put(pg, type);
+    return nr_flushes - before;
+}
+
+static void test_flush_on_type_change(void **state)
 {
     struct page_info *pg = new_frame(&dom_a);
+    struct page_info *other = new_frame(&dom_a);
     struct page_info *l1 = new_frame(&dom_a);
     struct page_info *l2 = new_frame(&dom_a);
     struct page_info *bad = new_frame(&dom_b);
 
-    /* Fresh frames have no writable mappings to shoot down. */
-    take_put(pg, PGT_l1_page_table);
-    take_put(pg, PGT_seg_desc_page);
-    assert_int_equal(nr_flushes, 0);
-
-    /* Into writable, and writable again: nothing to flush. */
-    take_put(pg, PGT_writable_page);
-    take_put(pg, PGT_writable_page);
-    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_writable_page), 0);
-    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_writable_page), 0);
-    put_page_and_type(pg);
-    put_page_and_type(pg);
-    assert_int_equal(nr_flushes, 0);
-
-    /* Writable to a table: flushed before the entries are read, so no
-     * stale writable mapping can change them under validation. */
-    take_put(pg, PGT_l1_page_table);
-    assert_int_equal(nr_flushes, 1);
+    /* A fresh frame may still be in a TLB from its past: its first
+     * change of type flushes, before the contents are validated.  That
+     * flush covers every frame allocated before it. */
+    assert_int_equal(flushes_for(pg, PGT_l1_page_table), 1);
     assert_int_equal(flushes_at_last_validate, 1);
-    /* Further uses of that type, and back to writable: no flush. */
-    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_l1_page_table), 0);
-    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_l1_page_table), 0);
-    put_page_and_type(pg);
-    put_page_and_type(pg);
-    take_put(pg, PGT_writable_page);
-    assert_int_equal(nr_flushes, 1);
+    assert_int_equal(flushes_for(other, PGT_l1_page_table), 0);
 
-    /* Writable to a descriptor page. */
-    take_put(pg, PGT_seg_desc_page);
-    assert_int_equal(nr_flushes, 2);
-    take_put(pg, PGT_seg_desc_page);
-    take_put(pg, PGT_l2_page_table);
-    assert_int_equal(nr_flushes, 2);
+    /* The same type again needs nothing; writable again neither. */
+    assert_int_equal(flushes_for(pg, PGT_l1_page_table), 0);
 
-    /* Every table level. */
+    /* The escape: a former page table mapped writable.  Another CPU may
+     * still walk a cached entry through it; without the flush a guest
+     * could forge translations by writing it. */
+    assert_int_equal(flushes_for(pg, PGT_writable_page), 1);
+    assert_int_equal(flushes_for(pg, PGT_writable_page), 0);
+
+    /* Writable to a table: the writable mappings' TLB entries go first. */
+    assert_int_equal(flushes_for(pg, PGT_l2_page_table), 1);
+    assert_int_equal(flushes_at_last_validate, nr_flushes);
+    /* Every level and descriptor pages, each way. */
     for (unsigned int level = 1; level <= 4; level++) {
-        take_put(pg, PGT_writable_page);
-        take_put(pg, level_type(level));
-        assert_int_equal(nr_flushes, 2 + level);
+        assert_int_equal(flushes_for(pg, PGT_writable_page), 1);
+        assert_int_equal(flushes_for(pg, level_type(level)), 1);
     }
+    assert_int_equal(flushes_for(pg, PGT_seg_desc_page), 1);
+    assert_int_equal(flushes_for(pg, PGT_writable_page), 1);
 
-    /* Writable through an L1 mapping, then an L1 itself inside an L2: the
-     * flush comes from the nested type change. */
-    set_entry(l1, 0, pg, E_WRITABLE);
+    /* The filter: a full flush since the type was dropped (here, for a
+     * fresh frame's first type) makes another one unnecessary. */
+    assert_int_equal(flushes_for(pg, PGT_l1_page_table), 1);
+    assert_int_equal(flushes_for(new_frame(&dom_a), PGT_l1_page_table), 1);
+    assert_int_equal(flushes_for(pg, PGT_writable_page), 0);
+
+    /* A nested type change flushes on its own: validating an L1 that maps
+     * pg writable changes nothing (pg is writable already, l1 was an L1
+     * before); an L2 naming pg as its L1 retypes pg, which flushes. */
+    take_put(pg, PGT_writable_page);
     take_put(l1, PGT_l1_page_table);
-    assert_int_equal(nr_flushes, 6);
+    set_entry(l1, 0, pg, E_WRITABLE);
+    assert_int_equal(flushes_for(l1, PGT_l1_page_table), 0);
     set_entry(l2, 0, pg, 0);
-    take_put(l2, PGT_l2_page_table);
-    assert_int_equal(nr_flushes, 7);
-    take_put(l2, PGT_l2_page_table);
-    assert_int_equal(nr_flushes, 7);
+    assert_int_equal(flushes_for(l2, PGT_l2_page_table), 1);   /* pg: writable -> L1 */
+    assert_int_equal(flushes_for(l2, PGT_l2_page_table), 0);
 
     /* A refused table was still flushed first (its entries were read);
-     * the frame is typeless afterwards and the next table needs none. */
+     * it is typeless afterwards and the next table needs none. */
     take_put(pg, PGT_writable_page);
     set_entry(pg, 0, bad, 0);
-    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_l1_page_table), -EPERM);
-    assert_int_equal(nr_flushes, 8);
+    {
+        unsigned int before = nr_flushes;
+
+        assert_int_equal(get_page_and_type(pg, &dom_a, PGT_l1_page_table), -EPERM);
+        assert_int_equal(nr_flushes, before + 1);
+    }
     set_entry(pg, 0, NULL, 0);
-    take_put(pg, PGT_l1_page_table);
-    assert_int_equal(nr_flushes, 8);
+    assert_int_equal(flushes_for(pg, PGT_l1_page_table), 0);
 
-    /* A frame that is writable and still in use is refused, unflushed. */
-    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_writable_page), 0);
-    assert_int_equal(get_page_and_type(pg, &dom_a, PGT_l1_page_table), -EINVAL);
-    assert_int_equal(pin_page_table(pg, &dom_a, PGT_l1_page_table), -EINVAL);
-    put_page_and_type(pg);
-    assert_int_equal(nr_flushes, 8);
+    /* A frame in use as another type is refused, unflushed. */
+    {
+        unsigned int before;
 
-    /* Pinning counts as becoming a table. */
-    assert_int_equal(pin_page_table(pg, &dom_a, PGT_l1_page_table), 0);
-    assert_int_equal(nr_flushes, 9);
-    assert_int_equal(unpin_page_table(pg, &dom_a, PGT_l1_page_table), 0);
+        take_put(pg, PGT_writable_page);
+        assert_int_equal(get_page_and_type(pg, &dom_a, PGT_writable_page), 0);
+        before = nr_flushes;
+        assert_int_equal(get_page_and_type(pg, &dom_a, PGT_l1_page_table), -EINVAL);
+        assert_int_equal(pin_page_table(pg, &dom_a, PGT_l1_page_table), -EINVAL);
+        put_page_and_type(pg);
+        assert_int_equal(nr_flushes, before);
+        /* Pinning counts as becoming a table. */
+        assert_int_equal(pin_page_table(pg, &dom_a, PGT_l1_page_table), 0);
+        assert_int_equal(nr_flushes, before + 1);
+        assert_int_equal(unpin_page_table(pg, &dom_a, PGT_l1_page_table), 0);
+    }
 }
 
 /* Descriptor pages are checked on every first reference, take no
@@ -907,8 +923,12 @@ static void test_desc_page_validation(void **state)
     /* Writable before: flushed even though refused, as the check read
      * the contents. */
     take_put(pg, PGT_writable_page);
-    expect_refused(pg, PGT_seg_desc_page, -EINVAL);
-    assert_int_equal(nr_flushes, 1);
+    {
+        unsigned int flushes = nr_flushes;
+
+        expect_refused(pg, PGT_seg_desc_page, -EINVAL);
+        assert_int_equal(nr_flushes, flushes + 1);
+    }
     assert_int_equal(nr_desc_validates, 2);
 
     /* Good contents, one of them naming another frame: nothing else is
@@ -936,7 +956,7 @@ static void test_desc_page_validation(void **state)
     entries_of(pg)[7] = 0;
     take_put(pg, PGT_seg_desc_page);
     assert_int_equal(nr_desc_validates, 5);
-    assert_int_equal(nr_flushes, 1);
+    assert_int_equal(nr_flushes, 2);     /* the fresh frame's first type; writable -> desc */
 }
 
 /* --- pinning --- */
@@ -1037,7 +1057,7 @@ static void test_misuse_asserts(void **state)
      * the lock stays taken by this CPU; it is recursive on one CPU, and
      * every test runs on CPU 0, so later tests still take it. */
     expect_assert_failure(put_page_type(pg));
-    assert_int_equal(pg->type_info, PGT_none);
+    assert_int_equal(pg->type_info, PGT_writable_page);    /* fresh: unused, as if writable */
     expect_assert_failure(put_page(unowned));
     assert_int_equal(unowned->count_info, 0);
     /* Dropping the owner's allocation reference through put_page. */
@@ -1420,7 +1440,7 @@ int main(void)
         T(test_deep_chains),
         T(test_self_reference),
         T(test_shared_l1),
-        T(test_flush_on_leaving_writable),
+        T(test_flush_on_type_change),
         T(test_desc_page_validation),
         T(test_pin),
         T(test_random_stress),

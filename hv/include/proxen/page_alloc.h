@@ -30,7 +30,7 @@ struct page_info {
     uint64_t type_info;        /* page type and type reference count */
     struct domain *owner;      /* owning domain, NULL if none */
     uint32_t order;            /* valid on the head of a free block */
-    uint32_t pad;
+    uint32_t tlbflush_timestamp;  /* page_type.c: TLB clock when the type was last dropped */
 };
 /* docs/memory-layout.md gives this size (the frame table's cost per frame):
  * change both together. */

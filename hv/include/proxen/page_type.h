@@ -13,6 +13,15 @@
  * This file is the state machine; what "validate" means for each type is
  * the arch's (arch_page_type_validate / arch_page_type_release).
  *
+ * Stale translations: when a frame's type count drops to zero, the TLB
+ * clock is recorded in it; mappings of its old type (writable mappings, or
+ * cached upper-level entries through a former page table) may survive in
+ * TLBs until the next full flush.  Before the frame takes a *different*
+ * type, it is flushed unless a full flush happened since (the clock
+ * moved): a former page table mapped writable, or a formerly writable
+ * frame validated as a table, never sees a stale translation.  A fresh
+ * frame counts as just dropped (its past owner's mappings may linger).
+ *
  * Locking: one lock serialises all type changes.  Validation runs under it
  * and takes types of other frames, so the lock is recursive on one CPU. */
 #ifndef PROXEN_PAGE_TYPE_H
@@ -74,8 +83,10 @@ void page_set_owner_allocated(struct page_info *pg, struct domain *d);
  * an error); release drops them (page tables only). */
 int arch_page_type_validate(struct page_info *pg, uint64_t type);
 void arch_page_type_release(struct page_info *pg, uint64_t type);
-/* A frame stops being writable-typed: stale writable TLB entries must go
- * before it may become a page table or descriptor page. */
+/* Flush every CPU's TLB and paging-structure caches, then advance the
+ * TLB clock; arch_tlbflush_clock() reads it (the number of such flushes
+ * so far, modulo 2^32). */
 void arch_page_type_flush_tlbs(void);
+uint32_t arch_tlbflush_clock(void);
 
 #endif

@@ -135,9 +135,22 @@ void arch_page_type_release(struct page_info *pg, uint64_t type)
 
 static void flush_local(void *unused) { flush_tlb_local(); }
 
+static uint32_t tlbflush_clock;
+
+uint32_t arch_tlbflush_clock(void)
+{
+    return tlbflush_clock;
+}
+
+/* The clock moves only when every CPU was flushed: a flush that could
+ * not reach the others (interrupts off) must not stand in for one. */
 void arch_page_type_flush_tlbs(void)
 {
+    bool all = nr_cpus_online == 1 || arch_irqs_enabled();
+
     flush_tlb_local();
     if (nr_cpus_online > 1 && arch_irqs_enabled())
         smp_call_function(flush_local, NULL);
+    if (all)
+        tlbflush_clock++;
 }
