@@ -80,6 +80,14 @@ static vaddr_t gdt_window(unsigned int cpu)
     return PERCPU_GDT_VIRT_START + (vaddr_t)cpu * GDT_WINDOW_PAGES * PAGE_SIZE;
 }
 
+static vaddr_t ldt_window(unsigned int cpu)
+{
+    return PERCPU_LDT_VIRT_START + (vaddr_t)cpu * 16 * PAGE_SIZE;
+}
+
+/* The CPU's GDT and LDT windows are mapped (to null descriptors) once, at
+ * boot, so that showing a guest's tables later only repoints existing
+ * entries: nothing a guest asks for allocates, so nothing can fail. */
 static void map_gdt_window(unsigned int cpu, paddr_t reserved_page)
 {
     vaddr_t va = gdt_window(cpu);
@@ -93,6 +101,10 @@ static void map_gdt_window(unsigned int cpu, paddr_t reserved_page)
                       (rsv ? PAGE_HYPERVISOR : PAGE_HYPERVISOR_RO) | _PAGE_NX))
             panic("cannot map the GDT of CPU%u", cpu);
     }
+    for (unsigned int i = 0; i < 16; i++)
+        if (map_pages(ldt_window(cpu) + i * PAGE_SIZE, gdt_zero_frame, 1,
+                      PAGE_HYPERVISOR_RO | _PAGE_NX))
+            panic("cannot map the LDT window of CPU%u", cpu);
 }
 
 static void load_segments(void)
@@ -151,9 +163,8 @@ void gdt_window_load_guest(unsigned int cpu, const mfn_t *frames, unsigned int n
     for (unsigned int i = 0; i < FIRST_RESERVED_GDT_PAGE; i++) {
         paddr_t pa = i < nr ? mfn_to_maddr(frames[i]) : gdt_zero_frame;
 
-        if (map_pages(va + i * PAGE_SIZE, pa, 1, PAGE_HYPERVISOR_RO | _PAGE_NX))
-            panic("cannot map a guest GDT frame");
-        invlpg((void *)(va + i * PAGE_SIZE));
+        if (remap_page(va + i * PAGE_SIZE, pa, PAGE_HYPERVISOR_RO | _PAGE_NX))
+            panic("the GDT window of CPU%u is not mapped", cpu);   /* a hypervisor bug */
     }
 }
 
@@ -163,19 +174,17 @@ void gdt_window_load_guest(unsigned int cpu, const mfn_t *frames, unsigned int n
 void ldt_load_guest(unsigned int cpu, const mfn_t *frames, unsigned int ents)
 {
     struct seg_desc *g = percpu[cpu].gdt_page;
-    vaddr_t va = PERCPU_LDT_VIRT_START + (vaddr_t)cpu * 16 * PAGE_SIZE;
+    vaddr_t va = ldt_window(cpu);
     unsigned int nr = (ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
     uint64_t limit = (uint64_t)ents * 8 - 1;
 
+    /* Pages beyond the LDT show null descriptors (and the limit stops
+     * there anyway); none is ever unmapped, so none needs a new table. */
     for (unsigned int i = 0; i < 16; i++) {
-        if (i < nr) {
-            if (map_pages(va + i * PAGE_SIZE, mfn_to_maddr(frames[i]), 1,
-                          PAGE_HYPERVISOR_RO | _PAGE_NX))
-                panic("cannot map a guest LDT frame");
-        } else {
-            unmap_pages(va + i * PAGE_SIZE, 1);
-        }
-        invlpg((void *)(va + i * PAGE_SIZE));
+        paddr_t pa = i < nr ? mfn_to_maddr(frames[i]) : gdt_zero_frame;
+
+        if (remap_page(va + i * PAGE_SIZE, pa, PAGE_HYPERVISOR_RO | _PAGE_NX))
+            panic("the LDT window of CPU%u is not mapped", cpu);   /* a hypervisor bug */
     }
     if (!ents) {
         __asm__ volatile("lldt %w0" :: "r"(0));

@@ -138,6 +138,21 @@ int map_pages(vaddr_t va, paddr_t pa, unsigned long nr, uint64_t flags)
     return rc;
 }
 
+int remap_page(vaddr_t va, paddr_t pa, uint64_t flags)
+{
+    pte_t *t;
+
+    spin_lock(&map_lock);
+    t = walk(va, 1, false);
+    if (t && (t[pt_index(va, 1)] & _PAGE_PRESENT))
+        t[pt_index(va, 1)] = pa | (flags & ~_PAGE_NX) | (flags & nx_mask);
+    spin_unlock(&map_lock);
+    if (!t || !(t[pt_index(va, 1)] & _PAGE_PRESENT))
+        return -ENOENT;
+    invlpg((void *)va);
+    return 0;
+}
+
 void unmap_pages(vaddr_t va, unsigned long nr)
 {
     spin_lock(&map_lock);

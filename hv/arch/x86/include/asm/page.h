@@ -41,6 +41,9 @@ paddr_t boot_alloc_used_start(void);
 /* Map [pa, pa + nr pages) at va in the hypervisor's page tables. */
 int map_pages(vaddr_t va, paddr_t pa, unsigned long nr, uint64_t flags);
 void unmap_pages(vaddr_t va, unsigned long nr);
+/* Point an already-mapped 4 KiB page at another frame without allocating
+ * anything (for paths a guest drives): -ENOENT if va was never mapped. */
+int remap_page(vaddr_t va, paddr_t pa, uint64_t flags);
 /* Translate va through the hypervisor tables; 0 if unmapped. */
 paddr_t hv_virt_to_maddr(vaddr_t va);
 
