@@ -6,7 +6,7 @@ include mk/headers.mk
 
 BUILD := build
 .DEFAULT_GOAL := all
-.PHONY: all run test fuzz clean deps bench
+.PHONY: all run test fuzz clean deps bench mutants
 
 include mk/hv.mk
 include mk/unit.mk
@@ -39,6 +39,12 @@ test:
 bench: all
 	@tools/need-packages qemu-system-x86
 	@$(PYTHON) bench/run.py --build $(BUILD) $(BENCH_ARGS)
+
+# Delete each listed security check in turn; the tests must notice every
+# one (tests/mutants/README.md).  MUTANTS=regex selects entries.
+mutants: all
+	@tools/need-packages $(TEST_PACKAGES)
+	@$(PYTHON) tools/mutants $(MUTANTS)
 
 deps:
 	@tools/need-packages $(PACKAGES)

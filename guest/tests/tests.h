@@ -84,6 +84,11 @@ void test_set_ldt(void);
 void test_iret_to_user_mode(void);
 void test_syscall_from_user_frame(void);
 void test_iret_noncanonical_rip(void);
+/* mmu_checks.c */
+void test_mmu_update_hv_l4_slot(void);
+void test_mmu_update_unowned_target(void);
+void test_mmu_update_misaligned(void);
+void test_mmu_update_plain_write_ldt(void);
 /* retype.c */
 void test_table_retyped_writable(void);
 /* iret_flags.c */

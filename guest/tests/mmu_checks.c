@@ -1,0 +1,99 @@
+/* mmu_update's own checks, each refused with nothing changed: the
+ * hypervisor's L4 slots, a target frame the domain does not own, a
+ * misaligned entry, and a "plain write" into a frame that may not be
+ * writable (an installed LDT page). */
+#include <arch.h>
+#include <errno.h>
+#include <hypercall.h>
+#include <kernel.h>
+#include <mm.h>
+#include <pagetable.h>
+#include <test.h>
+#include "tests.h"
+
+#define HV_FIRST_L4_SLOT 256
+
+static long mmu_one(uint64_t ptr, uint64_t val)
+{
+    struct mmu_update u = { .ptr = ptr, .val = val };
+
+    return hypercall_mmu_update(&u, 1, NULL, DOMID_SELF);
+}
+
+/* The kernel L4's first hypervisor slot (the M2P) cannot be cleared. */
+void test_mmu_update_hv_l4_slot(void)
+{
+    const volatile uint64_t *m2p = (const volatile uint64_t *)machine_to_phys_mapping;
+    uint64_t first = m2p[virt_to_mfn(&m2p)];      /* readable through slot 256 */
+
+    expect_rc("mmu_update clearing L4 slot 256",
+              mmu_one((l4_mfn << PAGE_SHIFT) + HV_FIRST_L4_SLOT * 8 + MMU_NORMAL_PT_UPDATE, 0),
+              -EINVAL);
+    if (m2p[virt_to_mfn(&m2p)] != first)
+        test_fail("the M2P read differently after the refused update");
+}
+
+/* Frame 0 belongs to nobody: an "entry update" there is refused (Xen and
+ * Proxen differ on the errno, -EINVAL or -EPERM; either refuses). */
+void test_mmu_update_unowned_target(void)
+{
+    long rc = mmu_one(0 * PAGE_SIZE + 8 + MMU_NORMAL_PT_UPDATE, 0);
+
+    if (rc != -EPERM && rc != -EINVAL)
+        test_fail("mmu_update of an entry in frame 0 returned %ld, expected -EPERM or -EINVAL",
+                  rc);
+}
+
+/* An entry address with bit 2 set is no entry: -EINVAL, nothing written. */
+void test_mmu_update_misaligned(void)
+{
+    volatile uint64_t *page = page_alloc();
+
+    if (!page) {
+        test_error("out of memory");
+        return;
+    }
+    page[0] = 0x1111;
+    expect_rc("mmu_update at entry address + 4",
+              mmu_one((virt_to_mfn((void *)(uintptr_t)page) << PAGE_SHIFT) + 4 +
+                      MMU_NORMAL_PT_UPDATE, 0x2222), -EINVAL);
+    if (page[0] != 0x1111)
+        test_fail("the refused update wrote %#lx", page[0]);
+    page_free((void *)(uintptr_t)page);
+}
+
+static long set_ldt_at(uint64_t va, unsigned int entries)
+{
+    struct mmuext_op op = { .cmd = MMUEXT_SET_LDT, .arg1.linear_addr = va,
+                            .arg2.nr_ents = entries };
+
+    return hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
+/* A page in use as an LDT is typed as descriptors: a plain write to it
+ * through mmu_update (which would bypass the descriptor checks) needs the
+ * writable type, which it cannot have: -EINVAL. */
+void test_mmu_update_plain_write_ldt(void)
+{
+    void *page = page_alloc();
+    uint64_t maddr;
+
+    if (!page) {
+        test_error("out of memory");
+        return;
+    }
+    maddr = virt_to_mfn(page) << PAGE_SHIFT;
+    if (!expect_rc("making the page read-only", page_set_readonly(page, true), 0))
+        goto out;
+    if (expect_rc("MMUEXT_SET_LDT", set_ldt_at((uint64_t)page, 512), 0)) {
+        /* An interrupt gate to ring 0: what the descriptor check refuses. */
+        expect_rc("mmu_update plain write into the LDT page",
+                  mmu_one(maddr + 16 + MMU_NORMAL_PT_UPDATE, 0x00008e0000000000ULL), -EINVAL);
+        expect_rc("removing the LDT", set_ldt_at(0, 0), 0);
+    }
+    expect_rc("making the page writable again", page_set_readonly(page, false), 0);
+    if (((volatile uint64_t *)page)[2] != 0)
+        test_fail("the refused write reached the LDT page: %#lx", ((uint64_t *)page)[2]);
+out:
+    page_free(page);
+}
