@@ -6,12 +6,21 @@
 #include <errno.h>
 #include <hypercall.h>
 #include <kernel.h>
+#include <layout.h>
 #include <mm.h>
 #include <pagetable.h>
 #include <test.h>
+#include <traps.h>
 #include "tests.h"
 
 #define HV_FIRST_L4_SLOT 256
+
+static long pin_op(unsigned int cmd, uint64_t mfn)
+{
+    struct mmuext_op op = { .cmd = cmd, .arg1.mfn = mfn };
+
+    return hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
 
 static long mmu_one(uint64_t ptr, uint64_t val)
 {
@@ -96,4 +105,86 @@ void test_mmu_update_plain_write_ldt(void)
         test_fail("the refused write reached the LDT page: %#lx", ((uint64_t *)page)[2]);
 out:
     page_free(page);
+}
+
+/* An L2 entry with PSE set is refused even when the frame it names would
+ * validate as an L1 (read-only, all zeroes): superpages are not for PV
+ * guests. */
+void test_pin_superpage_entry(void)
+{
+    uint64_t *table = page_alloc(), *target = page_alloc();
+
+    if (!table || !target) {
+        test_error("out of memory");
+        goto out;
+    }
+    table[0] = (virt_to_mfn(target) << PAGE_SHIFT) | PTE_TABLE | _PAGE_PSE;
+    if (!expect_rc("making the target read-only", page_set_readonly(target, true), 0))
+        goto out;
+    if (expect_rc("making the table read-only", page_set_readonly(table, true), 0)) {
+        if (!expect_rc("MMUEXT_PIN_L2_TABLE with a superpage entry to a valid L1",
+                       pin_op(MMUEXT_PIN_L2_TABLE, virt_to_mfn(table)), -EINVAL))
+            pin_op(MMUEXT_UNPIN_TABLE, virt_to_mfn(table));
+        expect_rc("making the table writable again", page_set_readonly(table, false), 0);
+    }
+    expect_rc("making the target writable again", page_set_readonly(target, false), 0);
+out:
+    if (table)
+        page_free(table);
+    if (target)
+        page_free(target);
+}
+
+/* A write to a live L1 table that is not naturally aligned is not
+ * emulated: the guest gets the #PF. */
+void test_ptwr_misaligned(void)
+{
+    uint64_t maddr, va;
+    unsigned long before = last_trap.count;
+
+    if (!expect_rc("pt_ensure_l1", pt_ensure_l1(SCRATCH_VA), 0))
+        return;
+    maddr = pt_entry_maddr(SCRATCH_VA, 1);
+    va = (uint64_t)mfn_to_virt(maddr >> PAGE_SHIFT) + (maddr & ~PAGE_MASK);
+    __asm__ volatile("1: movl %k[zero], 2(%[entry])\n"
+                     "2:\n\t"
+                     EXTABLE(1b, 2b)
+                     :: [zero] "r"(0), [entry] "r"(va) : "memory");
+    if (last_trap.count == before)
+        test_fail("a 4-byte write at entry + 2 of an L1 table was emulated");
+    else if (last_trap.vector != X86_EXC_PF)
+        test_fail("the misaligned write took %s, expected #PF", trap_name(last_trap.vector));
+}
+
+/* set_gdt takes at most the entries below Xen's reserved selectors (14
+ * frames): one more entry is -EINVAL even with 15 frames that would all
+ * be valid descriptor pages.  (Widening the limit would overflow the
+ * hypervisor's 14-frame array.) */
+void test_set_gdt_too_many_entries(void)
+{
+    enum { NR = 15, FIRST_RESERVED_ENTRY = 14 * 512 };
+    void *pages[NR] = { 0 };
+    uint64_t frames[NR];
+    unsigned int ro = 0;
+
+    for (unsigned int i = 0; i < NR; i++) {
+        pages[i] = page_alloc();
+        if (!pages[i]) {
+            test_error("out of memory");
+            goto out;
+        }
+        frames[i] = virt_to_mfn(pages[i]);
+    }
+    for (; ro < NR; ro++)
+        if (!expect_rc("making a GDT frame read-only", page_set_readonly(pages[ro], true), 0))
+            goto out;
+    expect_rc("set_gdt with one entry beyond the guest's part",
+              hypercall(__HYPERVISOR_set_gdt, (uint64_t)frames, FIRST_RESERVED_ENTRY + 1, 0, 0, 0),
+              -EINVAL);
+out:
+    for (unsigned int i = 0; i < ro; i++)
+        page_set_readonly(pages[i], false);
+    for (unsigned int i = 0; i < NR; i++)
+        if (pages[i])
+            page_free(pages[i]);
 }

@@ -89,6 +89,9 @@ void test_mmu_update_hv_l4_slot(void);
 void test_mmu_update_unowned_target(void);
 void test_mmu_update_misaligned(void);
 void test_mmu_update_plain_write_ldt(void);
+void test_pin_superpage_entry(void);
+void test_ptwr_misaligned(void);
+void test_set_gdt_too_many_entries(void);
 /* retype.c */
 void test_table_retyped_writable(void);
 /* iret_flags.c */

@@ -183,10 +183,7 @@ __hot_path void pv_do_iret(struct cpu_user_regs *regs)
         v->arch.iopl = (c.rflags >> 12) & 3;
     regs->rip = c.rip;
     regs->cs = FLAT_KERNEL_CS;          /* the only code segment a PV guest runs on */
-    /* As on Xen: a guest may not set IOPL (virtual, above) or VM (no
-     * virtual-8086 mode for a 64-bit PV guest; IRETQ with it would
-     * double-fault the hypervisor); it always runs with interrupts on. */
-    regs->rflags = (c.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
+    regs->rflags = pv_guest_rflags(c.rflags);
     regs->rsp = c.rsp;
     regs->ss = FLAT_KERNEL_SS;
     regs->rax = c.rax;

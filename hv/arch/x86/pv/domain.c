@@ -109,9 +109,8 @@ __hot_path void pv_exit_to_guest(struct cpu_user_regs *regs)
     if (v->domain->state != DOMAIN_RUNNING)
         pv_vcpu_gone();
     /* Whatever wrote the frame (the iret hypercall, a bounce, an emulated
-     * instruction), the guest runs at IOPL 0 (its IOPL is virtual),
-     * never in virtual-8086 mode, and with interrupts on. */
-    regs->rflags = (regs->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
+     * instruction). */
+    regs->rflags = pv_guest_rflags(regs->rflags);
     if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->arch.event_cb.address)
         pv_bounce(v, regs, v->arch.event_cb.address, true, NO_ERROR_CODE);
 }

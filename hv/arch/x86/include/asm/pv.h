@@ -4,6 +4,7 @@
 
 #include <asm/percpu.h>
 #include <asm/regs.h>
+#include <asm/x86.h>
 
 #define TRAP_SYSCALL 0x100        /* entry_vector of a syscall entry */
 
@@ -16,6 +17,14 @@
 static inline bool guest_mode(const struct cpu_user_regs *regs)
 {
     return regs == guest_cpu_user_regs();
+}
+
+/* RFLAGS as a guest may run with, whatever it asked for: IOPL 0 (its IOPL
+ * is virtual), never virtual-8086 mode (IRETQ with VM would take the
+ * hypervisor down), interrupts on.  As Xen's iret and exit paths do. */
+static inline uint64_t pv_guest_rflags(uint64_t f)
+{
+    return (f & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
 }
 
 void pv_hypercall(struct cpu_user_regs *regs);     /* syscall from a guest */
