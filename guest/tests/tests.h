@@ -75,6 +75,11 @@ void test_mmuext_bad_cmd(void);
 void test_mmu_update_batch_done(void);
 void test_mmu_update_bad_pointer(void);
 void test_mmu_update_foreigndom(void);
+/* continuation.c */
+void test_continuation_done_accumulates(void);
+void test_continuation_mmu_update(void);
+void test_continuation_in_multicall(void);
+void test_continuation_multicall_between(void);
 /* desc.c */
 void test_set_gdt(void);
 void test_update_descriptor(void);

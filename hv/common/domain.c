@@ -3,6 +3,7 @@
 #include <proxen/console.h>
 #include <proxen/domain.h>
 #include <proxen/errno.h>
+#include <proxen/hypercall.h>
 #include <proxen/page_type.h>
 #include <proxen/xmalloc.h>
 #include <public/sched.h>
@@ -118,8 +119,10 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     d->shutdown_reason = reason;
     printk("Domain %u (%s) shut down: %s\n", d->domain_id, d->name,
            reason < ARRAY_SIZE(shutdown_names) ? shutdown_names[reason] : "?");
-    if (d->domain_id == 0)
+    if (d->domain_id == 0) {
+        preempt_report();
         machine_poweroff(reason);
+    }
 }
 
 void domain_crash(struct domain *d, const char *why)

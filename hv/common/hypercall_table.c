@@ -35,10 +35,3 @@ __hot_path hypercall_fn *hypercall_lookup(uint64_t nr)
 {
     return nr < NR_HYPERCALLS ? table[nr] : NULL;
 }
-
-/* No other work can wait yet (one domain, no scheduler): never preempt.
- * The continuation machinery fills this in. */
-bool hypercall_preempt_check(void)
-{
-    return false;
-}

@@ -42,12 +42,14 @@ static long block(struct vcpu *v)
 
     v->vcpu_info->evtchn_upcall_mask = 0;
     v->blocked = true;
+    preempt_stretch_end();       /* sleeping holds the CPU for nobody */
     flags = arch_irq_save();
     while (!wake_condition(v)) {
         arch_wait_for_interrupt();
         arch_irq_disable();
     }
     arch_irq_restore(flags);
+    preempt_stretch_begin(__HYPERVISOR_sched_op);
     v->blocked = false;
     v->timer_fired = false;
     return 0;

@@ -7,6 +7,7 @@
 #include <arch/arch.h>
 #include <proxen/console.h>
 #include <proxen/errno.h>
+#include <proxen/hypercall.h>
 #include <proxen/spinlock.h>
 #include <proxen/timer.h>
 #include <proxen/xmalloc.h>
@@ -91,6 +92,7 @@ void timers_run(void)
 
     while ((t = timer_heap_pop_expired(&q->heap, NOW())) != NULL) {
         q->running = t;
+        preempt_note_work();
         spin_unlock(&q->lock);
         t->fn(t->data);
         spin_lock(&q->lock);

@@ -205,6 +205,10 @@ typedef uint16_t domid_t;
 /* A domain's 16-byte handle (UUID), XENVER_guest_handle. */
 typedef uint8_t xen_domain_handle_t[16];
 
+/* In the count of mmu_update and mmuext_op: a continuation of a call that
+ * was preempted; *done then already holds the entries done before. */
+#define MMU_UPDATE_PREEMPTED (~(~0U >> 1))
+
 /* HYPERVISOR_mmu_update takes an array of these. */
 struct mmu_update {
     uint64_t ptr;   /* IN: machine address | MMU_* command */

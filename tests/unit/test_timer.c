@@ -1,6 +1,7 @@
 /* Per-CPU timers (hv/common/timer.c) on the fake arch: the hardware
  * one-shot follows the earliest deadline, expired timers run in deadline
- * order, and callbacks may re-arm or stop timers. */
+ * order, callbacks may re-arm or stop timers, and a timer that ran asks
+ * whatever hypercall is running to stop at its next preemption point. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include <proxen/hypercall.h>
 #include <proxen/page_alloc.h>
 #include <proxen/timer.h>
 #include "fake_arch.h"
@@ -17,6 +19,13 @@
 static struct page_info *table;
 static int order_log[16];
 static unsigned int order_len;
+static unsigned int work_notes;
+
+/* preempt.c's hook, seen from here. */
+void preempt_note_work(void)
+{
+    work_notes++;
+}
 
 /* One machine for the whole group: xmalloc keeps its slabs across tests. */
 static int group_setup(void **state)
@@ -36,6 +45,7 @@ static int setup(void **state)
     fake_set_now(0);
     timers_init_cpu(0);
     order_len = 0;
+    work_notes = 0;
     return 0;
 }
 
@@ -72,9 +82,13 @@ static void test_run_in_deadline_order(void **state)
         init_timer(&t[i], record, (void *)(intptr_t)i, 0);
         set_timer(&t[i], when[i]);
     }
+    fake_set_now(50);
+    timers_run();
+    assert_int_equal(work_notes, 0);     /* nothing ran: nothing to preempt for */
     fake_set_now(250);
     timers_run();
     assert_int_equal(order_len, 2);
+    assert_int_equal(work_notes, 2);
     assert_int_equal(order_log[0], 1);
     assert_int_equal(order_log[1], 3);
     assert_int_equal(fake_last_timer_program(), 300);

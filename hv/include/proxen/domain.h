@@ -26,6 +26,7 @@ enum domain_state {
 
 struct shared_info;
 struct vcpu_info;
+struct multicall_entry;
 
 struct vcpu {
     unsigned int vcpu_id;
@@ -35,6 +36,8 @@ struct vcpu {
     struct vcpu_info *vcpu_info;  /* in the domain's shared_info page */
     struct timer singleshot_timer;
     bool timer_fired;             /* set_timer_op deadline passed (no events yet) */
+    struct multicall_entry *mc_call;  /* the multicall entry being run, if any */
+    bool mc_preempted;            /* ... and it asked to be continued */
     struct arch_vcpu arch;
 };
 

@@ -17,10 +17,28 @@ typedef long hypercall_fn(const uint64_t a[6]);
  * registers it restored.  Returns the restored RAX. */
 uint64_t arch_multicall_iret(void);
 
-/* A preemption point: true when this CPU has other work waiting (a timer,
- * a softirq, another domain), so that a long operation should stop here
- * and continue later (returning -ERESTART to its dispatcher). */
+/* A preemption point (preempt.c): true when this CPU has something to act
+ * on at its next return to the guest (a timer fired, the vCPU has an event
+ * to take), so that a long operation should stop here and continue later.
+ * Call it between bounded steps, never before the first step of a call
+ * (each call must make progress). */
 bool hypercall_preempt_check(void);
+
+/* Stop here and be called again: the guest re-issues hypercall op with
+ * args (inside a multicall, its entry is rewritten instead).  The handler
+ * returns what this returns. */
+long hypercall_create_continuation(unsigned int op, const uint64_t args[6]);
+
+/* Arch: make the current vCPU re-execute its hypercall instruction with
+ * these arguments (RAX gets the op from the handler's return value). */
+void arch_hypercall_continuation(const uint64_t args[6]);
+
+/* Measuring the stretches between preemption points (preempt.c). */
+void preempt_stretch_begin(unsigned int op);   /* a hypercall starts (or wakes) */
+void preempt_stretch_end(void);                /* ... returns (or sleeps) */
+void preempt_note_work(void);                  /* a timer ran: preempt what runs */
+void preempt_work_done(void);                  /* returning to the guest */
+void preempt_report(void);
 
 /* The table, indexed by __HYPERVISOR_* (hypercall_table.c). */
 hypercall_fn *hypercall_lookup(uint64_t nr);

@@ -80,12 +80,29 @@ __hot_path void pv_hypercall(struct cpu_user_regs *regs)
         args[4] = regs->r8;
         args[5] = regs->r9;
         fn = hypercall_lookup(regs->rax);
+        preempt_stretch_begin((unsigned int)regs->rax);
         rc = fn ? fn(args) : -ENOSYS;
+        preempt_stretch_end();
         if (!v->arch.frame_replaced)
             regs->rax = (uint64_t)rc;
         v->arch.frame_replaced = false;
     }
     local_irq_disable();
+}
+
+/* Back to the SYSCALL instruction (0f 05) that made the hypercall, with
+ * the continuation's arguments in their registers. */
+void arch_hypercall_continuation(const uint64_t args[6])
+{
+    struct cpu_user_regs *regs = guest_cpu_user_regs();
+
+    regs->rdi = args[0];
+    regs->rsi = args[1];
+    regs->rdx = args[2];
+    regs->r10 = args[3];
+    regs->r8 = args[4];
+    regs->r9 = args[5];
+    regs->rip -= 2;
 }
 
 uint64_t arch_multicall_iret(void)
@@ -111,6 +128,7 @@ __hot_path void pv_exit_to_guest(struct cpu_user_regs *regs)
     /* Whatever wrote the frame (the iret hypercall, a bounce, an emulated
      * instruction). */
     regs->rflags = pv_guest_rflags(regs->rflags);
+    preempt_work_done();
     if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->arch.event_cb.address)
         pv_bounce(v, regs, v->arch.event_cb.address, true, NO_ERROR_CODE);
 }

@@ -87,8 +87,7 @@ __hot_mm static int mmu_one(struct domain *d, const struct mmu_update *req)
     case MMU_PT_UPDATE_PRESERVE_AD:
         if (req->ptr & 4)
             return -EINVAL;           /* not 8-byte aligned */
-        /* The caller holds the type lock: the table cannot change type
-         * or owner under us. */
+        /* mmu_entry holds the type lock. */
         return pv_update_pte(d, pg, (unsigned int)((req->ptr & ~PAGE_MASK) >> 3), req->val,
                              cmd == MMU_PT_UPDATE_PRESERVE_AD);
     case MMU_MACHPHYS_UPDATE:
@@ -98,31 +97,22 @@ __hot_mm static int mmu_one(struct domain *d, const struct mmu_update *req)
     return -ENOSYS;
 }
 
+/* One entry, under the type lock: the table cannot change type or owner
+ * between the checks and the write.  The lock is not held across the
+ * list, so other CPUs' type changes interleave with a long batch. */
+__hot_mm static int mmu_entry(struct vcpu *v, const void *entry)
+{
+    int rc;
+
+    page_types_lock();
+    rc = mmu_one(v->domain, entry);
+    page_types_unlock();
+    return rc;
+}
+
 __hot_mm long do_mmu_update(const uint64_t a[6])
 {
-    struct domain *d = current_vcpu()->domain;
-    uint64_t reqs = a[0], count = (uint32_t)a[1], pdone = a[2];
-    uint16_t foreign = (uint16_t)a[3];
-    uint32_t done = 0;
-    struct mmu_update req;
-    long rc = 0;
-
-    if (foreign != DOMID_SELF)
-        return -ESRCH;                /* no foreign mappings yet; itself by id is refused too */
-    page_types_lock();
-    for (; done < count; done++) {
-        if (copy_from_guest(&req, reqs + done * sizeof(req), sizeof(req))) {
-            rc = -EFAULT;
-            break;
-        }
-        rc = mmu_one(d, &req);
-        if (rc)
-            break;
-    }
-    page_types_unlock();
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-        return -EFAULT;
-    return rc;
+    return pv_batch(__HYPERVISOR_mmu_update, a, sizeof(struct mmu_update), mmu_entry);
 }
 
 /* --- update_va_mapping ------------------------------------------------------ */
@@ -205,8 +195,9 @@ int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user)
     return 0;
 }
 
-static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
+static int mmuext_one(struct vcpu *v, const void *entry)
 {
+    const struct mmuext_op *op = entry;
     struct domain *d = v->domain;
     struct page_info *pg;
 
@@ -247,25 +238,5 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 
 long do_mmuext_op(const uint64_t a[6])
 {
-    struct vcpu *v = current_vcpu();
-    uint64_t ops = a[0], count = (uint32_t)a[1], pdone = a[2];
-    uint16_t foreign = (uint16_t)a[3];
-    uint32_t done = 0;
-    struct mmuext_op op;
-    long rc = 0;
-
-    if (foreign != DOMID_SELF)
-        return -ESRCH;
-    for (; done < count; done++) {
-        if (copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
-            rc = -EFAULT;
-            break;
-        }
-        rc = mmuext_one(v, &op);
-        if (rc)
-            break;
-    }
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-        return -EFAULT;
-    return rc;
+    return pv_batch(__HYPERVISOR_mmuext_op, a, sizeof(struct mmuext_op), mmuext_one);
 }

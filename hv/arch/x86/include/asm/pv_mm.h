@@ -52,6 +52,12 @@ int pv_validate_descriptor_page(uint64_t *page);
 int pv_update_l1e(struct domain *d, struct page_info *pg, unsigned int idx, uint64_t val);
 
 struct vcpu;
+
+/* One entry of a list hypercall, and the loop over the list with its
+ * preemption and Xen's done-count protocol (batch.c). */
+typedef int pv_batch_fn(struct vcpu *v, const void *entry);
+long pv_batch(unsigned int op, const uint64_t a[6], size_t size, pv_batch_fn *one);
+
 int pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents);
 
 /* Walk the vCPU's kernel page table (validated, read through the direct

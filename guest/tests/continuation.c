@@ -1,0 +1,218 @@
+/* Continuations of long hypercalls, as a Xen guest sees them.
+ *
+ * The resume protocol is deterministic: a list hypercall called with
+ * MMU_UPDATE_PREEMPTED in its count adds to *done instead of restarting
+ * it.  Preemption itself needs a reason to stop: a one-shot timer set to
+ * fire during a long batch.  The guest then sees the continuation's
+ * arguments (Xen rewinds the hypercall with the rest of the list in the
+ * argument registers, or writes them over a multicall's entry) and the
+ * same totals as an uninterrupted call.  Timing under emulation varies,
+ * so each preemption test tries a few timer delays and needs one of them
+ * to preempt; every attempt must give the right totals. */
+#include <arch.h>
+#include <errno.h>
+#include <hypercall.h>
+#include <kernel.h>
+#include <layout.h>
+#include <mm.h>
+#include <pagetable.h>
+#include <pvclock.h>
+#include <test.h>
+#include "tests.h"
+
+#define BIG_BATCH 8192
+#define ATTEMPTS  6
+
+static struct mmu_update reqs[BIG_BATCH];
+static struct multicall_entry calls[BIG_BATCH / 4];
+
+/* A hypercall that also returns what the hypervisor left in RDI: after a
+ * continuation, the advanced list pointer. */
+static long hypercall_rdi(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t *rdi)
+{
+    register uint64_t r10 __asm__("r10") = a4;
+    register uint64_t r8 __asm__("r8") = 0;
+    long ret;
+
+    __asm__ volatile("call *%[stub]"
+                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+                     : [stub] "r"(hypercall_page + nr * XEN_HYPERCALL_STUB_SIZE)
+                     : "rcx", "r11", "memory");
+    *rdi = a1;
+    return ret;
+}
+
+static uint64_t timer_delay_ns(unsigned int attempt)
+{
+    return 20000ULL << attempt;        /* 20 µs .. 640 µs */
+}
+
+/* reqs[0..n) all rewrite the scratch entry with the same read-only
+ * mapping of page: each is real work, and the end state is one mapping. */
+static bool fill_same_update(uint64_t *page, unsigned int n)
+{
+    struct mmu_update u;
+
+    if (pt_ensure_l1(SCRATCH_VA))
+        return false;
+    u = (struct mmu_update){
+        .ptr = pt_entry_maddr(SCRATCH_VA, 1) | MMU_NORMAL_PT_UPDATE,
+        .val = (virt_to_mfn(page) << PAGE_SHIFT) | PTE_KERNEL_RO,
+    };
+    for (unsigned int i = 0; i < n; i++)
+        reqs[i] = u;
+    return true;
+}
+
+/* Resuming: *done already counts the entries before the preemption. */
+void test_continuation_done_accumulates(void)
+{
+    uint64_t *page = page_alloc();
+    struct mmuext_op flush[4];
+    unsigned int done;
+
+    if (!page || !fill_same_update(page, 3)) {
+        test_error("set-up failed");
+        goto out;
+    }
+    done = 7;
+    expect_rc("mmu_update(3 | MMU_UPDATE_PREEMPTED)",
+              hypercall_mmu_update(reqs, 3 | MMU_UPDATE_PREEMPTED, &done, DOMID_SELF), 0);
+    if (done != 10)
+        test_fail("a resumed mmu_update of 3 with 7 done before reports %u, expected 10", done);
+    done = 7;
+    expect_rc("mmu_update(3) without the flag", hypercall_mmu_update(reqs, 3, &done, DOMID_SELF),
+              0);
+    if (done != 3)
+        test_fail("a fresh mmu_update of 3 reports %u done, expected 3", done);
+    memset(flush, 0, sizeof(flush));
+    for (unsigned int i = 0; i < 4; i++)
+        flush[i].cmd = MMUEXT_TLB_FLUSH_LOCAL;
+    done = 5;
+    expect_rc("mmuext_op(4 | MMU_UPDATE_PREEMPTED)",
+              hypercall_mmuext_op(flush, 4 | MMU_UPDATE_PREEMPTED, &done, DOMID_SELF), 0);
+    if (done != 9)
+        test_fail("a resumed mmuext_op of 4 with 5 done before reports %u, expected 9", done);
+    /* Xen neither reads nor writes a done pointer it cannot reach: the
+     * batch itself still succeeds. */
+    expect_rc("mmuext_op(4 | MMU_UPDATE_PREEMPTED, unmapped done)",
+              hypercall_mmuext_op(flush, 4 | MMU_UPDATE_PREEMPTED, (unsigned int *)UNMAPPED_VA,
+                                  DOMID_SELF), 0);
+out:
+    if (pt_get(SCRATCH_VA, 1))
+        pt_unmap(SCRATCH_VA);
+    if (page)
+        page_free(page);
+}
+
+/* A long mmu_update with a timer firing during it: continued (RDI shows
+ * the rest of the list), and every entry done exactly once. */
+void test_continuation_mmu_update(void)
+{
+    uint64_t *page = page_alloc(), rdi = 0;
+    unsigned int done, preempted = 0;
+
+    if (!page || !fill_same_update(page, BIG_BATCH)) {
+        test_error("set-up failed");
+        goto out;
+    }
+    for (unsigned int a = 0; a < ATTEMPTS && !preempted; a++) {
+        done = 0;
+        hypercall_set_timer_op(system_time_ns() + timer_delay_ns(a));
+        if (!expect_rc("mmu_update(8192 entries)",
+                       hypercall_rdi(__HYPERVISOR_mmu_update, (uint64_t)reqs, BIG_BATCH,
+                                     (uint64_t)&done, DOMID_SELF, &rdi), 0))
+            break;
+        if (done != BIG_BATCH)
+            test_fail("attempt %u: %u entries reported done, expected %u", a, done, BIG_BATCH);
+        if (rdi != (uint64_t)reqs)
+            preempted++;
+    }
+    hypercall_set_timer_op(0);
+    if (!preempted)
+        test_fail("no attempt was preempted by a timer firing during the batch");
+    else if (rdi <= (uint64_t)reqs || rdi >= (uint64_t)&reqs[BIG_BATCH] ||
+             (rdi - (uint64_t)reqs) % sizeof(reqs[0]))
+        test_fail("the continuation's list pointer %#lx is not an entry of the list", rdi);
+out:
+    if (pt_get(SCRATCH_VA, 1))
+        pt_unmap(SCRATCH_VA);
+    if (page)
+        page_free(page);
+}
+
+/* The same batch inside a multicall: the entry is rewritten with its
+ * continuation (rest of the list, MMU_UPDATE_PREEMPTED) and its result is
+ * that of the completed call. */
+void test_continuation_in_multicall(void)
+{
+    uint64_t *page = page_alloc();
+    unsigned int done, preempted = 0;
+
+    if (!page || !fill_same_update(page, BIG_BATCH)) {
+        test_error("set-up failed");
+        goto out;
+    }
+    for (unsigned int a = 0; a < ATTEMPTS && !preempted; a++) {
+        done = 0;
+        calls[0] = (struct multicall_entry){
+            .op = __HYPERVISOR_mmu_update,
+            .args = { (uint64_t)reqs, BIG_BATCH, (uint64_t)&done, DOMID_SELF },
+            .result = 99,
+        };
+        hypercall_set_timer_op(system_time_ns() + timer_delay_ns(a));
+        if (!expect_rc("multicall(mmu_update of 8192)", hypercall_multicall(calls, 1), 0))
+            break;
+        if (calls[0].result != 0)
+            test_fail("attempt %u: the entry's result is %ld", a, (long)calls[0].result);
+        if (done != BIG_BATCH)
+            test_fail("attempt %u: %u entries reported done, expected %u", a, done, BIG_BATCH);
+        if (calls[0].args[1] & MMU_UPDATE_PREEMPTED) {
+            preempted++;
+            if (calls[0].op != __HYPERVISOR_mmu_update ||
+                calls[0].args[0] != (uint64_t)&reqs[BIG_BATCH - (calls[0].args[1] & 0x7fffffff)])
+                test_fail("the rewritten entry (op %lu, list %#lx, count %#lx) does not name "
+                          "the rest of the list", (unsigned long)calls[0].op,
+                          (unsigned long)calls[0].args[0], (unsigned long)calls[0].args[1]);
+        }
+    }
+    hypercall_set_timer_op(0);
+    if (!preempted)
+        test_fail("no attempt was preempted by a timer firing during the batch");
+out:
+    if (pt_get(SCRATCH_VA, 1))
+        pt_unmap(SCRATCH_VA);
+    if (page)
+        page_free(page);
+}
+
+/* A long multicall of cheap calls is preempted between its entries: it
+ * continues from the next entry (RDI), and every entry runs once. */
+void test_continuation_multicall_between(void)
+{
+    unsigned int n = ARRAY_SIZE(calls), preempted = 0;
+    uint64_t rdi = 0;
+    long version = hypercall_xen_version(XENVER_version, NULL);
+
+    for (unsigned int a = 0; a < ATTEMPTS && !preempted; a++) {
+        for (unsigned int i = 0; i < n; i++)
+            calls[i] = (struct multicall_entry){ .op = __HYPERVISOR_xen_version,
+                                                 .args = { XENVER_version }, .result = 99 };
+        hypercall_set_timer_op(system_time_ns() + timer_delay_ns(a));
+        if (!expect_rc("multicall(2048 x xen_version)",
+                       hypercall_rdi(__HYPERVISOR_multicall, (uint64_t)calls, n, 0, 0, &rdi), 0))
+            break;
+        for (unsigned int i = 0; i < n; i++)
+            if ((long)calls[i].result != version) {
+                test_fail("attempt %u: entry %u result %ld, expected %ld", a, i,
+                          (long)calls[i].result, version);
+                break;
+            }
+        if (rdi != (uint64_t)calls)
+            preempted++;
+    }
+    hypercall_set_timer_op(0);
+    if (!preempted)
+        test_fail("no attempt was preempted by a timer firing during the multicall");
+}

@@ -1,0 +1,61 @@
+/* The list hypercalls mmu_update and mmuext_op share one shape, Xen's:
+ * (list, count, done pointer, foreign domain).  The list is worked through
+ * in order until an entry fails; *done receives how many entries were
+ * done.  Between entries the call may be preempted: it then continues
+ * with the rest of the list and MMU_UPDATE_PREEMPTED in the count, and the
+ * continuation adds to *done rather than overwriting it, so a guest sees
+ * the same totals as if the call had run through.  An entry that must
+ * itself be preempted (validating a deep page-table tree) returns
+ * -ERESTART and is retried by the continuation. */
+#include <asm/pv_mm.h>
+#include <proxen/domain.h>
+#include <proxen/errno.h>
+#include <proxen/guest_access.h>
+#include <proxen/hypercall.h>
+#include <public/xen.h>
+
+#define MAX_ENTRY_SIZE 24
+
+long pv_batch(unsigned int op, const uint64_t a[6], size_t size, pv_batch_fn *one)
+{
+    struct vcpu *v = current_vcpu();
+    uint64_t list = a[0], count = (uint32_t)a[1], pdone = a[2];
+    uint64_t entry[MAX_ENTRY_SIZE / 8];
+    uint32_t done = 0;
+    uint64_t i;
+    long rc = 0;
+
+    ASSERT(size <= sizeof(entry));
+    if ((uint16_t)a[3] != DOMID_SELF)
+        return -ESRCH;           /* no foreign mappings yet; itself by id is refused too */
+    if (count & MMU_UPDATE_PREEMPTED) {
+        count &= ~(uint64_t)MMU_UPDATE_PREEMPTED;
+        /* Unreadable: the count restarts from zero, as on Xen. */
+        if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
+            done = 0;
+    }
+    for (i = 0; i < count; i++) {
+        if (i && hypercall_preempt_check()) {
+            rc = -ERESTART;
+            break;
+        }
+        if (copy_from_guest(entry, list + i * size, size)) {
+            rc = -EFAULT;
+            break;
+        }
+        rc = one(v, entry);
+        if (rc)
+            break;
+    }
+    if (rc == -ERESTART) {
+        const uint64_t rest[6] = { list + i * size, (count - i) | MMU_UPDATE_PREEMPTED,
+                                   pdone, a[3], a[4], a[5] };
+
+        rc = hypercall_create_continuation(op, rest);
+    }
+    done += (uint32_t)i;
+    /* Xen ignores a done pointer it cannot write; so must a continuation. */
+    if (pdone)
+        (void)copy_to_guest(pdone, &done, sizeof(done));
+    return rc;
+}

@@ -1,0 +1,109 @@
+/* Preemption points of long hypercalls, and how long a CPU goes without
+ * reaching one.
+ *
+ * A hypercall that works through a guest-sized list (mmu_update, mmuext_op,
+ * multicall, console_io) or validates a guest-sized tree asks
+ * hypercall_preempt_check() every bounded amount of work.  When this CPU
+ * has something to act on at its next return to the guest (a timer fired,
+ * the vCPU has an event to take), the hypercall stops there and arranges
+ * to be called again with what remains (hypercall_create_continuation),
+ * so the guest sees Xen's semantics and the CPU is never held longer than
+ * one bounded step.
+ *
+ * Every hypercall and every check is also a measuring point: the longest
+ * stretch between two of them is what `make bench` reports (printed when
+ * the initial domain ends, and by debug key 'p'). */
+#include <arch/arch.h>
+#include <proxen/console.h>
+#include <proxen/domain.h>
+#include <proxen/hypercall.h>
+#include <proxen/timer.h>
+#include <public/xen.h>
+
+#define NR_PREEMPT_CPUS 64
+
+struct preempt_cpu {
+    bool work_pending;          /* a timer ran since the last return to the guest */
+    unsigned int op;            /* the hypercall being measured */
+    s_time_t since;             /* the last preemption point */
+    s_time_t longest;
+    unsigned int longest_op;
+};
+
+static struct preempt_cpu cpus[NR_PREEMPT_CPUS];
+
+static struct preempt_cpu *this_cpu(void)
+{
+    ASSERT(arch_cpu_id() < NR_PREEMPT_CPUS);
+    return &cpus[arch_cpu_id()];
+}
+
+static void account(struct preempt_cpu *p)
+{
+    s_time_t now = NOW();
+
+    if (now - p->since > p->longest) {
+        p->longest = now - p->since;
+        p->longest_op = p->op;
+    }
+    p->since = now;
+}
+
+void preempt_stretch_begin(unsigned int op)
+{
+    struct preempt_cpu *p = this_cpu();
+
+    p->op = op;
+    p->since = NOW();
+}
+
+void preempt_stretch_end(void)
+{
+    account(this_cpu());
+}
+
+void preempt_note_work(void)
+{
+    this_cpu()->work_pending = true;
+}
+
+void preempt_work_done(void)
+{
+    this_cpu()->work_pending = false;
+}
+
+bool hypercall_preempt_check(void)
+{
+    struct preempt_cpu *p = this_cpu();
+    struct vcpu *v = current_vcpu();
+
+    account(p);
+    return p->work_pending ||
+           (v && v->vcpu_info->evtchn_upcall_pending && !v->vcpu_info->evtchn_upcall_mask);
+}
+
+long hypercall_create_continuation(unsigned int op, const uint64_t args[6])
+{
+    struct vcpu *v = current_vcpu();
+
+    if (v->mc_call) {
+        /* Inside a multicall: the entry itself becomes the continuation,
+         * and the multicall copies it back to the guest's list. */
+        v->mc_call->op = op;
+        for (unsigned int i = 0; i < 6; i++)
+            v->mc_call->args[i] = args[i];
+        v->mc_preempted = true;
+    } else {
+        arch_hypercall_continuation(args);
+    }
+    return op;
+}
+
+void preempt_report(void)
+{
+    for (unsigned int cpu = 0; cpu < NR_PREEMPT_CPUS; cpu++)
+        if (cpus[cpu].longest)
+            printk("CPU%u: longest hypercall stretch without a preemption point "
+                   "%lld ns (hypercall %u)\n", cpu, (long long)cpus[cpu].longest,
+                   cpus[cpu].longest_op);
+}
