@@ -26,21 +26,36 @@
 static struct mmu_update reqs[BIG_BATCH];
 static struct multicall_entry calls[BIG_BATCH / 4];
 
-/* A hypercall that also returns what the hypervisor left in RDI: after a
- * continuation, the advanced list pointer. */
-static long hypercall_rdi(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-                          uint64_t *rdi)
+/* A hypercall with all six argument registers in and out: after a
+ * continuation, the op's own arguments hold what remains (RDI: the rest
+ * of the list) and the others are as the guest left them. */
+static long hypercall_regs(unsigned int nr, uint64_t r[6])
 {
-    register uint64_t r10 __asm__("r10") = a4;
-    register uint64_t r8 __asm__("r8") = 0;
+    register uint64_t r10 __asm__("r10") = r[3];
+    register uint64_t r8 __asm__("r8") = r[4];
+    register uint64_t r9 __asm__("r9") = r[5];
     long ret;
 
     __asm__ volatile("call *%[stub]"
-                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+                     : "=a"(ret), "+D"(r[0]), "+S"(r[1]), "+d"(r[2]), "+r"(r10), "+r"(r8),
+                       "+r"(r9)
                      : [stub] "r"(hypercall_page + nr * XEN_HYPERCALL_STUB_SIZE)
                      : "rcx", "r11", "memory");
-    *rdi = a1;
+    r[3] = r10;
+    r[4] = r8;
+    r[5] = r9;
     return ret;
+}
+
+#define MARK 0x5eed000000000000ULL
+
+/* Registers past the op's nargs must come back as they went in. */
+static void check_untouched(const char *what, const uint64_t r[6], unsigned int nargs)
+{
+    for (unsigned int i = nargs; i < 6; i++)
+        if (r[i] != (MARK | i))
+            test_fail("%s: argument register %u (not one of its %u) came back %#lx", what, i,
+                      nargs, r[i]);
 }
 
 static uint64_t timer_delay_ns(unsigned int attempt)
@@ -118,16 +133,19 @@ void test_continuation_mmu_update(void)
         goto out;
     }
     for (unsigned int a = 0; a < ATTEMPTS && !preempted; a++) {
+        uint64_t r[6] = { (uint64_t)reqs, BIG_BATCH, 0, DOMID_SELF, MARK | 4, MARK | 5 };
+
         done = 0;
+        r[2] = (uint64_t)&done;
         hypercall_set_timer_op(system_time_ns() + timer_delay_ns(a));
-        if (!expect_rc("mmu_update(8192 entries)",
-                       hypercall_rdi(__HYPERVISOR_mmu_update, (uint64_t)reqs, BIG_BATCH,
-                                     (uint64_t)&done, DOMID_SELF, &rdi), 0))
+        if (!expect_rc("mmu_update(8192 entries)", hypercall_regs(__HYPERVISOR_mmu_update, r), 0))
             break;
         if (done != BIG_BATCH)
             test_fail("attempt %u: %u entries reported done, expected %u", a, done, BIG_BATCH);
+        rdi = r[0];
         if (rdi != (uint64_t)reqs)
             preempted++;
+        check_untouched("mmu_update", r, 4);
     }
     hypercall_set_timer_op(0);
     if (!preempted)
@@ -196,13 +214,17 @@ void test_continuation_multicall_between(void)
     long version = hypercall_xen_version(XENVER_version, NULL);
 
     for (unsigned int a = 0; a < ATTEMPTS && !preempted; a++) {
+        uint64_t r[6] = { (uint64_t)calls, n, MARK | 2, MARK | 3, MARK | 4, MARK | 5 };
+
         for (unsigned int i = 0; i < n; i++)
             calls[i] = (struct multicall_entry){ .op = __HYPERVISOR_xen_version,
                                                  .args = { XENVER_version }, .result = 99 };
         hypercall_set_timer_op(system_time_ns() + timer_delay_ns(a));
-        if (!expect_rc("multicall(2048 x xen_version)",
-                       hypercall_rdi(__HYPERVISOR_multicall, (uint64_t)calls, n, 0, 0, &rdi), 0))
+        if (!expect_rc("multicall(2048 x xen_version)", hypercall_regs(__HYPERVISOR_multicall, r),
+                       0))
             break;
+        rdi = r[0];
+        check_untouched("multicall", r, 2);
         for (unsigned int i = 0; i < n; i++)
             if ((long)calls[i].result != version) {
                 test_fail("attempt %u: entry %u result %ld, expected %ld", a, i,

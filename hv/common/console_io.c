@@ -44,7 +44,7 @@ static long console_write(struct domain *d, uint64_t count, uint64_t buf)
         if (done && hypercall_preempt_check()) {
             const uint64_t rest[6] = { CONSOLEIO_write, count - done, buf + done };
 
-            return hypercall_create_continuation(__HYPERVISOR_console_io, rest);
+            return hypercall_create_continuation(__HYPERVISOR_console_io, 3, rest);
         }
         if (copy_from_guest(chunk, buf + done, n))
             return -EFAULT;

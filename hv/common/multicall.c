@@ -17,7 +17,7 @@ static long continue_from(uint64_t at, uint64_t remaining)
 {
     const uint64_t rest[6] = { at, remaining };
 
-    return hypercall_create_continuation(__HYPERVISOR_multicall, rest);
+    return hypercall_create_continuation(__HYPERVISOR_multicall, 2, rest);
 }
 
 static long iret_entry(struct multicall_entry *e, uint64_t at)

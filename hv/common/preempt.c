@@ -82,7 +82,7 @@ bool hypercall_preempt_check(void)
            (v && v->vcpu_info->evtchn_upcall_pending && !v->vcpu_info->evtchn_upcall_mask);
 }
 
-long hypercall_create_continuation(unsigned int op, const uint64_t args[6])
+long hypercall_create_continuation(unsigned int op, unsigned int nargs, const uint64_t args[6])
 {
     struct vcpu *v = current_vcpu();
 
@@ -90,11 +90,11 @@ long hypercall_create_continuation(unsigned int op, const uint64_t args[6])
         /* Inside a multicall: the entry itself becomes the continuation,
          * and the multicall copies it back to the guest's list. */
         v->mc_call->op = op;
-        for (unsigned int i = 0; i < 6; i++)
+        for (unsigned int i = 0; i < nargs && i < 6; i++)
             v->mc_call->args[i] = args[i];
         v->mc_preempted = true;
     } else {
-        arch_hypercall_continuation(args);
+        arch_hypercall_continuation(nargs, args);
     }
     return op;
 }

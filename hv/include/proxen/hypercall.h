@@ -25,13 +25,15 @@ uint64_t arch_multicall_iret(void);
 bool hypercall_preempt_check(void);
 
 /* Stop here and be called again: the guest re-issues hypercall op with
- * args (inside a multicall, its entry is rewritten instead).  The handler
+ * its first nargs arguments replaced by args (inside a multicall, its
+ * entry is rewritten instead); the others stay as they were.  The handler
  * returns what this returns. */
-long hypercall_create_continuation(unsigned int op, const uint64_t args[6]);
+long hypercall_create_continuation(unsigned int op, unsigned int nargs, const uint64_t args[6]);
 
 /* Arch: make the current vCPU re-execute its hypercall instruction with
- * these arguments (RAX gets the op from the handler's return value). */
-void arch_hypercall_continuation(const uint64_t args[6]);
+ * its first nargs argument registers set to args (RAX gets the op from
+ * the handler's return value). */
+void arch_hypercall_continuation(unsigned int nargs, const uint64_t args[6]);
 
 /* Measuring the stretches between preemption points (preempt.c). */
 void preempt_stretch_begin(unsigned int op);   /* a hypercall starts (or wakes) */

@@ -49,9 +49,9 @@ long pv_batch(unsigned int op, const uint64_t a[6], size_t size, pv_batch_fn *on
     }
     if (rc == -ERESTART) {
         const uint64_t rest[6] = { list + i * size, (count - i) | MMU_UPDATE_PREEMPTED,
-                                   pdone, a[3], a[4], a[5] };
+                                   pdone, a[3] };
 
-        rc = hypercall_create_continuation(op, rest);
+        rc = hypercall_create_continuation(op, 4, rest);
     }
     done += (uint32_t)i;
     /* Xen ignores a done pointer it cannot write; so must a continuation. */

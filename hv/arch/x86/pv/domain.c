@@ -91,17 +91,16 @@ __hot_path void pv_hypercall(struct cpu_user_regs *regs)
 }
 
 /* Back to the SYSCALL instruction (0f 05) that made the hypercall, with
- * the continuation's arguments in their registers. */
-void arch_hypercall_continuation(const uint64_t args[6])
+ * the continuation's arguments in their registers.  Only the op's own
+ * argument registers change: a guest's hypercall wrapper tells its
+ * compiler that those, and no others, may be clobbered. */
+void arch_hypercall_continuation(unsigned int nargs, const uint64_t args[6])
 {
     struct cpu_user_regs *regs = guest_cpu_user_regs();
+    uint64_t *reg[6] = { &regs->rdi, &regs->rsi, &regs->rdx, &regs->r10, &regs->r8, &regs->r9 };
 
-    regs->rdi = args[0];
-    regs->rsi = args[1];
-    regs->rdx = args[2];
-    regs->r10 = args[3];
-    regs->r8 = args[4];
-    regs->r9 = args[5];
+    for (unsigned int i = 0; i < nargs && i < 6; i++)
+        *reg[i] = args[i];
     regs->rip -= 2;
 }
 
