@@ -238,3 +238,94 @@ void test_continuation_multicall_between(void)
     if (!preempted)
         test_fail("no attempt was preempted by a timer firing during the multicall");
 }
+
+/* --- a deep tree, validated in preemptible steps -------------------------- */
+
+#define TREE_L1S 16
+#define TREE_PAGES (3 + TREE_L1S)
+
+struct tree {
+    uint64_t *page[TREE_PAGES];     /* L4, L3, L2, the L1s */
+    uint64_t *data;                 /* what every L1 entry maps, read-only */
+    unsigned int readonly;          /* how many of page[] are read-only */
+};
+
+static void tree_free(struct tree *t)
+{
+    for (unsigned int i = 0; i < t->readonly; i++)
+        if (page_set_readonly(t->page[i], false))
+            test_fail("table page %u cannot be mapped writable after the test", i);
+    for (unsigned int i = 0; i < TREE_PAGES; i++)
+        if (t->page[i] && i >= t->readonly)
+            page_free(t->page[i]);
+    if (t->data)
+        page_free(t->data);
+}
+
+/* L4 slot 0 -> L3 -> L2 -> 16 full L1s: 8192 leaf entries to validate. */
+static bool tree_build(struct tree *t)
+{
+    uint64_t ro = PTE_KERNEL_RO, tbl = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED;
+
+    memset(t, 0, sizeof(*t));
+    if (!(t->data = page_alloc()))
+        return false;
+    for (unsigned int i = 0; i < TREE_PAGES; i++)
+        if (!(t->page[i] = page_alloc()))
+            return false;
+    t->page[0][0] = (virt_to_mfn(t->page[1]) << PAGE_SHIFT) | tbl;
+    t->page[1][0] = (virt_to_mfn(t->page[2]) << PAGE_SHIFT) | tbl;
+    for (unsigned int i = 0; i < TREE_L1S; i++) {
+        t->page[2][i] = (virt_to_mfn(t->page[3 + i]) << PAGE_SHIFT) | tbl;
+        for (unsigned int e = 0; e < 512; e++)
+            t->page[3 + i][e] = (virt_to_mfn(t->data) << PAGE_SHIFT) | ro;
+    }
+    for (; t->readonly < TREE_PAGES; t->readonly++)
+        if (page_set_readonly(t->page[t->readonly], true))
+            return false;
+    return true;
+}
+
+/* Pinning a fresh tree is one mmuext_op entry of unbounded work: with a
+ * timer firing during it, the pin stops half-way and is continued (RSI
+ * shows MMU_UPDATE_PREEMPTED and the same one entry), and ends pinned. */
+void test_continuation_pin_tree(void)
+{
+    struct tree t;
+    struct mmuext_op pin = { .cmd = MMUEXT_PIN_L4_TABLE };
+    struct mmuext_op unpin = { .cmd = MMUEXT_UNPIN_TABLE };
+    unsigned int preempted = 0;
+
+    if (!tree_build(&t)) {
+        test_error("set-up failed");
+        goto out;
+    }
+    pin.arg1.mfn = unpin.arg1.mfn = virt_to_mfn(t.page[0]);
+    for (unsigned int a = 0; a < ATTEMPTS && !preempted; a++) {
+        unsigned int done = 0;
+        uint64_t r[6] = { (uint64_t)&pin, 1, 0, DOMID_SELF, MARK | 4, MARK | 5 };
+
+        r[2] = (uint64_t)&done;
+        hypercall_set_timer_op(system_time_ns() + timer_delay_ns(a));
+        if (!expect_rc("MMUEXT_PIN_L4_TABLE(a fresh tree)",
+                       hypercall_regs(__HYPERVISOR_mmuext_op, r), 0))
+            break;
+        if (done != 1)
+            test_fail("attempt %u: %u done, expected 1", a, done);
+        if (r[1] & MMU_UPDATE_PREEMPTED) {
+            preempted++;
+            if (r[0] != (uint64_t)&pin || (r[1] & ~MMU_UPDATE_PREEMPTED) != 1)
+                test_fail("the continuation names list %#lx count %#lx, not the pin itself",
+                          r[0], r[1]);
+        }
+        check_untouched("mmuext_op", r, 4);
+        if (!expect_rc("unpinning the tree", hypercall_mmuext_op(&unpin, 1, NULL, DOMID_SELF),
+                       0))
+            break;
+    }
+    hypercall_set_timer_op(0);
+    if (!preempted)
+        test_fail("no attempt was preempted by a timer firing during the validation");
+out:
+    tree_free(&t);
+}

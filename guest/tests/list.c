@@ -85,6 +85,7 @@ const struct test tests[] = {
     { "continuation_mmu_update", test_continuation_mmu_update },
     { "continuation_in_multicall", test_continuation_in_multicall },
     { "continuation_multicall_between", test_continuation_multicall_between },
+    { "continuation_pin_tree", test_continuation_pin_tree },
     { "set_gdt", test_set_gdt },
     { "update_descriptor", test_update_descriptor },
     { "update_descriptor_call_gate", test_update_descriptor_call_gate },

@@ -80,6 +80,7 @@ void test_continuation_done_accumulates(void);
 void test_continuation_mmu_update(void);
 void test_continuation_in_multicall(void);
 void test_continuation_multicall_between(void);
+void test_continuation_pin_tree(void);
 /* desc.c */
 void test_set_gdt(void);
 void test_update_descriptor(void);

@@ -1,11 +1,13 @@
 /* The page reference and type state machine (see page_type.h). */
 #include <arch/arch.h>
 #include <proxen/errno.h>
+#include <proxen/hypercall.h>
 #include <proxen/page_type.h>
 #include <proxen/spinlock.h>
 
 static DEFINE_SPINLOCK(type_lock);
 static unsigned int type_lock_depth;
+static bool preemptible;        /* the holder's request can be continued */
 
 /* holder_cpu names this CPU only while this CPU holds the lock, so a
  * plain read tells a nested call from a new one. */
@@ -17,17 +19,26 @@ static __hot_mm void lock_types(void)
     }
     spin_lock(&type_lock);
     type_lock_depth = 1;
+    preemptible = false;
 }
 
 static __hot_mm void unlock_types(void)
 {
     ASSERT(spin_is_locked_by_me(&type_lock));
-    if (--type_lock_depth == 0)
+    if (--type_lock_depth == 0) {
+        preemptible = false;
         spin_unlock(&type_lock);
+    }
 }
 
 __hot_mm void page_types_lock(void) { lock_types(); }
 __hot_mm void page_types_unlock(void) { unlock_types(); }
+
+void page_types_allow_preemption(void)
+{
+    ASSERT(spin_is_locked_by_me(&type_lock));
+    preemptible = true;
+}
 
 void page_set_owner_allocated(struct page_info *pg, struct domain *d)
 {
@@ -64,19 +75,60 @@ __hot_mm void put_page(struct page_info *pg)
     unlock_types();
 }
 
-static int take_first_type_ref(struct page_info *pg, uint64_t type)
+/* Take entries [from, n) of a table whose type field is set (entries
+ * before from hold references already).  On -ERESTART, nr_validated says
+ * how far it got; on an error, every entry's references are dropped. */
+static int validate_table(struct page_info *pg, uint64_t type, unsigned int from)
 {
-    uint64_t old = page_type(pg);
-    int rc;
+    unsigned int n = arch_pt_entries(type), i;
+    int rc = 0;
 
-    if (old != PGT_none && old != type && pg->tlbflush_timestamp == arch_tlbflush_clock())
-        arch_page_type_flush_tlbs();
-    pg->type_info = type | 1;
-    if (!is_page_table_type(type) && type != PGT_seg_desc_page) {
-        pg->type_info |= PGT_validated;
-        return 0;
+    for (i = from; i < n; i++) {
+        if (preemptible && i > from && i % PT_PREEMPT_EVERY == 0 && hypercall_preempt_check()) {
+            rc = -ERESTART;
+            break;
+        }
+        rc = arch_pt_get_entry(pg, type, i);
+        if (rc)
+            break;
     }
-    rc = arch_page_type_validate(pg, type);
+    if (rc == -ERESTART) {
+        ASSERT(preemptible);
+        pg->nr_validated = i;
+        return rc;
+    }
+    if (rc) {
+        while (i-- > 0)
+            arch_pt_put_entry(pg, type, i);
+        return rc;
+    }
+    arch_pt_validated(pg, type);
+    return 0;
+}
+
+/* The type field already says type, with the caller's reference. */
+static int validate(struct page_info *pg, uint64_t type, unsigned int from)
+{
+    if (type == PGT_seg_desc_page)
+        return arch_desc_page_validate(pg);
+    return validate_table(pg, type, from);
+}
+
+/* Where a validation ended: validated with the caller's reference, stopped
+ * half-way (partial, holding a general reference of its own), or failed
+ * (no type). */
+static int settle(struct page_info *pg, uint64_t type, int rc, bool was_partial)
+{
+    if (rc == -ERESTART) {
+        if (!was_partial)
+            pg->count_info++;
+        pg->type_info = type | PGT_partial;
+        return rc;
+    }
+    if (was_partial) {
+        ASSERT(page_ref_count(pg) > 1);     /* the caller holds one too */
+        pg->count_info--;
+    }
     if (rc) {
         pg->type_info = PGT_none;
         return rc;
@@ -85,13 +137,38 @@ static int take_first_type_ref(struct page_info *pg, uint64_t type)
     return 0;
 }
 
+static int take_first_type_ref(struct page_info *pg, uint64_t type)
+{
+    uint64_t old = page_type(pg);
+
+    if (old != PGT_none && old != type && pg->tlbflush_timestamp == arch_tlbflush_clock())
+        arch_page_type_flush_tlbs();
+    pg->type_info = type | 1;
+    if (!is_page_table_type(type) && type != PGT_seg_desc_page) {
+        pg->type_info |= PGT_validated;
+        return 0;
+    }
+    return settle(pg, type, validate(pg, type, 0), false);
+}
+
+/* Carry on where a preempted validation stopped. */
+static int resume_partial(struct page_info *pg, uint64_t type)
+{
+    unsigned int from = pg->nr_validated;
+
+    pg->type_info = type | 1;
+    return settle(pg, type, validate(pg, type, from), true);
+}
+
 __hot_mm int get_page_type(struct page_info *pg, uint64_t type)
 {
     int rc = 0;
 
     ASSERT((type & ~PGT_type_mask) == 0 && type != PGT_none);
     lock_types();
-    if (page_type_count(pg) == 0)
+    if (pg->type_info & PGT_partial)
+        rc = page_type(pg) == type ? resume_partial(pg, type) : -EINVAL;
+    else if (page_type_count(pg) == 0)
         rc = take_first_type_ref(pg, type);
     else if (page_type(pg) != type)
         rc = -EINVAL;
@@ -110,7 +187,10 @@ __hot_mm void put_page_type(struct page_info *pg)
     if (page_type_count(pg) == 1 && is_page_table_type(page_type(pg))) {
         /* Keep the count up while the entries' references are dropped, so
          * that nothing can retype the frame half-way. */
-        arch_page_type_release(pg, page_type(pg));
+        uint64_t type = page_type(pg);
+
+        for (unsigned int i = 0; i < arch_pt_entries(type); i++)
+            arch_pt_put_entry(pg, type, i);
         pg->type_info &= ~PGT_validated;
     }
     if (page_type_count(pg) == 1)

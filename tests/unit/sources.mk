@@ -6,6 +6,8 @@ timer_heap_SRCS := hv/common/timer_heap.c
 console_SRCS := hv/common/console.c hv/common/vsnprintf.c
 elf_image_SRCS := hv/common/elf_image.c hv/common/elf_xen_meta.c
 page_type_SRCS := hv/common/page_type.c hv/common/page_alloc.c
+# Preemption checks every 2 entries: the fake tables have 8.
+page_type_CFLAGS := -DPT_PREEMPT_EVERY=2
 ptwr_decode_SRCS := hv/arch/x86/pv/ptwr_decode.c
 timer_SRCS := hv/common/timer.c hv/common/timer_heap.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/console.c hv/common/vsnprintf.c
 ptwr_decode_CFLAGS := -Ihv/arch/x86/include

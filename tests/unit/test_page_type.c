@@ -22,6 +22,7 @@
 
 #include <arch/arch.h>
 #include <proxen/errno.h>
+#include <proxen/hypercall.h>
 #include <proxen/lib.h>
 #include <proxen/page_type.h>
 #include "fake_arch.h"
@@ -42,7 +43,7 @@ static struct page_info *table;
 static struct domain dom_a = { 1 }, dom_b = { 2 };
 
 /* What the fake hooks saw. */
-static unsigned int nr_validates, nr_releases, nr_flushes, nr_desc_validates;
+static unsigned int nr_validates, nr_releases, nr_flushes, nr_desc_validates, nr_entry_gets;
 static unsigned int flushes_at_last_validate;
 
 /* The randomized run tracks which frames may still have writable TLB
@@ -98,50 +99,67 @@ static void drop_entry_ref(uint64_t e, unsigned int level)
         put_page(entry_target(e));
 }
 
-int arch_page_type_validate(struct page_info *pg, uint64_t type)
+unsigned int arch_pt_entries(uint64_t type)
 {
-    const uint64_t *t = entries_of(pg);
-    unsigned int level = type_level(type);
-    unsigned int i;
-    int rc = 0;
-
-    /* The contract: the type is already set, as the only reference, and
-     * not yet validated. */
-    assert_true(is_page_table_type(type) || type == PGT_seg_desc_page);
-    assert_int_equal(page_type(pg), type);
-    assert_int_equal(page_type_count(pg), 1);
-    assert_false(pg->type_info & PGT_validated);
-    if (type == PGT_seg_desc_page) {
-        nr_desc_validates++;
-        for (i = 0; i < NR_ENTRIES; i++)
-            if (t[i] & E_BAD)
-                return -EINVAL;
-        return 0;
-    }
-    nr_validates++;
-    flushes_at_last_validate = nr_flushes;
-
-    for (i = 0; i < NR_ENTRIES && !rc; i++)
-        rc = take_entry_ref(t[i], level, pg->owner);
-    if (rc) {
-        /* Entry i-1 failed and took nothing. */
-        for (unsigned int j = 0; j + 1 < i; j++)
-            drop_entry_ref(t[j], level);
-    }
-    return rc;
+    assert_true(is_page_table_type(type));
+    return NR_ENTRIES;
 }
 
-void arch_page_type_release(struct page_info *pg, uint64_t type)
+int arch_pt_get_entry(struct page_info *pg, uint64_t type, unsigned int i)
 {
-    const uint64_t *t = entries_of(pg);
-
+    /* The contract: the type is set, as the only reference, and not yet
+     * validated. */
     assert_true(is_page_table_type(type));
     assert_int_equal(page_type(pg), type);
     assert_int_equal(page_type_count(pg), 1);
-    assert_true(pg->type_info & PGT_validated);
-    nr_releases++;
+    assert_false(pg->type_info & (PGT_validated | PGT_partial));
+    assert_true(i < NR_ENTRIES);
+    if (i == 0) {
+        nr_validates++;
+        flushes_at_last_validate = nr_flushes;
+    }
+    nr_entry_gets++;
+    return take_entry_ref(entries_of(pg)[i], type_level(type), pg->owner);
+}
+
+void arch_pt_put_entry(struct page_info *pg, uint64_t type, unsigned int i)
+{
+    assert_true(is_page_table_type(type));
+    assert_int_equal(page_type(pg), type);
+    assert_int_equal(page_type_count(pg), 1);
+    if (i == 0 && (pg->type_info & PGT_validated))
+        nr_releases++;
+    drop_entry_ref(entries_of(pg)[i], type_level(type));
+}
+
+void arch_pt_validated(struct page_info *pg, uint64_t type)
+{
+    assert_int_equal(page_type(pg), type);
+    assert_false(pg->type_info & PGT_validated);
+}
+
+int arch_desc_page_validate(struct page_info *pg)
+{
+    const uint64_t *t = entries_of(pg);
+
+    assert_int_equal(page_type(pg), PGT_seg_desc_page);
+    assert_int_equal(page_type_count(pg), 1);
+    assert_false(pg->type_info & PGT_validated);
+    nr_desc_validates++;
     for (unsigned int i = 0; i < NR_ENTRIES; i++)
-        drop_entry_ref(t[i], type_level(type));
+        if (t[i] & E_BAD)
+            return -EINVAL;
+    return 0;
+}
+
+/* Preemption points: preempt_at counts down the checks to the one that
+ * says "stop" (0: never). */
+static unsigned int preempt_at, nr_preempt_checks;
+
+bool hypercall_preempt_check(void)
+{
+    nr_preempt_checks++;
+    return preempt_at && --preempt_at == 0;
 }
 
 uint32_t arch_tlbflush_clock(void)
@@ -166,7 +184,8 @@ static int setup(void **state)
     page_alloc_init(table, NR_FRAMES);
     /* The last frame stays reserved (never given to the allocator). */
     page_alloc_free_range(_mfn(0), NR_FRAMES - 1);
-    nr_validates = nr_releases = nr_flushes = nr_desc_validates = 0;
+    nr_validates = nr_releases = nr_flushes = nr_desc_validates = nr_entry_gets = 0;
+    preempt_at = nr_preempt_checks = 0;
     flushes_at_last_validate = 0;
     stress_running = false;
     return 0;
@@ -652,6 +671,122 @@ static void test_release_recursive(void **state)
     assert_counts(t.l3[1], 1, PGT_none, 0);
     assert_counts(t.l1[1][1][0], 1, PGT_none, 0);
     put_page_and_type(t.l2[1][2]);
+    check_tree(&t, 0);
+}
+
+/* Pin t's L4 in a request that may be preempted, continuing it (as the
+ * hypercall's continuation would) until it ends; the number of restarts. */
+static int pin_continued(struct tree *t, unsigned int *restarts)
+{
+    int rc;
+
+    *restarts = 0;
+    for (;;) {
+        page_types_lock();
+        page_types_allow_preemption();
+        rc = pin_page_table(t->l4, &dom_a, PGT_l4_page_table);
+        page_types_unlock();
+        if (rc != -ERESTART || ++*restarts > 64)
+            return rc;
+        /* Half-way: the L4 is partial, holds its own reference, and is
+         * no page table anyone may use yet. */
+        assert_true(t->l4->type_info & PGT_partial);
+        assert_false(validated(t->l4));
+        assert_false(pinned(t->l4));
+        assert_int_equal(page_type_count(t->l4), 0);
+        assert_int_equal(page_ref_count(t->l4), 2);
+    }
+}
+
+static void assert_nothing_partial(void)
+{
+    for (uint64_t m = 0; m < NR_FRAMES; m++)
+        assert_false(frame_table[m].type_info & PGT_partial);
+}
+
+/* Stopped at each preemption point in turn, validating a tree ends as an
+ * uninterrupted validation does: the same counts, nothing left partial,
+ * and resumed rather than restarted: the entries asked for are those of
+ * an uninterrupted run plus, per restart, at most the three (L4, L3, L2)
+ * whose tables below had stopped. */
+static void test_preempted_validation(void **state)
+{
+    static struct tree t;
+    unsigned int checks, restarts, gets;
+
+    build_tree(&t, 3);
+    /* Outside a preemptible request nothing even asks. */
+    assert_int_equal(get_page_and_type(t.l4, &dom_a, PGT_l4_page_table), 0);
+    assert_int_equal(nr_preempt_checks, 0);
+    put_page_and_type(t.l4);
+    check_tree(&t, 0);
+    nr_entry_gets = 0;
+    assert_int_equal(pin_continued(&t, &restarts), 0);
+    checks = nr_preempt_checks;
+    gets = nr_entry_gets;
+    assert_true(checks > t.nr_tables);
+    assert_int_equal(restarts, 0);
+    assert_int_equal(unpin_page_table(t.l4, &dom_a, PGT_l4_page_table), 0);
+    for (unsigned int k = 1; k <= checks; k++) {
+        nr_entry_gets = 0;
+        preempt_at = k;
+        assert_int_equal(pin_continued(&t, &restarts), 0);
+        assert_int_equal(restarts, 1);
+        assert_in_range(nr_entry_gets, gets, gets + 3);
+        check_tree(&t, 1);
+        assert_nothing_partial();
+        assert_int_equal(unpin_page_table(t.l4, &dom_a, PGT_l4_page_table), 0);
+        check_tree(&t, 0);
+    }
+}
+
+/* A partial table: no other type may be taken on it (and so no writable
+ * mapping); a failure found on resuming undoes everything, the partial
+ * state's own reference included. */
+static void test_partial_state(void **state)
+{
+    static struct tree t;
+    struct page_info *foreign = new_frame(&dom_b);
+    struct page_info *last_l1;
+    unsigned int restarts;
+    int rc;
+
+    build_tree(&t, 3);
+    last_l1 = t.l1[2][2][2];
+    preempt_at = 3;
+    page_types_lock();
+    page_types_allow_preemption();
+    rc = pin_page_table(t.l4, &dom_a, PGT_l4_page_table);
+    page_types_unlock();
+    assert_int_equal(rc, -ERESTART);
+    assert_int_equal(get_page_and_type(t.l4, &dom_a, PGT_writable_page), -EINVAL);
+    assert_int_equal(get_page_and_type(t.l4, &dom_a, PGT_l3_page_table), -EINVAL);
+    assert_true(t.l4->type_info & PGT_partial);
+    /* The last L1 was not reached: make it refuse. */
+    assert_false(validated(last_l1));
+    set_entry(last_l1, 4, foreign, 0);
+    assert_int_equal(pin_continued(&t, &restarts), -EPERM);
+    check_tree(&t, 0);
+    assert_nothing_partial();
+    assert_counts(last_l1, 1, PGT_none, 0);
+    /* Fixed, it validates from scratch. */
+    set_entry(last_l1, 4, NULL, 0);
+    assert_int_equal(pin_continued(&t, &restarts), 0);
+    check_tree(&t, 1);
+    assert_int_equal(unpin_page_table(t.l4, &dom_a, PGT_l4_page_table), 0);
+    check_tree(&t, 0);
+    /* Resumed outside a preemptible request, it completes at once. */
+    preempt_at = 2;
+    page_types_lock();
+    page_types_allow_preemption();
+    rc = get_page_and_type(t.l4, &dom_a, PGT_l4_page_table);
+    page_types_unlock();
+    assert_int_equal(rc, -ERESTART);
+    preempt_at = 1;
+    assert_int_equal(get_page_and_type(t.l4, &dom_a, PGT_l4_page_table), 0);
+    check_tree(&t, 1);
+    assert_nothing_partial();
+    put_page_and_type(t.l4);
     check_tree(&t, 0);
 }
 
@@ -1438,6 +1573,8 @@ int main(void)
         T(test_validation_failure_clean),
         T(test_release_recursive),
         T(test_deep_chains),
+        T(test_preempted_validation),
+        T(test_partial_state),
         T(test_self_reference),
         T(test_shared_l1),
         T(test_flush_on_type_change),

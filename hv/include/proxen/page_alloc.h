@@ -29,7 +29,10 @@ struct page_info {
     uint64_t count_info;       /* PGC_* flags | general reference count */
     uint64_t type_info;        /* page type and type reference count */
     struct domain *owner;      /* owning domain, NULL if none */
-    uint32_t order;            /* valid on the head of a free block */
+    union {
+        uint32_t order;        /* valid on the head of a free block */
+        uint32_t nr_validated; /* page_type.c: entries of a PGT_partial table holding refs */
+    };
     uint32_t tlbflush_timestamp;  /* page_type.c: TLB clock when the type was last dropped */
 };
 /* docs/memory-layout.md gives this size (the frame table's cost per frame):

@@ -22,6 +22,21 @@
  * frame validated as a table, never sees a stale translation.  A fresh
  * frame counts as just dropped (its past owner's mappings may linger).
  *
+ * Preemption: validating a table takes references for its entries one by
+ * one, and a table's entries name tables that are validated in turn, so
+ * one request can validate a whole tree.  Inside a request that allows it
+ * (page_types_allow_preemption), validation checks every
+ * PT_PREEMPT_EVERY entries whether the CPU is wanted elsewhere and may
+ * stop with -ERESTART: the frame then keeps its type with PGT_partial and
+ * a type count of 0, its first nr_validated entries hold their
+ * references, and it holds one general reference of its own (so it is
+ * never freed half-validated).  A table above it stops at the entry that
+ * names it, holding nothing for that entry.  The request is continued
+ * later, and taking the same type again resumes where validation stopped;
+ * a failure on resuming undoes every entry.  A partial frame cannot take
+ * another type (-EINVAL) and cannot be updated as a table (it is not
+ * validated), so what was validated cannot change under it.
+ *
  * Locking: one lock serialises all type changes.  Validation runs under it
  * and takes types of other frames, so the lock is recursive on one CPU. */
 #ifndef PROXEN_PAGE_TYPE_H
@@ -41,6 +56,7 @@
 #define PGT_type_mask     (7ULL << 60)
 #define PGT_validated     (1ULL << 59)
 #define PGT_pinned        (1ULL << 58)
+#define PGT_partial       (1ULL << 57)   /* validation stopped half-way (see below) */
 #define PGT_count_mask    ((1ULL << 32) - 1)
 
 static inline uint64_t page_type(const struct page_info *pg) { return pg->type_info & PGT_type_mask; }
@@ -69,20 +85,32 @@ void put_page_and_type(struct page_info *pg);
 int pin_page_table(struct page_info *pg, const struct domain *d, uint64_t type);
 int unpin_page_table(struct page_info *pg, const struct domain *d, uint64_t type);
 
-/* Hold the type lock across a batch of operations (an mmu_update list):
- * the calls inside then only count a recursion depth. */
+/* Hold the type lock across one request (an mmu_update entry): the calls
+ * inside then only count a recursion depth.  With the lock held, a
+ * request that can be continued allows validations inside it to stop
+ * with -ERESTART (until the lock is released). */
 void page_types_lock(void);
 void page_types_unlock(void);
+void page_types_allow_preemption(void);
+
+#ifndef PT_PREEMPT_EVERY          /* host tests use smaller tables */
+#define PT_PREEMPT_EVERY 32
+#endif
 
 /* Give a fresh frame to d with its allocation reference. */
 void page_set_owner_allocated(struct page_info *pg, struct domain *d);
 
 /* Arch hooks, called with the type lock held and the frame's type field
- * already set: validate checks a page-table or descriptor page and takes
- * the references its entries imply (undoing its own work before returning
- * an error); release drops them (page tables only). */
-int arch_page_type_validate(struct page_info *pg, uint64_t type);
-void arch_page_type_release(struct page_info *pg, uint64_t type);
+ * already set.  For page tables: how many entries a table has; take the
+ * references entry i implies (0, a negative errno with nothing taken, or
+ * -ERESTART when a table it names stopped half-way); drop them; and
+ * finish a table whose entries are all validated.  For a descriptor page:
+ * check it whole (it takes no references). */
+unsigned int arch_pt_entries(uint64_t type);
+int arch_pt_get_entry(struct page_info *pg, uint64_t type, unsigned int i);
+void arch_pt_put_entry(struct page_info *pg, uint64_t type, unsigned int i);
+void arch_pt_validated(struct page_info *pg, uint64_t type);
+int arch_desc_page_validate(struct page_info *pg);
 /* Flush every CPU's TLB and paging-structure caches, then advance the
  * TLB clock; arch_tlbflush_clock() reads it (the number of such flushes
  * so far, modulo 2^32). */

@@ -99,12 +99,15 @@ __hot_mm static int mmu_one(struct domain *d, const struct mmu_update *req)
 
 /* One entry, under the type lock: the table cannot change type or owner
  * between the checks and the write.  The lock is not held across the
- * list, so other CPUs' type changes interleave with a long batch. */
+ * list, so other CPUs' type changes interleave with a long batch.  An
+ * entry naming a table whose tree is not validated yet may stop half-way
+ * (-ERESTART): the batch is continued from this entry. */
 __hot_mm static int mmu_entry(struct vcpu *v, const void *entry)
 {
     int rc;
 
     page_types_lock();
+    page_types_allow_preemption();
     rc = mmu_one(v->domain, entry);
     page_types_unlock();
     return rc;
@@ -195,9 +198,8 @@ int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user)
     return 0;
 }
 
-static int mmuext_one(struct vcpu *v, const void *entry)
+static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 {
-    const struct mmuext_op *op = entry;
     struct domain *d = v->domain;
     struct page_info *pg;
 
@@ -236,7 +238,20 @@ static int mmuext_one(struct vcpu *v, const void *entry)
     return -ENOSYS;
 }
 
+/* As mmu_entry: pinning or installing a table may validate a tree, and
+ * stop half-way to be continued. */
+static int mmuext_entry(struct vcpu *v, const void *entry)
+{
+    int rc;
+
+    page_types_lock();
+    page_types_allow_preemption();
+    rc = mmuext_one(v, entry);
+    page_types_unlock();
+    return rc;
+}
+
 long do_mmuext_op(const uint64_t a[6])
 {
-    return pv_batch(__HYPERVISOR_mmuext_op, a, sizeof(struct mmuext_op), mmuext_one);
+    return pv_batch(__HYPERVISOR_mmuext_op, a, sizeof(struct mmuext_op), mmuext_entry);
 }

@@ -95,42 +95,48 @@ static bool guest_slot(unsigned int level, unsigned int i)
     return level != 4 || !is_hv_l4_slot(i);
 }
 
-int arch_page_type_validate(struct page_info *pg, uint64_t type)
+static uint64_t *table_of(const struct page_info *pg)
 {
-    unsigned int level = type_level(type);
-    uint64_t *t = maddr_to_virt(mfn_to_maddr(page_to_mfn(pg)));
-    int rc = 0;
-    unsigned int i;
-
-    if (type == PGT_seg_desc_page)
-        return pv_validate_descriptor_page(t);
-    for (i = 0; i < 512 && !rc; i++) {
-        if (!guest_slot(level, i))
-            continue;
-        rc = pv_get_pte_ref(t[i], level, pg->owner, page_to_mfn(pg));
-        if (!rc)
-            t[i] = pv_adjust_pte(t[i]);
-    }
-    if (rc) {
-        /* Undo entries 0 .. i-2; entry i-1 failed and took nothing. */
-        for (unsigned int j = 0; j + 1 < i; j++)
-            if (guest_slot(level, j))
-                pv_put_pte_ref(t[j], level, page_to_mfn(pg));
-        return rc;
-    }
-    if (level == 4)
-        pv_init_hv_l4_slots(t);
-    return 0;
+    return maddr_to_virt(mfn_to_maddr(page_to_mfn(pg)));
 }
 
-void arch_page_type_release(struct page_info *pg, uint64_t type)
+unsigned int arch_pt_entries(uint64_t type)
+{
+    (void)type;
+    return 512;
+}
+
+int arch_pt_get_entry(struct page_info *pg, uint64_t type, unsigned int i)
 {
     unsigned int level = type_level(type);
-    uint64_t *t = maddr_to_virt(mfn_to_maddr(page_to_mfn(pg)));
+    uint64_t *t = table_of(pg);
+    int rc;
 
-    for (unsigned int i = 0; i < 512; i++)
-        if (guest_slot(level, i))
-            pv_put_pte_ref(t[i], level, page_to_mfn(pg));
+    if (!guest_slot(level, i))
+        return 0;
+    rc = pv_get_pte_ref(t[i], level, pg->owner, page_to_mfn(pg));
+    if (!rc)
+        t[i] = pv_adjust_pte(t[i]);
+    return rc;
+}
+
+void arch_pt_put_entry(struct page_info *pg, uint64_t type, unsigned int i)
+{
+    unsigned int level = type_level(type);
+
+    if (guest_slot(level, i))
+        pv_put_pte_ref(table_of(pg)[i], level, page_to_mfn(pg));
+}
+
+void arch_pt_validated(struct page_info *pg, uint64_t type)
+{
+    if (type == PGT_l4_page_table)
+        pv_init_hv_l4_slots(table_of(pg));
+}
+
+int arch_desc_page_validate(struct page_info *pg)
+{
+    return pv_validate_descriptor_page(table_of(pg));
 }
 
 static void flush_local(void *unused) { flush_tlb_local(); }
