@@ -44,7 +44,7 @@ bench: all
 # one (tests/mutants/README.md).  MUTANTS=regex selects entries.
 mutants: all
 	@tools/need-packages $(TEST_PACKAGES)
-	@$(PYTHON) tools/mutants $(MUTANTS)
+	@$(PYTHON) tools/mutants $(if $(MUTANTS),'$(MUTANTS)')
 
 deps:
 	@tools/need-packages $(PACKAGES)

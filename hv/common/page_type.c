@@ -75,6 +75,42 @@ __hot_mm void put_page(struct page_info *pg)
     unlock_types();
 }
 
+/* Drop entries [0, n) of a table that failed validation: in one go (the
+ * failure is the request's answer; it cannot be continued). */
+static void undo_entries(struct page_info *pg, uint64_t type, unsigned int n)
+{
+    bool was = preemptible;
+
+    preemptible = false;
+    while (n-- > 0)
+        (void)arch_pt_put_entry(pg, type, n);
+    preemptible = was;
+}
+
+/* Drop entries [0, from) of a table, last first, its type count still
+ * held so that nothing retypes it half-way.  When preemption is due, or a
+ * table an entry names stopped half-way (that entry keeps its
+ * references), stop: PGT_partial with nr_validated entries left. */
+static int release_table(struct page_info *pg, uint64_t type, unsigned int from)
+{
+    for (unsigned int i = from; i > 0; i--) {
+        int rc = 0;
+
+        if (preemptible && i < from && i % PT_PREEMPT_EVERY == 0 && hypercall_preempt_check())
+            rc = -ERESTART;
+        else
+            rc = arch_pt_put_entry(pg, type, i - 1);
+        if (rc) {
+            ASSERT(rc == -ERESTART && preemptible);
+            pg->nr_validated = i;
+            pg->type_info |= PGT_partial;
+            return rc;
+        }
+    }
+    pg->type_info &= ~PGT_partial;
+    return 0;
+}
+
 /* Take entries [from, n) of a table whose type field is set (entries
  * before from hold references already).  On -ERESTART, nr_validated says
  * how far it got; on an error, every entry's references are dropped. */
@@ -97,13 +133,11 @@ static int validate_table(struct page_info *pg, uint64_t type, unsigned int from
         pg->nr_validated = i;
         return rc;
     }
-    if (rc) {
-        while (i-- > 0)
-            arch_pt_put_entry(pg, type, i);
-        return rc;
-    }
-    arch_pt_validated(pg, type);
-    return 0;
+    if (rc)
+        undo_entries(pg, type, i);
+    else
+        arch_pt_validated(pg, type);
+    return rc;
 }
 
 /* The type field already says type, with the caller's reference. */
@@ -166,8 +200,8 @@ __hot_mm int get_page_type(struct page_info *pg, uint64_t type)
 
     ASSERT((type & ~PGT_type_mask) == 0 && type != PGT_none);
     lock_types();
-    if (pg->type_info & PGT_partial)
-        rc = page_type(pg) == type ? resume_partial(pg, type) : -EINVAL;
+    if (pg->type_info & PGT_partial)     /* half-validated, or half-released (counted) */
+        rc = page_type(pg) == type && !page_type_count(pg) ? resume_partial(pg, type) : -EINVAL;
     else if (page_type_count(pg) == 0)
         rc = take_first_type_ref(pg, type);
     else if (page_type(pg) != type)
@@ -180,23 +214,51 @@ __hot_mm int get_page_type(struct page_info *pg, uint64_t type)
     return rc;
 }
 
-__hot_mm void put_page_type(struct page_info *pg)
+/* Drop one type reference; the last one of a page table drops its
+ * entries' references, which inside a preemptible request may stop
+ * half-way: then -ERESTART, and the reference is still the caller's. */
+static int put_type(struct page_info *pg)
 {
+    int rc = 0;
+
     lock_types();
     ASSERT(page_type_count(pg) > 0);
     if (page_type_count(pg) == 1 && is_page_table_type(page_type(pg))) {
-        /* Keep the count up while the entries' references are dropped, so
-         * that nothing can retype the frame half-way. */
         uint64_t type = page_type(pg);
+        unsigned int from = (pg->type_info & PGT_partial) ? pg->nr_validated
+                                                           : arch_pt_entries(type);
 
-        for (unsigned int i = 0; i < arch_pt_entries(type); i++)
-            arch_pt_put_entry(pg, type, i);
         pg->type_info &= ~PGT_validated;
+        rc = release_table(pg, type, from);
     }
-    if (page_type_count(pg) == 1)
-        pg->tlbflush_timestamp = arch_tlbflush_clock();
-    pg->type_info--;
+    if (!rc) {
+        if (page_type_count(pg) == 1)
+            pg->tlbflush_timestamp = arch_tlbflush_clock();
+        pg->type_info--;
+    }
     unlock_types();
+    return rc;
+}
+
+__hot_mm void put_page_type(struct page_info *pg)
+{
+    bool was;
+
+    lock_types();
+    was = preemptible;
+    preemptible = false;
+    (void)put_type(pg);
+    preemptible = was;
+    unlock_types();
+}
+
+int put_page_and_type_preemptible(struct page_info *pg)
+{
+    int rc = put_type(pg);
+
+    if (!rc)
+        put_page(pg);
+    return rc;
 }
 
 __hot_mm int get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t type)
@@ -235,13 +297,15 @@ int pin_page_table(struct page_info *pg, const struct domain *d, uint64_t type)
 
 int unpin_page_table(struct page_info *pg, const struct domain *d, uint64_t type)
 {
+    int rc;
+
     lock_types();
     if (pg->owner != d || !(pg->type_info & PGT_pinned) || page_type(pg) != type) {
         unlock_types();
         return -EINVAL;
     }
     pg->type_info &= ~PGT_pinned;
-    put_page_and_type(pg);
+    rc = put_page_and_type_preemptible(pg);
     unlock_types();
-    return 0;
+    return rc;
 }

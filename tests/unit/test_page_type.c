@@ -89,14 +89,17 @@ static int take_entry_ref(uint64_t e, unsigned int level, const struct domain *d
     return get_page(child, d) ? 0 : -EPERM;
 }
 
-static void drop_entry_ref(uint64_t e, unsigned int level)
+static int drop_entry_ref(uint64_t e, unsigned int level)
 {
     if (!e)
-        return;
-    if (level > 1 || (e & E_WRITABLE))
+        return 0;
+    if (level > 1)
+        return put_page_and_type_preemptible(entry_target(e));
+    if (e & E_WRITABLE)
         put_page_and_type(entry_target(e));
     else
         put_page(entry_target(e));
+    return 0;
 }
 
 unsigned int arch_pt_entries(uint64_t type)
@@ -122,14 +125,20 @@ int arch_pt_get_entry(struct page_info *pg, uint64_t type, unsigned int i)
     return take_entry_ref(entries_of(pg)[i], type_level(type), pg->owner);
 }
 
-void arch_pt_put_entry(struct page_info *pg, uint64_t type, unsigned int i)
+int arch_pt_put_entry(struct page_info *pg, uint64_t type, unsigned int i)
 {
+    /* The type count is held while the entries go, and the table is no
+     * longer validated (nothing may update it half-released). */
     assert_true(is_page_table_type(type));
     assert_int_equal(page_type(pg), type);
     assert_int_equal(page_type_count(pg), 1);
-    if (i == 0 && (pg->type_info & PGT_validated))
+    assert_false(pg->type_info & PGT_validated);
+    assert_true(i < NR_ENTRIES);
+    /* Releases go last entry first; undoing a failed validation never
+     * starts at the last entry. */
+    if (i == NR_ENTRIES - 1)
         nr_releases++;
-    drop_entry_ref(entries_of(pg)[i], type_level(type));
+    return drop_entry_ref(entries_of(pg)[i], type_level(type));
 }
 
 void arch_pt_validated(struct page_info *pg, uint64_t type)
@@ -738,6 +747,67 @@ static void test_preempted_validation(void **state)
         assert_int_equal(unpin_page_table(t.l4, &dom_a, PGT_l4_page_table), 0);
         check_tree(&t, 0);
     }
+}
+
+/* Unpinning a tree in a request that may be preempted, then finishing
+ * the release the caller owes until it ends; the number of restarts. */
+static int unpin_continued(struct tree *t, unsigned int *restarts)
+{
+    int rc;
+
+    page_types_lock();
+    page_types_allow_preemption();
+    rc = unpin_page_table(t->l4, &dom_a, PGT_l4_page_table);
+    page_types_unlock();
+    for (*restarts = 0; rc == -ERESTART && *restarts < 64; ++*restarts) {
+        /* Half-released: still counted (the caller's), not validated,
+         * and nobody else may take it. */
+        assert_true(t->l4->type_info & PGT_partial);
+        assert_false(validated(t->l4));
+        assert_false(pinned(t->l4));
+        assert_int_equal(page_type_count(t->l4), 1);
+        assert_int_equal(get_page_and_type(t->l4, &dom_a, PGT_l4_page_table), -EINVAL);
+        assert_int_equal(get_page_and_type(t->l4, &dom_a, PGT_writable_page), -EINVAL);
+        page_types_lock();
+        page_types_allow_preemption();
+        rc = put_page_and_type_preemptible(t->l4);
+        page_types_unlock();
+    }
+    return rc;
+}
+
+/* Stopped at each preemption point of a release in turn, releasing a
+ * tree ends as an uninterrupted release does: every reference dropped
+ * once, nothing left partial. */
+static void test_preempted_release(void **state)
+{
+    static struct tree t;
+    unsigned int checks, restarts;
+
+    build_tree(&t, 3);
+    assert_int_equal(pin_page_table(t.l4, &dom_a, PGT_l4_page_table), 0);
+    assert_int_equal(unpin_continued(&t, &restarts), 0);
+    assert_int_equal(restarts, 0);
+    checks = nr_preempt_checks;
+    assert_true(checks > t.nr_tables);
+    assert_int_equal(nr_releases, t.nr_tables);
+    check_tree(&t, 0);
+    for (unsigned int k = 1; k <= checks; k++) {
+        assert_int_equal(pin_page_table(t.l4, &dom_a, PGT_l4_page_table), 0);
+        check_tree(&t, 1);
+        nr_releases = 0;
+        preempt_at = k;
+        assert_int_equal(unpin_continued(&t, &restarts), 0);
+        assert_int_equal(restarts, 1);
+        assert_int_equal(nr_releases, t.nr_tables);
+        check_tree(&t, 0);
+        assert_nothing_partial();
+    }
+    /* Outside a preemptible request a release never stops. */
+    assert_int_equal(pin_page_table(t.l4, &dom_a, PGT_l4_page_table), 0);
+    preempt_at = 1;
+    assert_int_equal(unpin_page_table(t.l4, &dom_a, PGT_l4_page_table), 0);
+    check_tree(&t, 0);
 }
 
 /* A partial table: no other type may be taken on it (and so no writable
@@ -1575,6 +1645,7 @@ int main(void)
         T(test_deep_chains),
         T(test_preempted_validation),
         T(test_partial_state),
+        T(test_preempted_release),
         T(test_self_reference),
         T(test_shared_l1),
         T(test_flush_on_type_change),

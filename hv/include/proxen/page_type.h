@@ -37,6 +37,12 @@
  * another type (-EINVAL) and cannot be updated as a table (it is not
  * validated), so what was validated cannot change under it.
  *
+ * Releasing a table stops the same way (put_page_and_type_preemptible):
+ * its last type reference stays with whoever dropped it, PGT_partial is
+ * set and the first nr_validated entries still hold references; entries
+ * are dropped last first.  Such a frame (type count 1, partial) takes no
+ * new reference.  Undoing a failed validation is never preempted.
+ *
  * Locking: one lock serialises all type changes.  Validation runs under it
  * and takes types of other frames, so the lock is recursive on one CPU. */
 #ifndef PROXEN_PAGE_TYPE_H
@@ -80,8 +86,18 @@ void put_page_type(struct page_info *pg);
 int get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t type);
 void put_page_and_type(struct page_info *pg);
 
+/* The last type reference of a page table releases the whole tree below
+ * it.  Inside a preemptible request this may stop half-way: -ERESTART,
+ * and both references are still the caller's, who must call again later
+ * (the frame is PGT_partial meanwhile and takes no new reference). */
+int put_page_and_type_preemptible(struct page_info *pg);
+
 /* Pin a page table so it stays validated without being in use (MMUEXT_PIN_*).
- * -EINVAL if already pinned (pin) or not pinned / other type (unpin). */
+ * -EINVAL if already pinned (pin) or not pinned / other type (unpin).
+ * Unpinning releases the tree when it was the last use, and in a
+ * preemptible request may return -ERESTART: the table is unpinned, and
+ * its references are the caller's to finish dropping
+ * (put_page_and_type_preemptible). */
 int pin_page_table(struct page_info *pg, const struct domain *d, uint64_t type);
 int unpin_page_table(struct page_info *pg, const struct domain *d, uint64_t type);
 
@@ -103,12 +119,14 @@ void page_set_owner_allocated(struct page_info *pg, struct domain *d);
 /* Arch hooks, called with the type lock held and the frame's type field
  * already set.  For page tables: how many entries a table has; take the
  * references entry i implies (0, a negative errno with nothing taken, or
- * -ERESTART when a table it names stopped half-way); drop them; and
+ * -ERESTART when a table it names stopped half-way); drop them (0, or
+ * -ERESTART with nothing dropped when releasing the table it names
+ * stopped half-way: put_page_and_type_preemptible); and
  * finish a table whose entries are all validated.  For a descriptor page:
  * check it whole (it takes no references). */
 unsigned int arch_pt_entries(uint64_t type);
 int arch_pt_get_entry(struct page_info *pg, uint64_t type, unsigned int i);
-void arch_pt_put_entry(struct page_info *pg, uint64_t type, unsigned int i);
+int arch_pt_put_entry(struct page_info *pg, uint64_t type, unsigned int i);
 void arch_pt_validated(struct page_info *pg, uint64_t type);
 int arch_desc_page_validate(struct page_info *pg);
 /* Flush every CPU's TLB and paging-structure caches, then advance the

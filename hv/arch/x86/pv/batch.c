@@ -6,7 +6,13 @@
  * continuation adds to *done rather than overwriting it, so a guest sees
  * the same totals as if the call had run through.  An entry that must
  * itself be preempted (validating a deep page-table tree) returns
- * -ERESTART and is retried by the continuation. */
+ * -ERESTART and is retried by the continuation.
+ *
+ * An entry whose release of a tree stopped half-way is done, but leaves
+ * the vCPU owing the rest (pv_finish_old_table): the call then continues
+ * before its next entry, and finishes the release before anything else.
+ * If that was the last entry, the continuation carries the call's result
+ * in place of the foreign domain, with no list, as Xen's does. */
 #include <asm/pv_mm.h>
 #include <proxen/domain.h>
 #include <proxen/errno.h>
@@ -26,6 +32,10 @@ long pv_batch(unsigned int op, const uint64_t a[6], size_t size, pv_batch_fn *on
     long rc = 0;
 
     ASSERT(size <= sizeof(entry));
+    if (pv_finish_old_table(v))
+        return hypercall_create_continuation(op, 4, a);
+    if (count == MMU_UPDATE_PREEMPTED && !list)
+        return (int)(uint32_t)a[3];    /* the result a finished release carried */
     if ((uint16_t)a[3] != DOMID_SELF)
         return -ESRCH;           /* no foreign mappings yet; itself by id is refused too */
     if (count & MMU_UPDATE_PREEMPTED) {
@@ -35,7 +45,7 @@ long pv_batch(unsigned int op, const uint64_t a[6], size_t size, pv_batch_fn *on
             done = 0;
     }
     for (i = 0; i < count; i++) {
-        if (i && hypercall_preempt_check()) {
+        if (v->arch.old_table || (i && hypercall_preempt_check())) {
             rc = -ERESTART;
             break;
         }
@@ -52,6 +62,10 @@ long pv_batch(unsigned int op, const uint64_t a[6], size_t size, pv_batch_fn *on
                                    pdone, a[3] };
 
         rc = hypercall_create_continuation(op, 4, rest);
+    } else if (v->arch.old_table) {
+        const uint64_t result[6] = { 0, MMU_UPDATE_PREEMPTED, 0, (uint32_t)rc };
+
+        rc = hypercall_create_continuation(op, 4, result);
     }
     done += (uint32_t)i;
     /* Xen ignores a done pointer it cannot write; so must a continuation. */

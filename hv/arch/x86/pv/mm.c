@@ -41,6 +41,37 @@ static int plain_write(struct page_info *pg, unsigned int idx, uint64_t val)
     return 0;
 }
 
+/* Releasing pg's tree stopped half-way: the vCPU keeps its last
+ * references and finishes dropping them before its next list entry
+ * (pv_finish_old_table), as Xen's old_guest_table.  A list entry drops at
+ * most one table. */
+static void defer_release(struct vcpu *v, struct page_info *pg)
+{
+    ASSERT(!v->arch.old_table);
+    v->arch.old_table = pg;
+}
+
+static void put_table_or_defer(struct vcpu *v, struct page_info *pg)
+{
+    if (put_page_and_type_preemptible(pg) == -ERESTART)
+        defer_release(v, pg);
+}
+
+int pv_finish_old_table(struct vcpu *v)
+{
+    int rc;
+
+    if (!v->arch.old_table)
+        return 0;
+    page_types_lock();
+    page_types_allow_preemption();
+    rc = put_page_and_type_preemptible(v->arch.old_table);
+    page_types_unlock();
+    if (!rc)
+        v->arch.old_table = NULL;
+    return rc;
+}
+
 /* Replace entry `idx` of the page table in frame pg. */
 __hot_mm static int pv_update_pte(struct domain *d, struct page_info *pg, unsigned int idx,
                          uint64_t val, bool preserve_ad)
@@ -63,7 +94,9 @@ __hot_mm static int pv_update_pte(struct domain *d, struct page_info *pg, unsign
     if (rc)
         return rc;
     t[idx] = pv_adjust_pte(val);
-    pv_put_pte_ref(old, level, page_to_mfn(pg));
+    /* Only a table's release can stop half-way; the entry is written. */
+    if (pv_put_pte_ref(old, level, page_to_mfn(pg)) == -ERESTART)
+        defer_release(current_vcpu(), mfn_to_page(_mfn((old & PTE_ADDR_MASK) >> PAGE_SHIFT)));
     return 0;
 }
 
@@ -179,7 +212,7 @@ int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user)
 
     if (user && mfn == 0) {
         if (!mfn_eq(*slot, INVALID_MFN))
-            put_page_and_type(mfn_to_page(*slot));
+            put_table_or_defer(v, mfn_to_page(*slot));
         *slot = INVALID_MFN;
         return 0;
     }
@@ -189,7 +222,7 @@ int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user)
     if (rc)
         return rc;
     if (!mfn_eq(*slot, INVALID_MFN))
-        put_page_and_type(mfn_to_page(*slot));
+        put_table_or_defer(v, mfn_to_page(*slot));
     *slot = _mfn(mfn);
     set_m2p_slot(v->domain, mfn, user);
     if (user != !v->arch.kernel_mode)
@@ -202,6 +235,7 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 {
     struct domain *d = v->domain;
     struct page_info *pg;
+    int rc;
 
     switch (op->cmd) {
     case MMUEXT_PIN_L1_TABLE:
@@ -212,7 +246,12 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
         return pg ? pin_page_table(pg, d, level_type(op->cmd + 1)) : -EINVAL;
     case MMUEXT_UNPIN_TABLE:
         pg = owned_frame(d, op->arg1.mfn);
-        return pg ? unpin_page_table(pg, d, page_type(pg)) : -EINVAL;
+        if (!pg)
+            return -EINVAL;
+        rc = unpin_page_table(pg, d, page_type(pg));
+        if (rc == -ERESTART)
+            defer_release(v, pg);
+        return rc == -ERESTART ? 0 : rc;
     case MMUEXT_NEW_BASEPTR:
         return pv_new_baseptr(v, op->arg1.mfn, false);
     case MMUEXT_NEW_USER_BASEPTR:

@@ -53,19 +53,22 @@ __hot_mm int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d, mf
     return get_page(pg, d) ? 0 : -EPERM;
 }
 
-__hot_mm void pv_put_pte_ref(uint64_t e, unsigned int level, mfn_t self)
+__hot_mm int pv_put_pte_ref(uint64_t e, unsigned int level, mfn_t self)
 {
     struct page_info *pg;
 
     if (!(e & _PAGE_PRESENT))
-        return;
+        return 0;
     pg = mfn_to_page(_mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT));
     if (level == 4 && mfn_eq(page_to_mfn(pg), self))
         put_page(pg);                       /* a self-link holds no type */
-    else if (level > 1 || (e & _PAGE_RW))
+    else if (level > 1)
+        return put_page_and_type_preemptible(pg);   /* a whole tree below */
+    else if (e & _PAGE_RW)
         put_page_and_type(pg);
     else
         put_page(pg);
+    return 0;
 }
 
 mfn_t pv_walk(const struct vcpu *v, uint64_t va, unsigned int level)
@@ -120,12 +123,13 @@ int arch_pt_get_entry(struct page_info *pg, uint64_t type, unsigned int i)
     return rc;
 }
 
-void arch_pt_put_entry(struct page_info *pg, uint64_t type, unsigned int i)
+int arch_pt_put_entry(struct page_info *pg, uint64_t type, unsigned int i)
 {
     unsigned int level = type_level(type);
 
-    if (guest_slot(level, i))
-        pv_put_pte_ref(table_of(pg)[i], level, page_to_mfn(pg));
+    if (!guest_slot(level, i))
+        return 0;
+    return pv_put_pte_ref(table_of(pg)[i], level, page_to_mfn(pg));
 }
 
 void arch_pt_validated(struct page_info *pg, uint64_t type)

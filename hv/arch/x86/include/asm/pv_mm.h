@@ -39,9 +39,11 @@ static inline uint64_t pv_adjust_pte(uint64_t e)
 
 /* Take (or drop) the references a present entry at `level` implies; self
  * is the frame holding the entry.  Returns 0 or a negative errno; nothing
- * is taken on error. */
+ * is taken on error.  Dropping an entry above level 1 may release a tree
+ * and, in a preemptible request, stop half-way: -ERESTART with nothing
+ * dropped (put_page_and_type_preemptible). */
 int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d, mfn_t self);
-void pv_put_pte_ref(uint64_t e, unsigned int level, mfn_t self);
+int pv_put_pte_ref(uint64_t e, unsigned int level, mfn_t self);
 
 /* Descriptors (descriptor.c): is this one safe for a guest, after forcing
  * its DPL to 3?  And all 512 of a GDT/LDT page. */
@@ -56,6 +58,8 @@ struct vcpu;
 /* One entry of a list hypercall, and the loop over the list with its
  * preemption and Xen's done-count protocol (batch.c). */
 typedef int pv_batch_fn(struct vcpu *v, const void *entry);
+/* Finish a release the vCPU owes (mm.c): 0, or -ERESTART to continue. */
+int pv_finish_old_table(struct vcpu *v);
 long pv_batch(unsigned int op, const uint64_t a[6], size_t size, pv_batch_fn *one);
 
 int pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents);
