@@ -46,6 +46,16 @@ XEN_ARGS = "console=com1 com1=115200 dom0_mem=256M dom0_max_vcpus=1 noreboot"
 PROXEN_ARGS = "dom0_mem=256M"
 
 BENCH_RX = re.compile(r"^BENCH\s+(\S+)\s+(\S+)(?:\s+(.*?))?\s*$")
+
+# Proxen's report, when dom0 ends, of the longest stretch each hypercall ran
+# without reaching a preemption point (hv/common/preempt.c); the long ones
+# are those the benchmark guest's hostile phase drives to their limits.
+STRETCH_RX = re.compile(r"^\(PRX\) CPU(\d+) hypercall (\d+): (\d+) calls, longest stretch "
+                        r"without a preemption point (\d+) ns, (\d+) over 100 us")
+LONG_HYPERCALLS = {1: "mmu_update", 13: "multicall", 18: "console_io", 26: "mmuext_op"}
+STRETCH_METRICS = (["longest_stretch_ns"] +
+                   [f"longest_stretch_ns_{n}" for n in LONG_HYPERCALLS.values()] +
+                   ["stretches_over_100us_count"])
 GUEST_PREFIX_RX = re.compile(r"^\(d\d+\) ")
 
 # Metrics the harness measures itself, in table order, with their units.
@@ -77,6 +87,10 @@ class System:
         """(MiB the hypervisor uses after its boot, or None, and why not)."""
         return None, "not measured"
 
+    def stretches(self, lines):
+        """({metric: (value, unit)}, {metric: why}) for STRETCH_METRICS."""
+        return {}, {m: "not measured" for m in STRETCH_METRICS}
+
 
 class Proxen(System):
     def __init__(self, image, guest_module, args):
@@ -101,6 +115,28 @@ class Proxen(System):
             if m:
                 return int(m.group(1)) / 1024 - int(m.group(2)), None
         return None, "no 'MiB free' line in the boot log"
+
+    def stretches(self, lines):
+        longest, over, per_op = 0, 0, {}
+        for _, line in lines:
+            m = STRETCH_RX.match(line)
+            if m:
+                op, ns = int(m.group(2)), int(m.group(4))
+                longest = max(longest, ns)
+                over += int(m.group(5))
+                if op in LONG_HYPERCALLS:
+                    per_op[op] = max(per_op.get(op, 0), ns)
+        if not longest:
+            return {}, {m: "no stretch report in the log" for m in STRETCH_METRICS}
+        values = {"longest_stretch_ns": (longest, "ns"),
+                  "stretches_over_100us_count": (over, "count")}
+        missing = {}
+        for op, name in LONG_HYPERCALLS.items():
+            if op in per_op:
+                values[f"longest_stretch_ns_{name}"] = (per_op[op], "ns")
+            else:
+                missing[f"longest_stretch_ns_{name}"] = f"dom0 made no {name} call"
+        return values, missing
 
 
 class Xen(System):
@@ -133,6 +169,9 @@ class Xen(System):
         # Its 'm' debug key would print heap figures, but keys typed during
         # boot got no answer here, and after dom0's poweroff Xen has halted.
         return None, "Xen 4.17 prints no free-memory figure during boot"
+
+    def stretches(self, lines):
+        return {}, {m: "Xen 4.17 does not measure it" for m in STRETCH_METRICS}
 
 
 class Bare(System):
@@ -192,8 +231,8 @@ class Run:
         if t is not None and sysm.name != "bare":
             values["qemu_start_to_guest_done_s"] = (t, "s")
         if sysm.name == "bare":
-            for metric in ("qemu_start_to_first_hv_line_s", "qemu_start_to_dom0_handoff_s",
-                           "hv_mem_used_boot_mib"):
+            for metric in ["qemu_start_to_first_hv_line_s", "qemu_start_to_dom0_handoff_s",
+                           "hv_mem_used_boot_mib"] + STRETCH_METRICS:
                 missing[metric] = "no hypervisor"
             missing["qemu_start_to_guest_done_s"] = "the bare kernel runs other work"
         else:
@@ -202,6 +241,9 @@ class Run:
                 values["hv_mem_used_boot_mib"] = (mib, "MiB")
             else:
                 missing["hv_mem_used_boot_mib"] = why
+            got, why = sysm.stretches(self.lines)
+            values.update(got)
+            missing.update(why)
         for _, line in guest_lines:
             text = sysm.guest_text(line)
             m = BENCH_RX.match(text or "")

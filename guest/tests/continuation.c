@@ -16,6 +16,7 @@
 #include <layout.h>
 #include <mm.h>
 #include <pagetable.h>
+#include <pt_tree.h>
 #include <pvclock.h>
 #include <test.h>
 #include "tests.h"
@@ -239,52 +240,9 @@ void test_continuation_multicall_between(void)
         test_fail("no attempt was preempted by a timer firing during the multicall");
 }
 
-/* --- a deep tree, validated in preemptible steps -------------------------- */
+/* --- a deep tree, validated and released in preemptible steps ---------- */
 
-#define TREE_L1S 16
-#define TREE_PAGES (3 + TREE_L1S)
-
-struct tree {
-    uint64_t *page[TREE_PAGES];     /* L4, L3, L2, the L1s */
-    uint64_t *data;                 /* what every L1 entry maps, read-only */
-    unsigned int readonly;          /* how many of page[] are read-only */
-};
-
-static void tree_free(struct tree *t)
-{
-    for (unsigned int i = 0; i < t->readonly; i++)
-        if (page_set_readonly(t->page[i], false))
-            test_fail("table page %u cannot be mapped writable after the test", i);
-    for (unsigned int i = 0; i < TREE_PAGES; i++)
-        if (t->page[i] && i >= t->readonly)
-            page_free(t->page[i]);
-    if (t->data)
-        page_free(t->data);
-}
-
-/* L4 slot 0 -> L3 -> L2 -> 16 full L1s: 8192 leaf entries to validate. */
-static bool tree_build(struct tree *t)
-{
-    uint64_t ro = PTE_KERNEL_RO, tbl = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED;
-
-    memset(t, 0, sizeof(*t));
-    if (!(t->data = page_alloc()))
-        return false;
-    for (unsigned int i = 0; i < TREE_PAGES; i++)
-        if (!(t->page[i] = page_alloc()))
-            return false;
-    t->page[0][0] = (virt_to_mfn(t->page[1]) << PAGE_SHIFT) | tbl;
-    t->page[1][0] = (virt_to_mfn(t->page[2]) << PAGE_SHIFT) | tbl;
-    for (unsigned int i = 0; i < TREE_L1S; i++) {
-        t->page[2][i] = (virt_to_mfn(t->page[3 + i]) << PAGE_SHIFT) | tbl;
-        for (unsigned int e = 0; e < 512; e++)
-            t->page[3 + i][e] = (virt_to_mfn(t->data) << PAGE_SHIFT) | ro;
-    }
-    for (; t->readonly < TREE_PAGES; t->readonly++)
-        if (page_set_readonly(t->page[t->readonly], true))
-            return false;
-    return true;
-}
+#define TREE_L1S 16                    /* 8192 leaf entries */
 
 /* Unpinning the tree, with a timer firing during the release: the
  * entry is done, and the release finishes in a continuation that carries
@@ -314,19 +272,19 @@ static unsigned int unpin_tree(struct mmuext_op *unpin, unsigned int attempt)
  * timer firing during it, the pin stops half-way and is continued (RSI
  * shows MMU_UPDATE_PREEMPTED and the same one entry), and ends pinned.
  * Unpinning releases it the same way; afterwards every table page can be
- * mapped writable again (tree_free), so nothing was left referenced. */
+ * mapped writable again (pt_tree_free), so nothing was left referenced. */
 void test_continuation_pin_tree(void)
 {
-    struct tree t;
+    struct pt_tree t;
     struct mmuext_op pin = { .cmd = MMUEXT_PIN_L4_TABLE };
     struct mmuext_op unpin = { .cmd = MMUEXT_UNPIN_TABLE };
     unsigned int preempted = 0, release_preempted = 0;
 
-    if (!tree_build(&t)) {
+    if (!pt_tree_build(&t, TREE_L1S)) {
         test_error("set-up failed");
         goto out;
     }
-    pin.arg1.mfn = unpin.arg1.mfn = virt_to_mfn(t.page[0]);
+    pin.arg1.mfn = unpin.arg1.mfn = pt_tree_l4_mfn(&t);
     for (unsigned int a = 0; a < ATTEMPTS && !preempted; a++) {
         unsigned int done = 0;
         uint64_t r[6] = { (uint64_t)&pin, 1, 0, DOMID_SELF, MARK | 4, MARK | 5 };
@@ -358,5 +316,6 @@ void test_continuation_pin_tree(void)
     if (!release_preempted)
         test_fail("no attempt was preempted by a timer firing during the release");
 out:
-    tree_free(&t);
+    if (!pt_tree_free(&t))
+        test_fail("a table page cannot be mapped writable after unpinning");
 }

@@ -13,7 +13,7 @@
 
 /* Small: under emulation each character costs an I/O exit (~3 µs), and
  * a chunk is the unit of preemption. */
-#define CHUNK 32
+#define CHUNK 16
 
 /* Carriage returns are dropped (the console adds its own before each
  * newline); other control characters become '?'.  Returns the new length. */

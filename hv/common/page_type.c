@@ -8,6 +8,7 @@
 static DEFINE_SPINLOCK(type_lock);
 static unsigned int type_lock_depth;
 static bool preemptible;        /* the holder's request can be continued */
+static unsigned int unchecked;  /* entries handled since the last preemption check */
 
 /* holder_cpu names this CPU only while this CPU holds the lock, so a
  * plain read tells a nested call from a new one. */
@@ -75,6 +76,17 @@ __hot_mm void put_page(struct page_info *pg)
     unlock_types();
 }
 
+/* Every PT_PREEMPT_EVERY entries, counted across the tables of a tree
+ * (so a step is bounded whatever the tree's shape), ask whether to stop.
+ * Callers never ask before their first entry: each call makes progress. */
+static bool preemption_due(void)
+{
+    if (!preemptible || ++unchecked < PT_PREEMPT_EVERY)
+        return false;
+    unchecked = 0;
+    return hypercall_preempt_check();
+}
+
 /* Drop entries [0, n) of a table that failed validation: in one go (the
  * failure is the request's answer; it cannot be continued). */
 static void undo_entries(struct page_info *pg, uint64_t type, unsigned int n)
@@ -96,7 +108,7 @@ static int release_table(struct page_info *pg, uint64_t type, unsigned int from)
     for (unsigned int i = from; i > 0; i--) {
         int rc = 0;
 
-        if (preemptible && i < from && i % PT_PREEMPT_EVERY == 0 && hypercall_preempt_check())
+        if (i < from && preemption_due())
             rc = -ERESTART;
         else
             rc = arch_pt_put_entry(pg, type, i - 1);
@@ -120,7 +132,7 @@ static int validate_table(struct page_info *pg, uint64_t type, unsigned int from
     int rc = 0;
 
     for (i = from; i < n; i++) {
-        if (preemptible && i > from && i % PT_PREEMPT_EVERY == 0 && hypercall_preempt_check()) {
+        if (i > from && preemption_due()) {
             rc = -ERESTART;
             break;
         }

@@ -21,13 +21,19 @@
 #include <public/xen.h>
 
 #define NR_PREEMPT_CPUS 64
+#define LONG_STRETCH MICROSECS(100)     /* what `make bench` counts */
+
+struct stretch_stats {
+    uint64_t calls;
+    s_time_t longest;
+    uint64_t over_100us;
+};
 
 struct preempt_cpu {
     bool work_pending;          /* a timer ran since the last return to the guest */
     unsigned int op;            /* the hypercall being measured */
     s_time_t since;             /* the last preemption point */
-    s_time_t longest;
-    unsigned int longest_op;
+    struct stretch_stats op_stats[NR_HYPERCALLS];
 };
 
 static struct preempt_cpu cpus[NR_PREEMPT_CPUS];
@@ -40,12 +46,11 @@ static struct preempt_cpu *this_cpu(void)
 
 static void account(struct preempt_cpu *p)
 {
-    s_time_t now = NOW();
+    s_time_t now = NOW(), d = now - p->since;
+    struct stretch_stats *st = &p->op_stats[p->op];
 
-    if (now - p->since > p->longest) {
-        p->longest = now - p->since;
-        p->longest_op = p->op;
-    }
+    st->longest = MAX(st->longest, d);
+    st->over_100us += d > LONG_STRETCH;
     p->since = now;
 }
 
@@ -53,7 +58,8 @@ void preempt_stretch_begin(unsigned int op)
 {
     struct preempt_cpu *p = this_cpu();
 
-    p->op = op;
+    p->op = op < NR_HYPERCALLS ? op : 0;
+    p->op_stats[p->op].calls++;
     p->since = NOW();
 }
 
@@ -99,11 +105,17 @@ long hypercall_create_continuation(unsigned int op, unsigned int nargs, const ui
     return op;
 }
 
+/* One line per CPU and hypercall used; bench/run.py reads them. */
 void preempt_report(void)
 {
     for (unsigned int cpu = 0; cpu < NR_PREEMPT_CPUS; cpu++)
-        if (cpus[cpu].longest)
-            printk("CPU%u: longest hypercall stretch without a preemption point "
-                   "%lld ns (hypercall %u)\n", cpu, (long long)cpus[cpu].longest,
-                   cpus[cpu].longest_op);
+        for (unsigned int op = 0; op < NR_HYPERCALLS; op++) {
+            const struct stretch_stats *st = &cpus[cpu].op_stats[op];
+
+            if (st->calls)
+                printk("CPU%u hypercall %u: %llu calls, longest stretch without a preemption "
+                       "point %lld ns, %llu over 100 us\n", cpu, op,
+                       (unsigned long long)st->calls, (long long)st->longest,
+                       (unsigned long long)st->over_100us);
+        }
 }

@@ -38,6 +38,9 @@ extern const unsigned int nr_benches;
  * "BENCH <metric> n/a <why>". */
 void bench_fail(const char *fmt, ...) __printf(1, 2);
 
+/* hostile.c: the largest requests of the long hypercalls, unmeasured here. */
+void bench_hostile_batches(void);
+
 /* bounce.S */
 void bench_int3_loop(uint64_t n);
 void bench_pf_loop(uint64_t n, uint64_t va);

@@ -160,5 +160,6 @@ void guest_main(void)
     for (unsigned int i = 0; i < nr_benches; i++)
         print_result(&benches[i], &results[i], scale);
     printk("bench: %u rounds in %lu ms\n", ROUNDS, (system_time_ns() - t0) / 1000000);
+    bench_hostile_batches();
     printk("BENCH done\n");
 }

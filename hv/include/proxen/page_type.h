@@ -26,7 +26,8 @@
  * one, and a table's entries name tables that are validated in turn, so
  * one request can validate a whole tree.  Inside a request that allows it
  * (page_types_allow_preemption), validation checks every
- * PT_PREEMPT_EVERY entries whether the CPU is wanted elsewhere and may
+ * PT_PREEMPT_EVERY entries (counted across the tables of the tree)
+ * whether the CPU is wanted elsewhere and may
  * stop with -ERESTART: the frame then keeps its type with PGT_partial and
  * a type count of 0, its first nr_validated entries hold their
  * references, and it holds one general reference of its own (so it is
