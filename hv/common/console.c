@@ -13,7 +13,7 @@
 
 #define LINE_PREFIX "(PRX) "
 
-static DEFINE_SPINLOCK(console_lock);
+static DEFINE_SPINLOCK_RANKED(console_lock, LOCK_CONSOLE);
 
 /* All protected by console_lock. */
 static char ring[CONSOLE_RING_SIZE];

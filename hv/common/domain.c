@@ -10,7 +10,7 @@
 #include <public/xen.h>
 
 /* Locking: domlist_lock guards the list of domains. */
-static DEFINE_SPINLOCK(domlist_lock);
+static DEFINE_SPINLOCK_RANKED(domlist_lock, LOCK_DOMLIST);
 static LIST_HEAD(domlist);
 
 static const char *const state_names[] = {
@@ -36,7 +36,8 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     strlcpy(d->name, name, sizeof(d->name));
     d->state = DOMAIN_BUILDING;
     d->is_privileged = privileged;
-    spin_lock_init(&d->page_lock);
+    spin_lock_init_ranked(&d->page_lock, LOCK_DOMAIN_PAGES);
+    page_types_init(&d->page_types);
     list_init(&d->page_list);
     d->max_vcpus = 1;
     d->vcpu[0] = v;
@@ -76,6 +77,11 @@ void domains_dump(void)
         }
     }
     spin_unlock(&domlist_lock);
+}
+
+struct page_types *domain_page_types(struct domain *d)
+{
+    return &d->page_types;
 }
 
 /* nr frames for d, each owned with its allocation reference; out[i]

@@ -19,7 +19,7 @@
 struct page_info *frame_table;
 uint64_t max_mfn;
 
-static DEFINE_SPINLOCK(heap_lock);
+static DEFINE_SPINLOCK_RANKED(heap_lock, LOCK_HEAP);
 static struct list_head free_lists[MAX_ORDER + 1];
 static uint64_t nr_free_blocks[MAX_ORDER + 1];
 static uint64_t nr_free_frames;
@@ -136,7 +136,7 @@ static void give_block(uint64_t mfn, unsigned int order, bool from_reserved)
 
 void page_alloc_init(struct page_info *table, uint64_t nr_frames)
 {
-    spin_lock_init(&heap_lock);
+    spin_lock_init_ranked(&heap_lock, LOCK_HEAP);
     frame_table = table;
     max_mfn = nr_frames;
     for (unsigned int o = 0; o <= MAX_ORDER; o++) {

@@ -5,115 +5,159 @@
 #include <proxen/page_type.h>
 #include <proxen/spinlock.h>
 
-static DEFINE_SPINLOCK(type_lock);
-static unsigned int type_lock_depth;
-static bool preemptible;        /* the holder's request can be continued */
-static unsigned int unchecked;  /* entries handled since the last preemption check */
+void page_types_init(struct page_types *t)
+{
+    spin_lock_init_ranked(&t->lock, LOCK_PAGE_TYPES);
+    t->depth = 0;
+    t->preemptible = t->restartable = t->flush_wanted = false;
+    t->unchecked = 0;
+}
 
 /* holder_cpu names this CPU only while this CPU holds the lock, so a
- * plain read tells a nested call from a new one. */
-static __hot_mm void lock_types(void)
+ * plain read tells a nested call from a new one.  Interrupts are on
+ * whenever it is taken: a CPU waiting for it still answers the TLB
+ * shootdowns of the CPU holding it. */
+static __hot_mm struct page_types *lock_types(struct domain *d)
 {
-    if (type_lock.holder_cpu == arch_cpu_id()) {
-        type_lock_depth++;
-        return;
+    struct page_types *t = domain_page_types(d);
+
+    if (t->lock.holder_cpu == arch_cpu_id()) {
+        t->depth++;
+        return t;
     }
-    spin_lock(&type_lock);
-    type_lock_depth = 1;
-    preemptible = false;
+    ASSERT(arch_irqs_enabled());
+    spin_lock(&t->lock);
+    t->depth = 1;
+    t->preemptible = t->restartable = t->flush_wanted = false;
+    return t;
 }
 
-static __hot_mm void unlock_types(void)
+/* true when the outermost unlock did a flush a type change was waiting
+ * for: the request must run again. */
+static __hot_mm bool unlock_types(struct page_types *t)
 {
-    ASSERT(spin_is_locked_by_me(&type_lock));
-    if (--type_lock_depth == 0) {
-        preemptible = false;
-        spin_unlock(&type_lock);
-    }
+    bool flush;
+
+    ASSERT(spin_is_locked_by_me(&t->lock));
+    if (--t->depth)
+        return false;
+    flush = t->flush_wanted;
+    t->preemptible = t->restartable = t->flush_wanted = false;
+    spin_unlock(&t->lock);
+    if (flush)
+        arch_page_type_flush_tlbs();
+    return flush;
 }
 
-__hot_mm void page_types_lock(void) { lock_types(); }
-__hot_mm void page_types_unlock(void) { unlock_types(); }
-
-void page_types_allow_preemption(void)
+static struct page_types *owner_types(const struct page_info *pg)
 {
-    ASSERT(spin_is_locked_by_me(&type_lock));
-    preemptible = true;
+    ASSERT(pg->owner);          /* a frame with references has an owner */
+    return lock_types(pg->owner);
+}
+
+__hot_mm void page_types_lock(struct domain *d) { (void)lock_types(d); }
+__hot_mm bool page_types_unlock(struct domain *d) { return unlock_types(domain_page_types(d)); }
+
+bool page_types_locked(struct domain *d)
+{
+    return spin_is_locked_by_me(&domain_page_types(d)->lock);
+}
+
+void page_types_allow_restart(struct domain *d)
+{
+    ASSERT(page_types_locked(d));
+    domain_page_types(d)->restartable = true;
+}
+
+void page_types_allow_preemption(struct domain *d)
+{
+    ASSERT(page_types_locked(d));
+    domain_page_types(d)->restartable = true;
+    domain_page_types(d)->preemptible = true;
 }
 
 void page_set_owner_allocated(struct page_info *pg, struct domain *d)
 {
+    struct page_types *t = lock_types(d);
+
     pg->owner = d;
     /* What the frame was before is unknown: as if writable until now. */
     pg->type_info = PGT_writable_page;
     pg->tlbflush_timestamp = arch_tlbflush_clock();
     pg->count_info = (pg->count_info & ~(PGC_count_mask | PGC_free | PGC_reserved)) |
                      PGC_allocated | 1;
+    (void)unlock_types(t);
 }
 
-__hot_mm bool get_page(struct page_info *pg, const struct domain *d)
+__hot_mm bool get_page(struct page_info *pg, struct domain *d)
 {
+    struct page_types *t;
     bool ok;
 
-    lock_types();
-    ok = pg->owner == d && d && (pg->count_info & PGC_allocated) &&
+    if (!d)
+        return false;
+    t = lock_types(d);
+    ok = pg->owner == d && (pg->count_info & PGC_allocated) &&
          !(pg->count_info & (PGC_free | PGC_reserved)) &&
          page_ref_count(pg) > 0 && page_ref_count(pg) < PGC_count_mask;
     if (ok)
         pg->count_info++;
-    unlock_types();
+    (void)unlock_types(t);
     return ok;
 }
 
 __hot_mm void put_page(struct page_info *pg)
 {
-    lock_types();
+    struct page_types *t = owner_types(pg);
+
     ASSERT(page_ref_count(pg) > 0);
     pg->count_info--;
     /* The allocation reference is dropped only when the owner frees the
      * frame, which happens elsewhere; reaching zero here is a bug. */
     ASSERT(page_ref_count(pg) > 0 || !(pg->count_info & PGC_allocated));
-    unlock_types();
+    (void)unlock_types(t);
 }
 
 /* Every PT_PREEMPT_EVERY entries, counted across the tables of a tree
  * (so a step is bounded whatever the tree's shape), ask whether to stop.
  * Callers never ask before their first entry: each call makes progress. */
-static bool preemption_due(void)
+static bool preemption_due(struct page_types *t)
 {
-    if (!preemptible || ++unchecked < PT_PREEMPT_EVERY)
+    if (!t->preemptible || ++t->unchecked < PT_PREEMPT_EVERY)
         return false;
-    unchecked = 0;
+    t->unchecked = 0;
     return hypercall_preempt_check();
 }
 
 /* Drop entries [0, n) of a table that failed validation: in one go (the
  * failure is the request's answer; it cannot be continued). */
-static void undo_entries(struct page_info *pg, uint64_t type, unsigned int n)
+static void undo_entries(struct page_types *t, struct page_info *pg, uint64_t type,
+                         unsigned int n)
 {
-    bool was = preemptible;
+    bool was = t->preemptible;
 
-    preemptible = false;
+    t->preemptible = false;
     while (n-- > 0)
         (void)arch_pt_put_entry(pg, type, n);
-    preemptible = was;
+    t->preemptible = was;
 }
 
 /* Drop entries [0, from) of a table, last first, its type count still
  * held so that nothing retypes it half-way.  When preemption is due, or a
  * table an entry names stopped half-way (that entry keeps its
  * references), stop: PGT_partial with nr_validated entries left. */
-static int release_table(struct page_info *pg, uint64_t type, unsigned int from)
+static int release_table(struct page_types *t, struct page_info *pg, uint64_t type,
+                         unsigned int from)
 {
     for (unsigned int i = from; i > 0; i--) {
         int rc = 0;
 
-        if (i < from && preemption_due())
+        if (i < from && preemption_due(t))
             rc = -ERESTART;
         else
             rc = arch_pt_put_entry(pg, type, i - 1);
         if (rc) {
-            ASSERT(rc == -ERESTART && preemptible);
+            ASSERT(rc == -ERESTART && t->preemptible);
             pg->nr_validated = i;
             pg->type_info |= PGT_partial;
             return rc;
@@ -126,13 +170,14 @@ static int release_table(struct page_info *pg, uint64_t type, unsigned int from)
 /* Take entries [from, n) of a table whose type field is set (entries
  * before from hold references already).  On -ERESTART, nr_validated says
  * how far it got; on an error, every entry's references are dropped. */
-static int validate_table(struct page_info *pg, uint64_t type, unsigned int from)
+static int validate_table(struct page_types *t, struct page_info *pg, uint64_t type,
+                          unsigned int from)
 {
     unsigned int n = arch_pt_entries(type), i;
     int rc = 0;
 
     for (i = from; i < n; i++) {
-        if (i > from && preemption_due()) {
+        if (i > from && preemption_due(t)) {
             rc = -ERESTART;
             break;
         }
@@ -141,23 +186,24 @@ static int validate_table(struct page_info *pg, uint64_t type, unsigned int from
             break;
     }
     if (rc == -ERESTART) {
-        ASSERT(preemptible);
+        ASSERT(t->preemptible);
         pg->nr_validated = i;
         return rc;
     }
     if (rc)
-        undo_entries(pg, type, i);
+        undo_entries(t, pg, type, i);
     else
         arch_pt_validated(pg, type);
     return rc;
 }
 
 /* The type field already says type, with the caller's reference. */
-static int validate(struct page_info *pg, uint64_t type, unsigned int from)
+static int validate(struct page_types *t, struct page_info *pg, uint64_t type,
+                    unsigned int from)
 {
     if (type == PGT_seg_desc_page)
         return arch_desc_page_validate(pg);
-    return validate_table(pg, type, from);
+    return validate_table(t, pg, type, from);
 }
 
 /* Where a validation ended: validated with the caller's reference, stopped
@@ -183,46 +229,66 @@ static int settle(struct page_info *pg, uint64_t type, int rc, bool was_partial)
     return 0;
 }
 
-static int take_first_type_ref(struct page_info *pg, uint64_t type)
+/* A frame taking a type other than its last may still be reachable
+ * through stale translations of its old use on other CPUs, unless every
+ * TLB was flushed since (the clock moved).  A request that can run again
+ * has the flush done after it drops the lock (-ERESTART, nothing
+ * changed); others wait for it here, with interrupts on. */
+static int flush_before_retype(struct page_types *t, struct page_info *pg, uint64_t type)
 {
     uint64_t old = page_type(pg);
 
-    if (old != PGT_none && old != type && pg->tlbflush_timestamp == arch_tlbflush_clock())
-        arch_page_type_flush_tlbs();
+    if (old == PGT_none || old == type || pg->tlbflush_timestamp != arch_tlbflush_clock())
+        return 0;
+    if (t->restartable) {
+        t->flush_wanted = true;
+        return -ERESTART;
+    }
+    arch_page_type_flush_tlbs();
+    return 0;
+}
+
+static int take_first_type_ref(struct page_types *t, struct page_info *pg, uint64_t type)
+{
+    int rc = flush_before_retype(t, pg, type);
+
+    if (rc)
+        return rc;
     pg->type_info = type | 1;
     if (!is_page_table_type(type) && type != PGT_seg_desc_page) {
         pg->type_info |= PGT_validated;
         return 0;
     }
-    return settle(pg, type, validate(pg, type, 0), false);
+    return settle(pg, type, validate(t, pg, type, 0), false);
 }
 
 /* Carry on where a preempted validation stopped. */
-static int resume_partial(struct page_info *pg, uint64_t type)
+static int resume_partial(struct page_types *t, struct page_info *pg, uint64_t type)
 {
     unsigned int from = pg->nr_validated;
 
     pg->type_info = type | 1;
-    return settle(pg, type, validate(pg, type, from), true);
+    return settle(pg, type, validate(t, pg, type, from), true);
 }
 
 __hot_mm int get_page_type(struct page_info *pg, uint64_t type)
 {
+    struct page_types *t;
     int rc = 0;
 
     ASSERT((type & ~PGT_type_mask) == 0 && type != PGT_none);
-    lock_types();
+    t = owner_types(pg);
     if (pg->type_info & PGT_partial)     /* half-validated, or half-released (counted) */
-        rc = page_type(pg) == type && !page_type_count(pg) ? resume_partial(pg, type) : -EINVAL;
+        rc = page_type(pg) == type && !page_type_count(pg) ? resume_partial(t, pg, type) : -EINVAL;
     else if (page_type_count(pg) == 0)
-        rc = take_first_type_ref(pg, type);
+        rc = take_first_type_ref(t, pg, type);
     else if (page_type(pg) != type)
         rc = -EINVAL;
     else if (page_type_count(pg) == PGT_count_mask)
         rc = -EOVERFLOW;
     else
         pg->type_info++;
-    unlock_types();
+    (void)unlock_types(t);
     return rc;
 }
 
@@ -231,9 +297,9 @@ __hot_mm int get_page_type(struct page_info *pg, uint64_t type)
  * half-way: then -ERESTART, and the reference is still the caller's. */
 static int put_type(struct page_info *pg)
 {
+    struct page_types *t = owner_types(pg);
     int rc = 0;
 
-    lock_types();
     ASSERT(page_type_count(pg) > 0);
     if (page_type_count(pg) == 1 && is_page_table_type(page_type(pg))) {
         uint64_t type = page_type(pg);
@@ -241,27 +307,26 @@ static int put_type(struct page_info *pg)
                                                            : arch_pt_entries(type);
 
         pg->type_info &= ~PGT_validated;
-        rc = release_table(pg, type, from);
+        rc = release_table(t, pg, type, from);
     }
     if (!rc) {
         if (page_type_count(pg) == 1)
             pg->tlbflush_timestamp = arch_tlbflush_clock();
         pg->type_info--;
     }
-    unlock_types();
+    (void)unlock_types(t);
     return rc;
 }
 
 __hot_mm void put_page_type(struct page_info *pg)
 {
-    bool was;
+    struct page_types *t = owner_types(pg);
+    bool was = t->preemptible;
 
-    lock_types();
-    was = preemptible;
-    preemptible = false;
+    t->preemptible = false;
     (void)put_type(pg);
-    preemptible = was;
-    unlock_types();
+    t->preemptible = was;
+    (void)unlock_types(t);
 }
 
 int put_page_and_type_preemptible(struct page_info *pg)
@@ -273,7 +338,7 @@ int put_page_and_type_preemptible(struct page_info *pg)
     return rc;
 }
 
-__hot_mm int get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t type)
+__hot_mm int get_page_and_type(struct page_info *pg, struct domain *d, uint64_t type)
 {
     int rc;
 
@@ -291,33 +356,35 @@ __hot_mm void put_page_and_type(struct page_info *pg)
     put_page(pg);
 }
 
-int pin_page_table(struct page_info *pg, const struct domain *d, uint64_t type)
+int pin_page_table(struct page_info *pg, struct domain *d, uint64_t type)
 {
-    int rc;
+    struct page_types *t;
+    int rc = -EINVAL;
 
-    lock_types();
-    if (pg->owner == d && (pg->type_info & PGT_pinned)) {
-        unlock_types();
-        return -EINVAL;
+    if (!d)
+        return rc;
+    t = lock_types(d);
+    if (pg->owner != d || !(pg->type_info & PGT_pinned)) {
+        rc = get_page_and_type(pg, d, type);
+        if (!rc)
+            pg->type_info |= PGT_pinned;
     }
-    rc = get_page_and_type(pg, d, type);
-    if (!rc)
-        pg->type_info |= PGT_pinned;
-    unlock_types();
+    (void)unlock_types(t);
     return rc;
 }
 
-int unpin_page_table(struct page_info *pg, const struct domain *d, uint64_t type)
+int unpin_page_table(struct page_info *pg, struct domain *d, uint64_t type)
 {
-    int rc;
+    struct page_types *t;
+    int rc = -EINVAL;
 
-    lock_types();
-    if (pg->owner != d || !(pg->type_info & PGT_pinned) || page_type(pg) != type) {
-        unlock_types();
-        return -EINVAL;
+    if (!d)
+        return rc;
+    t = lock_types(d);
+    if (pg->owner == d && (pg->type_info & PGT_pinned) && page_type(pg) == type) {
+        pg->type_info &= ~PGT_pinned;
+        rc = put_page_and_type_preemptible(pg);
     }
-    pg->type_info &= ~PGT_pinned;
-    rc = put_page_and_type_preemptible(pg);
-    unlock_types();
+    (void)unlock_types(t);
     return rc;
 }

@@ -30,7 +30,7 @@ void timers_init_cpu(unsigned int cpu)
     ASSERT(cpu < NR_TIMER_CPUS);
     if (!slots)
         panic("no memory for the timer queue of CPU%u", cpu);
-    spin_lock_init(&queues[cpu].lock);
+    spin_lock_init_ranked(&queues[cpu].lock, LOCK_TIMER_QUEUE);
     timer_heap_init(&queues[cpu].heap, slots, TIMER_QUEUE_CAPACITY);
 }
 

@@ -54,7 +54,7 @@ static struct xm_class classes[XM_NR_CLASSES] = {
 };
 BUILD_BUG_ON(XM_NR_CLASSES != 8);
 
-static DEFINE_SPINLOCK(xmalloc_lock);
+static DEFINE_SPINLOCK_RANKED(xmalloc_lock, LOCK_XMALLOC);
 static struct xmalloc_stats stats;
 
 struct slab_state {

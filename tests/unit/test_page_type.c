@@ -30,7 +30,13 @@
 /* Opaque to the code under test, which only compares owner pointers. */
 struct domain {
     int id;
+    struct page_types types;
 };
+
+struct page_types *domain_page_types(struct domain *d)
+{
+    return &d->types;
+}
 
 #define NR_FRAMES  1024
 #define NR_ENTRIES 8
@@ -40,7 +46,7 @@ struct domain {
 #define E_MFN_MASK ((1ULL << 40) - 1)
 
 static struct page_info *table;
-static struct domain dom_a = { 1 }, dom_b = { 2 };
+static struct domain dom_a = { .id = 1 }, dom_b = { .id = 2 };
 
 /* What the fake hooks saw. */
 static unsigned int nr_validates, nr_releases, nr_flushes, nr_desc_validates, nr_entry_gets;
@@ -73,7 +79,7 @@ static struct page_info *entry_target(uint64_t e)
     return mfn_to_page(_mfn((e & E_MFN_MASK) - 1));
 }
 
-static int take_entry_ref(uint64_t e, unsigned int level, const struct domain *d)
+static int take_entry_ref(uint64_t e, unsigned int level, struct domain *d)
 {
     struct page_info *child;
 
@@ -193,6 +199,10 @@ static int setup(void **state)
     page_alloc_init(table, NR_FRAMES);
     /* The last frame stays reserved (never given to the allocator). */
     page_alloc_free_range(_mfn(0), NR_FRAMES - 1);
+    page_types_init(&dom_a.types);
+    page_types_init(&dom_b.types);
+    fake_set_cpu(0);
+    arch_irq_enable();
     nr_validates = nr_releases = nr_flushes = nr_desc_validates = nr_entry_gets = 0;
     preempt_at = nr_preempt_checks = 0;
     flushes_at_last_validate = 0;
@@ -691,10 +701,13 @@ static int pin_continued(struct tree *t, unsigned int *restarts)
 
     *restarts = 0;
     for (;;) {
-        page_types_lock();
-        page_types_allow_preemption();
-        rc = pin_page_table(t->l4, &dom_a, PGT_l4_page_table);
-        page_types_unlock();
+        /* Run again at once after a flush, as the hypercalls do; count
+         * only the stops a continuation would resume. */
+        do {
+            page_types_lock(&dom_a);
+            page_types_allow_preemption(&dom_a);
+            rc = pin_page_table(t->l4, &dom_a, PGT_l4_page_table);
+        } while (page_types_unlock(&dom_a) && rc == -ERESTART);
         if (rc != -ERESTART || ++*restarts > 64)
             return rc;
         /* Half-way: the L4 is partial, holds its own reference, and is
@@ -755,10 +768,10 @@ static int unpin_continued(struct tree *t, unsigned int *restarts)
 {
     int rc;
 
-    page_types_lock();
-    page_types_allow_preemption();
+    page_types_lock(&dom_a);
+    page_types_allow_preemption(&dom_a);
     rc = unpin_page_table(t->l4, &dom_a, PGT_l4_page_table);
-    page_types_unlock();
+    page_types_unlock(&dom_a);
     for (*restarts = 0; rc == -ERESTART && *restarts < 64; ++*restarts) {
         /* Half-released: still counted (the caller's), not validated,
          * and nobody else may take it. */
@@ -768,10 +781,10 @@ static int unpin_continued(struct tree *t, unsigned int *restarts)
         assert_int_equal(page_type_count(t->l4), 1);
         assert_int_equal(get_page_and_type(t->l4, &dom_a, PGT_l4_page_table), -EINVAL);
         assert_int_equal(get_page_and_type(t->l4, &dom_a, PGT_writable_page), -EINVAL);
-        page_types_lock();
-        page_types_allow_preemption();
+        page_types_lock(&dom_a);
+        page_types_allow_preemption(&dom_a);
         rc = put_page_and_type_preemptible(t->l4);
-        page_types_unlock();
+        page_types_unlock(&dom_a);
     }
     return rc;
 }
@@ -824,10 +837,11 @@ static void test_partial_state(void **state)
     build_tree(&t, 3);
     last_l1 = t.l1[2][2][2];
     preempt_at = 3;
-    page_types_lock();
-    page_types_allow_preemption();
-    rc = pin_page_table(t.l4, &dom_a, PGT_l4_page_table);
-    page_types_unlock();
+    do {
+        page_types_lock(&dom_a);
+        page_types_allow_preemption(&dom_a);
+        rc = pin_page_table(t.l4, &dom_a, PGT_l4_page_table);
+    } while (page_types_unlock(&dom_a) && rc == -ERESTART);
     assert_int_equal(rc, -ERESTART);
     assert_int_equal(get_page_and_type(t.l4, &dom_a, PGT_writable_page), -EINVAL);
     assert_int_equal(get_page_and_type(t.l4, &dom_a, PGT_l3_page_table), -EINVAL);
@@ -847,10 +861,11 @@ static void test_partial_state(void **state)
     check_tree(&t, 0);
     /* Resumed outside a preemptible request, it completes at once. */
     preempt_at = 2;
-    page_types_lock();
-    page_types_allow_preemption();
-    rc = get_page_and_type(t.l4, &dom_a, PGT_l4_page_table);
-    page_types_unlock();
+    do {
+        page_types_lock(&dom_a);
+        page_types_allow_preemption(&dom_a);
+        rc = get_page_and_type(t.l4, &dom_a, PGT_l4_page_table);
+    } while (page_types_unlock(&dom_a) && rc == -ERESTART);
     assert_int_equal(rc, -ERESTART);
     preempt_at = 1;
     assert_int_equal(get_page_and_type(t.l4, &dom_a, PGT_l4_page_table), 0);
@@ -858,6 +873,67 @@ static void test_partial_state(void **state)
     assert_nothing_partial();
     put_page_and_type(t.l4);
     check_tree(&t, 0);
+}
+
+/* In a request that can run again, a type change that needs a TLB flush
+ * changes nothing and asks for it (-ERESTART); the flush is done when the
+ * lock is dropped (not while it is held), once, and the request then goes
+ * through.  Elsewhere the flush is done in place. */
+static void test_flush_deferred(void **state)
+{
+    struct page_info *a = new_frame(&dom_a), *b = new_frame(&dom_a);
+    struct frame_state before[NR_FRAMES];
+    unsigned int flushes = nr_flushes;
+    int rc;
+
+    /* Fresh frames count as just written: a table type needs a flush. */
+    snapshot(before);
+    page_types_lock(&dom_a);
+    page_types_allow_restart(&dom_a);
+    rc = get_page_and_type(a, &dom_a, PGT_l1_page_table);
+    assert_int_equal(rc, -ERESTART);
+    assert_unchanged(before);
+    assert_int_equal(nr_flushes, flushes);          /* not under the lock */
+    assert_true(page_types_unlock(&dom_a));
+    assert_int_equal(nr_flushes, flushes + 1);
+    page_types_lock(&dom_a);
+    page_types_allow_restart(&dom_a);
+    assert_int_equal(get_page_and_type(a, &dom_a, PGT_l1_page_table), 0);
+    assert_false(page_types_unlock(&dom_a));        /* nothing more to flush */
+    assert_int_equal(nr_flushes, flushes + 1);
+    put_page_and_type(a);
+
+    /* Retyping b needs a flush of its own (a flush since it was dropped
+     * has not happened); outside such a request it is done in place. */
+    assert_int_equal(get_page_and_type(b, &dom_a, PGT_l1_page_table), 0);
+    put_page_and_type(b);
+    flushes = nr_flushes;
+    assert_int_equal(get_page_and_type(b, &dom_a, PGT_writable_page), 0);
+    assert_int_equal(nr_flushes, flushes + 1);
+    put_page_and_type(b);
+}
+
+/* Each domain has its own type lock; it is taken only with interrupts on
+ * (a CPU waiting for it must still answer TLB shootdowns). */
+static void test_lock_per_domain(void **state)
+{
+    struct page_info *a = new_frame(&dom_a), *b = new_frame(&dom_b);
+
+    page_types_lock(&dom_a);
+    assert_true(page_types_locked(&dom_a));
+    assert_false(spin_is_locked(&dom_b.types.lock));
+    fake_set_cpu(1);
+    assert_false(page_types_locked(&dom_a));       /* held, but by CPU 0 */
+    assert_true(get_page(b, &dom_b));              /* another domain: no wait */
+    put_page(b);
+    fake_set_cpu(0);
+    assert_true(get_page(a, &dom_a));              /* recursive on its CPU */
+    put_page(a);
+    page_types_unlock(&dom_a);
+    assert_false(spin_is_locked(&dom_a.types.lock));
+    arch_irq_disable();
+    expect_assert_failure(get_page(a, &dom_a));
+    arch_irq_enable();
 }
 
 static void test_deep_chains(void **state)
@@ -1646,6 +1722,8 @@ int main(void)
         T(test_preempted_validation),
         T(test_partial_state),
         T(test_preempted_release),
+        T(test_flush_deferred),
+        T(test_lock_per_domain),
         T(test_self_reference),
         T(test_shared_l1),
         T(test_flush_on_type_change),

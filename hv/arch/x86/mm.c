@@ -22,7 +22,7 @@ pte_t idle_l4_table[512] __attribute__((aligned(4096), section(".bss.page_aligne
 static bool directmap_live;     /* page tables reachable through the direct map */
 static bool heap_live;          /* page-table frames come from the buddy allocator */
 static uint64_t nx_mask;        /* _PAGE_NX if the CPU has it, else 0 */
-static DEFINE_SPINLOCK(map_lock);
+static DEFINE_SPINLOCK_RANKED(map_lock, LOCK_MAP);
 
 /* --- boot frame allocator ------------------------------------------------ */
 

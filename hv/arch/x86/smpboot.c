@@ -136,7 +136,7 @@ void start_secondary(void)
 
 /* --- cross-CPU calls ---------------------------------------------------- */
 
-static DEFINE_SPINLOCK(call_lock);
+static DEFINE_SPINLOCK_RANKED(call_lock, LOCK_CALL_FUNCTION);
 static struct {
     void (*fn)(void *);
     void *data;
@@ -183,12 +183,14 @@ void do_nmi(struct cpu_user_regs *regs)
 {
     unsigned int cpu = get_cpu_info()->cpu_id;
     void (*fn)(void) = atomic_exchange(&nmi_action[cpu], NULL);
+    unsigned long held = lock_order_irq_enter();
 
     percpu[cpu].dump_regs = regs;
     if (fn)
         fn();
     else
         pr_warn("CPU%u: unexpected NMI\n", cpu);
+    lock_order_irq_exit(held);
 }
 
 /* One CPU at a time, so dumps do not interleave. */

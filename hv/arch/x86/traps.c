@@ -12,6 +12,7 @@
 #include <asm/x86.h>
 #include <proxen/console.h>
 #include <proxen/lib.h>
+#include <proxen/spinlock.h>
 #include <proxen/symbols.h>
 
 extern char __text_start[], __text_end[];
@@ -154,11 +155,14 @@ static void do_irq(struct cpu_user_regs *regs)
 {
     irq_handler_t fn = irq_handlers[regs->entry_vector];
 
+    unsigned long held = lock_order_irq_enter();
+
     if (fn)
         fn(regs);
     else
         pr_warn("CPU%u: unexpected interrupt vector %u\n", get_cpu_info()->cpu_id,
                 regs->entry_vector);
+    lock_order_irq_exit(held);
 }
 
 /* A guest's data breakpoint hit by the hypervisor touching guest memory,

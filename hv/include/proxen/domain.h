@@ -9,6 +9,7 @@
 #include <asm/domain.h>
 #include <proxen/list.h>
 #include <proxen/page_alloc.h>
+#include <proxen/page_type.h>
 #include <proxen/spinlock.h>
 #include <proxen/timer.h>
 
@@ -51,6 +52,7 @@ struct domain {
 
     spinlock_t page_lock;
     struct list_head page_list;   /* frames allocated to the domain */
+    struct page_types page_types; /* the lock over its frames' types and counts */
     uint64_t tot_pages;
     uint64_t max_pages;
 

@@ -44,12 +44,33 @@
  * are dropped last first.  Such a frame (type count 1, partial) takes no
  * new reference.  Undoing a failed validation is never preempted.
  *
- * Locking: one lock serialises all type changes.  Validation runs under it
- * and takes types of other frames, so the lock is recursive on one CPU. */
+ * Locking: each domain's page types have a lock (struct page_types) that
+ * serialises every change to the counts and types of the frames it owns;
+ * there is no global lock, so domains never wait for each other here.
+ * Validation runs under it and takes types of other frames of the same
+ * domain, so it is recursive on one CPU.  It is taken with interrupts on
+ * (asserted), and never waits for a TLB shootdown in a request that can
+ * run again (page_types_allow_restart): the flush is done once the lock
+ * is dropped, and the request repeated. */
 #ifndef PROXEN_PAGE_TYPE_H
 #define PROXEN_PAGE_TYPE_H
 
 #include <proxen/page_alloc.h>
+#include <proxen/spinlock.h>
+
+/* A domain's page-type lock and the state of the request holding it. */
+struct page_types {
+    spinlock_t lock;
+    unsigned int depth;         /* recursion on the holding CPU */
+    bool preemptible;           /* the request may stop half-way (-ERESTART) */
+    bool restartable;           /* ... or at least be run again after a flush */
+    bool flush_wanted;          /* a type change waits for a TLB flush */
+    unsigned int unchecked;     /* entries since the last preemption check */
+};
+
+void page_types_init(struct page_types *t);
+/* A domain's (domain.c; host tests provide their own). */
+struct page_types *domain_page_types(struct domain *d);
 
 #define PGC_allocated     (1ULL << 60)   /* the owner's allocation reference */
 
@@ -76,7 +97,7 @@ static inline bool is_page_table_type(uint64_t t)
 
 /* General references.  get_page fails unless d owns the frame and it is
  * allocated; the count never overflows. */
-bool get_page(struct page_info *pg, const struct domain *d);
+bool get_page(struct page_info *pg, struct domain *d);
 void put_page(struct page_info *pg);
 
 /* Typed references.  get_page_type returns 0, -EINVAL when the frame is
@@ -84,7 +105,7 @@ void put_page(struct page_info *pg);
  * table, or -EOVERFLOW. */
 int get_page_type(struct page_info *pg, uint64_t type);
 void put_page_type(struct page_info *pg);
-int get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t type);
+int get_page_and_type(struct page_info *pg, struct domain *d, uint64_t type);
 void put_page_and_type(struct page_info *pg);
 
 /* The last type reference of a page table releases the whole tree below
@@ -99,16 +120,23 @@ int put_page_and_type_preemptible(struct page_info *pg);
  * preemptible request may return -ERESTART: the table is unpinned, and
  * its references are the caller's to finish dropping
  * (put_page_and_type_preemptible). */
-int pin_page_table(struct page_info *pg, const struct domain *d, uint64_t type);
-int unpin_page_table(struct page_info *pg, const struct domain *d, uint64_t type);
+int pin_page_table(struct page_info *pg, struct domain *d, uint64_t type);
+int unpin_page_table(struct page_info *pg, struct domain *d, uint64_t type);
 
-/* Hold the type lock across one request (an mmu_update entry): the calls
+/* Hold d's type lock across one request (an mmu_update entry): the calls
  * inside then only count a recursion depth.  With the lock held, a
- * request that can be continued allows validations inside it to stop
- * with -ERESTART (until the lock is released). */
-void page_types_lock(void);
-void page_types_unlock(void);
-void page_types_allow_preemption(void);
+ * request that can be run again allows a type change to ask for a TLB
+ * flush first (the call returns -ERESTART having changed nothing); one
+ * that can be continued also allows validations and releases to stop
+ * half-way with -ERESTART.  page_types_unlock returns true when it then
+ * did such a flush: run the request again.  So a request is
+ *     do { page_types_lock(d); page_types_allow_...(d); rc = ...; }
+ *     while (page_types_unlock(d) && rc == -ERESTART); */
+void page_types_lock(struct domain *d);
+bool page_types_unlock(struct domain *d);
+bool page_types_locked(struct domain *d);       /* by this CPU */
+void page_types_allow_restart(struct domain *d);
+void page_types_allow_preemption(struct domain *d);
 
 #ifndef PT_PREEMPT_EVERY          /* host tests use smaller tables */
 #define PT_PREEMPT_EVERY 32

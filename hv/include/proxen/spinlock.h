@@ -1,10 +1,13 @@
 /* Ticket spinlocks on C11 atomics.  Fair (FIFO), which matters on TCG
  * where an unfair lock can starve a vCPU for milliseconds.
  *
- * Lock order (global, outermost first): domain locks, then per-CPU
- * scheduler locks, then timer-queue locks, then heap_lock, then
- * console_lock.  Never take a lock on this list while holding one that
- * comes after it. */
+ * The lock order: every lock that is held while another is taken has a
+ * rank (enum lock_rank, outermost first, the list docs/architecture.md
+ * gives and a check compares), and a CPU may take a ranked lock only while
+ * it holds no lock of the same or a later rank (lock_order.c asserts it,
+ * at every acquisition).  Two locks of one rank are never held together.
+ * An interrupt handler starts with a clean slate (its locks nest inside
+ * whatever it interrupted only through interrupts-off sections). */
 #ifndef PROXEN_SPINLOCK_H
 #define PROXEN_SPINLOCK_H
 
@@ -14,26 +17,60 @@
 
 #define SPINLOCK_NO_CPU 0xffffu
 
+enum lock_rank {
+    LOCK_UNRANKED,          /* never held while taking another */
+    LOCK_DOMLIST,           /* the list of domains */
+    LOCK_DOMAIN_PAGES,      /* a domain's page list */
+    LOCK_PAGE_TYPES,        /* a domain's page types (page_type.c) */
+    LOCK_CALL_FUNCTION,     /* cross-CPU calls (TLB shootdowns) */
+    LOCK_TIMER_QUEUE,       /* a CPU's timers */
+    LOCK_MAP,               /* the hypervisor's page tables */
+    LOCK_HEAP,              /* the buddy allocator */
+    LOCK_XMALLOC,           /* the small-object allocator */
+    LOCK_CONSOLE,           /* the console ring and serial line */
+    NR_LOCK_RANKS
+};
+
 typedef struct spinlock {
     _Atomic uint16_t next;   /* next ticket to hand out */
     _Atomic uint16_t owner;  /* ticket being served */
     uint16_t holder_cpu;     /* for ASSERT(spin_is_locked_by_me) */
+    uint16_t rank;           /* enum lock_rank */
 } spinlock_t;
 
-#define SPINLOCK_INIT { 0, 0, SPINLOCK_NO_CPU }
+#define SPINLOCK_INIT { 0, 0, SPINLOCK_NO_CPU, LOCK_UNRANKED }
+#define SPINLOCK_INIT_RANKED(r) { 0, 0, SPINLOCK_NO_CPU, r }
 #define DEFINE_SPINLOCK(l) spinlock_t l = SPINLOCK_INIT
+#define DEFINE_SPINLOCK_RANKED(l, r) spinlock_t l = SPINLOCK_INIT_RANKED(r)
 
-static inline void spin_lock_init(spinlock_t *l)
+/* lock_order.c: note a ranked lock taken (asserting the order) or
+ * released; an interrupt handler's slate (saved and restored around it). */
+void lock_order_acquire(unsigned int rank);
+void lock_order_release(unsigned int rank);
+void lock_order_taken(unsigned int rank);       /* trylock: no order needed */
+unsigned long lock_order_irq_enter(void);
+void lock_order_irq_exit(unsigned long saved);
+
+static inline void spin_lock_init_ranked(spinlock_t *l, enum lock_rank rank)
 {
     atomic_store_explicit(&l->next, 0, memory_order_relaxed);
     atomic_store_explicit(&l->owner, 0, memory_order_relaxed);
     l->holder_cpu = SPINLOCK_NO_CPU;
+    l->rank = rank;
+}
+
+static inline void spin_lock_init(spinlock_t *l)
+{
+    spin_lock_init_ranked(l, LOCK_UNRANKED);
 }
 
 static inline void spin_lock(spinlock_t *l)
 {
-    uint16_t t = atomic_fetch_add_explicit(&l->next, 1, memory_order_relaxed);
+    uint16_t t;
 
+    if (l->rank)
+        lock_order_acquire(l->rank);
+    t = atomic_fetch_add_explicit(&l->next, 1, memory_order_relaxed);
     while (atomic_load_explicit(&l->owner, memory_order_acquire) != t)
         arch_cpu_relax();
     l->holder_cpu = (uint16_t)arch_cpu_id();
@@ -48,6 +85,8 @@ static inline bool spin_trylock(spinlock_t *l)
                                                  memory_order_acquire,
                                                  memory_order_relaxed))
         return false;
+    if (l->rank)
+        lock_order_taken(l->rank);
     l->holder_cpu = (uint16_t)arch_cpu_id();
     return true;
 }
@@ -58,6 +97,8 @@ static inline void spin_unlock(spinlock_t *l)
 
     l->holder_cpu = SPINLOCK_NO_CPU;
     atomic_store_explicit(&l->owner, (uint16_t)(o + 1), memory_order_release);
+    if (l->rank)
+        lock_order_release(l->rank);
 }
 
 static inline bool spin_is_locked(spinlock_t *l)

@@ -77,18 +77,11 @@ static void release_gdt(struct vcpu *v)
     v->arch.gdt_ents = 0;
 }
 
-long do_set_gdt(const uint64_t a[6])
+static int set_gdt(struct vcpu *v, const uint64_t *frames, uint64_t entries)
 {
-    struct vcpu *v = current_vcpu();
-    uint64_t list = a[0], entries = (uint32_t)a[1];
     unsigned int nr = (unsigned int)((entries + 511) / 512), got;
-    uint64_t frames[NR_GUEST_GDT_FRAMES];
     int rc = 0;
 
-    if (entries > FIRST_RESERVED_GDT_ENTRY)
-        return -EINVAL;
-    if (nr && copy_from_guest(frames, list, nr * sizeof(frames[0])))
-        return -EFAULT;
     for (got = 0; got < nr && !rc; got++)
         rc = frames[got] < max_mfn
              ? get_page_and_type(mfn_to_page(_mfn(frames[got])), v->domain, PGT_seg_desc_page)
@@ -106,16 +99,32 @@ long do_set_gdt(const uint64_t a[6])
     return 0;
 }
 
-long do_update_descriptor(const uint64_t a[6])
+/* Under the type lock, as a request that can run again: typing a frame
+ * that was writable may need a TLB flush, done once the lock is dropped. */
+long do_set_gdt(const uint64_t a[6])
 {
-    struct domain *d = current_vcpu()->domain;
-    uint64_t maddr = a[0], desc = a[1], mfn = maddr >> PAGE_SHIFT;
-    struct page_info *pg;
+    struct vcpu *v = current_vcpu();
+    uint64_t list = a[0], entries = (uint32_t)a[1];
+    uint64_t frames[NR_GUEST_GDT_FRAMES];
+    int rc;
+
+    if (entries > FIRST_RESERVED_GDT_ENTRY)
+        return -EINVAL;
+    if (entries && copy_from_guest(frames, list, (entries + 511) / 512 * sizeof(frames[0])))
+        return -EFAULT;
+    do {
+        page_types_lock(v->domain);
+        page_types_allow_restart(v->domain);
+        rc = set_gdt(v, frames, entries);
+    } while (page_types_unlock(v->domain) && rc == -ERESTART);
+    return rc;
+}
+
+static int update_descriptor(struct domain *d, uint64_t maddr, uint64_t desc)
+{
+    struct page_info *pg = mfn_to_page(_mfn(maddr >> PAGE_SHIFT));
     bool typed;
 
-    if ((maddr & 7) || mfn >= max_mfn || !pv_check_descriptor(&desc))
-        return -EINVAL;
-    pg = mfn_to_page(_mfn(mfn));
     if (!get_page(pg, d))
         return -EINVAL;
     typed = page_type(pg) == PGT_seg_desc_page && page_type_count(pg);
@@ -132,6 +141,22 @@ long do_update_descriptor(const uint64_t a[6])
         put_page_type(pg);
     put_page(pg);
     return 0;
+}
+
+long do_update_descriptor(const uint64_t a[6])
+{
+    struct domain *d = current_vcpu()->domain;
+    uint64_t maddr = a[0], desc = a[1];
+    int rc;
+
+    if ((maddr & 7) || (maddr >> PAGE_SHIFT) >= max_mfn || !pv_check_descriptor(&desc))
+        return -EINVAL;
+    do {
+        page_types_lock(d);
+        page_types_allow_restart(d);
+        rc = update_descriptor(d, maddr, desc);
+    } while (page_types_unlock(d) && rc == -ERESTART);
+    return rc;
 }
 
 

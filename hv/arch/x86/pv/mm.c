@@ -63,23 +63,34 @@ int pv_finish_old_table(struct vcpu *v)
 
     if (!v->arch.old_table)
         return 0;
-    page_types_lock();
-    page_types_allow_preemption();
+    page_types_lock(v->domain);
+    page_types_allow_preemption(v->domain);
     rc = put_page_and_type_preemptible(v->arch.old_table);
-    page_types_unlock();
+    page_types_unlock(v->domain);
     if (!rc)
         v->arch.old_table = NULL;
     return rc;
 }
 
-/* Replace entry `idx` of the page table in frame pg. */
+static uint64_t merge_ad(uint64_t val, uint64_t old, bool preserve_ad)
+{
+    return preserve_ad ? (val & ~AD_BITS) | (old & AD_BITS) : val;
+}
+
+/* Replace entry `idx` of the page table in frame pg, which d owns, with
+ * d's type lock held.  With expect, only if the entry still holds it
+ * (-EAGAIN otherwise: an emulated CMPXCHG).  The new entry's references
+ * are taken first, the entry is swapped in atomically (the CPU may set
+ * A/D bits in it meanwhile: those are kept, or for preserve_ad merged),
+ * and the old entry's references dropped. */
 __hot_mm static int pv_update_pte(struct domain *d, struct page_info *pg, unsigned int idx,
-                         uint64_t val, bool preserve_ad)
+                                  uint64_t val, bool preserve_ad, const uint64_t *expect)
 {
     uint64_t type = page_type(pg), *t, old;
     unsigned int level = (unsigned int)(type >> 60);
     int rc;
 
+    ASSERT(page_types_locked(d));
     if (!page_type_count(pg) || !is_page_table_type(type))
         return plain_write(pg, idx, val);
     if (!(pg->type_info & PGT_validated))
@@ -87,22 +98,32 @@ __hot_mm static int pv_update_pte(struct domain *d, struct page_info *pg, unsign
     if (level == 4 && is_hv_l4_slot(idx))
         return -EINVAL;
     t = maddr_to_virt(mfn_to_maddr(page_to_mfn(pg)));
-    old = t[idx];
-    if (preserve_ad)
-        val = (val & ~AD_BITS) | (old & AD_BITS);
-    rc = pv_get_pte_ref(val, level, d, page_to_mfn(pg));
+    old = __atomic_load_n(&t[idx], __ATOMIC_RELAXED);
+    if (expect && old != *expect)
+        return -EAGAIN;
+    /* A/D bits carry no references: taken once, whatever the CPU sets. */
+    rc = pv_get_pte_ref(merge_ad(val, old, preserve_ad), level, d, page_to_mfn(pg));
     if (rc)
         return rc;
-    t[idx] = pv_adjust_pte(val);
+    while (!__atomic_compare_exchange_n(&t[idx], &old,
+                                        pv_adjust_pte(merge_ad(val, old, preserve_ad)), false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+        if (expect && old != *expect) {
+            ASSERT(level == 1);         /* nothing to release below a leaf */
+            (void)pv_put_pte_ref(val, level, page_to_mfn(pg));
+            return -EAGAIN;
+        }
+    }
     /* Only a table's release can stop half-way; the entry is written. */
     if (pv_put_pte_ref(old, level, page_to_mfn(pg)) == -ERESTART)
         defer_release(current_vcpu(), mfn_to_page(_mfn((old & PTE_ADDR_MASK) >> PAGE_SHIFT)));
     return 0;
 }
 
-int pv_update_l1e(struct domain *d, struct page_info *pg, unsigned int idx, uint64_t val)
+int pv_update_l1e(struct domain *d, struct page_info *pg, unsigned int idx, uint64_t val,
+                  uint64_t expect)
 {
-    return pv_update_pte(d, pg, idx, val, false);
+    return pv_update_pte(d, pg, idx, val, false, &expect);
 }
 
 /* --- mmu_update ----------------------------------------------------------- */
@@ -120,9 +141,8 @@ __hot_mm static int mmu_one(struct domain *d, const struct mmu_update *req)
     case MMU_PT_UPDATE_PRESERVE_AD:
         if (req->ptr & 4)
             return -EINVAL;           /* not 8-byte aligned */
-        /* mmu_entry holds the type lock. */
         return pv_update_pte(d, pg, (unsigned int)((req->ptr & ~PAGE_MASK) >> 3), req->val,
-                             cmd == MMU_PT_UPDATE_PRESERVE_AD);
+                             cmd == MMU_PT_UPDATE_PRESERVE_AD, NULL);
     case MMU_MACHPHYS_UPDATE:
         m2p_set(_mfn(mfn), req->val);
         return 0;
@@ -139,10 +159,11 @@ __hot_mm static int mmu_entry(struct vcpu *v, const void *entry)
 {
     int rc;
 
-    page_types_lock();
-    page_types_allow_preemption();
-    rc = mmu_one(v->domain, entry);
-    page_types_unlock();
+    do {
+        page_types_lock(v->domain);
+        page_types_allow_preemption(v->domain);
+        rc = mmu_one(v->domain, entry);
+    } while (page_types_unlock(v->domain) && rc == -ERESTART);
     return rc;
 }
 
@@ -166,23 +187,32 @@ static void flush_va(uint64_t flags, uint64_t va)
     }
 }
 
+/* The walk too is under the type lock: the tables it reads cannot change
+ * between it and the update. */
+static int update_va(struct vcpu *v, uint64_t va, uint64_t val)
+{
+    mfn_t l1 = pv_walk(v, va, 1);
+
+    if (mfn_eq(l1, INVALID_MFN))
+        return -EINVAL;
+    return pv_update_pte(v->domain, mfn_to_page(l1), pt_index(va, 1), val, false, NULL);
+}
+
 long do_update_va_mapping(const uint64_t a[6])
 {
     struct vcpu *v = current_vcpu();
     uint64_t va = a[0], val = a[1], flags = a[2];
-    struct page_info *l1;
-    mfn_t l1_mfn;
     int rc;
 
     /* Any flush scope (all, local, a vCPU bitmap) means this CPU: a
      * domain has one vCPU so far. */
     if (!guest_range_ok(va, 1))
         return -EINVAL;
-    l1_mfn = pv_walk(v, va, 1);
-    if (mfn_eq(l1_mfn, INVALID_MFN))
-        return -EINVAL;
-    l1 = mfn_to_page(l1_mfn);
-    rc = pv_update_pte(v->domain, l1, pt_index(va, 1), val, false);
+    do {
+        page_types_lock(v->domain);
+        page_types_allow_restart(v->domain);
+        rc = update_va(v, va, val);
+    } while (page_types_unlock(v->domain) && rc == -ERESTART);
     if (!rc)
         flush_va(flags, va);
     return rc;
@@ -283,10 +313,11 @@ static int mmuext_entry(struct vcpu *v, const void *entry)
 {
     int rc;
 
-    page_types_lock();
-    page_types_allow_preemption();
-    rc = mmuext_one(v, entry);
-    page_types_unlock();
+    do {
+        page_types_lock(v->domain);
+        page_types_allow_preemption(v->domain);
+        rc = mmuext_one(v, entry);
+    } while (page_types_unlock(v->domain) && rc == -ERESTART);
     return rc;
 }
 

@@ -48,8 +48,10 @@ __hot_mm int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d, mf
             rc = get_linear_l4(pg, d, self);
         return rc;
     }
-    if (e & _PAGE_RW)      /* -EBUSY, as Xen, when the frame is a table */
-        return get_page_and_type(pg, d, PGT_writable_page) ? -EBUSY : 0;
+    if (e & _PAGE_RW) {    /* -EBUSY, as Xen, when the frame is a table */
+        rc = get_page_and_type(pg, d, PGT_writable_page);
+        return rc && rc != -ERESTART ? -EBUSY : rc;
+    }
     return get_page(pg, d) ? 0 : -EPERM;
 }
 

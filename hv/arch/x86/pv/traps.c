@@ -124,6 +124,9 @@ static void page_fault(struct vcpu *v, struct cpu_user_regs *regs)
 {
     uint64_t ec = regs->error_code, cr2 = read_cr2();
 
+    /* The guest ran with interrupts on; emulating may take the page-type
+     * lock, which is only taken with them on. */
+    local_irq_enable();
     /* A guest kernel writing its own L1 table: emulate the write. */
     if (v->arch.kernel_mode && (ec & (PFEC_PRESENT | PFEC_WRITE)) == (PFEC_PRESENT | PFEC_WRITE) &&
         pv_ptwr_emulate(v, regs, cr2))

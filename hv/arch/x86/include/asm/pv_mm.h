@@ -50,8 +50,10 @@ int pv_put_pte_ref(uint64_t e, unsigned int level, mfn_t self);
 bool pv_check_descriptor(uint64_t *desc);
 int pv_validate_descriptor_page(uint64_t *page);
 
-/* Replace entry idx of L1 table pg with a validated val (mm.c). */
-int pv_update_l1e(struct domain *d, struct page_info *pg, unsigned int idx, uint64_t val);
+/* Replace entry idx of L1 table pg with a validated val if it still holds
+ * expect (-EAGAIN if not), d's type lock held (mm.c). */
+int pv_update_l1e(struct domain *d, struct page_info *pg, unsigned int idx, uint64_t val,
+                  uint64_t expect);
 
 struct vcpu;
 
