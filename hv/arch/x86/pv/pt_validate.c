@@ -154,15 +154,12 @@ uint32_t arch_tlbflush_clock(void)
     return tlbflush_clock;
 }
 
-/* The clock moves only when every CPU was flushed: a flush that could
- * not reach the others (interrupts off) must not stand in for one. */
+/* Every CPU, always: callers have interrupts on (the page-type lock is
+ * only taken so), so the other CPUs can be reached and waited for. */
 void arch_page_type_flush_tlbs(void)
 {
-    bool all = nr_cpus_online == 1 || arch_irqs_enabled();
-
     flush_tlb_local();
-    if (nr_cpus_online > 1 && arch_irqs_enabled())
+    if (nr_cpus_online > 1)
         smp_call_function(flush_local, NULL);
-    if (all)
-        tlbflush_clock++;
+    tlbflush_clock++;
 }
