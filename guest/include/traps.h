@@ -58,6 +58,13 @@ long traps_install(unsigned int extra_vector, unsigned int dpl);
 /* Remove every entry: any exception then crashes the domain. */
 long traps_clear(void);
 
+/* The same trap table (indexed by vector) and callbacks, for another
+ * vCPU's context (smp.c). */
+struct trap_info;
+struct vcpu_guest_context;
+void traps_fill_context(struct trap_info *ctxt);     /* 256 entries */
+void traps_fill_callbacks(struct vcpu_guest_context *c);
+
 /* While env is set, an exception no fixup covers is copied to
  * trap_unexpected and longjmp(env, 1) is taken instead of a panic (env
  * is cleared first).  Returns the recovery point it replaces, so that

@@ -89,6 +89,22 @@ long traps_clear(void)
     return hypercall_set_trap_table(NULL);
 }
 
+void traps_fill_context(struct trap_info *ctxt)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(vectors); i++)
+        ctxt[vectors[i].vector] = (struct trap_info){
+            .vector = vectors[i].vector, .flags = vectors[i].dpl,
+            .cs = FLAT_KERNEL_CS, .address = trap_stubs[vectors[i].vector],
+        };
+}
+
+void traps_fill_callbacks(struct vcpu_guest_context *c)
+{
+    c->event_callback_eip = (uint64_t)event_entry;
+    c->failsafe_callback_eip = (uint64_t)failsafe_entry;
+    c->syscall_callback_eip = (uint64_t)syscall_entry;
+}
+
 static void register_callback(unsigned int type, const void *address, unsigned int flags)
 {
     struct callback_register cb = {

@@ -81,6 +81,8 @@ const struct test tests[] = {
     { "mmu_update_batch_done", test_mmu_update_batch_done },
     { "mmu_update_bad_pointer", test_mmu_update_bad_pointer },
     { "mmu_update_foreigndom", test_mmu_update_foreigndom },
+    { "smp_bringup", test_smp_bringup },
+    { "smp_stress", test_smp_stress },
     { "continuation_done_accumulates", test_continuation_done_accumulates },
     { "continuation_mmu_update", test_continuation_mmu_update },
     { "continuation_in_multicall", test_continuation_in_multicall },

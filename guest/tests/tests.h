@@ -75,6 +75,9 @@ void test_mmuext_bad_cmd(void);
 void test_mmu_update_batch_done(void);
 void test_mmu_update_bad_pointer(void);
 void test_mmu_update_foreigndom(void);
+/* smp.c */
+void test_smp_bringup(void);
+void test_smp_stress(void);
 /* continuation.c */
 void test_continuation_done_accumulates(void);
 void test_continuation_mmu_update(void);

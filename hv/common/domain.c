@@ -44,11 +44,30 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     v->domain = d;
     v->vcpu_id = 0;
     v->processor = 0;
+    v->context = VCPU_CONTEXT_READY;
     arch_vcpu_init(v);
     spin_lock(&domlist_lock);
     list_add_tail(&d->domain_list, &domlist);
     spin_unlock(&domlist_lock);
     return d;
+}
+
+int domain_add_vcpus(struct domain *d, unsigned int n)
+{
+    ASSERT(n >= 1 && n <= MAX_VIRT_CPUS);
+    for (unsigned int i = d->max_vcpus; i < n; i++) {
+        struct vcpu *v = xzalloc_obj(struct vcpu);
+
+        if (!v)
+            return -ENOMEM;
+        v->domain = d;
+        v->vcpu_id = i;
+        v->processor = i;
+        arch_vcpu_init(v);
+        d->vcpu[i] = v;
+        d->max_vcpus = i + 1;
+    }
+    return 0;
 }
 
 void domains_dump(void)

@@ -7,6 +7,7 @@
 
 char opt_console[16] = "com1";
 unsigned long long opt_dom0_mem;
+unsigned long long opt_dom0_max_vcpus;
 unsigned long long opt_maxcpus = ~0ULL;
 char opt_sched[16] = "rr";
 unsigned long long opt_tbuf_size;
@@ -17,6 +18,7 @@ static const struct param boot_params[] = {
     { "console", PARAM_STRING, opt_console, sizeof(opt_console), NULL },
     { "loglvl", PARAM_CUSTOM, NULL, 0, console_parse_loglevel },
     { "dom0_mem", PARAM_SIZE, &opt_dom0_mem, 0, NULL },
+    { "dom0_max_vcpus", PARAM_UINT, &opt_dom0_max_vcpus, 0, NULL },
     { "maxcpus", PARAM_UINT, &opt_maxcpus, 0, NULL },
     { "sched", PARAM_STRING, opt_sched, sizeof(opt_sched), NULL },
     { "tbuf_size", PARAM_UINT, &opt_tbuf_size, 0, NULL },

@@ -30,7 +30,7 @@ void vcpu_set_singleshot(struct vcpu *v, s_time_t deadline)
 
 static bool wake_condition(struct vcpu *v)
 {
-    return v->timer_fired || v->vcpu_info->evtchn_upcall_pending ||
+    return v->timer_fired || v->vcpu_info->evtchn_upcall_pending || !v->up ||
            v->domain->state != DOMAIN_RUNNING;
 }
 

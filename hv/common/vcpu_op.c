@@ -1,5 +1,8 @@
-/* vcpu_op: per-vCPU operations.  Only what single-vCPU guests need so
- * far; the rest is -ENOSYS. */
+/* vcpu_op: per-vCPU operations.  A domain's other vCPUs start down and
+ * without a context; the guest gives one (VCPUOP_initialise, once) and
+ * brings them up and down as Xen guests do.  Until a scheduler exists,
+ * vCPU n runs on CPU n.  Other sub-ops are -ENOSYS. */
+#include <stdatomic.h>
 #include <proxen/domain.h>
 #include <proxen/errno.h>
 #include <proxen/guest_access.h>
@@ -19,6 +22,29 @@ static long singleshot(struct vcpu *v, uint64_t arg)
     return 0;
 }
 
+/* Once only: a vCPU with a context keeps it (-EEXIST), as on Xen.  The
+ * claim is atomic: two vCPUs initialising a third cannot both do it. */
+static long initialise(struct vcpu *v, uint64_t arg)
+{
+    int none = VCPU_CONTEXT_NONE;
+    long rc;
+
+    if (!atomic_compare_exchange_strong(&v->context, &none, VCPU_CONTEXT_LOADING))
+        return -EEXIST;
+    rc = arch_vcpu_initialise(v, arg);
+    v->context = rc ? VCPU_CONTEXT_NONE : VCPU_CONTEXT_READY;
+    return rc;
+}
+
+static long up(struct vcpu *v)
+{
+    if (v->context != VCPU_CONTEXT_READY)
+        return -EINVAL;
+    v->up = true;
+    arch_vcpu_kick(v);
+    return 0;
+}
+
 long do_vcpu_op(const uint64_t a[6])
 {
     struct vcpu *self = current_vcpu();
@@ -29,8 +55,18 @@ long do_vcpu_op(const uint64_t a[6])
     if (id >= d->max_vcpus || !(v = d->vcpu[id]))
         return -ENOENT;
     switch (a[0]) {
+    case VCPUOP_initialise:
+        return initialise(v, a[2]);
+    case VCPUOP_up:
+        return up(v);
+    case VCPUOP_down:
+        v->up = false;
+        if (v == self)
+            arch_vcpu_park_self(0);
+        arch_vcpu_kick(v);
+        return 0;
     case VCPUOP_is_up:
-        return 1;
+        return v->up;
     case VCPUOP_set_singleshot_timer:
         return v == self ? singleshot(v, a[2]) : -EINVAL;
     case VCPUOP_stop_singleshot_timer:

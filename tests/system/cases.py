@@ -175,6 +175,20 @@ CASES = [
     # TEST line must be SUCCESS or SKIP, then it powers off.
     dict(name="guest-tests", modules=[GUEST],
          expect=[r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
+    # dom0 with a vCPU per CPU: its other vCPUs brought up and down, and all
+    # of them changing one page table at once, under single- and
+    # multi-threaded TCG.  Here the SMP tests must run, not skip.
+    dict(name="guest-smp-4cpus", smp=4, modules=[GUEST + " only=smp"],
+         expect=[r"dom0: 4 vCPUs", r"TEST smp_bringup: SUCCESS", r"TEST smp_stress: SUCCESS",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
+    dict(name="guest-smp-4cpus-mttcg", smp=4, accel="tcg,thread=multi",
+         modules=[GUEST + " only=smp"],
+         expect=[r"dom0: 4 vCPUs", r"TEST smp_bringup: SUCCESS", r"TEST smp_stress: SUCCESS",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
+    dict(name="guest-smp-dom0-max-vcpus", smp=4, cmdline="dom0_max_vcpus=2",
+         modules=[GUEST + " only=smp"],
+         expect=[r"dom0: 2 vCPUs", r"TEST smp_bringup: SUCCESS", r"TEST smp_stress: SUCCESS"],
+         check=guest_tests_passed),
     # A fault with an empty trap table: the hypervisor crashes the domain.
     dict(name="guest-crash", modules=[GUEST + " crash"], status=3,
          expect=[r"\(d0\) Faulting with an empty trap table",

@@ -16,6 +16,7 @@
 #include <asm/time.h>
 #include <asm/x86.h>
 #include <proxen/console.h>
+#include <proxen/domain.h>
 #include <proxen/keyhandler.h>
 #include <proxen/options.h>
 #include <proxen/page_alloc.h>
@@ -34,10 +35,20 @@ void start_hypervisor(uint32_t mb_magic, uint32_t mb_info) __attribute__((noretu
 void idle_loop(void) __attribute__((noreturn));
 void cpu_features_init(void);
 
+/* A CPU with nothing to run halts; it runs its vCPU (vCPU n of the
+ * initial domain on CPU n) whenever that is up and the domain running.
+ * Interrupts stay off from the check to the halt, so a kick cannot slip
+ * in between. */
 void idle_loop(void)
 {
-    for (;;)
+    for (;;) {
+        struct vcpu *v = this_cpu()->vcpu;
+
+        local_irq_disable();
+        if (v && v->up && v->domain->state == DOMAIN_RUNNING)
+            pv_run_vcpu(v);
         safe_halt();
+    }
 }
 
 static void setup_console(void)

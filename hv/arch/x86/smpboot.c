@@ -156,6 +156,7 @@ static void call_function_interrupt(struct cpu_user_regs *regs)
 void smp_call_init(void)
 {
     set_irq_handler(VECTOR_CALL_FUNCTION, call_function_interrupt);
+    pv_vcpu_kick_init();
 }
 
 void smp_call_function(void (*fn)(void *), void *data)

@@ -25,6 +25,10 @@ enum domain_state {
     DOMAIN_CRASHED,               /* broke the ABI; stopped by the hypervisor */
 };
 
+#define VCPU_CONTEXT_NONE    0
+#define VCPU_CONTEXT_LOADING 1
+#define VCPU_CONTEXT_READY   2
+
 struct shared_info;
 struct vcpu_info;
 struct multicall_entry;
@@ -37,6 +41,9 @@ struct vcpu {
     struct vcpu_info *vcpu_info;  /* in the domain's shared_info page */
     struct timer singleshot_timer;
     bool timer_fired;             /* set_timer_op deadline passed (no events yet) */
+    _Atomic int context;          /* VCPU_CONTEXT_*: given by VCPUOP_initialise
+                                   * (vCPU 0: by the builder), once */
+    _Atomic bool up;              /* runnable: VCPUOP_up, not VCPUOP_down */
     struct multicall_entry *mc_call;  /* the multicall entry being run, if any */
     bool mc_preempted;            /* ... and it asked to be continued */
     struct arch_vcpu arch;
@@ -70,6 +77,8 @@ struct vcpu *current_vcpu(void);
 void set_current_vcpu(struct vcpu *v);
 
 struct domain *domain_create(domid_t id, const char *name, bool privileged);
+/* Give d vCPUs 1..n-1 (down, uninitialised); vCPU i runs on CPU i. */
+int domain_add_vcpus(struct domain *d, unsigned int n);
 
 /* Print every domain and its vCPUs (debug key 'q'). */
 void domains_dump(void);
@@ -79,8 +88,16 @@ int domain_alloc_pages(struct domain *d, uint64_t nr, struct page_info **out);
 void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *why);
 
-/* Arch parts (x86: pv/domain.c). */
+/* Arch parts (x86: pv/domain.c, pv/vcpu_context.c). */
 void arch_vcpu_init(struct vcpu *v);
+/* VCPUOP_initialise: check and take the guest's vcpu_guest_context at
+ * arg (0, or a negative errno with nothing changed). */
+long arch_vcpu_initialise(struct vcpu *v, uint64_t arg);
+/* Make v's CPU look at v again (it was brought up or down). */
+void arch_vcpu_kick(struct vcpu *v);
+/* The running vCPU went down: leave its frame (returning rc when it is
+ * brought up again) and idle. */
+void arch_vcpu_park_self(long rc) __attribute__((noreturn));
 void arch_dump_guest_state(struct vcpu *v);
 void arch_dump_vcpu(struct vcpu *v);    /* mode, page tables, callbacks */
 

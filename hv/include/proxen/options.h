@@ -6,6 +6,7 @@
 
 extern char opt_console[16];          /* com1 (default), com2, none */
 extern unsigned long long opt_dom0_mem;    /* bytes; 0 = builder's default */
+extern unsigned long long opt_dom0_max_vcpus;  /* 0 = one per CPU online */
 extern unsigned long long opt_maxcpus;     /* CPUs to bring up */
 extern char opt_sched[16];            /* scheduler policy (used by the scheduler) */
 extern unsigned long long opt_tbuf_size;   /* trace buffer pages per CPU */

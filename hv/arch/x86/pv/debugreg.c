@@ -47,6 +47,27 @@ long pv_debugreg_index(const struct vcpu *v, uint64_t reg)
     return reg > 7 ? -ENODEV : (long)reg;
 }
 
+/* DR0-3 hold guest addresses only; DR6 and DR7 no reserved bits. */
+bool pv_debugreg_valid(const struct vcpu *v, unsigned int reg, uint64_t val)
+{
+    switch (reg) {
+    case 0: case 1: case 2: case 3:
+        return guest_range_ok(val, 8);
+    case 6:
+        return !(val & DR6_RESERVED);
+    case 7:
+        return dr7_ok(v, val);
+    }
+    return true;
+}
+
+void pv_load_debugregs(const struct vcpu *v)
+{
+    for (unsigned int i = 0; i < 8; i++)
+        if (i != 4 && i != 5)
+            load_dr(i, v->arch.debugreg[i]);
+}
+
 long do_set_debugreg(const uint64_t a[6])
 {
     struct vcpu *v = current_vcpu();
@@ -55,20 +76,8 @@ long do_set_debugreg(const uint64_t a[6])
 
     if (r < 0)
         return r;
-    switch (reg) {
-    case 0: case 1: case 2: case 3:
-        if (!guest_range_ok(val, 8))
-            return -EPERM;
-        break;
-    case 6:
-        if (val & DR6_RESERVED)
-            return -EPERM;
-        break;
-    case 7:
-        if (!dr7_ok(v, val))
-            return -EPERM;
-        break;
-    }
+    if (!pv_debugreg_valid(v, (unsigned int)reg, val))
+        return -EPERM;
     v->arch.debugreg[reg] = val;
     load_dr((unsigned int)reg, val);
     return 0;

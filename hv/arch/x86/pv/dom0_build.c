@@ -234,9 +234,31 @@ static int setup_shared_info(struct domain *d)
     pg->type_info = PGT_writable_page | PGT_validated | 1;
     for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
         s->vcpu_info[i].evtchn_upcall_mask = 1;
-    d->vcpu[0]->vcpu_info = &s->vcpu_info[0];
-    time_fill_vcpu_time(&s->vcpu_info[0].time);
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        d->vcpu[i]->vcpu_info = &s->vcpu_info[i];
+        time_fill_vcpu_time(&s->vcpu_info[i].time);
+    }
     return 0;
+}
+
+/* dom0_max_vcpus=N, by default one per CPU online: vCPU n runs on CPU n
+ * (no scheduler yet), so never more than the CPUs. */
+static unsigned int dom0_vcpus(void)
+{
+    unsigned int n = nr_cpus_online;
+
+    if (opt_dom0_max_vcpus && opt_dom0_max_vcpus < n)
+        n = (unsigned int)opt_dom0_max_vcpus;
+    return MIN(n, (unsigned int)XEN_LEGACY_MAX_VCPUS);
+}
+
+static int setup_vcpus(struct domain *d)
+{
+    int rc = domain_add_vcpus(d, dom0_vcpus());
+
+    for (unsigned int i = 0; !rc && i < d->max_vcpus; i++)
+        percpu[i].vcpu = d->vcpu[i];
+    return rc;
 }
 
 static uint64_t dom0_pages(void)
@@ -361,6 +383,8 @@ static struct domain *build(const struct boot_module *kernel, const struct boot_
     b.frames = xmalloc(b.l.nr_pages * sizeof(*b.frames));
     rc = !b.d || !b.frames ? -ENOMEM : domain_alloc_pages(b.d, b.l.nr_pages, b.frames);
     if (!rc)
+        rc = setup_vcpus(b.d);
+    if (!rc)
         rc = setup_shared_info(b.d);
     if (!rc)
         rc = populate(&b, image, size, info, initrd, module_args(kernel));
@@ -401,6 +425,9 @@ void dom0_start(void)
     if (!d)
         return;
     d->state = DOMAIN_RUNNING;
+    d->vcpu[0]->up = true;
+    printk("dom0: %u vCPU%s (vCPU n on CPU n; the others start down)\n", d->max_vcpus,
+           d->max_vcpus == 1 ? "" : "s");
     printk("dom0: starting\n");
     pv_start_vcpu(d->vcpu[0], &regs);
 }

@@ -122,8 +122,8 @@ __hot_path void pv_exit_to_guest(struct cpu_user_regs *regs)
      * any more. */
     if (regs->rflags & X86_EFLAGS_VM)
         domain_crash(v->domain, "the guest entered virtual-8086 mode");
-    if (v->domain->state != DOMAIN_RUNNING)
-        pv_vcpu_gone();
+    if (v->domain->state != DOMAIN_RUNNING || !v->up)
+        pv_vcpu_gone();          /* a downed vCPU's frame stays for its return */
     /* Whatever wrote the frame (the iret hypercall, a bounce, an emulated
      * instruction). */
     regs->rflags = pv_guest_rflags(regs->rflags);
@@ -162,6 +162,7 @@ void pv_start_vcpu(struct vcpu *v, const struct cpu_user_regs *regs)
 
     set_current_vcpu(v);
     v->processor = get_cpu_info()->cpu_id;
+    v->arch.started = true;
     write_cr3(mfn_to_maddr(v->arch.guest_table));
     wrmsr(MSR_GS_BASE, 0);
     wrmsr(MSR_SHADOW_GS_BASE, 0);

@@ -175,14 +175,40 @@ __hot_mm long do_mmu_update(const uint64_t a[6])
 /* --- update_va_mapping ------------------------------------------------------ */
 
 
+/* TLB flushes a guest asks for.  A scope other than this vCPU reaches
+ * every CPU (a superset of those running the domain's other vCPUs); never
+ * with a lock held (the CPUs are waited for). */
+static void flush_one(void *va)
+{
+    invlpg(va);
+}
+
+static void flush_all(void *unused)
+{
+    (void)unused;
+    flush_tlb_local();
+}
+
+static void guest_flush(bool whole, uint64_t va, bool others)
+{
+    if (whole)
+        flush_tlb_local();
+    else
+        invlpg((const void *)va);
+    if (others)
+        smp_call_function(whole ? flush_all : flush_one, (void *)va);
+}
+
 static void flush_va(uint64_t flags, uint64_t va)
 {
+    bool others = (flags & ~(uint64_t)UVMF_FLUSHTYPE_MASK) != UVMF_LOCAL;
+
     switch (flags & UVMF_FLUSHTYPE_MASK) {
     case UVMF_TLB_FLUSH:
-        flush_tlb_local();
+        guest_flush(true, 0, others);
         break;
     case UVMF_INVLPG:
-        invlpg((const void *)va);
+        guest_flush(false, va, others);
         break;
     }
 }
@@ -289,14 +315,14 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
     case MMUEXT_TLB_FLUSH_LOCAL:
     case MMUEXT_TLB_FLUSH_MULTI:
     case MMUEXT_TLB_FLUSH_ALL:
-        flush_tlb_local();       /* one vCPU per domain: local is all */
+        guest_flush(true, 0, op->cmd != MMUEXT_TLB_FLUSH_LOCAL);
         return 0;
     case MMUEXT_INVLPG_LOCAL:
     case MMUEXT_INVLPG_MULTI:
     case MMUEXT_INVLPG_ALL:
         if (!guest_range_ok(op->arg1.linear_addr, 1))
             return -EINVAL;
-        invlpg((const void *)op->arg1.linear_addr);
+        guest_flush(false, op->arg1.linear_addr, op->cmd != MMUEXT_INVLPG_LOCAL);
         return 0;
     case MMUEXT_FLUSH_CACHE:
     case MMUEXT_FLUSH_CACHE_GLOBAL:
@@ -309,10 +335,18 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 
 /* As mmu_entry: pinning or installing a table may validate a tree, and
  * stop half-way to be continued. */
+static bool takes_type_lock(unsigned int cmd)
+{
+    return cmd <= MMUEXT_NEW_BASEPTR || cmd == MMUEXT_SET_LDT || cmd == MMUEXT_NEW_USER_BASEPTR;
+}
+
 static int mmuext_entry(struct vcpu *v, const void *entry)
 {
+    const struct mmuext_op *op = entry;
     int rc;
 
+    if (!takes_type_lock(op->cmd))
+        return mmuext_one(v, op);   /* flushes wait for other CPUs: no lock held */
     do {
         page_types_lock(v->domain);
         page_types_allow_preemption(v->domain);

@@ -45,6 +45,13 @@ struct arch_vcpu {
     /* A page table whose release stopped half-way: its last type and
      * general references are still this vCPU's to drop (pv/mm.c). */
     struct page_info *old_table;
+
+    /* VCPUOP_initialise (pv/vcpu_context.c): the first frame and FPU
+     * state, loaded when the vCPU first runs. */
+    struct cpu_user_regs start_regs;
+    bool started;
+    bool fpu_valid;
+    uint8_t fpu_image[512];
 };
 
 struct arch_domain {

@@ -47,6 +47,7 @@ struct percpu {
     struct seg_desc *gdt_page;           /* reserved GDT entries (0xe000 up) */
     uint64_t lapic_timer_deadline;
     const struct cpu_user_regs *dump_regs;  /* for the register-dump key */
+    struct vcpu *vcpu;                   /* the one vCPU this CPU runs, if any */
 };
 
 extern struct percpu percpu[NR_CPUS];

@@ -42,6 +42,12 @@ long pv_debugreg_index(const struct vcpu *v, uint64_t reg);
 /* Switch the vCPU's kernel (or user) top-level table (mm.c). */
 int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user);
 void pv_start_vcpu(struct vcpu *v, const struct cpu_user_regs *regs) __attribute__((noreturn));
+/* Run v on this CPU, its own (pv/vcpu_context.c); the kick vector. */
+void pv_run_vcpu(struct vcpu *v) __attribute__((noreturn));
+void pv_vcpu_kick_init(void);
+/* Debug registers (debugreg.c): may v hold val in DRn; load v's into the CPU. */
+bool pv_debugreg_valid(const struct vcpu *v, unsigned int reg, uint64_t val);
+void pv_load_debugregs(const struct vcpu *v);
 void pv_vcpu_gone(void) __attribute__((noreturn));
 
 /* Build dom0 from the first boot module and run it (returns if none). */

@@ -1,0 +1,246 @@
+/* The domain's other vCPUs: bringing them up and down as Xen guests do,
+ * and all of them at once working on one page table.
+ *
+ * With one vCPU (dom0_max_vcpus=1, or a one-CPU machine) there is nothing
+ * to test and the tests say so (SKIP); the system test "guest-smp" runs
+ * them on four CPUs and requires SUCCESS. */
+#include <arch.h>
+#include <errno.h>
+#include <hypercall.h>
+#include <kernel.h>
+#include <layout.h>
+#include <mm.h>
+#include <pagetable.h>
+#include <smp.h>
+#include <test.h>
+#include "tests.h"
+
+static long vcpu_op(unsigned int cmd, unsigned int id, void *arg)
+{
+    return hypercall_vcpu_op(cmd, id, arg);
+}
+
+static void mark(void *arg)
+{
+    uint64_t *slot = arg;
+
+    *slot = (uint64_t)slot ^ 0x5a5a5a5a5a5a5a5aULL;
+}
+
+/* A context the hypervisor must refuse, changing nothing. */
+static void expect_refused(const char *what, struct vcpu_guest_context *c)
+{
+    char name[96];
+
+    snprintf(name, sizeof(name), "VCPUOP_initialise(1, %s)", what);
+    expect_rc(name, vcpu_op(VCPUOP_initialise, 1, c), -EINVAL);
+    if (vcpu_op(VCPUOP_is_up, 1, NULL) != 0)
+        test_fail("vCPU 1 is up after %s", name);
+    smp_fill_context(c, 1);
+}
+
+static void refused_contexts(void)
+{
+    static struct vcpu_guest_context c;
+    uint64_t *page = page_alloc(), foreign = test_foreign_frame();
+
+    smp_fill_context(&c, 1);
+    c.flags &= ~(uint64_t)VGCF_in_kernel;
+    expect_refused("not in kernel mode", &c);
+    c.user_regs.rip = HV_ADDRESS;
+    expect_refused("RIP in the hypervisor", &c);
+    c.user_regs.cs = FLAT_RING3_CS32;
+    expect_refused("a 32-bit CS", &c);
+    c.fs_base = NONCANONICAL_ADDRESS;
+    expect_refused("a non-canonical FS base", &c);
+    c.event_callback_eip = NONCANONICAL_ADDRESS;
+    expect_refused("a non-canonical event callback", &c);
+    c.trap_ctxt[14].address = NONCANONICAL_ADDRESS;
+    expect_refused("a non-canonical #PF handler", &c);
+    c.debugreg[0] = HV_ADDRESS;
+    expect_refused("a breakpoint in the hypervisor", &c);
+    c.ldt_ents = 1;
+    expect_refused("an LDT", &c);
+    c.gdt_ents = 65536;
+    expect_refused("a GDT past the reserved entries", &c);
+    if (foreign) {
+        c.ctrlreg[3] = xen_pfn_to_cr3(foreign);
+        expect_refused("a page table it does not own", &c);
+    }
+    if (page) {
+        c.ctrlreg[3] = xen_pfn_to_cr3(virt_to_mfn(page));   /* mapped writable */
+        expect_refused("a writable page as page table", &c);
+        page[0] = 1;             /* and it is still writable */
+        page_free(page);
+    }
+}
+
+void test_smp_bringup(void)
+{
+    static uint64_t seen[SMP_MAX_VCPUS];
+    unsigned int n = smp_nr_vcpus();
+
+    if (n < 2) {
+        test_skip("one vCPU");
+        return;
+    }
+    expect_rc("VCPUOP_is_up(1) at boot", vcpu_op(VCPUOP_is_up, 1, NULL), 0);
+    expect_rc("VCPUOP_up(1) without a context", vcpu_op(VCPUOP_up, 1, NULL), -EINVAL);
+    refused_contexts();
+    for (unsigned int round = 0; round < 2; round++) {
+        memset(seen, 0, sizeof(seen));
+        for (unsigned int i = 1; i < n; i++)
+            if (!expect_rc("smp_run", smp_run(i, mark, &seen[i]), 0))
+                return;
+        for (unsigned int i = 1; i < n; i++) {
+            smp_wait(i);
+            if (seen[i] != ((uint64_t)&seen[i] ^ 0x5a5a5a5a5a5a5a5aULL))
+                test_fail("round %u: vCPU %u did not run its job (%#lx)", round, i, seen[i]);
+        }
+    }
+    expect_rc("VCPUOP_initialise(1) a second time",
+              vcpu_op(VCPUOP_initialise, 1, &(struct vcpu_guest_context){ 0 }), -EEXIST);
+    expect_rc("VCPUOP_down(1) while down", vcpu_op(VCPUOP_down, 1, NULL), 0);
+    expect_rc("VCPUOP_is_up(1) after its job", vcpu_op(VCPUOP_is_up, 1, NULL), 0);
+    expect_rc("VCPUOP_is_up(0)", vcpu_op(VCPUOP_is_up, 0, NULL), 1);
+}
+
+/* --- every vCPU on one L1 table at once -------------------------------- */
+
+#define STRESS_ITERS 1000
+#define BROADCAST_EVERY 50        /* flushes of every CPU: slow under emulation */
+
+struct stress {
+    unsigned int id;
+    uint64_t va;                 /* two scratch pages of its own: va, va + 4K */
+    uint64_t shared;             /* a frame every vCPU maps read-only */
+    uint64_t own;                /* a frame this vCPU maps writable */
+    uint64_t table;              /* a page this vCPU pins and unpins as an L1 */
+    long error;                  /* the first failure, and where */
+    unsigned int at;
+};
+
+static struct stress work[SMP_MAX_VCPUS];
+
+static long update(uint64_t va, uint64_t mfn, uint64_t flags)
+{
+    struct mmu_update u = {
+        .ptr = pt_entry_maddr(va, 1) | MMU_NORMAL_PT_UPDATE,
+        .val = mfn ? (mfn << PAGE_SHIFT) | flags : 0,
+    };
+
+    return hypercall_mmu_update(&u, 1, NULL, DOMID_SELF);
+}
+
+static long pin_unpin(uint64_t mfn)
+{
+    struct mmuext_op op[2] = {
+        { .cmd = MMUEXT_PIN_L1_TABLE, .arg1.mfn = mfn },
+        { .cmd = MMUEXT_UNPIN_TABLE, .arg1.mfn = mfn },
+    };
+
+    return hypercall_mmuext_op(op, 2, NULL, DOMID_SELF);
+}
+
+/* One round: every kind of page-table change this vCPU can make, each
+ * undone; the scratch L1 and the shared frame are everybody's. */
+static long stress_round(const struct stress *s, unsigned int round)
+{
+    uint64_t scope = round % BROADCAST_EVERY ? UVMF_LOCAL : UVMF_ALL;
+    volatile uint64_t *pte = (volatile uint64_t *)mfn_to_virt(pt_entry_maddr(s->va, 1) >>
+                                                               PAGE_SHIFT) +
+                             ((s->va >> PAGE_SHIFT) & 511);
+    long rc;
+
+    if ((rc = update(s->va, s->shared, PTE_KERNEL_RO)) ||
+        (rc = update(s->va, s->own, PTE_KERNEL_RW)) ||
+        (rc = hypercall_update_va_mapping(s->va, 0, UVMF_INVLPG | UVMF_LOCAL)) ||
+        (rc = hypercall_update_va_mapping(s->va + PAGE_SIZE, (s->shared << PAGE_SHIFT) |
+                                          PTE_KERNEL_RO, UVMF_INVLPG | scope)) ||
+        (rc = hypercall_update_va_mapping(s->va + PAGE_SIZE, 0, UVMF_TLB_FLUSH | scope)) ||
+        (rc = pin_unpin(s->table)))
+        return rc;
+    /* Written directly: the writable-page-table emulation. */
+    pte[0] = (s->shared << PAGE_SHIFT) | PTE_KERNEL_RO;
+    pte[0] = 0;
+    return 0;
+}
+
+static void stress(void *arg)
+{
+    struct stress *s = arg;
+
+    for (unsigned int i = 0; i < STRESS_ITERS && !s->error; i++) {
+        s->error = stress_round(s, i);
+        s->at = i;
+    }
+}
+
+static bool stress_setup(unsigned int n, uint64_t shared)
+{
+    for (unsigned int i = 0; i < n; i++) {
+        uint64_t *own = page_alloc(), *table = page_alloc();
+
+        if (!own || !table || page_set_readonly(table, true))
+            return false;
+        work[i] = (struct stress){ .id = i, .va = SCRATCH_VA + i * 2 * PAGE_SIZE,
+                                   .shared = shared, .own = virt_to_mfn(own),
+                                   .table = virt_to_mfn(table) };
+    }
+    return pt_ensure_l1(SCRATCH_VA) == 0;
+}
+
+/* Afterwards nothing may hold a stray reference: every frame mapped
+ * writable can become a page table, every table page writable again. */
+static void stress_check(unsigned int n, uint64_t shared)
+{
+    struct mmuext_op pin = { .cmd = MMUEXT_PIN_L1_TABLE }, unpin = { .cmd = MMUEXT_UNPIN_TABLE };
+
+    for (unsigned int i = 0; i < n; i++) {
+        struct stress *s = &work[i];
+
+        if (s->error)
+            test_fail("vCPU %u failed in round %u: %ld", i, s->at, s->error);
+        if (pt_get(s->va, 1) || pt_get(s->va + PAGE_SIZE, 1))
+            test_fail("vCPU %u's scratch entries are still mapped", i);
+        page_set_readonly(mfn_to_virt(s->own), true);
+        pin.arg1.mfn = unpin.arg1.mfn = s->own;
+        if (hypercall_mmuext_op(&pin, 1, NULL, DOMID_SELF))
+            test_fail("vCPU %u's writable frame cannot be pinned: a writable reference leaked",
+                      i);
+        else
+            hypercall_mmuext_op(&unpin, 1, NULL, DOMID_SELF);
+        page_set_readonly(mfn_to_virt(s->own), false);
+        if (page_set_readonly(mfn_to_virt(s->table), false))
+            test_fail("vCPU %u's table page cannot be made writable: a type reference leaked",
+                      i);
+        page_free(mfn_to_virt(s->own));
+        page_free(mfn_to_virt(s->table));
+    }
+    (void)shared;
+}
+
+void test_smp_stress(void)
+{
+    unsigned int n = smp_nr_vcpus();
+    uint64_t *shared = page_alloc();
+
+    if (n < 2) {
+        test_skip("one vCPU");
+        goto out;
+    }
+    if (!shared || !stress_setup(n, virt_to_mfn(shared))) {
+        test_error("set-up failed");
+        goto out;
+    }
+    for (unsigned int i = 1; i < n; i++)
+        if (!expect_rc("smp_run", smp_run(i, stress, &work[i]), 0))
+            n = i;
+    stress(&work[0]);
+    for (unsigned int i = 1; i < n; i++)
+        smp_wait(i);
+    stress_check(n, virt_to_mfn(shared));
+out:
+    if (shared)
+        page_free(shared);
+}

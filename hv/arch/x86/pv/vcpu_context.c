@@ -1,0 +1,258 @@
+/* A vCPU's first context (VCPUOP_initialise), and running, parking and
+ * resuming vCPUs on their CPU.
+ *
+ * Until a scheduler exists, vCPU n of the initial domain runs on CPU n and
+ * nothing else ever does, so a vCPU that goes down leaves its register
+ * frame, segment bases, debug and FPU registers in its CPU untouched; the
+ * CPU idles until the vCPU is brought up again and only its page tables
+ * need reloading.  A context is checked whole before anything is taken:
+ * a refused one changes nothing. */
+#include <asm/apic.h>
+#include <asm/config.h>
+#include <asm/desc.h>
+#include <asm/guest_access.h>
+#include <asm/irq.h>
+#include <asm/percpu.h>
+#include <asm/pv.h>
+#include <asm/pv_mm.h>
+#include <asm/x86.h>
+#include <proxen/domain.h>
+#include <proxen/errno.h>
+#include <proxen/guest_access.h>
+#include <proxen/hypercall.h>
+#include <proxen/xmalloc.h>
+#include <public/xen.h>
+
+/* MXCSR bits every x86-64 CPU has (DAZ excepted). */
+#define MXCSR_SAFE_MASK 0xffbfu
+
+static bool kernel_selector(uint16_t sel, uint16_t flat)
+{
+    return (sel & ~3) == (flat & ~3);
+}
+
+/* Everything that needs no reference: addresses, selectors, flags. */
+static long check_context(const struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    const struct xen_cpu_user_regs *r = &c->user_regs;
+
+    /* A vCPU starts in its kernel; a 64-bit kernel with a 64-bit CS. */
+    if (!(c->flags & VGCF_in_kernel) || !kernel_selector(r->cs, FLAT_KERNEL_CS) ||
+        !kernel_selector(r->ss, FLAT_KERNEL_SS) || !kernel_selector((uint16_t)c->kernel_ss,
+                                                                    FLAT_KERNEL_SS))
+        return -EINVAL;
+    if (!guest_range_ok(r->rip, 1) || !is_canonical(r->rsp) || !is_canonical(c->kernel_sp) ||
+        !is_canonical(c->fs_base) || !is_canonical(c->gs_base_kernel) ||
+        !is_canonical(c->gs_base_user) || !is_canonical(c->event_callback_eip) ||
+        !is_canonical(c->failsafe_callback_eip) || !is_canonical(c->syscall_callback_eip))
+        return -EINVAL;
+    for (unsigned int i = 0; i < 256; i++)
+        if (c->trap_ctxt[i].address && !is_canonical(c->trap_ctxt[i].address))
+            return -EINVAL;
+    for (unsigned int i = 0; i < 8; i++)
+        if (i != 4 && i != 5 && !pv_debugreg_valid(v, i, c->debugreg[i]))
+            return -EINVAL;
+    /* LDTs come with the control interface; the GDT fits the window. */
+    if (c->ldt_ents || c->gdt_ents > FIRST_RESERVED_GDT_ENTRY)
+        return -EINVAL;
+    return 0;
+}
+
+static struct page_info *table_frame(struct domain *d, uint64_t cr3)
+{
+    uint64_t mfn = xen_cr3_to_pfn(cr3);
+
+    return mfn < max_mfn && mfn_to_page(_mfn(mfn))->owner == d ? mfn_to_page(_mfn(mfn)) : NULL;
+}
+
+static void put_frames(const uint64_t *frames, unsigned int n)
+{
+    while (n--)
+        put_page_and_type(mfn_to_page(_mfn(frames[n])));
+}
+
+/* The references the context implies: its page tables (L4, and a user
+ * L4 unless 0) and GDT frames.  All or nothing; -ERESTART when validating
+ * a table must go on later. */
+static long take_references(struct domain *d, const struct vcpu_guest_context *c)
+{
+    struct page_info *l4 = table_frame(d, c->ctrlreg[3]);
+    struct page_info *user = c->ctrlreg[1] ? table_frame(d, c->ctrlreg[1]) : NULL;
+    unsigned int nr = (unsigned int)((c->gdt_ents + 511) / 512), got = 0;
+    long rc;
+
+    if (!l4 || (c->ctrlreg[1] && !user))
+        return -EINVAL;
+    rc = get_page_and_type(l4, d, PGT_l4_page_table);
+    if (rc)
+        return rc;
+    if (user && (rc = get_page_and_type(user, d, PGT_l4_page_table)))
+        goto put_l4;
+    for (; got < nr; got++) {
+        rc = c->gdt_frames[got] < max_mfn
+             ? get_page_and_type(mfn_to_page(_mfn(c->gdt_frames[got])), d, PGT_seg_desc_page)
+             : -EINVAL;
+        if (rc)
+            break;
+    }
+    if (!rc)
+        return 0;
+    put_frames(c->gdt_frames, got);
+    if (user)
+        put_page_and_type(user);
+put_l4:
+    put_page_and_type(l4);
+    return rc;
+}
+
+static void set_callback(struct pv_callback *cb, uint64_t address, bool mask)
+{
+    *cb = (struct pv_callback){ address, mask };
+}
+
+/* Nothing can fail from here on. */
+static void install(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    const struct xen_cpu_user_regs *r = &c->user_regs;
+    struct cpu_user_regs *s = &v->arch.start_regs;
+
+    v->arch.guest_table = _mfn(xen_cr3_to_pfn(c->ctrlreg[3]));
+    v->arch.guest_table_user = c->ctrlreg[1] ? _mfn(xen_cr3_to_pfn(c->ctrlreg[1])) : INVALID_MFN;
+    v->arch.kernel_mode = true;
+    for (unsigned int i = 0; i < 256; i++) {
+        const struct trap_info *t = &c->trap_ctxt[i];
+
+        v->arch.traps[i] = (struct pv_trap){ .address = t->address, .cs = t->cs,
+                                             .dpl = TI_GET_DPL(t),
+                                             .mask_events = TI_GET_IF(t) != 0 };
+    }
+    for (unsigned int i = 0; i < (c->gdt_ents + 511) / 512; i++)
+        v->arch.gdt_frames[i] = _mfn(c->gdt_frames[i]);
+    v->arch.gdt_ents = (unsigned int)c->gdt_ents;
+    v->arch.kernel_ss = c->kernel_ss;
+    v->arch.kernel_sp = c->kernel_sp;
+    for (unsigned int i = 0; i < 8; i++)
+        if (i != 4 && i != 5)
+            v->arch.debugreg[i] = c->debugreg[i];
+    set_callback(&v->arch.event_cb, c->event_callback_eip, true);
+    set_callback(&v->arch.failsafe_cb, c->failsafe_callback_eip,
+                 c->flags & VGCF_failsafe_disables_events);
+    set_callback(&v->arch.syscall_cb, c->syscall_callback_eip,
+                 c->flags & VGCF_syscall_disables_events);
+    v->arch.fs_base = c->fs_base;
+    v->arch.gs_base_kernel = c->gs_base_kernel;
+    v->arch.gs_base_user = c->gs_base_user;
+    v->arch.fpu_valid = c->flags & VGCF_i387_valid;
+    if (v->arch.fpu_valid)
+        memcpy(v->arch.fpu_image, c->fpu_ctxt, sizeof(v->arch.fpu_image));
+    *s = (struct cpu_user_regs){
+        .r15 = r->r15, .r14 = r->r14, .r13 = r->r13, .r12 = r->r12, .rbp = r->rbp,
+        .rbx = r->rbx, .r11 = r->r11, .r10 = r->r10, .r9 = r->r9, .r8 = r->r8,
+        .rax = r->rax, .rcx = r->rcx, .rdx = r->rdx, .rsi = r->rsi, .rdi = r->rdi,
+        .rip = r->rip, .cs = FLAT_KERNEL_CS, .rflags = pv_guest_rflags(r->rflags),
+        .rsp = r->rsp, .ss = FLAT_KERNEL_SS,
+    };
+    v->arch.started = false;
+}
+
+static long initialise(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    long rc = check_context(v, c);
+
+    if (!rc)
+        rc = take_references(v->domain, c);
+    if (!rc)
+        install(v, c);
+    return rc;
+}
+
+long arch_vcpu_initialise(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_guest_context *c = xmalloc_obj(struct vcpu_guest_context);
+    struct domain *d = v->domain;
+    long rc;
+
+    if (!c)
+        return -ENOMEM;
+    if (copy_from_guest(c, arg, sizeof(*c))) {
+        xfree(c);
+        return -EFAULT;
+    }
+    /* A fresh tree may take long to validate: preemptible, continued. */
+    do {
+        page_types_lock(d);
+        page_types_allow_preemption(d);
+        rc = initialise(v, c);
+    } while (page_types_unlock(d) && rc == -ERESTART);
+    xfree(c);
+    return rc;
+}
+
+/* --- running vCPUs on their CPU ------------------------------------------- */
+
+static void kick_interrupt(struct cpu_user_regs *regs)
+{
+    (void)regs;
+    apic_eoi();                  /* the CPU looks at its vCPU on the way out */
+}
+
+void pv_vcpu_kick_init(void)
+{
+    set_irq_handler(VECTOR_EVENT_CHECK, kick_interrupt);
+}
+
+void arch_vcpu_kick(struct vcpu *v)
+{
+    if (v->processor != get_cpu_info()->cpu_id)
+        apic_send_ipi(percpu[v->processor].apic_id, VECTOR_EVENT_CHECK);
+}
+
+/* The first start: what the context said, loaded into this CPU. */
+static void load_first_state(struct vcpu *v)
+{
+    *guest_cpu_user_regs() = v->arch.start_regs;
+    wrmsr(MSR_FS_BASE, v->arch.fs_base);
+    wrmsr(MSR_GS_BASE, v->arch.gs_base_kernel);
+    wrmsr(MSR_SHADOW_GS_BASE, v->arch.gs_base_user);
+    gdt_window_load_guest(v->processor, v->arch.gdt_frames, (v->arch.gdt_ents + 511) / 512);
+    ldt_load_guest(v->processor, v->arch.ldt_frames, 0);
+    pv_load_debugregs(v);
+    __asm__ volatile("fninit");
+    if (v->arch.fpu_valid) {
+        uint8_t image[512] __attribute__((aligned(16)));
+        uint32_t mxcsr;
+
+        memcpy(image, v->arch.fpu_image, sizeof(image));
+        /* MXCSR bits the CPU does not have would fault here. */
+        memcpy(&mxcsr, image + 24, sizeof(mxcsr));
+        mxcsr &= MXCSR_SAFE_MASK;
+        memcpy(image + 24, &mxcsr, sizeof(mxcsr));
+        __asm__ volatile("fxrstor64 %0" :: "m"(image));
+    }
+    v->arch.started = true;
+}
+
+/* Run v on this CPU: from its context the first time, else from where it
+ * went down (its frame, bases and registers are still here). */
+void pv_run_vcpu(struct vcpu *v)
+{
+    struct cpu_user_regs *frame = guest_cpu_user_regs();
+
+    ASSERT(v->processor == get_cpu_info()->cpu_id);
+    set_current_vcpu(v);
+    if (!v->arch.started)
+        load_first_state(v);
+    write_cr3(mfn_to_maddr(v->arch.kernel_mode ? v->arch.guest_table
+                                               : v->arch.guest_table_user));
+    local_irq_disable();
+    __asm__ volatile("movq %0, %%rsp\n\t"
+                     "jmp restore_all" :: "r"(frame) : "memory");
+    __builtin_unreachable();
+}
+
+void arch_vcpu_park_self(long rc)
+{
+    guest_cpu_user_regs()->rax = (uint64_t)rc;
+    local_irq_disable();
+    pv_vcpu_gone();
+}
