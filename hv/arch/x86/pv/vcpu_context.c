@@ -58,11 +58,12 @@ static long check_context(const struct vcpu *v, const struct vcpu_guest_context 
     return 0;
 }
 
-static struct page_info *table_frame(struct domain *d, uint64_t cr3)
+/* Whose frame it is, get_page_and_type checks. */
+static struct page_info *table_frame(uint64_t cr3)
 {
     uint64_t mfn = xen_cr3_to_pfn(cr3);
 
-    return mfn < max_mfn && mfn_to_page(_mfn(mfn))->owner == d ? mfn_to_page(_mfn(mfn)) : NULL;
+    return mfn < max_mfn ? mfn_to_page(_mfn(mfn)) : NULL;
 }
 
 static void put_frames(const uint64_t *frames, unsigned int n)
@@ -76,8 +77,8 @@ static void put_frames(const uint64_t *frames, unsigned int n)
  * a table must go on later. */
 static long take_references(struct domain *d, const struct vcpu_guest_context *c)
 {
-    struct page_info *l4 = table_frame(d, c->ctrlreg[3]);
-    struct page_info *user = c->ctrlreg[1] ? table_frame(d, c->ctrlreg[1]) : NULL;
+    struct page_info *l4 = table_frame(c->ctrlreg[3]);
+    struct page_info *user = c->ctrlreg[1] ? table_frame(c->ctrlreg[1]) : NULL;
     unsigned int nr = (unsigned int)((c->gdt_ents + 511) / 512), got = 0;
     long rc;
 
