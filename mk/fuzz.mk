@@ -24,6 +24,16 @@ $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$($(1)_SRCS) $(FAKE_SRCS) \
 endef
 $(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(t))))
 
-fuzz: $(FUZZ_BINS)
+# Then the in-guest hypercall fuzzer, long (tools/guest-fuzz): a few seeds
+# of many iterations each, on one CPU and on four.
+GUEST_FUZZ_SEED ?= 1
+GUEST_FUZZ_SEEDS ?= 8
+GUEST_FUZZ_ITERS ?= 200000
+
+fuzz: $(FUZZ_BINS) all
 	@for f in $(FUZZ_BINS); do mkdir -p $(BUILD)/fuzz/corpus-$$(basename $$f); \
 	  $$f -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus-$$(basename $$f) || exit 1; done
+	@$(PYTHON) tools/guest-fuzz --build $(BUILD) --seed $(GUEST_FUZZ_SEED) \
+	  --seeds $(GUEST_FUZZ_SEEDS) --iters $(GUEST_FUZZ_ITERS)
+	@$(PYTHON) tools/guest-fuzz --build $(BUILD) --seed $(GUEST_FUZZ_SEED) \
+	  --seeds 2 --iters $(GUEST_FUZZ_ITERS) --smp 4

@@ -95,6 +95,11 @@ static inline long hypercall_vcpu_op(unsigned int cmd, unsigned int vcpu, void *
     return hypercall(__HYPERVISOR_vcpu_op, cmd, vcpu, (uint64_t)arg, 0, 0);
 }
 
+static inline long hypercall_set_gdt(const uint64_t *frames, unsigned int entries)
+{
+    return hypercall(__HYPERVISOR_set_gdt, (uint64_t)frames, entries, 0, 0, 0);
+}
+
 static inline long hypercall_set_segment_base(unsigned int which, uint64_t base)
 {
     return hypercall(__HYPERVISOR_set_segment_base, which, base, 0, 0, 0);

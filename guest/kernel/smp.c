@@ -10,7 +10,7 @@
 #include <smp.h>
 #include <traps.h>
 
-#define AP_STACK 16384
+#define AP_STACK 8192
 
 struct job {
     void (*_Atomic fn)(void *);
@@ -21,7 +21,7 @@ struct job {
 static struct job jobs[SMP_MAX_VCPUS];
 static bool has_context[SMP_MAX_VCPUS];
 static uint8_t stacks[SMP_MAX_VCPUS][AP_STACK] __attribute__((aligned(16)));
-static uint8_t entry_stacks[SMP_MAX_VCPUS][4096] __attribute__((aligned(16)));
+static uint8_t entry_stacks[SMP_MAX_VCPUS][2048] __attribute__((aligned(16)));
 static struct vcpu_guest_context context;   /* VCPUOP_initialise copies it */
 
 unsigned int smp_nr_vcpus(void)

@@ -75,6 +75,8 @@ void test_mmuext_bad_cmd(void);
 void test_mmu_update_batch_done(void);
 void test_mmu_update_bad_pointer(void);
 void test_mmu_update_foreigndom(void);
+/* fuzz.c */
+void test_hypercall_fuzz(void);
 /* smp.c */
 void test_smp_bringup(void);
 void test_smp_stress(void);

@@ -175,6 +175,17 @@ CASES = [
     # TEST line must be SUCCESS or SKIP, then it powers off.
     dict(name="guest-tests", modules=[GUEST],
          expect=[r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
+    # The hypercall fuzzer with other seeds than the guest-tests run (seed
+    # 1), one of them with four vCPUs (the fuzzed hypercalls include the
+    # vCPU operations); `make fuzz` runs longer ones.
+    dict(name="guest-fuzz-seed2",
+         modules=[GUEST + " only=hypercall_fuzz fuzz_seed=2 fuzz_iters=20000"],
+         expect=[r"fuzz: seed 2, 20000 iterations", r"TEST hypercall_fuzz: SUCCESS",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
+    dict(name="guest-fuzz-seed3-4cpus", smp=4,
+         modules=[GUEST + " only=hypercall_fuzz fuzz_seed=3 fuzz_iters=20000"],
+         expect=[r"fuzz: seed 3, 20000 iterations", r"TEST hypercall_fuzz: SUCCESS",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
     # dom0 with a vCPU per CPU: its other vCPUs brought up and down, and all
     # of them changing one page table at once, under single- and
     # multi-threaded TCG.  Here the SMP tests must run, not skip.
