@@ -37,6 +37,7 @@ const struct test tests[] = {
     { "set_segment_base", test_set_segment_base },
     { "gs_selector_rpl", test_gs_selector_rpl },
     { "set_debugreg", test_set_debugreg },
+    { "debug_dr6", test_debug_dr6 },
     { "debugreg_bad_register", test_debugreg_bad_register },
     { "iret_to_user_mode", test_iret_to_user_mode },
     { "syscall_from_user_frame", test_syscall_from_user_frame },

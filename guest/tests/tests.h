@@ -44,6 +44,7 @@ void test_set_trap_table_fault(void);
 void test_stack_switch_bad_ss(void);
 void test_set_segment_base(void);
 void test_set_debugreg(void);
+void test_debug_dr6(void);
 void test_set_trap_table_atomic(void);
 void test_gs_selector_rpl(void);
 void test_debugreg_bad_register(void);

@@ -184,6 +184,53 @@ void test_set_debugreg(void)
     expect_rc("set_debugreg(DR0, 0)", hypercall_set_debugreg(0, 0), 0);
 }
 
+/* Write `value` to *p where a write breakpoint may fire: the #DB is a
+ * trap, reported after the store. */
+static void store_watched(volatile uint32_t *p, uint32_t value)
+{
+    __asm__ volatile("movl %1, (%0)\n"
+                     "1:\n\t"
+                     EXTABLE(1b, 1b)
+                     :: "r"(p), "r"(value) : "memory");
+}
+
+/* A guest #DB shows in the DR6 that get_debugreg(6) returns, as Linux's
+ * PV #DB handler reads it: the match bit of the breakpoint that fired
+ * (and only that one: B0-B3 belong to the latest #DB), until the guest
+ * writes DR6 itself. */
+void test_debug_dr6(void)
+{
+    static volatile uint32_t watched[2];
+    const uint64_t dr7 = (1ULL << 0) | (1ULL << 2) |        /* L0, L1 */
+                         (0xdULL << 16) | (0xdULL << 20);   /* write, 4 bytes, both */
+    unsigned long before = last_trap.count;
+    long dr6;
+
+    if (!expect_rc("set_debugreg(6, clear)", hypercall_set_debugreg(6, 0xffff0ff0), 0) ||
+        !expect_rc("set_debugreg(0)", hypercall_set_debugreg(0, (uint64_t)&watched[0]), 0) ||
+        !expect_rc("set_debugreg(1)", hypercall_set_debugreg(1, (uint64_t)&watched[1]), 0) ||
+        !expect_rc("set_debugreg(7)", hypercall_set_debugreg(7, dr7), 0))
+        goto out;
+    store_watched(&watched[0], 1);
+    if (last_trap.count != before + 1 || last_trap.vector != X86_EXC_DB)
+        test_fail("a write to the DR0 address took %lu exceptions (last vector %u)",
+                  last_trap.count - before, last_trap.vector);
+    dr6 = hypercall_get_debugreg(6);
+    if ((dr6 & 0xf) != 1)
+        test_fail("after a DR0 match, DR6 reads %#lx (B0 alone expected)", dr6);
+    store_watched(&watched[1], 2);
+    dr6 = hypercall_get_debugreg(6);
+    if ((dr6 & 0xf) != 2)
+        test_fail("after a DR1 match, DR6 reads %#lx (B1 alone expected)", dr6);
+    hypercall_set_debugreg(7, 0);
+    expect_rc("set_debugreg(6, clear) again", hypercall_set_debugreg(6, 0xffff0ff0), 0);
+    expect_rc("get_debugreg(6) after clearing", hypercall_get_debugreg(6), 0xffff0ff0);
+out:
+    hypercall_set_debugreg(7, 0);
+    hypercall_set_debugreg(0, 0);
+    hypercall_set_debugreg(1, 0);
+}
+
 /* Debug registers that do not exist: -ENODEV (Xen's "#UD" answer). */
 void test_debugreg_bad_register(void)
 {

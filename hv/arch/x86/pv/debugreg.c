@@ -83,6 +83,23 @@ long do_set_debugreg(const uint64_t a[6])
     return 0;
 }
 
+/* A #DB taken by the guest: the status bits the CPU set for it go into
+ * the guest's DR6, as Xen merges them (breakpoint matches B0-B3 are this
+ * exception's alone; BD, BS and BT stay until the guest clears them), and
+ * the CPU's DR6 is reset for the next one. */
+#define DR6_DEFAULT  0xffff0ff0ULL
+#define DR6_BP_MASK  0xfULL
+#define DR6_STATUS   (DR6_BP_MASK | (7ULL << 13))    /* B0-B3, BD, BS, BT */
+
+void pv_debug_exception(struct vcpu *v)
+{
+    uint64_t hw;
+
+    __asm__ volatile("mov %%db6, %0" : "=r"(hw));
+    load_dr(6, DR6_DEFAULT);
+    v->arch.debugreg[6] = (v->arch.debugreg[6] & ~DR6_BP_MASK) | (hw & DR6_STATUS);
+}
+
 long do_get_debugreg(const uint64_t a[6])
 {
     struct vcpu *v = current_vcpu();

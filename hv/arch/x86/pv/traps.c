@@ -171,6 +171,10 @@ __hot_path void pv_trap(struct cpu_user_regs *regs)
     case 7:
         device_not_available(v, regs);
         return;
+    case 1:
+        pv_debug_exception(v);
+        pv_inject_trap(v, regs, 1, NO_ERROR_CODE);
+        return;
     default:
         pv_inject_trap(v, regs, vec, has_error_code(vec) ? regs->error_code : NO_ERROR_CODE);
     }

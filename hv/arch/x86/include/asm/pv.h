@@ -48,6 +48,7 @@ void pv_vcpu_kick_init(void);
 /* Debug registers (debugreg.c): may v hold val in DRn; load v's into the CPU. */
 bool pv_debugreg_valid(const struct vcpu *v, unsigned int reg, uint64_t val);
 void pv_load_debugregs(const struct vcpu *v);
+void pv_debug_exception(struct vcpu *v);        /* a guest #DB: its DR6 */
 void pv_vcpu_gone(void) __attribute__((noreturn));
 
 /* Build dom0 from the first boot module and run it (returns if none). */
