@@ -47,6 +47,7 @@ const struct test tests[] = {
     { "mmu_update_unowned_target", test_mmu_update_unowned_target },
     { "mmu_update_misaligned", test_mmu_update_misaligned },
     { "mmu_update_plain_write_ldt", test_mmu_update_plain_write_ldt },
+    { "ptwr_user_mode_refused", test_ptwr_user_mode_refused },
     { "pin_superpage_entry", test_pin_superpage_entry },
     { "ptwr_misaligned", test_ptwr_misaligned },
     { "set_gdt_too_many_entries", test_set_gdt_too_many_entries },

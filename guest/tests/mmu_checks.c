@@ -10,6 +10,7 @@
 #include <mm.h>
 #include <pagetable.h>
 #include <test.h>
+#include <usermode.h>
 #include <traps.h>
 #include "tests.h"
 
@@ -187,4 +188,40 @@ out:
     for (unsigned int i = 0; i < NR; i++)
         if (pages[i])
             page_free(pages[i]);
+}
+
+/* user_code.S */
+uint64_t user_store(uint64_t req);
+
+/* Writable page tables are the guest kernel's: the same store from guest
+ * user mode to an L1 table (mapped read-only, as every table) takes its
+ * #PF and changes nothing, as on Xen. */
+void test_ptwr_user_mode_refused(void)
+{
+    uint64_t *page = page_alloc(), req[2];
+    struct user_exit exit;
+    unsigned long before = last_trap.count;
+    long rc;
+
+    if (!page || pt_ensure_l1(SCRATCH_VA) || pt_get(SCRATCH_VA, 1)) {
+        test_error("set-up failed");
+        goto out;
+    }
+    req[0] = (uint64_t)mfn_to_virt(pt_entry_maddr(SCRATCH_VA, 1) >> PAGE_SHIFT) +
+             ((SCRATCH_VA >> PAGE_SHIFT) & 511) * 8;
+    req[1] = (virt_to_mfn(page) << PAGE_SHIFT) | PTE_KERNEL_RO;
+    rc = user_call(user_store, (uint64_t)req, &exit);
+    if (!expect_rc("user_call", rc, 0))
+        goto out;
+    if (exit.rax != 0 || pt_get(SCRATCH_VA, 1))
+        test_fail("a user-mode store to an L1 table was emulated: the entry reads %#lx",
+                  pt_get(SCRATCH_VA, 1));
+    else if (last_trap.count != before + 1 || last_trap.vector != X86_EXC_PF)
+        test_fail("the user-mode store took %lu exceptions (last %u), expected one #PF",
+                  last_trap.count - before, last_trap.vector);
+out:
+    if (pt_get(SCRATCH_VA, 1))
+        pt_unmap(SCRATCH_VA);
+    if (page)
+        page_free(page);
 }

@@ -104,6 +104,7 @@ void test_mmu_update_plain_write_ldt(void);
 void test_pin_superpage_entry(void);
 void test_ptwr_misaligned(void);
 void test_set_gdt_too_many_entries(void);
+void test_ptwr_user_mode_refused(void);
 /* retype.c */
 void test_table_retyped_writable(void);
 /* iret_flags.c */

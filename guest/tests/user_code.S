@@ -25,3 +25,19 @@ iret_to_kernel:
     push %rdi
     push $0                              /* iret_context.flags */
     jmp hypercall_page + __HYPERVISOR_iret * 32
+
+/* In user mode: *(req[0]) = req[1] for RDI = req; RAX = 1 if the store
+ * went through, 0 if it faulted (the exception table resumes at 2). */
+    .globl user_store
+user_store:
+    mov 8(%rdi), %rax
+    mov (%rdi), %rdx
+1:  mov %rax, (%rdx)
+    mov $1, %eax
+    ret
+2:  xor %eax, %eax
+    ret
+    .pushsection .ex_table, "a"
+    .balign 8
+    .quad 1b, 2b
+    .popsection
