@@ -114,7 +114,7 @@ void test_smp_bringup(void)
 
 /* --- every vCPU on one L1 table at once -------------------------------- */
 
-#define STRESS_ITERS 1000
+#define STRESS_ITERS 1000          /* smp_stress_iters=N on the command line */
 #define BROADCAST_EVERY 50        /* flushes of every CPU: slow under emulation */
 
 struct stress {
@@ -173,11 +173,13 @@ static long stress_round(const struct stress *s, unsigned int round)
     return 0;
 }
 
+static unsigned int stress_iters = STRESS_ITERS;
+
 static void stress(void *arg)
 {
     struct stress *s = arg;
 
-    for (unsigned int i = 0; i < STRESS_ITERS && !s->error; i++) {
+    for (unsigned int i = 0; i < stress_iters && !s->error; i++) {
         s->error = stress_round(s, i);
         s->at = i;
     }
@@ -232,9 +234,16 @@ void test_smp_stress(void)
     unsigned int n = smp_nr_vcpus();
     uint64_t *shared = page_alloc();
 
+    char val[16];
+
     if (n < 2) {
         test_skip("one vCPU");
         goto out;
+    }
+    if (cmdline_get("smp_stress_iters", val, sizeof(val))) {
+        stress_iters = 0;
+        for (const char *p = val; *p >= '0' && *p <= '9'; p++)
+            stress_iters = stress_iters * 10 + (unsigned int)(*p - '0');
     }
     if (!shared || !stress_setup(n, virt_to_mfn(shared))) {
         test_error("set-up failed");
