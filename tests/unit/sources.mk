@@ -12,3 +12,5 @@ ptwr_decode_SRCS := hv/arch/x86/pv/ptwr_decode.c
 timer_SRCS := hv/common/timer.c hv/common/timer_heap.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/console.c hv/common/vsnprintf.c hv/common/lock_order.c
 ptwr_decode_CFLAGS := -Ihv/arch/x86/include
 lock_order_SRCS := hv/common/lock_order.c
+desc_check_SRCS := hv/arch/x86/pv/desc_check.c
+desc_check_CFLAGS := -Ihv/arch/x86/include
