@@ -4,7 +4,8 @@
  * benchmarks) and power off.
  *
  * Command line words the kernel reads: "crash" (take a fault with no
- * trap table: the hypervisor must crash the domain), "panic" (stop
+ * trap table: the hypervisor must crash the domain), "vm86" (enter
+ * virtual-8086 mode through a 32-bit IRET, vm86.S: likewise), "panic" (stop
  * through the guest's own panic, shutdown reason crash), "stay" (once
  * the program is done, stay up idle instead of powering off).  The
  * program reads its own (the tests: "only=NAME"). */
@@ -40,6 +41,10 @@ static void map_shared_info(void)
         panic("cannot map shared_info at %#lx (%ld)", (uint64_t)SHARED_INFO_VA, rc);
     shared_info = (struct shared_info *)SHARED_INFO_VA;
 }
+
+void vm86_enter(uint64_t low_stack_top) __noreturn;     /* vm86.S */
+
+#define VM86_STACK_VA 0x40000000UL          /* below 4 GiB, unused otherwise */
 
 static void crash_on_purpose(void)
 {
@@ -78,6 +83,22 @@ void kernel_start(const struct start_info *si)
     printk("Memory: %lu pages free\n", page_alloc_free_pages());
     if (cmdline_get("crash", NULL, 0))
         crash_on_purpose();
+    if (cmdline_get("vm86", NULL, 0)) {
+        void *page = page_alloc(), *low = page_alloc();
+
+        /* The IRET's frame below 4 GiB; and at 0x1000 the 8086 code, a
+         * jump to itself, so that the guest is in that mode when its
+         * timer interrupt comes: the way back to it is where the
+         * hypervisor must notice. */
+        if (!page || !low || pt_map(VM86_STACK_VA, virt_to_mfn(page), PTE_KERNEL_RW) ||
+            pt_map(0x1000, virt_to_mfn(low), PTE_KERNEL_RW))
+            panic("no low pages for the vm86 test");
+        ((uint8_t *)low)[0] = 0xeb;          /* jmp $ */
+        ((uint8_t *)low)[1] = 0xfe;
+        hypercall_set_timer_op(system_time_ns() + 1000000);
+        printk("Entering virtual-8086 mode, as the command line asks\n");
+        vm86_enter(VM86_STACK_VA + PAGE_SIZE);
+    }
     if (cmdline_get("panic", NULL, 0))
         panic("asked to on the command line");
     guest_main();

@@ -207,6 +207,12 @@ CASES = [
          expect=[r"\(d0\) Faulting with an empty trap table",
                  r"Domain 0 \(Domain-0\) crashed"],
          reject=[r"Test result"]),
+    # A 32-bit IRET into virtual-8086 mode (which QEMU allows from ring 3):
+    # the fault that follows is the guest's, and the domain is crashed.
+    dict(name="guest-vm86-crash", modules=[GUEST + " vm86"], status=3,
+         expect=[r"\(d0\) Entering virtual-8086 mode",
+                 r"Domain 0 \(Domain-0\) crashed: the guest entered virtual-8086 mode"],
+         reject=[r"Test result", r"FATAL TRAP", r"PANIC"]),
     # The guest's own panic: SCHEDOP_shutdown with reason crash.
     dict(name="guest-panic", modules=[GUEST + " panic"], status=3,
          expect=[r"\(d0\) PANIC: asked to on the command line",
