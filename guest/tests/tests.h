@@ -96,6 +96,7 @@ void test_set_ldt(void);
 void test_iret_to_user_mode(void);
 void test_syscall_from_user_frame(void);
 void test_iret_noncanonical_rip(void);
+void test_iret_noncanonical_rsp(void);
 /* mmu_checks.c */
 void test_mmu_update_hv_l4_slot(void);
 void test_mmu_update_unowned_target(void);

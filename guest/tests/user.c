@@ -79,6 +79,28 @@ void test_syscall_from_user_frame(void)
  * the guest gets #GP and lives on.  Where the #GP is reported differs
  * (the iret or the target), so the test takes it through a recovery
  * point rather than the exception table. */
+/* Where an iret with a non-canonical stack would land (if it landed). */
+extern char iret_landing[];
+__asm__(".pushsection .text\n"
+        "iret_landing:\n\t"
+        "ud2\n"
+        ".popsection");
+
+/* The same for RSP: refused at the iret with #GP, so the guest never runs
+ * on a stack it could not take an exception on. */
+void test_iret_noncanonical_rsp(void)
+{
+    struct jmp_buf env, *outer = traps_set_recovery(&env);
+
+    if (setjmp(&env) == 0) {
+        iret_to_kernel((uint64_t)iret_landing, NONCANONICAL_ADDRESS);
+    } else if (trap_unexpected.vector != X86_EXC_GP) {
+        test_fail("the iret to RSP %#lx took %s, expected #GP", NONCANONICAL_ADDRESS,
+                  trap_name((unsigned int)trap_unexpected.vector));
+    }
+    traps_set_recovery(outer);
+}
+
 void test_iret_noncanonical_rip(void)
 {
     static uint64_t stack[128] __attribute__((aligned(16)));
