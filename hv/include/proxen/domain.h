@@ -1,8 +1,9 @@
 /* Domains and virtual CPUs.
  *
- * Locking: d->page_lock guards the page list and counters; a vCPU's state
- * belongs to the physical CPU running it (there is one vCPU per domain
- * and no migration yet). */
+ * Locking: d->page_lock guards the page list and counters, d->page_types
+ * the frames' types and counts; a vCPU's state belongs to the physical CPU
+ * running it (vCPU n of the initial domain on CPU n, no migration yet),
+ * and whether it has a context and is up is changed atomically (vcpu_op.c). */
 #ifndef PROXEN_DOMAIN_H
 #define PROXEN_DOMAIN_H
 

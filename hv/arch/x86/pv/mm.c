@@ -230,8 +230,6 @@ long do_update_va_mapping(const uint64_t a[6])
     uint64_t va = a[0], val = a[1], flags = a[2];
     int rc;
 
-    /* Any flush scope (all, local, a vCPU bitmap) means this CPU: a
-     * domain has one vCPU so far. */
     if (!guest_range_ok(va, 1))
         return -EINVAL;
     do {
