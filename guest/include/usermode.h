@@ -35,5 +35,7 @@ uint64_t user_stack_top(void);
 /* usermode.S: enter user mode at rip with RSP = rsp and RDI = arg; returns
  * the user's RAX when it makes a syscall, *exit filled. */
 uint64_t user_run(uint64_t rip, uint64_t rsp, uint64_t arg, struct user_exit *exit);
+/* The same without writing a return address on the user stack. */
+uint64_t user_run_bare(uint64_t rip, uint64_t rsp, uint64_t arg, struct user_exit *exit);
 
 #endif

@@ -147,6 +147,35 @@ void test_cli_sti_iopl(void)
     shared_info->vcpu_info[0].evtchn_upcall_mask = 1;
 }
 
+/* With VMASST_TYPE_architectural_iopl the guest kernel counts as CPL 0,
+ * as on Xen: at virtual IOPL 0 its cli and port I/O are allowed (what XTF
+ * pv-iopl~vmassist checks); guest user mode would still need IOPL 3. */
+void test_io_architectural_iopl(void)
+{
+    uint64_t at;
+
+    if (!is_initial_domain()) {
+        test_skip("only the initial domain has I/O ports");
+        return;
+    }
+    if (!expect_rc("vm_assist(enable, architectural_iopl)",
+                   hypercall(__HYPERVISOR_vm_assist, VMASST_CMD_enable,
+                             VMASST_TYPE_architectural_iopl, 0, 0, 0), 0))
+        return;
+    if (!expect_rc("PHYSDEVOP_set_iopl(0)", set_iopl(0), 0))
+        goto out;
+    if (!cli_sti(true, &at))
+        test_fail("cli at virtual IOPL 0 with architectural IOPL took %s",
+                  trap_name(last_trap.vector));
+    if (!outb_at(0, &at))
+        test_fail("out at virtual IOPL 0 with architectural IOPL took %s",
+                  trap_name(last_trap.vector));
+    shared_info->vcpu_info[0].evtchn_upcall_mask = 1;
+out:
+    hypercall(__HYPERVISOR_vm_assist, VMASST_CMD_disable, VMASST_TYPE_architectural_iopl, 0, 0,
+              0);
+}
+
 /* What an allowed cli/sti does: Xen 4.17 emulates both as no-ops
  * (pv/emul-priv-op.c: "This is just too dangerous to allow"): the event
  * mask stays as the guest set it. */

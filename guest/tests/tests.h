@@ -120,6 +120,7 @@ void test_callback_op_bad_type(void);
 void test_set_iopl(void);
 void test_io_port_iopl(void);
 void test_cli_sti_iopl(void);
+void test_io_architectural_iopl(void);
 void test_cli_sti_upcall_mask(void);
 void test_io_port_hv_console(void);
 /* memory_op.c */

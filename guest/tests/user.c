@@ -79,26 +79,29 @@ void test_syscall_from_user_frame(void)
  * the guest gets #GP and lives on.  Where the #GP is reported differs
  * (the iret or the target), so the test takes it through a recovery
  * point rather than the exception table. */
-/* Where an iret with a non-canonical stack would land (if it landed). */
-extern char iret_landing[];
-__asm__(".pushsection .text\n"
-        "iret_landing:\n\t"
-        "ud2\n"
-        ".popsection");
+/* user_code.S */
+extern char user_bad_stack[];
 
-/* The same for RSP: refused at the iret with #GP, so the guest never runs
- * on a stack it could not take an exception on. */
+/* An iret to a non-canonical RSP is taken, as by Xen and the CPU's own
+ * IRET (which checks RIP only): the guest faults when it uses the stack,
+ * from user mode onto its kernel stack, and lives on. */
 void test_iret_noncanonical_rsp(void)
 {
-    struct jmp_buf env, *outer = traps_set_recovery(&env);
+    struct user_exit exit;
+    unsigned long before;
+    uint64_t rax;
 
-    if (setjmp(&env) == 0) {
-        iret_to_kernel((uint64_t)iret_landing, NONCANONICAL_ADDRESS);
-    } else if (trap_unexpected.vector != X86_EXC_GP) {
-        test_fail("the iret to RSP %#lx took %s, expected #GP", NONCANONICAL_ADDRESS,
-                  trap_name((unsigned int)trap_unexpected.vector));
-    }
-    traps_set_recovery(outer);
+    if (!expect_rc("user_call (set-up)", user_call(user_add_one, 0, &exit), 0))
+        return;
+    before = last_trap.count;
+    rax = user_run_bare((uint64_t)user_bad_stack, NONCANONICAL_ADDRESS, user_stack_top(), &exit);
+    if (rax != 7)
+        test_fail("user mode entered with RSP %#lx did not come back (RAX %#lx)",
+                  NONCANONICAL_ADDRESS, rax);
+    else if (last_trap.count != before + 1 ||
+             (last_trap.vector != X86_EXC_SS && last_trap.vector != X86_EXC_GP))
+        test_fail("the stack use took %lu exceptions (last %s), expected one #SS",
+                  last_trap.count - before, trap_name(last_trap.vector));
 }
 
 void test_iret_noncanonical_rip(void)

@@ -41,3 +41,18 @@ user_store:
     .balign 8
     .quad 1b, 2b
     .popsection
+
+/* Entered by an iret with a non-canonical RSP and RDI a usable stack: the
+ * first use of the stack faults (#SS), the exception table resumes at 2,
+ * which takes the usable stack and comes back with RAX = 7. */
+    .globl user_bad_stack
+user_bad_stack:
+1:  mov (%rsp), %rax
+2:  mov %rdi, %rsp
+    mov $7, %eax
+    syscall
+    ud2
+    .pushsection .ex_table, "a"
+    .balign 8
+    .quad 1b, 2b
+    .popsection

@@ -166,8 +166,10 @@ __hot_path void pv_do_iret(struct cpu_user_regs *regs)
         domain_crash(v->domain, "iret: frame unreadable");
         return;
     }
-    if (!is_canonical(c.rip) || !is_canonical(c.rsp)) {
-        /* What a real iretq does with such a frame: #GP at the iret. */
+    if (!is_canonical(c.rip)) {
+        /* What a real iretq does with such a frame: #GP at the iret.  (A
+         * non-canonical RSP it takes, as Xen does: the guest faults when
+         * it uses the stack.) */
         pv_inject_trap(v, regs, 13, 0);
         return;
     }

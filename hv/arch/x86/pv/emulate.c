@@ -211,9 +211,14 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
  * #GP, as on hardware); the port list decides whether it reaches the
  * device.  Ports the hypervisor drives itself, and every port for a domain
  * without I/O privilege, read as all ones and ignore writes, as on Xen. */
+/* The guest kernel counts as CPL 1, or with VMASST_TYPE_architectural_iopl
+ * as CPL 0 (so it may always), guest user mode as CPL 3: Xen's rule. */
 static bool iopl_ok(const struct vcpu *v)
 {
-    return v->arch.iopl >= (v->arch.kernel_mode ? 1 : 3);
+    unsigned int cpl = v->arch.kernel_mode
+        ? (v->domain->vm_assist & (1ULL << VMASST_TYPE_architectural_iopl) ? 0 : 1) : 3;
+
+    return v->arch.iopl >= cpl;
 }
 
 static bool port_is_guests(const struct vcpu *v, unsigned int port, unsigned int bytes)
