@@ -10,6 +10,7 @@
 #include <public/physdev.h>
 #include <test.h>
 #include <traps.h>
+#include <usermode.h>
 #include "tests.h"
 
 #define PORT_POST  0x80            /* POST codes: nobody listens */
@@ -174,6 +175,32 @@ void test_io_architectural_iopl(void)
 out:
     hypercall(__HYPERVISOR_vm_assist, VMASST_CMD_disable, VMASST_TYPE_architectural_iopl, 0, 0,
               0);
+}
+
+/* user_code.S */
+uint64_t user_inb(uint64_t unused);
+
+/* Guest user mode needs virtual IOPL 3 for port I/O (it counts as CPL 3):
+ * IOPL 1, enough for the kernel, is not enough for it. */
+void test_io_user_mode_iopl(void)
+{
+    struct user_exit exit;
+
+    if (!is_initial_domain()) {
+        test_skip("only the initial domain has I/O ports");
+        return;
+    }
+    if (!expect_rc("PHYSDEVOP_set_iopl(1)", set_iopl(1), 0) ||
+        !expect_rc("user_call", user_call(user_inb, 0, &exit), 0))
+        return;
+    if (exit.rax != 0)
+        test_fail("inb from user mode at virtual IOPL 1 went through");
+    if (!expect_rc("PHYSDEVOP_set_iopl(3)", set_iopl(3), 0) ||
+        !expect_rc("user_call", user_call(user_inb, 0, &exit), 0))
+        return;
+    if (exit.rax != 1)
+        test_fail("inb from user mode at virtual IOPL 3 faulted");
+    set_iopl(0);
 }
 
 /* What an allowed cli/sti does: Xen 4.17 emulates both as no-ops

@@ -61,6 +61,7 @@ const struct test tests[] = {
     { "io_port_hv_console", test_io_port_hv_console },
     { "cli_sti_iopl", test_cli_sti_iopl },
     { "io_architectural_iopl", test_io_architectural_iopl },
+    { "io_user_mode_iopl", test_io_user_mode_iopl },
     { "cli_sti_upcall_mask", test_cli_sti_upcall_mask },
     { "p2m_m2p_agree", test_p2m_m2p_agree },
     { "page_alloc_many", test_page_alloc_many },

@@ -121,6 +121,7 @@ void test_set_iopl(void);
 void test_io_port_iopl(void);
 void test_cli_sti_iopl(void);
 void test_io_architectural_iopl(void);
+void test_io_user_mode_iopl(void);
 void test_cli_sti_upcall_mask(void);
 void test_io_port_hv_console(void);
 /* memory_op.c */

@@ -14,3 +14,5 @@ ptwr_decode_CFLAGS := -Ihv/arch/x86/include
 lock_order_SRCS := hv/common/lock_order.c
 desc_check_SRCS := hv/arch/x86/pv/desc_check.c
 desc_check_CFLAGS := -Ihv/arch/x86/include
+trap_policy_SRCS :=
+trap_policy_CFLAGS := -Ihv/arch/x86/include

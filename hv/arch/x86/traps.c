@@ -9,6 +9,7 @@
 #include <asm/pv.h>
 #include <asm/percpu.h>
 #include <asm/regs.h>
+#include <asm/trap_policy.h>
 #include <asm/x86.h>
 #include <proxen/console.h>
 #include <proxen/lib.h>
@@ -185,8 +186,8 @@ __hot_path void do_entry(struct cpu_user_regs *regs)
         do_irq(regs);
     else if (vec == 2)
         do_nmi(regs);
-    else if (vec == 8 || vec == 18)
-        fatal_trap(regs);        /* #DF: a hypervisor bug; #MC: failing hardware */
+    else if (trap_always_fatal(vec))
+        fatal_trap(regs);
     else if (guest_mode(regs))
         pv_trap(regs);
     else if (vec == 1)
