@@ -140,4 +140,22 @@ void test_timer_block(void);
 void test_evtchn_loopback(void);
 void test_gnttab_query_size(void);
 
+/* refused.c */
+void test_set_callbacks_noncanonical(void);
+void test_stack_switch_noncanonical(void);
+void test_set_segment_base_bad_which(void);
+void test_set_trap_table_too_long(void);
+void test_debugreg_bad_values(void);
+void test_debugreg_dr45_with_de(void);
+void test_shutdown_bad_reason(void);
+void test_vcpu_op_bad_id(void);
+void test_console_control_chars(void);
+void test_set_ldt_too_many_entries(void);
+void test_set_ldt_unmapped(void);
+void test_set_ldt_in_gdt_window(void);
+void test_memory_reservation_other_domain(void);
+void test_memory_map_no_room(void);
+void test_machine_memory_map_room(void);
+void test_gs_selector_rpl_ldt(void);
+
 #endif
