@@ -5,7 +5,8 @@
  *
  * Command line words the kernel reads: "crash" (take a fault with no
  * trap table: the hypervisor must crash the domain), "vm86" (enter
- * virtual-8086 mode through a 32-bit IRET, vm86.S: likewise), "panic" (stop
+ * virtual-8086 mode through a 32-bit IRET, vm86.S: likewise), "iret-user"
+ * (iret to user mode before any user page table is given: likewise), "panic" (stop
  * through the guest's own panic, shutdown reason crash), "stay" (once
  * the program is done, stay up idle instead of powering off).  The
  * program reads its own (the tests: "only=NAME"). */
@@ -18,6 +19,7 @@
 #include <pagetable.h>
 #include <pvclock.h>
 #include <traps.h>
+#include <usermode.h>
 
 const struct start_info *start_info;
 struct shared_info *shared_info;
@@ -98,6 +100,13 @@ void kernel_start(const struct start_info *si)
         hypercall_set_timer_op(system_time_ns() + 1000000);
         printk("Entering virtual-8086 mode, as the command line asks\n");
         vm86_enter(VM86_STACK_VA + PAGE_SIZE);
+    }
+    if (cmdline_get("iret-user", NULL, 0)) {
+        struct user_exit e;
+
+        printk("Returning to user mode without a user page table, as the command line asks\n");
+        user_run_bare((uint64_t)kernel_start, user_stack_top(), 0, &e);
+        panic("the iret to user mode without a user page table returned");
     }
     if (cmdline_get("panic", NULL, 0))
         panic("asked to on the command line");

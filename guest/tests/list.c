@@ -125,6 +125,8 @@ const struct test tests[] = {
     { "memory_map_no_room", test_memory_map_no_room },
     { "machine_memory_map_room", test_machine_memory_map_room },
     { "gs_selector_rpl_ldt", test_gs_selector_rpl_ldt },
+    { "wrmsr_unlisted", test_wrmsr_unlisted },
+    { "mov_cr0_other_bits", test_mov_cr0_other_bits },
     /* Last: whatever it leaves behind cannot disturb another test. */
     { "hypercall_fuzz", test_hypercall_fuzz },
 };

@@ -343,3 +343,37 @@ out:
     else
         test_fail("the LDT page cannot be made writable again: still in use");
 }
+
+/* Of the MSRs only the segment bases (and DEBUGCTL as 0) may be written:
+ * any other is #GP(0) at the wrmsr, as on Xen. */
+void test_wrmsr_unlisted(void)
+{
+    unsigned long before = last_trap.count;
+    uint64_t at;
+
+    __asm__ volatile("lea 1f(%%rip), %[at]\n"
+                     "1: wrmsr\n"
+                     "2:\n\t"
+                     EXTABLE(1b, 2b)
+                     : [at] "=&r"(at) : "c"(0x174 /* SYSENTER_CS */), "a"(0), "d"(0)
+                     : "memory");
+    if (expect_trap("wrmsr(SYSENTER_CS, 0)", before, X86_EXC_GP, at) && last_trap.error_code)
+        test_fail("#GP error code %#lx, expected 0", last_trap.error_code);
+}
+
+/* A write to CR0 may change TS only (fpu_taskswitch's bit): changing WP
+ * is #GP(0) at the mov, as on Xen. */
+void test_mov_cr0_other_bits(void)
+{
+    unsigned long before;
+    uint64_t cr0 = 0, at;
+
+    __asm__ volatile("1: mov %%cr0, %0\n2:\n\t" EXTABLE(1b, 2b) : "+r"(cr0) :: "memory");
+    before = last_trap.count;
+    __asm__ volatile("lea 1f(%%rip), %[at]\n"
+                     "1: mov %[v], %%cr0\n"
+                     "2:\n\t"
+                     EXTABLE(1b, 2b)
+                     : [at] "=&r"(at) : [v] "r"(cr0 ^ (1UL << 16)) : "memory");
+    expect_trap("mov to CR0 changing WP", before, X86_EXC_GP, at);
+}

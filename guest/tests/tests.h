@@ -157,5 +157,7 @@ void test_memory_reservation_other_domain(void);
 void test_memory_map_no_room(void);
 void test_machine_memory_map_room(void);
 void test_gs_selector_rpl_ldt(void);
+void test_wrmsr_unlisted(void);
+void test_mov_cr0_other_bits(void);
 
 #endif

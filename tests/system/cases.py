@@ -217,6 +217,12 @@ CASES = [
          expect=[r"\(d0\) Entering virtual-8086 mode",
                  r"Domain 0 \(Domain-0\) crashed: the guest entered virtual-8086 mode"],
          reject=[r"Test result", r"FATAL TRAP", r"PANIC"]),
+    # An iret to guest user mode before the guest gave a user page table:
+    # the hypervisor crashes the domain (there is no table to switch to).
+    dict(name="guest-iret-user-crash", modules=[GUEST + " iret-user"], status=3,
+         expect=[r"\(d0\) Returning to user mode without a user page table",
+                 r"Domain 0 \(Domain-0\) crashed: iret to user mode without a user page table"],
+         reject=[r"Test result", r"FATAL TRAP", r"PANIC"]),
     # The guest's own panic: SCHEDOP_shutdown with reason crash.
     dict(name="guest-panic", modules=[GUEST + " panic"], status=3,
          expect=[r"\(d0\) PANIC: asked to on the command line",
