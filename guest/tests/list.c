@@ -24,6 +24,7 @@ const struct test tests[] = {
     { "cpuid_signature", test_cpuid_signature },
     { "forced_emulation_ud", test_forced_emulation_ud },
     { "read_cr3", test_read_cr3 },
+    { "write_cr3", test_write_cr3 },
     { "wrmsr_fs_base_noncanonical", test_wrmsr_fs_base_noncanonical },
     { "rdmsr_unknown", test_rdmsr_unknown },
     { "int3", test_int3 },

@@ -32,6 +32,8 @@ void test_multicall_iret_stops(void);
 void test_cpuid_signature(void);
 void test_forced_emulation_ud(void);
 void test_read_cr3(void);
+/* cr3_write.c */
+void test_write_cr3(void);
 void test_wrmsr_fs_base_noncanonical(void);
 void test_rdmsr_unknown(void);
 /* traps.c */

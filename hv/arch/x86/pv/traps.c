@@ -159,6 +159,9 @@ __hot_path void pv_trap(struct cpu_user_regs *regs)
         page_fault(v, regs);
         return;
     case 13:
+        /* As for #PF: the guest ran with interrupts on, and emulating (a
+         * move to CR3 takes the page-type lock) needs them on. */
+        local_irq_enable();
         if (regs->error_code & 2)          /* IDT: a gate it may not use */
             soft_interrupt(v, regs);
         else if (regs->error_code || !pv_emulate_gp(v, regs))
