@@ -7,7 +7,8 @@
 # One kernel (guest/kernel, guest/lib, guest/arch/x86_64), several images:
 # each links the kernel with one program, which provides guest_main()
 # (guest/include/kernel.h).
-#   proxen-guest  the in-guest tests (guest/apps/tests, guest/tests)
+#   proxen-guest  the in-guest tests (guest/apps/tests, guest/tests) and the
+#                 fuzzer of hypercalls and instructions they run (guest/fuzz)
 #   proxen-bench  the benchmarks run by `make bench` (guest/apps/bench)
 
 GUEST_IMAGE := $(BUILD)/guest/proxen-guest
@@ -18,7 +19,7 @@ guest_objs = $(patsubst %.c,$(BUILD)/%.o,$(filter %.c,$(1))) \
 
 GUEST_KERNEL_SRCS := $(wildcard guest/kernel/*.c guest/lib/*.c) \
                      $(filter-out %.lds.S,$(wildcard guest/arch/x86_64/*.S))
-GUEST_TESTS_SRCS  := $(wildcard guest/apps/tests/*.c guest/tests/*.c guest/tests/*.S)
+GUEST_TESTS_SRCS  := $(wildcard guest/apps/tests/*.c guest/tests/*.c guest/tests/*.S guest/fuzz/*.c)
 GUEST_BENCH_SRCS  := $(wildcard guest/apps/bench/*.c guest/apps/bench/*.S)
 
 GUEST_KERNEL_OBJS := $(call guest_objs,$(GUEST_KERNEL_SRCS))
