@@ -29,6 +29,7 @@
 #define PTE_KERNEL_RO  (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
 #define PTE_TABLE      (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
 
+#define RFLAGS_TF      (1UL << 8)
 #define RFLAGS_DF      (1UL << 10)
 
 static inline uint64_t read_rflags(void)

@@ -202,6 +202,8 @@ void do_trap(struct trap_frame *f)
     fixup = fixup_for(f->rip);
     if (fixup) {
         f->rip = fixup;
+        if (f->vector == X86_EXC_DB)     /* an expected #DB ends single-stepping */
+            f->rflags &= ~RFLAGS_TF;
         return;
     }
     if (recovery) {

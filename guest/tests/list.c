@@ -39,6 +39,8 @@ const struct test tests[] = {
     { "gs_selector_rpl", test_gs_selector_rpl },
     { "set_debugreg", test_set_debugreg },
     { "debug_dr6", test_debug_dr6 },
+    { "single_step_dr6", test_single_step_dr6 },
+    { "single_step_emulated", test_single_step_emulated },
     { "debugreg_bad_register", test_debugreg_bad_register },
     { "iret_to_user_mode", test_iret_to_user_mode },
     { "syscall_from_user_frame", test_syscall_from_user_frame },

@@ -100,6 +100,16 @@ void pv_debug_exception(struct vcpu *v)
     v->arch.debugreg[6] = (v->arch.debugreg[6] & ~DR6_BP_MASK) | (hw & DR6_STATUS);
 }
 
+/* The single step over an instruction the hypervisor emulated: the CPU
+ * never saw it run, so the #DB is the hypervisor's to raise, with DR6
+ * merged as for a hardware step (Xen's pv_inject_DB(X86_DR6_BS)). */
+#define DR6_BS  (1ULL << 14)
+
+void pv_debug_single_step(struct vcpu *v)
+{
+    v->arch.debugreg[6] = (v->arch.debugreg[6] & ~DR6_BP_MASK) | DR6_BS;
+}
+
 long do_get_debugreg(const uint64_t a[6])
 {
     struct vcpu *v = current_vcpu();

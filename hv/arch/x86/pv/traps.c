@@ -117,6 +117,17 @@ static void soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
     pv_bounce(v, regs, t->address, t->mask_events, NO_ERROR_CODE);
 }
 
+/* An instruction emulated for a guest that single-steps ends in the #DB
+ * the CPU would have raised after it, as on Xen: without it the guest
+ * would step over the next instruction too. */
+static void emulated(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    if (!(regs->rflags & EFLAGS_TF))
+        return;
+    pv_debug_single_step(v);
+    pv_inject_trap(v, regs, 1, NO_ERROR_CODE);
+}
+
 #define PFEC_PRESENT 1
 #define PFEC_WRITE   2
 
@@ -129,8 +140,10 @@ static void page_fault(struct vcpu *v, struct cpu_user_regs *regs)
     local_irq_enable();
     /* A guest kernel writing its own L1 table: emulate the write. */
     if (v->arch.kernel_mode && (ec & (PFEC_PRESENT | PFEC_WRITE)) == (PFEC_PRESENT | PFEC_WRITE) &&
-        pv_ptwr_emulate(v, regs, cr2))
+        pv_ptwr_emulate(v, regs, cr2)) {
+        emulated(v, regs);
         return;
+    }
     v->vcpu_info->arch.cr2 = cr2;
     if (v->arch.kernel_mode)
         ec &= ~4ULL;            /* the guest kernel sees a supervisor fault */
@@ -166,10 +179,14 @@ __hot_path void pv_trap(struct cpu_user_regs *regs)
             soft_interrupt(v, regs);
         else if (regs->error_code || !pv_emulate_gp(v, regs))
             pv_inject_trap(v, regs, 13, regs->error_code);
+        else
+            emulated(v, regs);
         return;
     case 6:
         if (!pv_emulate_ud(v, regs))
             pv_inject_trap(v, regs, 6, NO_ERROR_CODE);
+        else
+            emulated(v, regs);
         return;
     case 7:
         device_not_available(v, regs);

@@ -49,6 +49,7 @@ void pv_vcpu_kick_init(void);
 bool pv_debugreg_valid(const struct vcpu *v, unsigned int reg, uint64_t val);
 void pv_load_debugregs(const struct vcpu *v);
 void pv_debug_exception(struct vcpu *v);        /* a guest #DB: its DR6 */
+void pv_debug_single_step(struct vcpu *v);      /* DR6.BS for an emulated step */
 void pv_vcpu_gone(void) __attribute__((noreturn));
 
 /* Build dom0 from the first boot module and run it (returns if none). */
