@@ -72,6 +72,7 @@ uint64_t fuzz_mfn(void);                    /* scratch, foreign, absurd */
 uint64_t fuzz_pte(void);                    /* an entry whose frame is fuzz_mfn() */
 uint64_t fuzz_pt_maddr(void);               /* where mmu_update may write */
 uint64_t fuzz_va(void);                     /* a VA update_va_mapping may target */
+uint64_t fuzz_scratch_va(void);             /* one of the pool's; maps only scratch frames */
 uint64_t fuzz_ptr(unsigned int size);       /* a buffer the hypervisor may read/write */
 uint64_t fuzz_int(void);                    /* an interesting integer */
 uint64_t fuzz_bad_addr(void);               /* never mapped: for code, for arrays */

@@ -240,6 +240,38 @@ static void insn_segment(void)
     }
 }
 
+/* Reads and writes at the scratch VAs, which map nothing but scratch
+ * frames (or nothing): a write to one that is now a page table is the
+ * hypervisor's to emulate and validate (mov, xchg, cmpxchg, as a kernel
+ * updates its entries), or to refuse with #PF. */
+static void insn_scratch_access(void)
+{
+    uint64_t va = fuzz_scratch_va() + (prng_one_in(r, 8) ? prng_below(r, PAGE_SIZE - 8)
+                                                         : prng_below(r, 512) * 8);
+    volatile uint64_t *p = (volatile uint64_t *)va;
+    uint64_t v = prng_one_in(r, 4) ? fuzz_int() : fuzz_pte(), old;
+
+    switch (prng_below(r, 5)) {
+    case 0:
+        old = *p;
+        (void)old;
+        break;
+    case 1:
+        *p = v;
+        break;
+    case 2:
+        __asm__ volatile("xchg %0, (%1)" : "+r"(v) : "r"(va) : "memory");
+        break;
+    case 3:
+        old = prng_one_in(r, 2) ? *p : fuzz_pte();
+        __asm__ volatile("lock cmpxchg %2, (%1)" : "+a"(old) : "r"(va), "r"(v) : "memory", "cc");
+        break;
+    default:
+        __asm__ volatile("movl %k0, (%1)" : : "r"(v), "r"(va) : "memory");
+        break;
+    }
+}
+
 static void insn_iretq(void)
 {
     static const uint64_t keep_out = (1UL << 8) | (1UL << 10) | (1UL << 14) | (1UL << 18);
@@ -263,13 +295,13 @@ static void insn_iretq(void)
 static void (*const insns[])(void) = {
     insn_cli_sti, insn_in, insn_out, insn_hlt, insn_rdmsr, insn_wrmsr, insn_read_cr,
     insn_write_cr, insn_read_dr, insn_write_dr, insn_descriptor_table, insn_cache_tlb,
-    insn_int, insn_segment, insn_iretq,
+    insn_int, insn_segment, insn_iretq, insn_scratch_access,
 };
 
 const char *const fuzz_insn_names[] = {
     "cli/sti", "in", "out", "hlt", "rdmsr", "wrmsr", "mov from CR", "mov to CR",
     "mov from DR", "mov to DR", "lgdt/lidt/lldt/ltr/s*dt", "invlpg/wbinvd/invd/clts/lmsw",
-    "int n", "mov to segment", "iretq",
+    "int n", "mov to segment", "iretq", "scratch VA access",
 };
 
 const unsigned int fuzz_nr_insns = ARRAY_SIZE(insns);

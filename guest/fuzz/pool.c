@@ -196,7 +196,7 @@ uint64_t fuzz_pt_maddr(void)
     }
 }
 
-static uint64_t scratch_va(void)
+uint64_t fuzz_scratch_va(void)
 {
     return SCRATCH_VA + prng_below(&fuzz_rng, FUZZ_VA_POOL) * PAGE_SIZE;
 }
@@ -231,12 +231,12 @@ uint64_t fuzz_va(void)
         va = hostile_address();
         if (va == UNMAPPED_VA || (va >= VIRT_BASE && va < VIRT_BASE + 0x40000000ULL) ||
             (va >= VMAP_START && va < VMAP_END) || va < 0x800000000000ULL)
-            va = scratch_va();          /* never the guest's own mappings */
+            va = fuzz_scratch_va();          /* never the guest's own mappings */
         return va;
     case 1:     /* a scratch frame's direct-map address (unmapped while fuzzing) */
         return (uint64_t)fuzz_pool.dmap[prng_below(r, FUZZ_SCRATCH_FRAMES)];
     default:
-        return scratch_va() + (prng_one_in(r, 8) ? prng_below(r, PAGE_SIZE) : 0);
+        return fuzz_scratch_va() + (prng_one_in(r, 8) ? prng_below(r, PAGE_SIZE) : 0);
     }
 }
 
@@ -250,7 +250,7 @@ uint64_t fuzz_ptr(unsigned int size)
     case 1:
         return (uint64_t)fuzz_alloc_tail(size ? prng_below(r, size) + 1 : 1);  /* runs into the guard */
     case 2:
-        return scratch_va() + prng_below(r, PAGE_SIZE);
+        return fuzz_scratch_va() + prng_below(r, PAGE_SIZE);
     case 3:     /* read-only to the guest: the M2P, its own L4 */
         return prng_one_in(r, 2) ? (uint64_t)machine_to_phys_mapping + prng_below(r, 4096)
                                  : (uint64_t)mfn_to_virt(l4_mfn) + prng_below(r, 64) * 8;

@@ -25,7 +25,7 @@ bool fuzz_verbose;
 static struct {
     unsigned long calls[NR_SLOTS], ok[NR_SLOTS], errors[NR_SLOTS];
     unsigned long rc_errno[NR_ERRNOS], rc_zero, rc_positive, rc_other;
-    unsigned long insns[16], exceptions[NR_VECTORS];
+    unsigned long insns[32], exceptions[NR_VECTORS];   /* insns: >= fuzz_nr_insns */
     unsigned long nr_calls, nr_insns;
     unsigned long in_call, call_exceptions;   /* exceptions a hypercall returned to */
 } stats = { .in_call = ~0UL };
