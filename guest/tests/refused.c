@@ -11,6 +11,7 @@
 #include <mm.h>
 #include <pagetable.h>
 #include <test.h>
+#include <smp.h>
 #include <traps.h>
 #include <usermode.h>
 #include "tests.h"
@@ -376,4 +377,21 @@ void test_mov_cr0_other_bits(void)
                      EXTABLE(1b, 2b)
                      : [at] "=&r"(at) : [v] "r"(cr0 ^ (1UL << 16)) : "memory");
     expect_trap("mov to CR0 changing WP", before, X86_EXC_GP, at);
+}
+
+/* A vCPU's one-shot timer is its own to set or stop: naming another vCPU
+ * is -EINVAL, as on Xen.  (Runs where the domain has a second vCPU: the
+ * system test guest-smp-4cpus.) */
+void test_smp_singleshot_other_vcpu(void)
+{
+    struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = ~0ULL >> 1, .flags = 0 };
+
+    if (smp_nr_vcpus() < 2) {
+        test_skip("the domain has one vCPU");
+        return;
+    }
+    expect_rc("VCPUOP_set_singleshot_timer(vCPU 1) from vCPU 0",
+              hypercall_vcpu_op(VCPUOP_set_singleshot_timer, 1, &t), -EINVAL);
+    expect_rc("VCPUOP_stop_singleshot_timer(vCPU 1) from vCPU 0",
+              hypercall_vcpu_op(VCPUOP_stop_singleshot_timer, 1, NULL), -EINVAL);
 }
