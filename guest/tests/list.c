@@ -130,6 +130,7 @@ const struct test tests[] = {
     { "gs_selector_rpl_ldt", test_gs_selector_rpl_ldt },
     { "wrmsr_unlisted", test_wrmsr_unlisted },
     { "mov_cr0_other_bits", test_mov_cr0_other_bits },
+    { "pin_twice", test_pin_twice },
     { "smp_singleshot_other_vcpu", test_smp_singleshot_other_vcpu },
     /* Last: whatever it leaves behind cannot disturb another test. */
     { "hypercall_fuzz", test_hypercall_fuzz },

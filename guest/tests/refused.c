@@ -395,3 +395,36 @@ void test_smp_singleshot_other_vcpu(void)
     expect_rc("VCPUOP_stop_singleshot_timer(vCPU 1) from vCPU 0",
               hypercall_vcpu_op(VCPUOP_stop_singleshot_timer, 1, NULL), -EINVAL);
 }
+
+static long mmuext_mfn(unsigned int cmd, uint64_t mfn)
+{
+    struct mmuext_op op = { .cmd = cmd, .arg1.mfn = mfn };
+
+    return hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
+/* A pinned table is not pinned again (-EINVAL, as on Xen); one unpin
+ * then releases it wholly: the page can be mapped writable again. */
+void test_pin_twice(void)
+{
+    void *table = page_alloc();
+    uint64_t mfn;
+
+    if (!table) {
+        test_error("out of memory");
+        return;
+    }
+    mfn = virt_to_mfn(table);
+    memset(table, 0, PAGE_SIZE);
+    if (!expect_rc("making the table read-only", page_set_readonly(table, true), 0)) {
+        page_free(table);
+        return;
+    }
+    if (expect_rc("MMUEXT_PIN_L1_TABLE", mmuext_mfn(MMUEXT_PIN_L1_TABLE, mfn), 0)) {
+        expect_rc("MMUEXT_PIN_L1_TABLE again", mmuext_mfn(MMUEXT_PIN_L1_TABLE, mfn), -EINVAL);
+        expect_rc("MMUEXT_UNPIN_TABLE", mmuext_mfn(MMUEXT_UNPIN_TABLE, mfn), 0);
+    }
+    if (expect_rc("making the table writable again after one unpin",
+                  page_set_readonly(table, false), 0))
+        page_free(table);
+}

@@ -165,5 +165,6 @@ void test_gs_selector_rpl_ldt(void);
 void test_wrmsr_unlisted(void);
 void test_mov_cr0_other_bits(void);
 void test_smp_singleshot_other_vcpu(void);
+void test_pin_twice(void);
 
 #endif
