@@ -272,6 +272,45 @@ static void insn_scratch_access(void)
     }
 }
 
+/* One instruction with TF set, most of them ones the hypervisor emulates
+ * or runs for the guest: the #DB after it (or the fault) ends in the
+ * recovery point, which runs with TF clear; TF is cleared here too in
+ * case no trap comes. */
+static void insn_single_step(void)
+{
+    uint32_t msr = (uint32_t)msr_index(), lo = 0, hi = 0;
+
+    fuzz_pool.dirty |= DIRTY_EVENTS | DIRTY_DEBUG;
+    switch (prng_below(r, 5)) {
+    case 0:
+        __asm__ volatile("pushfq; orq $0x100, (%%rsp); popfq\n\t"
+                         "rdmsr\n\t"
+                         "pushfq; andq $~0x100, (%%rsp); popfq"
+                         : "+a"(lo), "+d"(hi) : "c"(msr) : "memory", "cc");
+        break;
+    case 1:
+        __asm__ volatile("pushfq; orq $0x100, (%%rsp); popfq\n\t"
+                         "cli\n\t"
+                         "pushfq; andq $~0x100, (%%rsp); popfq" ::: "memory", "cc");
+        break;
+    case 2:
+        __asm__ volatile("pushfq; orq $0x100, (%%rsp); popfq\n\t"
+                         "outb %%al, $0x80\n\t"
+                         "pushfq; andq $~0x100, (%%rsp); popfq" : : "a"(lo) : "memory", "cc");
+        break;
+    case 3:
+        __asm__ volatile("pushfq; orq $0x100, (%%rsp); popfq\n\t"
+                         "mov %%cr0, %%rax\n\t"
+                         "pushfq; andq $~0x100, (%%rsp); popfq" ::: "rax", "memory", "cc");
+        break;
+    default:
+        __asm__ volatile("pushfq; orq $0x100, (%%rsp); popfq\n\t"
+                         "nop\n\t"
+                         "pushfq; andq $~0x100, (%%rsp); popfq" ::: "memory", "cc");
+        break;
+    }
+}
+
 static void insn_iretq(void)
 {
     static const uint64_t keep_out = (1UL << 8) | (1UL << 10) | (1UL << 14) | (1UL << 18);
@@ -295,13 +334,13 @@ static void insn_iretq(void)
 static void (*const insns[])(void) = {
     insn_cli_sti, insn_in, insn_out, insn_hlt, insn_rdmsr, insn_wrmsr, insn_read_cr,
     insn_write_cr, insn_read_dr, insn_write_dr, insn_descriptor_table, insn_cache_tlb,
-    insn_int, insn_segment, insn_iretq, insn_scratch_access,
+    insn_int, insn_segment, insn_iretq, insn_scratch_access, insn_single_step,
 };
 
 const char *const fuzz_insn_names[] = {
     "cli/sti", "in", "out", "hlt", "rdmsr", "wrmsr", "mov from CR", "mov to CR",
     "mov from DR", "mov to DR", "lgdt/lidt/lldt/ltr/s*dt", "invlpg/wbinvd/invd/clts/lmsw",
-    "int n", "mov to segment", "iretq", "scratch VA access",
+    "int n", "mov to segment", "iretq", "scratch VA access", "single step",
 };
 
 const unsigned int fuzz_nr_insns = ARRAY_SIZE(insns);
