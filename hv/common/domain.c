@@ -98,11 +98,6 @@ void domains_dump(void)
     spin_unlock(&domlist_lock);
 }
 
-struct page_types *domain_page_types(struct domain *d)
-{
-    return &d->page_types;
-}
-
 /* nr frames for d, each owned with its allocation reference; out[i]
  * receives frame i.  A domain needs no contiguity, but taking blocks of
  * up to 2 MiB from the buddy allocator (smaller when the heap is

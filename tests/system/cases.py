@@ -199,7 +199,7 @@ CASES = [
     # (Fewer rounds: four vCPU threads on two host cores, next to another
     # case, run slowly.)
     dict(name="guest-smp-4cpus-mttcg", smp=4, accel="tcg,thread=multi",
-         modules=[GUEST + " only=smp smp_stress_iters=250"],
+         modules=[GUEST + " only=smp smp_stress_iters=100"],
          expect=[r"dom0: 4 vCPUs", r"TEST smp_bringup: SUCCESS", r"TEST smp_stress: SUCCESS",
                  r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
     dict(name="guest-smp-dom0-max-vcpus", smp=4, cmdline="dom0_max_vcpus=2",

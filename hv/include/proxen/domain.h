@@ -51,6 +51,10 @@ struct vcpu {
 };
 
 struct domain {
+    /* First, so that page_type.c finds it without knowing the rest
+     * (domain_page_types in page_type.h); the lock over the types and
+     * counts of the domain's frames. */
+    struct page_types page_types;
     struct list_head domain_list;       /* all domains, under domlist_lock */
     domid_t domain_id;
     char name[DOMAIN_NAME_MAX];
@@ -60,7 +64,6 @@ struct domain {
 
     spinlock_t page_lock;
     struct list_head page_list;   /* frames allocated to the domain */
-    struct page_types page_types; /* the lock over its frames' types and counts */
     uint64_t tot_pages;
     uint64_t max_pages;
 
@@ -72,6 +75,8 @@ struct domain {
     struct vcpu *vcpu[MAX_VIRT_CPUS];
     struct arch_domain arch;
 };
+
+_Static_assert(offsetof(struct domain, page_types) == 0, "domain_page_types() relies on it");
 
 /* The vCPU running on this physical CPU, NULL in the idle loop. */
 struct vcpu *current_vcpu(void);
