@@ -45,6 +45,7 @@ const struct test tests[] = {
     { "iret_to_user_mode", test_iret_to_user_mode },
     { "syscall_from_user_frame", test_syscall_from_user_frame },
     { "iret_noncanonical_rip", test_iret_noncanonical_rip },
+    { "user_system_insns", test_user_system_insns },
     { "iret_noncanonical_rsp", test_iret_noncanonical_rsp },
     { "iret_rflags_vm", test_iret_rflags_vm },
     { "mmu_update_hv_l4_slot", test_mmu_update_hv_l4_slot },

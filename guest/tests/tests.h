@@ -126,6 +126,7 @@ void test_io_architectural_iopl(void);
 /* single_step.c */
 void test_single_step_dr6(void);
 void test_single_step_emulated(void);
+void test_user_system_insns(void);
 void test_io_user_mode_iopl(void);
 void test_cli_sti_upcall_mask(void);
 void test_io_port_hv_console(void);

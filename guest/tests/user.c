@@ -117,3 +117,19 @@ void test_iret_noncanonical_rip(void)
     }
     traps_set_recovery(outer);
 }
+
+/* user_code.S */
+uint64_t user_system_insns(uint64_t unused);
+
+/* hlt and MOV from CR0 are the guest kernel's: from user mode they are the
+ * #GP the CPU raised, as on Xen (its emulator serves guest kernel mode
+ * only). */
+void test_user_system_insns(void)
+{
+    struct user_exit exit;
+
+    if (!expect_rc("user_call", user_call(user_system_insns, 0, &exit), 0))
+        return;
+    if (exit.rax != 0)
+        test_fail("%lu of hlt and mov from CR0 went through in user mode", exit.rax);
+}

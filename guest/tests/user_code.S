@@ -71,3 +71,20 @@ user_inb:
     .balign 8
     .quad 1b, 2b
     .popsection
+
+/* In user mode: hlt, then mov from CR0; RAX = how many went through
+ * (each that faults resumes at the next). */
+    .globl user_system_insns
+user_system_insns:
+    xor %ecx, %ecx
+1:  hlt
+    inc %ecx
+2:  mov %cr0, %rax
+    inc %ecx
+3:  mov %ecx, %eax
+    ret
+    .pushsection .ex_table, "a"
+    .balign 8
+    .quad 1b, 2b
+    .quad 2b, 3b
+    .popsection

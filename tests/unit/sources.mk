@@ -16,3 +16,5 @@ desc_check_SRCS := hv/arch/x86/pv/desc_check.c
 desc_check_CFLAGS := -Ihv/arch/x86/include
 trap_policy_SRCS :=
 trap_policy_CFLAGS := -Ihv/arch/x86/include
+gp_decode_SRCS := hv/arch/x86/pv/gp_decode.c
+gp_decode_CFLAGS := -Ihv/arch/x86/include

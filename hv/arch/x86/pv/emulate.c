@@ -1,6 +1,7 @@
 /* Emulation of the privileged instructions a deprivileged (ring 3) guest
  * kernel may execute, and of the PV CPUID escape.  Anything not handled
  * here is delivered to the guest as the fault it raised. */
+#include <asm/gp_decode.h>
 #include <asm/guest_access.h>
 #include <asm/power.h>
 #include <asm/pv_traps.h>
@@ -15,28 +16,6 @@
 #define MSR_TSC           0x00000010
 #define MSR_MISC_ENABLE   0x000001a0
 #define MSR_DEBUGCTL      0x000001d9
-
-/* The instruction being emulated: bytes fetched from guest RIP. */
-struct insn {
-    uint8_t bytes[16];
-    unsigned int len, avail;
-    bool opsize, rex_w, rex_r, rex_b;
-};
-
-static bool fetch(struct insn *in, uint64_t rip)
-{
-    in->avail = 0;
-    while (in->avail < sizeof(in->bytes) &&
-           !copy_from_guest(&in->bytes[in->avail], rip + in->avail, 1))
-        in->avail++;
-    return in->avail > 0;
-}
-
-static int next_byte(struct insn *in)
-{
-    return in->len < in->avail ? in->bytes[in->len++] : -1;
-}
-
 
 /* --- CPUID ---------------------------------------------------------------- */
 
@@ -265,91 +244,73 @@ static bool do_io(struct vcpu *v, struct cpu_user_regs *regs, bool in, unsigned 
     return true;
 }
 
-/* --- the #GP(0) decoder ---------------------------------------------------- */
+/* --- the #GP(0) instructions (decoded by gp_decode.c) --------------------- */
 
-static bool emulate_0f(struct vcpu *v, struct cpu_user_regs *regs, struct insn *in)
+/* Up to GP_INSN_MAX + 1 bytes from the guest's RIP, as many as are
+ * readable: the decoder sees where the readable bytes end. */
+static unsigned int fetch(uint8_t *b, uint64_t rip)
 {
-    int op = next_byte(in), modrm;
+    unsigned int avail = 0;
+
+    while (avail < GP_INSN_MAX + 1 && !copy_from_guest(&b[avail], rip + avail, 1))
+        avail++;
+    return avail;
+}
+
+static bool rdmsr_to_regs(struct vcpu *v, struct cpu_user_regs *regs)
+{
     uint64_t val;
 
-    switch (op) {
-    case 0x06:                                   /* clts */
+    if (!read_msr(v, (uint32_t)regs->rcx, &val))
+        return false;
+    regs->rax = (uint32_t)val;
+    regs->rdx = val >> 32;
+    return true;
+}
+
+static bool execute(struct vcpu *v, struct cpu_user_regs *regs, const struct gp_insn *in)
+{
+    uint64_t *gpr = regs_gpr(regs, in->gpr);
+
+    if (in->kernel_only && !v->arch.kernel_mode)
+        return false;
+    switch (in->op) {
+    case GP_CLTS:
         v->arch.virtual_ts = false;
         __asm__ volatile("clts");
         return true;
-    case 0x08: case 0x09:                        /* invd, wbinvd: nothing to do */
+    case GP_WBINVD:
+    case GP_HLT:                                 /* nothing to wait for yet */
         return true;
-    case 0x21: case 0x23:                        /* mov from/to DRn */
-        modrm = next_byte(in);
-        if (modrm < 0 || (modrm >> 6) != 3)
-            return false;
-        return mov_dr(regs, ((modrm >> 3) & 7) | (in->rex_r ? 8 : 0),
-                      regs_gpr(regs, (modrm & 7) | (in->rex_b ? 8 : 0)), op == 0x23);
-    case 0x20: case 0x22:                        /* mov from/to CRn */
-        modrm = next_byte(in);
-        if (modrm < 0 || (modrm >> 6) != 3)
-            return false;
-        if (op == 0x20) {
-            if (!read_cr(v, ((modrm >> 3) & 7) | (in->rex_r ? 8 : 0), &val))
-                return false;
-            *regs_gpr(regs, (modrm & 7) | (in->rex_b ? 8 : 0)) = val;
-            return true;
-        }
-        return write_cr(v, ((modrm >> 3) & 7) | (in->rex_r ? 8 : 0),
-                        *regs_gpr(regs, (modrm & 7) | (in->rex_b ? 8 : 0)));
-    case 0x30:                                   /* wrmsr */
-        return write_msr(v, (uint32_t)regs->rcx,
-                         (regs->rdx << 32) | (uint32_t)regs->rax);
-    case 0x32:                                   /* rdmsr */
-        if (!read_msr(v, (uint32_t)regs->rcx, &val))
-            return false;
-        regs->rax = (uint32_t)val;
-        regs->rdx = val >> 32;
-        return true;
-    }
-    return false;
-}
-
-static bool emulate_one(struct vcpu *v, struct cpu_user_regs *regs, struct insn *in)
-{
-    int op;
-    unsigned int size;
-
-    while ((op = next_byte(in)) == 0x66 || (op >= 0x40 && op <= 0x4f)) {
-        if (op == 0x66) {
-            in->opsize = true;
-        } else {
-            in->rex_w = op & 8;
-            in->rex_r = op & 4;
-            in->rex_b = op & 1;
-        }
-    }
-    size = (op & 1) ? (in->opsize ? 2 : 4) : 1;
-    switch (op) {
-    case 0x0f:                                   /* guest user mode gets its #GP */
-        return v->arch.kernel_mode && emulate_0f(v, regs, in);
-    case 0xf4:                                   /* hlt: nothing to wait for yet */
-        return v->arch.kernel_mode;
-    case 0xfa: case 0xfb:
-        /* cli/sti: allowed with enough virtual IOPL and without effect, as
-         * on Xen (a guest re-enabling with popf could not be followed). */
+    case GP_MOV_FROM_DR:
+    case GP_MOV_TO_DR:
+        return mov_dr(regs, in->ctl, gpr, in->op == GP_MOV_TO_DR);
+    case GP_MOV_FROM_CR:
+        return read_cr(v, in->ctl, gpr);
+    case GP_MOV_TO_CR:
+        return write_cr(v, in->ctl, *gpr);
+    case GP_WRMSR:
+        return write_msr(v, (uint32_t)regs->rcx, (regs->rdx << 32) | (uint32_t)regs->rax);
+    case GP_RDMSR:
+        return rdmsr_to_regs(v, regs);
+    case GP_CLI_STI:
+        /* Allowed with enough virtual IOPL and without effect, as on Xen
+         * (a guest re-enabling with popf could not be followed). */
         return iopl_ok(v);
-    case 0xe4: case 0xe5: case 0xe6: case 0xe7: {
-        int port = next_byte(in);
-
-        return port >= 0 && do_io(v, regs, op < 0xe6, (unsigned int)port, size);
-    }
-    case 0xec: case 0xed: case 0xee: case 0xef:
-        return do_io(v, regs, op < 0xee, (uint16_t)regs->rdx, size);
+    case GP_IN:
+    case GP_OUT:
+        return do_io(v, regs, in->op == GP_IN,
+                     in->port_in_dx ? (uint16_t)regs->rdx : in->port, in->size);
     }
     return false;
 }
 
 bool pv_emulate_gp(struct vcpu *v, struct cpu_user_regs *regs)
 {
-    struct insn in = { .len = 0 };
+    uint8_t b[GP_INSN_MAX + 1];
+    struct gp_insn in;
 
-    if (!fetch(&in, regs->rip) || !emulate_one(v, regs, &in))
+    if (!gp_decode(b, fetch(b, regs->rip), &in) || !execute(v, regs, &in))
         return false;
     regs->rip += in.len;
     return true;
