@@ -17,18 +17,9 @@
 /* uint64_t user_run(rip, rsp, arg, struct user_exit *exit) */
     .globl user_run, user_run_bare
 user_run:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    mov %rsp, kernel_rsp(%rip)
-    mov %rcx, user_exit_record(%rip)
     sub $8, %rsi                         /* the user function's return address: */
     lea user_return(%rip), %rax          /* a syscall with its result */
     mov %rax, (%rsi)
-    jmp 1f
 /* The same, writing nothing on the user stack (RSP need not even be
  * usable): the user code must end in a syscall of its own. */
 user_run_bare:
@@ -40,7 +31,7 @@ user_run_bare:
     push %r15
     mov %rsp, kernel_rsp(%rip)
     mov %rcx, user_exit_record(%rip)
-1:  push $FLAT_USER_SS
+    push $FLAT_USER_SS
     push %rsi
     push $(RFLAGS_IF | RFLAGS_RESERVED)
     push $FLAT_USER_CS
