@@ -76,6 +76,21 @@ static void test_system(void **state)
     assert_false(decoded(sti, 1, GP_CLI_STI, 1).kernel_only);
 }
 
+/* A REX prefix followed by another prefix is ignored by the CPU: the
+ * register is RCX, not R9. */
+static void test_rex_before_prefix(void **state)
+{
+    static const uint8_t rex_then_66[] = { 0x41, 0x66, 0x0f, 0x22, 0xd9 };
+    static const uint8_t prefix_then_rex[] = { 0x66, 0x41, 0x0f, 0x22, 0xd9 };
+    struct gp_insn in;
+
+    (void)state;
+    in = decoded(rex_then_66, 5, GP_MOV_TO_CR, 5);
+    assert_int_equal(in.gpr, 1);
+    in = decoded(prefix_then_rex, 5, GP_MOV_TO_CR, 5);
+    assert_int_equal(in.gpr, 9);
+}
+
 static void test_rejects(void **state)
 {
     static const uint8_t mov_cr_mem[] = { 0x0f, 0x22, 0x18 };         /* memory operand */
@@ -119,6 +134,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_port_io),
         cmocka_unit_test(test_system),
+        cmocka_unit_test(test_rex_before_prefix),
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_length_limit),
     };

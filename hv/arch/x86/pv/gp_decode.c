@@ -79,7 +79,9 @@ bool gp_decode(const uint8_t *b, unsigned int avail, struct gp_insn *in)
     *in = (struct gp_insn){ .len = 0 };
     while ((op = next_byte(&c)) == 0x66 || (op >= 0x40 && op <= 0x4f)) {
         if (op == 0x66) {
+            /* A REX counts only right before the opcode, as on the CPU. */
             opsize = true;
+            rex_r = rex_b = false;
         } else {
             rex_r = op & 4;
             rex_b = op & 1;
