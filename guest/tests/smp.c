@@ -11,6 +11,8 @@
 #include <layout.h>
 #include <mm.h>
 #include <pagetable.h>
+#include <pt_tree.h>
+#include <pvclock.h>
 #include <smp.h>
 #include <test.h>
 #include "tests.h"
@@ -82,6 +84,37 @@ static void refused_contexts(void)
     }
 }
 
+/* A context whose page table is a fresh 8192-entry tree, refused at the
+ * end for its GDT: validating the tree may be preempted (a timer fires
+ * during it) and is then continued, so the guest only ever sees the
+ * refusal, never the hypervisor's internal restart. */
+static void refused_after_long_validation(void)
+{
+    static struct vcpu_guest_context c;
+    struct pt_tree t = { 0 };
+    uint64_t *bad = page_alloc();
+
+    if (!bad || !pt_tree_build(&t, 16)) {
+        test_error("set-up failed");
+        goto out;
+    }
+    for (unsigned int a = 0; a < 6; a++) {
+        smp_fill_context(&c, 1);
+        c.ctrlreg[3] = xen_pfn_to_cr3(pt_tree_l4_mfn(&t));
+        c.gdt_ents = 1;
+        c.gdt_frames[0] = virt_to_mfn(bad);        /* mapped writable: refused */
+        hypercall_set_timer_op(system_time_ns() + (5000ULL << a));
+        expect_rc("VCPUOP_initialise(1, a fresh tree, a writable GDT frame)",
+                  vcpu_op(VCPUOP_initialise, 1, &c), -EINVAL);
+    }
+    hypercall_set_timer_op(0);
+out:
+    if (!pt_tree_free(&t))
+        test_fail("a table page of the tree is still referenced");
+    if (bad)
+        page_free(bad);
+}
+
 void test_smp_bringup(void)
 {
     static uint64_t seen[SMP_MAX_VCPUS];
@@ -94,6 +127,7 @@ void test_smp_bringup(void)
     expect_rc("VCPUOP_is_up(1) at boot", vcpu_op(VCPUOP_is_up, 1, NULL), 0);
     expect_rc("VCPUOP_up(1) without a context", vcpu_op(VCPUOP_up, 1, NULL), -EINVAL);
     refused_contexts();
+    refused_after_long_validation();
     for (unsigned int round = 0; round < 2; round++) {
         memset(seen, 0, sizeof(seen));
         for (unsigned int i = 1; i < n; i++)

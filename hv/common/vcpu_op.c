@@ -55,8 +55,14 @@ long do_vcpu_op(const uint64_t a[6])
     if (id >= d->max_vcpus || !(v = d->vcpu[id]))
         return -ENOENT;
     switch (a[0]) {
-    case VCPUOP_initialise:
-        return initialise(v, a[2]);
+    case VCPUOP_initialise: {
+        long rc = initialise(v, a[2]);
+
+        /* Validating its page tables stopped half-way: call again (the
+         * partial tables resume), never -ERESTART to the guest. */
+        return rc == -ERESTART ? hypercall_create_continuation(__HYPERVISOR_vcpu_op, 3, a)
+                               : rc;
+    }
     case VCPUOP_up:
         return up(v);
     case VCPUOP_down:
