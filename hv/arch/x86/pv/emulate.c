@@ -8,6 +8,7 @@
 #include <asm/x86.h>
 #include <proxen/console.h>
 #include <proxen/domain.h>
+#include <proxen/errno.h>
 #include <proxen/hypercall.h>
 #include <asm/pv.h>
 #include <public/arch-x86/cpuid.h>
@@ -120,7 +121,14 @@ static bool write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
         v->vcpu_info->arch.cr2 = val;
         return true;
     case 3:
-        return pv_new_baseptr(v, val >> PAGE_SHIFT, false) == 0;
+        switch (pv_write_cr3(v, val >> PAGE_SHIFT)) {
+        case 0:
+            return true;
+        case -ERESTART:              /* preempted: the guest runs it again */
+            v->arch.emulation_retry = true;
+            return true;
+        }
+        return false;
     case 4:                      /* only DE is the guest's to change */
         if (!read_cr(v, 4, &cur) || ((cur ^ val) & ~X86_CR4_DE))
             return false;
@@ -312,6 +320,7 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_user_regs *regs)
 
     if (!gp_decode(b, fetch(b, regs->rip), &in) || !execute(v, regs, &in))
         return false;
-    regs->rip += in.len;
+    if (!v->arch.emulation_retry)       /* else RIP stays: events first, then again */
+        regs->rip += in.len;
     return true;
 }

@@ -285,6 +285,24 @@ int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user)
     return 0;
 }
 
+/* A guest kernel's move to CR3 (emulated on #GP): MMUEXT_NEW_BASEPTR as a
+ * request of its own, so that validating a fresh tree is preemptible and
+ * no flush is waited for under the lock; a release the vCPU still owes
+ * is finished first.  -ERESTART: run the instruction again. */
+int pv_write_cr3(struct vcpu *v, uint64_t mfn)
+{
+    int rc = pv_finish_old_table(v);
+
+    if (rc)
+        return rc;
+    do {
+        page_types_lock(v->domain);
+        page_types_allow_preemption(v->domain);
+        rc = pv_new_baseptr(v, mfn, false);
+    } while (page_types_unlock(v->domain) && rc == -ERESTART);
+    return rc;
+}
+
 static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 {
     struct domain *d = v->domain;

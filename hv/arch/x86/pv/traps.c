@@ -122,6 +122,10 @@ static void soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
  * would step over the next instruction too. */
 static void emulated(struct vcpu *v, struct cpu_user_regs *regs)
 {
+    if (v->arch.emulation_retry) {      /* not done yet: no step */
+        v->arch.emulation_retry = false;
+        return;
+    }
     if (!(regs->rflags & EFLAGS_TF))
         return;
     pv_debug_single_step(v);

@@ -42,6 +42,7 @@ struct arch_vcpu {
     bool cr4_de;                          /* guest's CR4.DE: I/O breakpoints allowed */
     uint8_t iopl;                         /* virtual IOPL, 0-3 */
     bool frame_replaced;                  /* an iret in this hypercall set RAX */
+    bool emulation_retry;                 /* the emulated instruction stopped half-way */
     /* A page table whose release stopped half-way: its last type and
      * general references are still this vCPU's to drop (pv/mm.c). */
     struct page_info *old_table;

@@ -41,6 +41,7 @@ struct vcpu;
 long pv_debugreg_index(const struct vcpu *v, uint64_t reg);
 /* Switch the vCPU's kernel (or user) top-level table (mm.c). */
 int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user);
+int pv_write_cr3(struct vcpu *v, uint64_t mfn);     /* -ERESTART: run it again */
 void pv_start_vcpu(struct vcpu *v, const struct cpu_user_regs *regs) __attribute__((noreturn));
 /* Run v on this CPU, its own (pv/vcpu_context.c); the kick vector. */
 void pv_run_vcpu(struct vcpu *v) __attribute__((noreturn));
