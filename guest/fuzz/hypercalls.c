@@ -467,6 +467,10 @@ void fuzz_gen_call(struct fuzz_call *c, unsigned int depth)
     case __HYPERVISOR_mmuext_op: gen_mmuext_op(c); break;
     case __HYPERVISOR_nmi_op: fuzz_pool.dirty |= DIRTY_NMI; break;
     case __HYPERVISOR_sched_op: gen_sched_op(c, false); break;
+    case __HYPERVISOR_event_channel_op:
+    case __HYPERVISOR_event_channel_op_compat:
+        fuzz_pool.dirty |= DIRTY_EVENTS;     /* may close the kernel's timer port */
+        break;
     case __HYPERVISOR_callback_op: gen_callback_op(c); break;
     case __HYPERVISOR_physdev_op: gen_physdev_op(c); break;
     case __HYPERVISOR_physdev_op_compat: {   /* the command inside the argument */

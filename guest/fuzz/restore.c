@@ -5,6 +5,7 @@
  * means the hypervisor no longer accepts the guest's own good values:
  * fatal. */
 #include <arch.h>
+#include <events.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <public/physdev.h>
@@ -115,6 +116,8 @@ void fuzz_restore(void)
     }
     if (dirty & DIRTY_VMASSIST)
         restore_vm_assist();
-    if (dirty & DIRTY_EVENTS)
+    if (dirty & DIRTY_EVENTS) {
+        events_repair();
         shared_info->vcpu_info[0].evtchn_upcall_mask = 1;
+    }
 }

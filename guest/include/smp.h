@@ -21,6 +21,9 @@
  * last), at most SMP_MAX_VCPUS. */
 unsigned int smp_nr_vcpus(void);
 
+/* The vCPU the caller runs on. */
+unsigned int smp_self(void);
+
 /* The context smp_run gives vCPU id (tests change it to be refused). */
 void smp_fill_context(struct vcpu_guest_context *c, unsigned int id);
 

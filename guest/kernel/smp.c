@@ -33,6 +33,20 @@ unsigned int smp_nr_vcpus(void)
     return n;
 }
 
+/* The vCPU this code runs on, told by the stack it runs on (each vCPU
+ * has its own, and its own for entries from user mode); anything else is
+ * vCPU 0's. */
+unsigned int smp_self(void)
+{
+    uint8_t *sp = __builtin_frame_address(0);
+
+    for (unsigned int id = 1; id < SMP_MAX_VCPUS; id++)
+        if ((sp >= stacks[id] && sp < stacks[id] + AP_STACK) ||
+            (sp >= entry_stacks[id] && sp < entry_stacks[id] + sizeof(entry_stacks[id])))
+            return id;
+    return 0;
+}
+
 /* Where a new vCPU starts (from its context: RDI = its id, RSP on its
  * stack as after a call).  It never returns. */
 static void __noreturn ap_main(unsigned int id)

@@ -12,6 +12,7 @@
  * program reads its own (the tests: "only=NAME"). */
 #include <arch.h>
 #include <console.h>
+#include <events.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>
@@ -63,11 +64,8 @@ static void crash_on_purpose(void)
 static __noreturn void stay(void)
 {
     printk("Staying up (the command line says \"stay\"): idle from now on\n");
-    for (;;) {
-        hypercall_set_timer_op(system_time_ns() + 1000000000ULL);
-        hypercall_sched_op(SCHEDOP_block, NULL);
-        shared_info->vcpu_info[0].evtchn_upcall_mask = 1;
-    }
+    for (;;)
+        events_sleep_until(system_time_ns() + 1000000000ULL);
 }
 
 void kernel_start(const struct start_info *si)
@@ -82,6 +80,7 @@ void kernel_start(const struct start_info *si)
     traps_init();
     mm_init();
     map_shared_info();
+    events_init();
     printk("Memory: %lu pages free\n", page_alloc_free_pages());
     if (cmdline_get("crash", NULL, 0))
         crash_on_purpose();

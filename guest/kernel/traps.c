@@ -9,6 +9,7 @@
  * which then takes over. */
 #include <arch.h>
 #include <console.h>
+#include <events.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>
@@ -163,34 +164,12 @@ static void dump_frame(const struct trap_frame *f)
     printk("CS %04lx SS %04lx RFLAGS %08lx\n", f->cs & 0xffff, f->ss, f->rflags);
 }
 
-/* No port has a handler yet: acknowledge whatever is pending (2-level
- * ABI: the selector word says which words of evtchn_pending to look at)
- * and go on.  A port that should not wake the guest stays masked. */
-static void event_upcall(void)
-{
-    struct vcpu_info *vi;
-    uint64_t sel;
-
-    if (!shared_info)
-        return;
-    vi = &shared_info->vcpu_info[0];
-    vi->evtchn_upcall_pending = 0;
-    sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-    while (sel) {
-        unsigned int w = (unsigned int)__builtin_ctzll(sel);
-        uint64_t bits = shared_info->evtchn_pending[w] & ~shared_info->evtchn_mask[w];
-
-        sel &= sel - 1;
-        __atomic_fetch_and(&shared_info->evtchn_pending[w], ~bits, __ATOMIC_SEQ_CST);
-    }
-}
-
 void do_trap(struct trap_frame *f)
 {
     uint64_t fixup;
 
     if (f->vector == VECTOR_EVENT) {
-        event_upcall();
+        events_upcall();
         return;
     }
     last_trap = (struct trap_record){

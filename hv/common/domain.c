@@ -3,6 +3,7 @@
 #include <proxen/console.h>
 #include <proxen/domain.h>
 #include <proxen/errno.h>
+#include <proxen/event.h>
 #include <proxen/hypercall.h>
 #include <proxen/page_type.h>
 #include <proxen/xmalloc.h>
@@ -39,6 +40,11 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     spin_lock_init_ranked(&d->page_lock, LOCK_DOMAIN_PAGES);
     page_types_init(&d->page_types);
     list_init(&d->page_list);
+    if (evtchn_domain_init(d)) {
+        xfree(d);
+        xfree(v);
+        return NULL;
+    }
     d->max_vcpus = 1;
     d->vcpu[0] = v;
     v->domain = d;
@@ -50,6 +56,24 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     list_add_tail(&d->domain_list, &domlist);
     spin_unlock(&domlist_lock);
     return d;
+}
+
+struct domain *domain_by_id(domid_t id)
+{
+    struct domain *found = NULL;
+    struct list_head *pos;
+
+    spin_lock(&domlist_lock);
+    list_for_each(pos, &domlist) {
+        struct domain *d = list_entry(pos, struct domain, domain_list);
+
+        if (d->domain_id == id) {
+            found = d;
+            break;
+        }
+    }
+    spin_unlock(&domlist_lock);
+    return found;
 }
 
 int domain_add_vcpus(struct domain *d, unsigned int n)
@@ -93,7 +117,9 @@ void domains_dump(void)
                    v->vcpu_info ? v->vcpu_info->evtchn_upcall_pending : 0,
                    v->vcpu_info ? v->vcpu_info->evtchn_upcall_mask : 0);
             arch_dump_vcpu(v);
+            send_guest_vcpu_virq(v, VIRQ_DEBUG);    /* as Xen: "dump yourself" */
         }
+        evtchn_dump(d);
     }
     spin_unlock(&domlist_lock);
 }

@@ -29,6 +29,8 @@ static hypercall_fn *const table[NR_HYPERCALLS] = {
     [__HYPERVISOR_sched_op] = do_sched_op,
     [__HYPERVISOR_callback_op] = do_callback_op,
     [__HYPERVISOR_physdev_op] = do_physdev_op,
+    [__HYPERVISOR_event_channel_op] = do_event_channel_op,
+    [__HYPERVISOR_event_channel_op_compat] = do_event_channel_op_compat,
 };
 
 __hot_path hypercall_fn *hypercall_lookup(uint64_t nr)

@@ -8,6 +8,7 @@
 #define PROXEN_DOMAIN_H
 
 #include <asm/domain.h>
+#include <proxen/event.h>
 #include <proxen/list.h>
 #include <proxen/page_alloc.h>
 #include <proxen/page_type.h>
@@ -41,7 +42,7 @@ struct vcpu {
     bool blocked;                 /* in SCHEDOP_block */
     struct vcpu_info *vcpu_info;  /* in the domain's shared_info page */
     struct timer singleshot_timer;
-    bool timer_fired;             /* set_timer_op deadline passed (no events yet) */
+    struct evtchn_vcpu evtchn;    /* VIRQ bindings, SCHEDOP_poll state */
     _Atomic int context;          /* VCPU_CONTEXT_*: given by VCPUOP_initialise
                                    * (vCPU 0: by the builder), once */
     _Atomic bool up;              /* runnable: VCPUOP_up, not VCPUOP_down */
@@ -67,6 +68,7 @@ struct domain {
     uint64_t tot_pages;
     uint64_t max_pages;
 
+    struct evtchn_domain evtchn;  /* ports (event.h) */
     struct shared_info *shared_info;
     mfn_t shared_info_mfn;
     uint64_t vm_assist;           /* VMASST_* bits enabled */

@@ -22,6 +22,8 @@ enum lock_rank {
     LOCK_DOMLIST,           /* the list of domains */
     LOCK_DOMAIN_PAGES,      /* a domain's page list */
     LOCK_PAGE_TYPES,        /* a domain's page types (page_type.c) */
+    LOCK_EVTCHN_LINK,       /* changes to interdomain event channels */
+    LOCK_EVENT,             /* a domain's event channels */
     LOCK_CALL_FUNCTION,     /* cross-CPU calls (TLB shootdowns) */
     LOCK_TIMER_QUEUE,       /* a CPU's timers */
     LOCK_MAP,               /* the hypervisor's page tables */

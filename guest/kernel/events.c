@@ -1,0 +1,189 @@
+/* Event channels in the guest kernel (events.h). */
+#include <arch.h>
+#include <errno.h>
+#include <events.h>
+#include <hypercall.h>
+#include <kernel.h>
+#include <lib.h>
+#include <pvclock.h>
+#include <smp.h>
+
+struct handler {
+    evtchn_handler_fn *fn;
+    void *data;
+};
+
+static struct handler handlers[EVTCHN_2L_NR_CHANNELS];
+static evtchn_port_t timer_port;
+static volatile uint64_t timer_ticks;
+
+static struct vcpu_info *this_vcpu_info(void)
+{
+    return &shared_info->vcpu_info[smp_self()];
+}
+
+void events_mask(evtchn_port_t port)
+{
+    __atomic_fetch_or(&shared_info->evtchn_mask[port / 64], 1ULL << (port % 64),
+                      __ATOMIC_SEQ_CST);
+}
+
+void events_unmask(evtchn_port_t port)
+{
+    struct evtchn_unmask u = { .port = port };
+
+    if (hypercall_event_channel_op(EVTCHNOP_unmask, &u))
+        panic("EVTCHNOP_unmask(%u) failed", port);
+}
+
+void events_set_handler(evtchn_port_t port, evtchn_handler_fn *fn, void *data)
+{
+    handlers[port] = (struct handler){ fn, data };
+    events_unmask(port);
+}
+
+long events_bind_virq(unsigned int virq, unsigned int vcpu, evtchn_handler_fn *fn, void *data)
+{
+    struct evtchn_bind_virq b = { .virq = virq, .vcpu = vcpu };
+    long rc = hypercall_event_channel_op(EVTCHNOP_bind_virq, &b);
+
+    if (rc)
+        return rc;
+    events_set_handler(b.port, fn, data);
+    return b.port;
+}
+
+long events_bind_ipi(unsigned int vcpu, evtchn_handler_fn *fn, void *data)
+{
+    struct evtchn_bind_ipi b = { .vcpu = vcpu };
+    long rc = hypercall_event_channel_op(EVTCHNOP_bind_ipi, &b);
+
+    if (rc)
+        return rc;
+    events_set_handler(b.port, fn, data);
+    return b.port;
+}
+
+long events_unbind(evtchn_port_t port)
+{
+    struct evtchn_close c = { .port = port };
+
+    events_mask(port);
+    handlers[port] = (struct handler){ NULL, NULL };
+    return hypercall_event_channel_op(EVTCHNOP_close, &c);
+}
+
+bool events_save_disable(void)
+{
+    struct vcpu_info *vi = this_vcpu_info();
+    bool was = !vi->evtchn_upcall_mask;
+
+    vi->evtchn_upcall_mask = 1;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    return was;
+}
+
+void events_restore(bool were_enabled)
+{
+    struct vcpu_info *vi = this_vcpu_info();
+
+    if (!were_enabled)
+        return;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    vi->evtchn_upcall_mask = 0;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    /* Pending while masked: any hypercall returns through the upcall. */
+    if (vi->evtchn_upcall_pending)
+        hypercall_xen_version(XENVER_version, NULL);
+}
+
+/* The 2-level scan: clear the upcall flag, take the selector, and run
+ * the handler of each pending, unmasked port (cleared first, so that a
+ * new event during the handler is not lost). */
+void events_upcall(void)
+{
+    struct vcpu_info *vi;
+
+    if (!shared_info)
+        return;
+    vi = this_vcpu_info();
+    while (__atomic_exchange_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST)) {
+        uint64_t sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+
+        while (sel) {
+            unsigned int w = (unsigned int)__builtin_ctzll(sel);
+            uint64_t bits = __atomic_load_n(&shared_info->evtchn_pending[w], __ATOMIC_SEQ_CST) &
+                            ~__atomic_load_n(&shared_info->evtchn_mask[w], __ATOMIC_SEQ_CST);
+
+            sel &= sel - 1;
+            while (bits) {
+                unsigned int b = (unsigned int)__builtin_ctzll(bits);
+                evtchn_port_t port = w * 64 + b;
+                struct handler h = handlers[port];
+
+                bits &= bits - 1;
+                __atomic_fetch_and(&shared_info->evtchn_pending[w], ~(1ULL << b),
+                                   __ATOMIC_SEQ_CST);
+                if (h.fn)
+                    h.fn(port, h.data);
+            }
+        }
+    }
+}
+
+static void timer_fired(evtchn_port_t port, void *data)
+{
+    (void)port;
+    (void)data;
+    timer_ticks++;
+}
+
+evtchn_port_t events_timer_port(void) { return timer_port; }
+uint64_t events_timer_ticks(void) { return timer_ticks; }
+
+static void bind_timer(void)
+{
+    long port = events_bind_virq(VIRQ_TIMER, 0, timer_fired, NULL);
+
+    if (port < 0)
+        panic("cannot bind VIRQ_TIMER (%ld)", port);
+    timer_port = (evtchn_port_t)port;
+}
+
+/* Every port masked until bound (port 0 is never used), then the timer. */
+void events_init(void)
+{
+    for (unsigned int w = 0; w < EVTCHN_2L_NR_CHANNELS / 64; w++)
+        shared_info->evtchn_mask[w] = ~0ULL;
+    bind_timer();
+}
+
+void events_sleep_until(uint64_t deadline_ns)
+{
+    while (system_time_ns() < deadline_ns) {
+        hypercall_set_timer_op(deadline_ns);
+        hypercall_sched_op(SCHEDOP_block, NULL);
+        this_vcpu_info()->evtchn_upcall_mask = 1;
+    }
+}
+
+/* The timer's port is checked; if it was closed or re-bound, the
+ * domain's ports are reset and the kernel's own binding made again (the
+ * kernel has no other ports while the fuzzer runs). */
+void events_repair(void)
+{
+    struct evtchn_status s = { .dom = DOMID_SELF, .port = timer_port };
+    struct evtchn_reset all = { .dom = DOMID_SELF };
+
+    if (!hypercall_event_channel_op(EVTCHNOP_status, &s) && s.status == EVTCHNSTAT_virq &&
+        s.u.virq == VIRQ_TIMER && s.vcpu == 0) {
+        events_unmask(timer_port);
+        return;
+    }
+    if (hypercall_event_channel_op(EVTCHNOP_reset, &all))
+        panic("EVTCHNOP_reset failed");
+    memset(handlers, 0, sizeof(handlers));
+    for (unsigned int w = 0; w < EVTCHN_2L_NR_CHANNELS / 64; w++)
+        shared_info->evtchn_mask[w] = ~0ULL;
+    bind_timer();
+}
