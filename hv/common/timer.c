@@ -83,6 +83,31 @@ void stop_timer(struct timer *t)
     spin_unlock_irqrestore(&q->lock, flags);
 }
 
+/* Stop t for good: once no CPU is running its callback, nothing refers to
+ * t and its memory may be reused.  Its callback must not re-arm it once
+ * kill_timer has begun, and kill_timer is never called from that callback
+ * (it would wait for itself). */
+void kill_timer(struct timer *t)
+{
+    struct timer_queue *q = &queues[t->cpu];
+    unsigned long flags;
+
+    /* On t's own CPU, running changes only in that CPU's timer interrupt,
+     * so it may be read without the lock. */
+    ASSERT(!(t->cpu == arch_cpu_id() && q->running == t));
+    flags = spin_lock_irqsave(&q->lock);
+    while (q->running == t) {
+        spin_unlock_irqrestore(&q->lock, flags);
+        arch_cpu_relax();
+        flags = spin_lock_irqsave(&q->lock);
+    }
+    if (timer_is_active(t)) {
+        timer_heap_remove(&q->heap, t);
+        reprogram(q, t->cpu);
+    }
+    spin_unlock_irqrestore(&q->lock, flags);
+}
+
 void timers_run(void)
 {
     unsigned int cpu = arch_cpu_id();

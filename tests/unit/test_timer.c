@@ -139,6 +139,33 @@ static void test_reset_moves_deadline(void **state)
     assert_int_equal(order_len, 1);      /* moved, not duplicated */
 }
 
+static struct timer doomed;
+
+static void kill_self(void *data)
+{
+    (void)data;
+    expect_assert_failure(kill_timer(&doomed));    /* it would wait for itself */
+}
+
+static void test_kill_timer(void **state)
+{
+    struct timer a;
+
+    (void)state;
+    init_timer(&a, record, (void *)1, 0);
+    set_timer(&a, 100);
+    kill_timer(&a);
+    assert_false(timer_is_active(&a));
+    assert_int_equal(fake_last_timer_program(), 0);
+    fake_set_now(200);
+    timers_run();
+    assert_int_equal(order_len, 0);
+    init_timer(&doomed, kill_self, NULL, 0);
+    set_timer(&doomed, 300);
+    fake_set_now(300);
+    timers_run();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +173,7 @@ int main(void)
         cmocka_unit_test_setup(test_run_in_deadline_order, setup),
         cmocka_unit_test_setup(test_callback_rearms_itself, setup),
         cmocka_unit_test_setup(test_reset_moves_deadline, setup),
+        cmocka_unit_test_setup(test_kill_timer, setup),
     };
 
     return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -25,6 +25,7 @@ enum lock_rank {
     LOCK_EVTCHN_LINK,       /* changes to interdomain event channels */
     LOCK_EVENT,             /* a domain's event channels */
     LOCK_CALL_FUNCTION,     /* cross-CPU calls (TLB shootdowns) */
+    LOCK_COALESCE,          /* an event coalescer's batch */
     LOCK_TIMER_QUEUE,       /* a CPU's timers */
     LOCK_MAP,               /* the hypervisor's page tables */
     LOCK_HEAP,              /* the buddy allocator */

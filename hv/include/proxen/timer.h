@@ -39,6 +39,7 @@ struct timer *timer_heap_pop_expired(struct timer_heap *h, s_time_t now);
 void init_timer(struct timer *t, void (*fn)(void *), void *data, unsigned int cpu);
 void set_timer(struct timer *t, s_time_t expires);
 void stop_timer(struct timer *t);
+void kill_timer(struct timer *t);         /* stop; wait out a running callback */
 bool timer_is_active(const struct timer *t);
 void timers_init_cpu(unsigned int cpu);
 void timers_run(void);                   /* from the timer interrupt */
