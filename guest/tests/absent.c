@@ -5,34 +5,6 @@
 #include <test.h>
 #include "tests.h"
 
-/* An unbound port waiting for the domain itself: allocated, seen as
- * unbound, closed, then seen as closed. */
-void test_evtchn_loopback(void)
-{
-    struct evtchn_alloc_unbound alloc = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
-    struct evtchn_status status = { .dom = DOMID_SELF };
-    struct evtchn_close close;
-    long rc = hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
-
-    if (rc == -ENOSYS) {
-        test_skip("no event channels (EVTCHNOP_alloc_unbound is -ENOSYS)");
-        return;
-    }
-    if (!expect_rc("EVTCHNOP_alloc_unbound", rc, 0))
-        return;
-    if (alloc.port == 0 || alloc.port >= EVTCHN_2L_NR_CHANNELS)
-        test_fail("EVTCHNOP_alloc_unbound gave port %u", alloc.port);
-    status.port = alloc.port;
-    if (expect_rc("EVTCHNOP_status", hypercall_event_channel_op(EVTCHNOP_status, &status), 0) &&
-        status.status != EVTCHNSTAT_unbound)
-        test_fail("port %u has status %u, expected unbound", alloc.port, status.status);
-    close.port = alloc.port;
-    expect_rc("EVTCHNOP_close", hypercall_event_channel_op(EVTCHNOP_close, &close), 0);
-    if (expect_rc("EVTCHNOP_status", hypercall_event_channel_op(EVTCHNOP_status, &status), 0) &&
-        status.status != EVTCHNSTAT_closed)
-        test_fail("closed port %u has status %u", alloc.port, status.status);
-}
-
 void test_gnttab_query_size(void)
 {
     struct gnttab_query_size q = { .dom = DOMID_SELF, .status = 1 };

@@ -143,7 +143,6 @@ void test_vcpu_is_up(void);
 void test_sched_yield(void);
 void test_timer_block(void);
 /* absent.c: interfaces that may not exist yet */
-void test_evtchn_loopback(void);
 void test_gnttab_query_size(void);
 
 /* refused.c */
@@ -167,5 +166,20 @@ void test_wrmsr_unlisted(void);
 void test_mov_cr0_other_bits(void);
 void test_smp_singleshot_other_vcpu(void);
 void test_pin_twice(void);
+
+/* evtchn.c */
+void test_evtchn_loopback(void);
+void test_evtchn_ipi_self(void);
+void test_evtchn_bad_ports(void);
+void test_evtchn_bind_virq_refused(void);
+void test_evtchn_bind_virq_global(void);
+void test_evtchn_other_domains(void);
+void test_evtchn_exhaust(void);
+void test_evtchn_unmask_unbound(void);
+void test_evtchn_fifo_answers(void);
+void test_evtchn_bad_pointers(void);
+void test_evtchn_reset(void);
+void test_sched_poll(void);
+void test_sched_poll_refused(void);
 
 #endif

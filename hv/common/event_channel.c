@@ -229,13 +229,19 @@ long evtchn_unmask(struct domain *d, evtchn_port_t port)
 {
     unsigned long flags = lock(d);
     struct shared_info *s = d->shared_info;
+    struct evtchn *chn;
     struct vcpu *v;
 
     if (!port_is_valid(d, port)) {
         unlock(d, flags);
         return -EINVAL;
     }
-    v = vcpu_of(d, chn_of(d, port)->notify_vcpu);
+    chn = chn_of(d, port);
+    if (chn->state == ECS_FREE || chn->state == ECS_RESERVED) {
+        unlock(d, flags);
+        return 0;                        /* not in use: left as it is, as Xen */
+    }
+    v = vcpu_of(d, chn->notify_vcpu);
     if (test_and_clear(&s->evtchn_mask[WORD(port)], BIT(port)) &&
         test(&s->evtchn_pending[WORD(port)], BIT(port)) && v && v->vcpu_info &&
         !test_and_set(&v->vcpu_info->evtchn_pending_sel, 1ULL << WORD(port)))
@@ -614,6 +620,13 @@ long evtchn_init_control(struct vcpu *cur, const struct evtchn_init_control *c)
     if (!domain_owns_gfn(d, c->control_gfn))
         return -EINVAL;
     return -ENOSYS;
+}
+
+/* No physical interrupt is granted to any domain yet: Xen's answer for
+ * one the domain may not bind, or past the domain's range. */
+long evtchn_bind_pirq(const struct evtchn_bind_pirq *b)
+{
+    return b->pirq >= EVTCHN_NR_PIRQS ? -EINVAL : -EPERM;
 }
 
 void evtchn_dump(struct domain *d)

@@ -48,6 +48,8 @@ static long event_channel_op(unsigned int cmd, uint64_t arg)
         IN_OUT(evtchn_bind_ipi, evtchn_bind_ipi(v, &x));
     case EVTCHNOP_status:
         IN_OUT(evtchn_status, evtchn_status(v, &x));
+    case EVTCHNOP_bind_pirq:
+        IN_OUT(evtchn_bind_pirq, evtchn_bind_pirq(&x));
     case EVTCHNOP_init_control:
         IN_OUT(evtchn_init_control, evtchn_init_control(v, &x));
     case EVTCHNOP_close:
@@ -59,6 +61,7 @@ static long event_channel_op(unsigned int cmd, uint64_t arg)
     case EVTCHNOP_unmask:
         IN(evtchn_unmask, evtchn_unmask(d, x.port));
     case EVTCHNOP_reset:
+    case EVTCHNOP_reset_cont:   /* Xen's continuation of reset, open to guests */
         IN(evtchn_reset, evtchn_reset(v, x.dom));
     case EVTCHNOP_set_priority:
         IN(evtchn_set_priority, evtchn_set_priority(d, x.port));
@@ -66,7 +69,7 @@ static long event_channel_op(unsigned int cmd, uint64_t arg)
         /* Only after a successful init_control, which never happens. */
         IN(evtchn_expand_array, ((void)x, -EOPNOTSUPP));
     }
-    return -ENOSYS;   /* bind_pirq: no physical interrupts for guests yet */
+    return -ENOSYS;
 }
 
 /* The command is an int in Xen's prototype: the upper half is ignored. */

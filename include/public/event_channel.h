@@ -24,6 +24,8 @@
 #define EVTCHNOP_init_control     11  /* FIFO ABI */
 #define EVTCHNOP_expand_array     12  /* FIFO ABI */
 #define EVTCHNOP_set_priority     13  /* FIFO ABI */
+#define EVTCHNOP_reset_cont       14  /* the hypervisor's continuation of reset;
+                                       * a guest calling it gets a reset */
 
 /* Ports of the 2-level ABI: 64 words of 64 bits in shared_info. */
 #define EVTCHN_2L_NR_CHANNELS 4096

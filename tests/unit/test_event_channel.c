@@ -355,9 +355,15 @@ static void test_mask_and_unmask(void **state)
     assert_int_equal(shared[1]->vcpu_info[0].evtchn_pending_sel, 1ULL << (b.port / 64));
     assert_int_equal(shared[1]->vcpu_info[0].evtchn_upcall_pending, 1);
     assert_int_equal(kicks[1][0], 1);
-    /* Past the valid ports: refused; a valid never-used one: fine. */
+    /* Past the valid ports: refused; a valid free one: accepted and
+     * left alone (a pending bit there raises nothing). */
     assert_int_equal(evtchn_unmask(doms[1], EVTCHNS_PER_BUCKET), -EINVAL);
-    assert_int_equal(evtchn_unmask(doms[1], EVTCHNS_PER_BUCKET - 1), 0);
+    shared[1]->evtchn_mask[0] |= 1ULL << 63;
+    shared[1]->evtchn_pending[0] |= 1ULL << 63;
+    shared[1]->vcpu_info[0].evtchn_pending_sel = 0;
+    assert_int_equal(evtchn_unmask(doms[1], 63), 0);
+    assert_true(shared[1]->evtchn_mask[0] & (1ULL << 63));
+    assert_int_equal(shared[1]->vcpu_info[0].evtchn_pending_sel, 0);
 }
 
 static void test_other_domains(void **state)
@@ -439,6 +445,9 @@ static void test_fifo_answers(void **state)
     assert_int_equal(evtchn_init_control(vcpu(1, 0), &c), -EINVAL);
     pg->owner = NULL;
     free_pages(pg, 0);
+    assert_int_equal(evtchn_bind_pirq(&(struct evtchn_bind_pirq){ .pirq = 1 }), -EPERM);
+    assert_int_equal(evtchn_bind_pirq(&(struct evtchn_bind_pirq){ .pirq = EVTCHN_NR_PIRQS }),
+                     -EINVAL);
     /* The 2-level ABI has no priorities; a port past the valid ones is
      * refused first. */
     assert_int_equal(evtchn_set_priority(doms[1], 1), -ENOSYS);

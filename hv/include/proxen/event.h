@@ -25,6 +25,7 @@
 #include <public/event_channel.h>
 
 #define EVTCHNS_PER_BUCKET 64
+#define EVTCHN_NR_PIRQS 256             /* a domain's physical IRQ numbers */
 #define EVTCHN_NR_BUCKETS (EVTCHN_2L_NR_CHANNELS / EVTCHNS_PER_BUCKET)
 
 struct domain;
@@ -84,6 +85,7 @@ long evtchn_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu_id);
 long evtchn_unmask(struct domain *d, evtchn_port_t port);
 long evtchn_reset(struct vcpu *cur, domid_t dom);
 long evtchn_set_priority(struct domain *d, evtchn_port_t port);
+long evtchn_bind_pirq(const struct evtchn_bind_pirq *b);
 long evtchn_init_control(struct vcpu *cur, const struct evtchn_init_control *c);
 
 /* VIRQs from the hypervisor: a per-vCPU one to v, a global one to
