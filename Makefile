@@ -12,8 +12,9 @@ include mk/hv.mk
 include mk/unit.mk
 include mk/fuzz.mk
 include mk/guest.mk
+include mk/bench.mk
 
-all: $(HV_IMAGE) $(GUEST_IMAGE) $(BENCH_IMAGE)
+all: $(HV_IMAGE) $(GUEST_IMAGE) $(BENCH_IMAGE) $(COALESCE_MODEL)
 
 # CMDLINE, SMP, MEM, MODULES and QEMU_ARGS change the boot; see README.md.
 # Tests need cmocka, clang with its fuzzer runtime, QEMU and python3.
@@ -38,6 +39,7 @@ test:
 # BENCH_ARGS adds options, e.g. BENCH_ARGS="--reps 9 --guest path/to/kernel".
 bench: all
 	@tools/need-packages qemu-system-x86
+	@$(COALESCE_MODEL) | tee $(BUILD)/bench/coalesce-model.txt
 	@$(PYTHON) bench/run.py --build $(BUILD) $(BENCH_ARGS)
 
 # Delete each listed security check in turn; the tests must notice every

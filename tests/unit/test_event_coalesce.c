@@ -299,6 +299,64 @@ static void test_callback_may_produce_event(void **state)
     assert_int_equal(notified[1], 1);
 }
 
+/* Random traffic and limits: whatever the arrivals, every event is
+ * notified exactly once, no notification covers more than n events and
+ * no event waits longer than t (with the timer interrupt on time). */
+static s_time_t arrivals[4096];
+static unsigned int arrived, covered, largest;
+static s_time_t longest_wait;
+
+static void check_batch(void *data, unsigned int events)
+{
+    (void)data;
+    assert_true(events >= 1 && covered + events <= arrived);
+    largest = events > largest ? events : largest;
+    for (unsigned int i = 0; i < events; i++, covered++)
+        if (NOW() - arrivals[covered] > longest_wait)
+            longest_wait = NOW() - arrivals[covered];
+}
+
+static void run_timers_until(s_time_t until)
+{
+    s_time_t d;
+
+    while ((d = fake_last_timer_program()) != 0 && d <= until)
+        tick_at(d);
+    fake_set_now(until);
+}
+
+static void test_random_traffic_keeps_the_rule(void **state)
+{
+    uint64_t rng = 0x2545f4914f6cdd1dull;
+
+    (void)state;
+    for (int round = 0; round < 200; round++) {
+        unsigned int n;
+        s_time_t t, now = 1;
+
+        rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+        n = 1 + (unsigned int)(rng % 40);
+        t = (s_time_t)((rng >> 8) % 5000);
+        arrived = covered = largest = 0;
+        longest_wait = 0;
+        fake_set_now(0);
+        assert_int_equal(event_coalescer_init(&coal, n, t, check_batch, NULL, 0), 0);
+        for (unsigned int i = 0; i < 4096; i++) {
+            rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+            /* Mostly close together, sometimes a long pause. */
+            now += (rng & 7) ? (s_time_t)(rng >> 40) % 300 : (s_time_t)(rng >> 40) % 20000;
+            run_timers_until(now);
+            arrivals[arrived++] = now;
+            event_coalescer_event(&coal);
+        }
+        run_timers_until(now + t);
+        assert_int_equal(covered, arrived);
+        assert_true(largest <= n);
+        assert_true(longest_wait <= t);
+        event_coalescer_kill(&coal);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +372,7 @@ int main(void)
         cmocka_unit_test_setup(test_configure_notifies_waiting_first, setup),
         cmocka_unit_test_setup(test_kill_drops_waiting_events, setup),
         cmocka_unit_test_setup(test_callback_may_produce_event, setup),
+        cmocka_unit_test_setup(test_random_traffic_keeps_the_rule, setup),
     };
 
     return cmocka_run_group_tests(tests, group_setup, NULL);
