@@ -142,6 +142,10 @@ void test_memory_op_cmd_mask(void);
 void test_vcpu_is_up(void);
 void test_sched_yield(void);
 void test_timer_block(void);
+/* time.c */
+void test_time_monotonic_refresh(void);
+void test_time_vcpu_start_stamp(void);
+void test_time_smp_monotonic(void);
 /* absent.c: interfaces that may not exist yet */
 void test_gnttab_query_size(void);
 

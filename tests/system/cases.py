@@ -206,6 +206,17 @@ CASES = [
          modules=[GUEST + " only=smp"],
          expect=[r"dom0: 2 vCPUs", r"TEST smp_bringup: SUCCESS", r"TEST smp_stress: SUCCESS"],
          check=guest_tests_passed),
+    # Time on four vCPUs: each vCPU's record stamped when it starts and
+    # readings in lock order never backwards across vCPUs, under single-
+    # and multi-threaded TCG (loglvl=debug shows each CPU's TSC offset).
+    dict(name="guest-time-4cpus", smp=4, cmdline="loglvl=debug", modules=[GUEST + " only=time"],
+         expect=[r"dom0: 4 vCPUs", r"CPU3: TSC offset -?\d+ ticks",
+                 r"TEST time_vcpu_start_stamp: SUCCESS", r"TEST time_smp_monotonic: SUCCESS",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
+    dict(name="guest-time-4cpus-mttcg", smp=4, accel="tcg,thread=multi",
+         modules=[GUEST + " only=time"],
+         expect=[r"dom0: 4 vCPUs", r"TEST time_smp_monotonic: SUCCESS",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
     # A fault with an empty trap table: the hypervisor crashes the domain.
     dict(name="guest-crash", modules=[GUEST + " crash"], status=3,
          expect=[r"\(d0\) Faulting with an empty trap table",

@@ -20,3 +20,5 @@ gp_decode_SRCS := hv/arch/x86/pv/gp_decode.c
 gp_decode_CFLAGS := -Ihv/arch/x86/include
 event_channel_SRCS := hv/common/event_channel.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/console.c hv/common/vsnprintf.c hv/common/lock_order.c
 event_coalesce_SRCS := hv/common/event_coalesce.c hv/common/timer.c hv/common/timer_heap.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/console.c hv/common/vsnprintf.c hv/common/lock_order.c
+tsc_sync_SRCS := hv/arch/x86/tsc_sync.c
+tsc_sync_CFLAGS := -Ihv/arch/x86/include

@@ -137,6 +137,7 @@ void start_hypervisor(uint32_t mb_magic, uint32_t mb_info)
     time_init();
     time_init_cpu();
     timers_init_cpu(0);
+    vcpu_time_start_cpu(0);
     smp_call_init();
     pv_syscall_init_cpu(0);
     nr_cpus_online = 1;

@@ -110,8 +110,10 @@ void smp_boot_cpus(unsigned int max_cpus)
             pr_info("SMP: CPU with APIC id %u not started (maxcpus=%u)\n", apic, max_cpus);
             continue;
         }
-        if (boot_one(next, apic))
+        if (boot_one(next, apic)) {
+            time_sync_cpu(next);
             next++;
+        }
         else
             pr_err("SMP: CPU with APIC id %u did not come up\n", apic);
     }
@@ -130,6 +132,8 @@ void start_secondary(void)
     timers_init_cpu(cpu);
     atomic_fetch_add(&nr_cpus_online, 1);
     atomic_store(&percpu[cpu].online, true);
+    time_sync_answer(cpu);
+    vcpu_time_start_cpu(cpu);
     pr_debug("CPU%u (APIC id %u) online\n", cpu, percpu[cpu].apic_id);
     idle_loop();
 }

@@ -3,28 +3,37 @@
  * Each CPU's local APIC timer, in one-shot mode, raises the timer
  * interrupt at the earliest software-timer deadline.
  *
- * The TSC is assumed synchronised across CPUs (true under QEMU and on
- * hardware with an invariant TSC); per-CPU offsets come with hardware
- * that needs them. */
+ * Each CPU counts from a TSC base of its own: the boot CPU's TSC when
+ * time started plus the offset of this CPU's TSC, measured when the CPU
+ * comes up (asm/tsc_sync.h), so that system time read on two CPUs at one
+ * instant agrees.  The rate is assumed the same everywhere (an invariant
+ * TSC, as under QEMU).
+ *
+ * Locking: tsc_base[cpu] is written once, by the boot CPU while that CPU
+ * waits in the exchange, before it runs anything that reads the time. */
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/config.h>
 #include <asm/irq.h>
 #include <asm/page.h>
+#include <asm/percpu.h>
 #include <asm/time.h>
+#include <asm/tsc_sync.h>
 #include <arch/arch.h>
 #include <asm/x86.h>
 #include <proxen/console.h>
 #include <proxen/timer.h>
 #include <public/xen.h>
+#include <stdatomic.h>
 
 #define CALIBRATE_NS  MILLISECS(10)
 #define PM_TIMER_HZ   3579545ULL
 #define PIT_HZ        1193182ULL
 
 uint64_t tsc_khz, apic_timer_khz;
-static uint64_t tsc_at_boot;
+static uint64_t tsc_base[NR_CPUS];      /* each CPU's TSC at system time 0 */
 static uint64_t ns_per_tsc_frac;        /* ns per TSC tick, 32.32 fixed point */
+static uint64_t stamp_period;           /* guest records' stamps: asm/tsc_sync.h */
 static const char *source = "none";
 
 /* A platform reference: read() returns a counter, hz its frequency,
@@ -103,8 +112,9 @@ void time_init(void)
     apic_timer_khz = (uint64_t)(c0 - c1) * ref.hz / elapsed / 1000;
     if (!tsc_khz || !apic_timer_khz)
         panic("time calibration failed (%s)", source);
-    ns_per_tsc_frac = (1000000ULL << 32) / tsc_khz;
-    tsc_at_boot = t0;
+    ns_per_tsc_frac = tsc_scale_round((1000000ULL << 32) / tsc_khz);
+    stamp_period = tsc_stamp_period(ns_per_tsc_frac);
+    tsc_base[0] = t0;
     pr_info("Time: TSC %llu.%03llu MHz, APIC timer %llu.%03llu MHz (calibrated against %s)\n",
             (unsigned long long)(tsc_khz / 1000), (unsigned long long)(tsc_khz % 1000),
             (unsigned long long)(apic_timer_khz / 1000),
@@ -120,9 +130,7 @@ uint64_t arch_tsc_ticks_to_ns(uint64_t ticks)
 
 s_time_t NOW(void)
 {
-    uint64_t delta = rdtsc() - tsc_at_boot;
-
-    return (s_time_t)(((unsigned __int128)delta * ns_per_tsc_frac) >> 32);
+    return tsc_to_stime(rdtsc(), tsc_base[get_cpu_info()->cpu_id], ns_per_tsc_frac);
 }
 
 void udelay(unsigned long us)
@@ -166,25 +174,111 @@ void time_init_cpu(void)
     apic_write(APIC_TIMER_ICR, 0);
 }
 
-/* The guest's view of system time: ns = ((tsc - tsc_timestamp) << shift)
- * * mul >> 32 + system_time.  Our scale is already 32.32 ns per tick; it
- * is shifted down until it fits the 32-bit multiplier (slow TSCs). */
+/* The guest's view of system time, for a vCPU running on this CPU: a
+ * stamp of this CPU's TSC (the latest on the lattice that makes it
+ * extrapolate exactly, at most stamp_period ticks ago) and the system
+ * time it stands for, and the scale to extrapolate with.  version is odd while the record changes (Xen's
+ * version_update_begin/end), so a reader retries. */
 void time_fill_vcpu_time(struct vcpu_time_info *t)
 {
-    uint64_t frac = ns_per_tsc_frac;
-    int shift = 0;
+    struct pv_time_scale scale = pv_time_scale_from(ns_per_tsc_frac);
+    uint64_t base = tsc_base[get_cpu_info()->cpu_id];
+    uint64_t stamp = tsc_stamp_at(rdtsc(), base, stamp_period);
 
-    while (frac >> 32) {
-        frac >>= 1;
-        shift++;
+    t->version = (t->version + 1) | 1;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    t->tsc_timestamp = stamp;
+    t->system_time = (uint64_t)tsc_to_stime(stamp, base, ns_per_tsc_frac);
+    t->tsc_to_system_mul = scale.mul;
+    t->tsc_shift = scale.shift;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    t->version = (t->version + 1) & ~1u;
+}
+
+/* --- TSC offsets of the other CPUs --------------------------------------- */
+
+#define TSC_EXCHANGES 16
+
+/* One exchange at a time: the boot CPU asks (an odd number), the CPU
+ * coming up answers with its TSC and echoes the number. */
+static struct {
+    _Atomic unsigned int cpu;            /* who answers, NR_CPUS if nobody */
+    _Atomic uint64_t request, answer;
+    _Atomic uint64_t remote_tsc;
+} exchange = { .cpu = NR_CPUS };
+static _Atomic bool synced[NR_CPUS], left[NR_CPUS];
+
+static uint64_t rdtsc_ordered(void)
+{
+    __asm__ volatile("lfence" ::: "memory");
+    return rdtsc();
+}
+
+/* On the CPU coming up, interrupts off: answer until the boot CPU has
+ * set this CPU's base. */
+void time_sync_answer(unsigned int cpu)
+{
+    uint64_t seen = 0;
+
+    while (!atomic_load_explicit(&synced[cpu], memory_order_acquire)) {
+        uint64_t req = atomic_load_explicit(&exchange.request, memory_order_acquire);
+
+        if (atomic_load_explicit(&exchange.cpu, memory_order_acquire) == cpu && req != seen) {
+            atomic_store_explicit(&exchange.remote_tsc, rdtsc_ordered(), memory_order_relaxed);
+            atomic_store_explicit(&exchange.answer, req, memory_order_release);
+            seen = req;
+        }
+        cpu_pause();
     }
-    t->version++;
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    t->tsc_timestamp = rdtsc();
-    t->system_time = (uint64_t)(((unsigned __int128)(t->tsc_timestamp - tsc_at_boot) *
-                                 ns_per_tsc_frac) >> 32);
-    t->tsc_to_system_mul = (uint32_t)frac;
-    t->tsc_shift = (int8_t)shift;
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    t->version++;
+    atomic_store_explicit(&left[cpu], true, memory_order_release);
+}
+
+static bool wait_for(_Atomic uint64_t *word, uint64_t value)
+{
+    s_time_t end = NOW() + SECONDS(1);
+
+    while (atomic_load_explicit(word, memory_order_acquire) != value) {
+        if (NOW() > end)
+            return false;
+        cpu_pause();
+    }
+    return true;
+}
+
+/* On the boot CPU, once cpu is online and waiting in time_sync_answer. */
+void time_sync_cpu(unsigned int cpu)
+{
+    struct tsc_bounds b;
+    struct tsc_sample s;
+    int64_t offset;
+
+    tsc_bounds_init(&b);
+    atomic_store_explicit(&exchange.answer, 0, memory_order_relaxed);
+    atomic_store_explicit(&exchange.request, 0, memory_order_relaxed);
+    atomic_store_explicit(&exchange.cpu, cpu, memory_order_release);
+    for (uint64_t i = 0; i < TSC_EXCHANGES; i++) {
+        uint64_t req = 2 * i + 1;
+
+        s.before = rdtsc_ordered();
+        atomic_store_explicit(&exchange.request, req, memory_order_release);
+        if (!wait_for(&exchange.answer, req)) {
+            pr_warn("CPU%u: no answer to TSC exchange %llu\n", cpu, (unsigned long long)i);
+            break;
+        }
+        s.after = rdtsc_ordered();
+        s.remote = atomic_load_explicit(&exchange.remote_tsc, memory_order_relaxed);
+        tsc_bounds_add(&b, &s);
+    }
+    offset = tsc_bounds_offset(&b);
+    tsc_base[cpu] = tsc_cpu_base(tsc_base[0], offset);
+    pr_debug("CPU%u: TSC offset %lld ticks (proven within [%lld, %lld])\n", cpu,
+             (long long)offset, (long long)b.lo, (long long)b.hi);
+    atomic_store_explicit(&exchange.cpu, NR_CPUS, memory_order_release);
+    atomic_store_explicit(&synced[cpu], true, memory_order_release);      /* the answerer leaves */
+    /* ...and goes on, to its idle loop, before this CPU does (under
+     * single-threaded TCG a CPU that never pauses keeps the others from
+     * running at all). */
+    for (s_time_t end = NOW() + SECONDS(1);
+         !atomic_load_explicit(&left[cpu], memory_order_acquire) && NOW() < end;)
+        cpu_pause();
 }

@@ -51,6 +51,11 @@ void machine_reboot(void) __attribute__((noreturn));
 /* Nanoseconds in a number of cycle-counter ticks. */
 uint64_t arch_tsc_ticks_to_ns(uint64_t ticks);
 
+/* Rewrite v's time record (vcpu_info.time) now, if v runs on this CPU;
+ * otherwise its CPU does when v next runs there. */
+struct vcpu;
+void arch_vcpu_time_refresh(struct vcpu *v);
+
 /* CPUs currently online. */
 unsigned int arch_nr_cpus_online(void);
 

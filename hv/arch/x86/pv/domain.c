@@ -1,5 +1,6 @@
 /* The x86 PV parts of vCPUs: initial state, the current vCPU, and the
  * way into and out of a guest. */
+#include <arch/arch.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/pv.h>
@@ -163,6 +164,7 @@ void pv_start_vcpu(struct vcpu *v, const struct cpu_user_regs *regs)
     set_current_vcpu(v);
     v->processor = get_cpu_info()->cpu_id;
     v->arch.started = true;
+    arch_vcpu_time_refresh(v);
     write_cr3(mfn_to_maddr(v->arch.guest_table));
     wrmsr(MSR_GS_BASE, 0);
     wrmsr(MSR_SHADOW_GS_BASE, 0);

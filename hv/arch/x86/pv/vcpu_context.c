@@ -7,6 +7,7 @@
  * CPU idles until the vCPU is brought up again and only its page tables
  * need reloading.  A context is checked whole before anything is taken:
  * a refused one changes nothing. */
+#include <arch/arch.h>
 #include <asm/apic.h>
 #include <asm/config.h>
 #include <asm/desc.h>
@@ -243,6 +244,7 @@ void pv_run_vcpu(struct vcpu *v)
     set_current_vcpu(v);
     if (!v->arch.started)
         load_first_state(v);
+    arch_vcpu_time_refresh(v);     /* this CPU's TSC stamp, not the last one's */
     write_cr3(mfn_to_maddr(v->arch.kernel_mode ? v->arch.guest_table
                                                : v->arch.guest_table_user));
     local_irq_disable();
