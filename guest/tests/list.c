@@ -150,6 +150,12 @@ const struct test tests[] = {
     { "mov_cr0_other_bits", test_mov_cr0_other_bits },
     { "pin_twice", test_pin_twice },
     { "smp_singleshot_other_vcpu", test_smp_singleshot_other_vcpu },
+    { "runstate_info", test_runstate_info },
+    { "runstate_info_refused", test_runstate_info_refused },
+    { "runstate_blocked", test_runstate_blocked },
+    { "runstate_area_refused", test_runstate_area_refused },
+    { "runstate_update_flag", test_runstate_update_flag },
+    { "smp_runstate_offline", test_smp_runstate_offline },
     /* Last: whatever it leaves behind cannot disturb another test. */
     { "hypercall_fuzz", test_hypercall_fuzz },
 };

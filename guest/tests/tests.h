@@ -169,6 +169,13 @@ void test_gs_selector_rpl_ldt(void);
 void test_wrmsr_unlisted(void);
 void test_mov_cr0_other_bits(void);
 void test_smp_singleshot_other_vcpu(void);
+/* runstate.c */
+void test_runstate_info(void);
+void test_runstate_info_refused(void);
+void test_runstate_blocked(void);
+void test_runstate_area_refused(void);
+void test_runstate_update_flag(void);
+void test_smp_runstate_offline(void);
 void test_pin_twice(void);
 
 /* evtchn.c */

@@ -52,6 +52,7 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     v->processor = 0;
     v->context = VCPU_CONTEXT_READY;
     arch_vcpu_init(v);
+    runstate_init(v);
     spin_lock(&domlist_lock);
     list_add_tail(&d->domain_list, &domlist);
     spin_unlock(&domlist_lock);
@@ -88,6 +89,7 @@ int domain_add_vcpus(struct domain *d, unsigned int n)
         v->vcpu_id = i;
         v->processor = i;
         arch_vcpu_init(v);
+        runstate_init(v);
         d->vcpu[i] = v;
         d->max_vcpus = i + 1;
     }

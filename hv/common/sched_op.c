@@ -11,7 +11,9 @@
 #include <proxen/event.h>
 #include <proxen/guest_access.h>
 #include <proxen/hypercall.h>
+#include <proxen/vcpu_switch.h>
 #include <public/sched.h>
+#include <public/vcpu.h>
 #include <public/xen.h>
 
 /* Xen's limit on one poll's port list. */
@@ -45,6 +47,7 @@ static void sleep_until(struct vcpu *v, bool (*cond)(struct vcpu *))
     unsigned long flags;
 
     v->blocked = true;
+    vcpu_switch_out(v, RUNSTATE_blocked);
     preempt_stretch_end();       /* sleeping holds the CPU for nobody */
     flags = arch_irq_save();
     while (!cond(v) && !must_run(v)) {
@@ -54,6 +57,7 @@ static void sleep_until(struct vcpu *v, bool (*cond)(struct vcpu *))
     arch_irq_restore(flags);
     preempt_stretch_begin(__HYPERVISOR_sched_op);
     v->blocked = false;
+    vcpu_switch_in(v);
 }
 
 static bool has_events(struct vcpu *v)

@@ -7,6 +7,7 @@
 #include <proxen/errno.h>
 #include <proxen/guest_access.h>
 #include <proxen/hypercall.h>
+#include <proxen/runstate.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 
@@ -36,11 +37,29 @@ static long initialise(struct vcpu *v, uint64_t arg)
     return rc;
 }
 
+static long get_runstate(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_runstate_info r;
+
+    runstate_get(v, &r);
+    return copy_to_guest(arg, &r, sizeof(r)) ? -EFAULT : 0;
+}
+
+static long register_runstate(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_register_runstate_memory_area area = { 0 };
+
+    if (copy_from_guest(&area, arg, sizeof(area)))
+        return -EFAULT;
+    return runstate_register_area(v, area.addr);
+}
+
 static long up(struct vcpu *v)
 {
     if (v->context != VCPU_CONTEXT_READY)
         return -EINVAL;
     v->up = true;
+    runstate_wake(v);
     arch_vcpu_kick(v);
     return 0;
 }
@@ -73,6 +92,10 @@ long do_vcpu_op(const uint64_t a[6])
         return 0;
     case VCPUOP_is_up:
         return v->up;
+    case VCPUOP_get_runstate_info:
+        return get_runstate(v, a[2]);
+    case VCPUOP_register_runstate_memory_area:
+        return register_runstate(v, a[2]);
     case VCPUOP_set_singleshot_timer:
         return v == self ? singleshot(v, a[2]) : -EINVAL;
     case VCPUOP_stop_singleshot_timer:

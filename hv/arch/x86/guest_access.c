@@ -18,6 +18,11 @@ __hot_path bool guest_range_ok(uint64_t addr, uint64_t len)
     return addr >= GUEST_HIGH_START;
 }
 
+bool guest_address_ok(uint64_t gva)
+{
+    return guest_range_ok(gva, 1);
+}
+
 __hot_path int copy_from_guest(void *dst, uint64_t gva, size_t len)
 {
     if (!guest_range_ok(gva, len))

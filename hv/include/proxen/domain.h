@@ -12,6 +12,7 @@
 #include <proxen/list.h>
 #include <proxen/page_alloc.h>
 #include <proxen/page_type.h>
+#include <proxen/runstate.h>
 #include <proxen/spinlock.h>
 #include <proxen/timer.h>
 
@@ -46,6 +47,7 @@ struct vcpu {
     _Atomic int context;          /* VCPU_CONTEXT_*: given by VCPUOP_initialise
                                    * (vCPU 0: by the builder), once */
     _Atomic bool up;              /* runnable: VCPUOP_up, not VCPUOP_down */
+    struct vcpu_runstate runstate;  /* runstate.h */
     struct multicall_entry *mc_call;  /* the multicall entry being run, if any */
     bool mc_preempted;            /* ... and it asked to be continued */
     struct arch_vcpu arch;

@@ -9,5 +9,9 @@
 
 int copy_from_guest(void *dst, uint64_t gva, size_t len);
 int copy_to_guest(uint64_t gva, const void *src, size_t len);
+/* An address a guest may hand in for later use (Xen's guest_handle_okay):
+ * not in the hypervisor's range, not non-canonical.  Whether anything is
+ * mapped there is the guest's business. */
+bool guest_address_ok(uint64_t gva);
 
 #endif

@@ -26,6 +26,7 @@ enum lock_rank {
     LOCK_EVENT,             /* a domain's event channels */
     LOCK_CALL_FUNCTION,     /* cross-CPU calls (TLB shootdowns) */
     LOCK_COALESCE,          /* an event coalescer's batch */
+    LOCK_RUNSTATE,          /* a vCPU's runstate */
     LOCK_TIMER_QUEUE,       /* a CPU's timers */
     LOCK_MAP,               /* the hypervisor's page tables */
     LOCK_HEAP,              /* the buddy allocator */

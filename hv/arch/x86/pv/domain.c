@@ -10,6 +10,8 @@
 #include <proxen/domain.h>
 #include <proxen/errno.h>
 #include <proxen/hypercall.h>
+#include <proxen/vcpu_switch.h>
+#include <public/vcpu.h>
 #include <public/xen.h>
 
 struct vcpu *current_vcpu(void) { return get_cpu_info()->current; }
@@ -149,6 +151,8 @@ void pv_vcpu_gone(void)
 {
     uint64_t top = (uint64_t)get_cpu_info() - 8;   /* as if called: ABI alignment */
 
+    if (current_vcpu())
+        vcpu_switch_out(current_vcpu(), RUNSTATE_offline);
     set_current_vcpu(NULL);
     write_cr3(idle_pt_maddr());
     __asm__ volatile("movq %0, %%rsp\n\t"
@@ -166,6 +170,7 @@ void pv_start_vcpu(struct vcpu *v, const struct cpu_user_regs *regs)
     v->arch.started = true;
     arch_vcpu_time_refresh(v);
     write_cr3(mfn_to_maddr(v->arch.guest_table));
+    vcpu_switch_in(v);
     wrmsr(MSR_GS_BASE, 0);
     wrmsr(MSR_SHADOW_GS_BASE, 0);
     wrmsr(MSR_FS_BASE, 0);

@@ -21,6 +21,7 @@
 #include <proxen/errno.h>
 #include <proxen/guest_access.h>
 #include <proxen/hypercall.h>
+#include <proxen/vcpu_switch.h>
 #include <proxen/xmalloc.h>
 #include <public/xen.h>
 
@@ -247,6 +248,7 @@ void pv_run_vcpu(struct vcpu *v)
     arch_vcpu_time_refresh(v);     /* this CPU's TSC stamp, not the last one's */
     write_cr3(mfn_to_maddr(v->arch.kernel_mode ? v->arch.guest_table
                                                : v->arch.guest_table_user));
+    vcpu_switch_in(v);
     local_irq_disable();
     __asm__ volatile("movq %0, %%rsp\n\t"
                      "jmp restore_all" :: "r"(frame) : "memory");
