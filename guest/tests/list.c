@@ -92,6 +92,7 @@ const struct test tests[] = {
     { "mmu_update_foreigndom", test_mmu_update_foreigndom },
     { "smp_bringup", test_smp_bringup },
     { "smp_stress", test_smp_stress },
+    { "smp_ipi", test_smp_ipi },
     { "continuation_done_accumulates", test_continuation_done_accumulates },
     { "continuation_mmu_update", test_continuation_mmu_update },
     { "continuation_in_multicall", test_continuation_in_multicall },

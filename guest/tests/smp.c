@@ -6,6 +6,7 @@
  * them on four CPUs and requires SUCCESS. */
 #include <arch.h>
 #include <errno.h>
+#include <events.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>
@@ -293,4 +294,78 @@ void test_smp_stress(void)
 out:
     if (shared)
         page_free(shared);
+}
+
+/* --- events between vCPUs ------------------------------------------------ */
+
+#define IPI_ROUNDS 50
+
+static volatile unsigned int ipi_seen[SMP_MAX_VCPUS];
+static volatile bool ipi_stop;
+
+static void ipi_handler(evtchn_port_t port, void *data)
+{
+    (void)port;
+    (void)data;
+    ipi_seen[smp_self()]++;
+}
+
+/* vCPU 1's job: sleep in SCHEDOP_block until vCPU 0's IPIs wake it (its
+ * handler runs on vCPU 1, in vCPU 1's vcpu_info), until told to stop. */
+static void ipi_sleeper(void *arg)
+{
+    (void)arg;
+    while (!ipi_stop) {
+        hypercall_sched_op(SCHEDOP_block, NULL);
+        shared_info->vcpu_info[1].evtchn_upcall_mask = 1;
+    }
+}
+
+/* An IPI port bound to vCPU 1: each send from vCPU 0 wakes vCPU 1 out of
+ * SCHEDOP_block on its own CPU and runs the handler there, once. */
+void test_smp_ipi(void)
+{
+    long port;
+    unsigned int sent = 0;
+
+    if (smp_nr_vcpus() < 2) {
+        test_skip("one vCPU");
+        return;
+    }
+    /* A VIRQ may be bound on a vCPU that is down. */
+    if (vcpu_op(VCPUOP_is_up, 1, NULL) == 0) {
+        struct evtchn_bind_virq b = { .virq = VIRQ_DEBUG, .vcpu = 1 };
+
+        if (expect_rc("bind_virq(VIRQ_DEBUG, vCPU 1 down)",
+                      hypercall_event_channel_op(EVTCHNOP_bind_virq, &b), 0))
+            events_unbind(b.port);
+    }
+    port = events_bind_ipi(1, ipi_handler, NULL);
+    if (port < 0) {
+        test_fail("bind_ipi(1) = %ld", port);
+        return;
+    }
+    ipi_stop = false;
+    for (unsigned int i = 0; i < SMP_MAX_VCPUS; i++)
+        ipi_seen[i] = 0;
+    if (!expect_rc("smp_run", smp_run(1, ipi_sleeper, NULL), 0))
+        goto out;
+    for (sent = 1; sent <= IPI_ROUNDS; sent++) {
+        uint64_t deadline = system_time_ns() + 5000000000ULL;
+
+        hypercall_event_channel_op(EVTCHNOP_send, &(struct evtchn_send){ .port = (evtchn_port_t)port });
+        while (ipi_seen[1] < sent && system_time_ns() < deadline)
+            hypercall_sched_op(SCHEDOP_yield, NULL);
+        if (ipi_seen[1] != sent) {
+            test_fail("IPI %u: vCPU 1's handler ran %u times", sent, ipi_seen[1]);
+            break;
+        }
+    }
+    if (ipi_seen[0])
+        test_fail("the handler of vCPU 1's port ran %u times on vCPU 0", ipi_seen[0]);
+    ipi_stop = true;
+    hypercall_event_channel_op(EVTCHNOP_send, &(struct evtchn_send){ .port = (evtchn_port_t)port });
+    smp_wait(1);
+out:
+    events_unbind((evtchn_port_t)port);
 }

@@ -83,6 +83,7 @@ void test_hypercall_fuzz(void);
 /* smp.c */
 void test_smp_bringup(void);
 void test_smp_stress(void);
+void test_smp_ipi(void);
 /* continuation.c */
 void test_continuation_done_accumulates(void);
 void test_continuation_mmu_update(void);

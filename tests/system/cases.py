@@ -195,6 +195,7 @@ CASES = [
     # multi-threaded TCG.  Here the SMP tests must run, not skip.
     dict(name="guest-smp-4cpus", smp=4, modules=[GUEST + " only=smp"],
          expect=[r"dom0: 4 vCPUs", r"TEST smp_bringup: SUCCESS", r"TEST smp_stress: SUCCESS",
+                 r"TEST smp_ipi: SUCCESS",
                  r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
     # (Fewer rounds: four vCPU threads on two host cores, next to another
     # case, run slowly.)
