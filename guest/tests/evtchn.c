@@ -456,3 +456,29 @@ void test_sched_poll_refused(void)
     /* No ports and no timeout would sleep until an event: not tested. */
     expect_rc("poll(no ports, timeout passed)", poll(many, 0, 1), 0);
 }
+
+/* VIRQ_CON_RING: the hypervisor's log grew (here: by the guest's own
+ * console output, which the initial domain's console_io adds to it). */
+void test_evtchn_virq_con_ring(void)
+{
+    static const char line[] = "(a line for the hypervisor's log)\n";
+    long port = events_bind_virq(VIRQ_CON_RING, 0, count, NULL);
+    unsigned int before;
+    uint64_t deadline;
+
+    if (port < 0) {
+        test_fail("bind_virq(VIRQ_CON_RING) = %ld", port);
+        return;
+    }
+    events_on();
+    before = upcalls;
+    hypercall_console_io(CONSOLEIO_write, sizeof(line) - 1, line);
+    deadline = system_time_ns() + 100 * MS;
+    while (upcalls == before && system_time_ns() < deadline)
+        hypercall_sched_op(SCHEDOP_yield, NULL);
+    if (upcalls == before || last_port != (evtchn_port_t)port)
+        test_fail("no VIRQ_CON_RING event after a console write (%u upcalls, last port %u)",
+                  upcalls - before, last_port);
+    events_off();
+    events_unbind((evtchn_port_t)port);
+}

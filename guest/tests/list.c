@@ -125,6 +125,7 @@ const struct test tests[] = {
     { "evtchn_fifo_answers", test_evtchn_fifo_answers },
     { "evtchn_bad_pointers", test_evtchn_bad_pointers },
     { "evtchn_reset", test_evtchn_reset },
+    { "evtchn_virq_con_ring", test_evtchn_virq_con_ring },
     { "sched_poll", test_sched_poll },
     { "sched_poll_refused", test_sched_poll_refused },
     /* After the tests that need ports past the valid ones: once all

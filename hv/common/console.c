@@ -2,6 +2,7 @@
  * serial line if its level passes the threshold.  The ring keeps every
  * level so that debug output can be read later without having slowed the
  * serial line down. */
+#include <stdatomic.h>
 #include <arch/arch.h>
 #include <proxen/console.h>
 #include <proxen/errno.h>
@@ -39,6 +40,8 @@ static void console_release(unsigned long flags)
         spin_unlock_irqrestore(&console_lock, flags);
 }
 
+_Atomic bool console_ring_news;
+
 static void ring_write(const char *s, size_t len)
 {
     size_t i;
@@ -46,6 +49,7 @@ static void ring_write(const char *s, size_t len)
     for (i = 0; i < len; i++)
         ring[(ring_head + i) % CONSOLE_RING_SIZE] = s[i];
     ring_head += len;
+    atomic_store_explicit(&console_ring_news, true, memory_order_relaxed);
 }
 
 /* Each console line starts with the prefix, emitted lazily so that a

@@ -191,6 +191,13 @@ void send_guest_global_virq(struct domain *d, unsigned int virq)
     unlock(d, flags);
 }
 
+/* The initial domain reads the hypervisor's log: tell it there is more. */
+void console_ring_notify_slow(void)
+{
+    if (atomic_exchange(&console_ring_news, false))
+        send_guest_global_virq(domain_by_id(0), VIRQ_CON_RING);
+}
+
 long evtchn_send(struct domain *d, evtchn_port_t port)
 {
     unsigned long flags = lock(d);

@@ -6,6 +6,7 @@
 #ifndef PROXEN_CONSOLE_H
 #define PROXEN_CONSOLE_H
 
+#include <stdatomic.h>
 #include <proxen/lib.h>
 
 /* Levels, lower is more important (syslog numbering). */
@@ -42,5 +43,17 @@ size_t console_ring_read(uint64_t *pos, char *buf, size_t len);
 uint64_t console_ring_head(void);   /* total bytes ever written */
 
 #define CONSOLE_RING_SIZE (64 * 1024)
+
+/* Set by every write to the ring.  printk runs under any lock, so dom0
+ * is told (VIRQ_CON_RING, as on Xen) later, on a way back to a guest,
+ * where no lock is held. */
+extern _Atomic bool console_ring_news;
+void console_ring_notify_slow(void);
+
+static inline void console_ring_notify(void)
+{
+    if (atomic_load_explicit(&console_ring_news, memory_order_relaxed))
+        console_ring_notify_slow();
+}
 
 #endif

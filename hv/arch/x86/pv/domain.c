@@ -131,6 +131,7 @@ __hot_path void pv_exit_to_guest(struct cpu_user_regs *regs)
      * instruction). */
     regs->rflags = pv_guest_rflags(regs->rflags);
     preempt_work_done();
+    console_ring_notify();
     if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->arch.event_cb.address)
         pv_bounce(v, regs, v->arch.event_cb.address, true, NO_ERROR_CODE);
 }
