@@ -205,6 +205,7 @@ void test_evtchn_bind_virq_refused(void)
         { VIRQ_CONSOLE, 0x7fff, -EINVAL },
         { VIRQ_DEBUG, 0x7fff, -ENOENT },
         { VIRQ_DEBUG, 0xffffffff, -ENOENT },
+        { VIRQ_DEBUG, 32, -ENOENT },
         { VIRQ_TIMER, 0, -EEXIST },         /* the kernel's own */
     };
     long before = next_port();
@@ -256,6 +257,8 @@ void test_evtchn_other_domains(void)
     b.remote_dom = DOMID_SELF;
     b.remote_port = (evtchn_port_t)before;
     expect_rc("bind_interdomain(free port)", evtchn_op(EVTCHNOP_bind_interdomain, &b), -EINVAL);
+    b.remote_port = 4000;               /* in range, never handed out */
+    expect_rc("bind_interdomain(port 4000)", evtchn_op(EVTCHNOP_bind_interdomain, &b), -EINVAL);
     b.remote_port = events_timer_port();
     expect_rc("bind_interdomain(VIRQ port)", evtchn_op(EVTCHNOP_bind_interdomain, &b), -EINVAL);
     expect_unchanged("refused interdomain operations", before);

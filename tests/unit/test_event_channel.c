@@ -217,6 +217,8 @@ static void test_interdomain_refused(void **state)
     assert_int_equal(evtchn_bind_interdomain(vcpu(2, 0), &b), -EINVAL);
     b.remote_port = offered + 1;
     assert_int_equal(evtchn_bind_interdomain(vcpu(2, 0), &b), -EINVAL);
+    b.remote_port = 1000;                   /* in range, never handed out */
+    assert_int_equal(evtchn_bind_interdomain(vcpu(2, 0), &b), -EINVAL);
     /* No such domain. */
     b.remote_dom = 77;
     b.remote_port = offered;
@@ -284,6 +286,8 @@ static void test_virq(void **state)
     assert_int_equal(evtchn_bind_virq(vcpu(1, 0), &b), -EINVAL);
     b.virq = VIRQ_DEBUG;
     b.vcpu = 2;
+    assert_int_equal(evtchn_bind_virq(vcpu(1, 0), &b), -ENOENT);
+    b.vcpu = MAX_VIRT_CPUS;                 /* not vCPU 0 again, modulo something */
     assert_int_equal(evtchn_bind_virq(vcpu(1, 0), &b), -ENOENT);
     assert_int_equal(next_port(1), before);
     /* Sent to the vCPU it is bound on. */
@@ -441,6 +445,13 @@ static void test_fifo_answers(void **state)
     c.offset = 0;
     c.control_gfn = mfn_x(page_to_mfn(pg));
     assert_int_equal(evtchn_init_control(vcpu(1, 0), &c), -ENOSYS);
+    c.offset = 4;                           /* checked before the frame, as Xen */
+    assert_int_equal(evtchn_init_control(vcpu(1, 0), &c), -EINVAL);
+    c.offset = PAGE_SIZE - 64;
+    assert_int_equal(evtchn_init_control(vcpu(1, 0), &c), -EINVAL);
+    c.offset = PAGE_SIZE - 72;
+    assert_int_equal(evtchn_init_control(vcpu(1, 0), &c), -ENOSYS);
+    c.offset = 0;
     pg->owner = doms[2];
     assert_int_equal(evtchn_init_control(vcpu(1, 0), &c), -EINVAL);
     pg->owner = NULL;
