@@ -7,6 +7,7 @@
 #include <lib.h>
 #include <pvclock.h>
 #include <smp.h>
+#include <vcpu_info.h>
 
 struct handler {
     evtchn_handler_fn *fn;
@@ -19,7 +20,7 @@ static volatile uint64_t timer_ticks;
 
 static struct vcpu_info *this_vcpu_info(void)
 {
-    return &shared_info->vcpu_info[smp_self()];
+    return vcpu_info_of(smp_self());
 }
 
 void events_mask(evtchn_port_t port)

@@ -8,10 +8,11 @@
 #include <kernel.h>
 #include <pvclock.h>
 #include <smp.h>
+#include <vcpu_info.h>
 
 void pvclock_read(unsigned int vcpu, struct pvclock_snapshot *snap)
 {
-    const volatile struct vcpu_time_info *t = &shared_info->vcpu_info[vcpu].time;
+    const volatile struct vcpu_time_info *t = &vcpu_info_of(vcpu)->time;
     uint32_t version;
 
     do {

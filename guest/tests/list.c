@@ -158,6 +158,8 @@ const struct test tests[] = {
     { "runstate_area_refused", test_runstate_area_refused },
     { "runstate_update_flag", test_runstate_update_flag },
     { "smp_runstate_offline", test_smp_runstate_offline },
+    { "vcpu_info_refused", test_vcpu_info_refused },
+    { "smp_vcpu_info_move", test_smp_vcpu_info_move },
     /* Last: whatever it leaves behind cannot disturb another test. */
     { "hypercall_fuzz", test_hypercall_fuzz },
 };

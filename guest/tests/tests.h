@@ -177,6 +177,9 @@ void test_runstate_blocked(void);
 void test_runstate_area_refused(void);
 void test_runstate_update_flag(void);
 void test_smp_runstate_offline(void);
+/* vcpu_info.c */
+void test_vcpu_info_refused(void);
+void test_smp_vcpu_info_move(void);
 void test_pin_twice(void);
 
 /* evtchn.c */

@@ -8,6 +8,7 @@
 #include <proxen/guest_access.h>
 #include <proxen/hypercall.h>
 #include <proxen/runstate.h>
+#include <proxen/vcpu_info.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 
@@ -54,6 +55,15 @@ static long register_runstate(struct vcpu *v, uint64_t arg)
     return runstate_register_area(v, area.addr);
 }
 
+static long register_vcpu_info(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_register_vcpu_info r = { 0 };
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -EFAULT;
+    return vcpu_info_register(v, r.mfn, r.offset);
+}
+
 static long up(struct vcpu *v)
 {
     if (v->context != VCPU_CONTEXT_READY)
@@ -96,6 +106,8 @@ long do_vcpu_op(const uint64_t a[6])
         return get_runstate(v, a[2]);
     case VCPUOP_register_runstate_memory_area:
         return register_runstate(v, a[2]);
+    case VCPUOP_register_vcpu_info:
+        return register_vcpu_info(v, a[2]);
     case VCPUOP_set_singleshot_timer:
         return v == self ? singleshot(v, a[2]) : -EINVAL;
     case VCPUOP_stop_singleshot_timer:

@@ -41,7 +41,10 @@ struct vcpu {
     struct domain *domain;
     unsigned int processor;
     bool blocked;                 /* in SCHEDOP_block */
-    struct vcpu_info *vcpu_info;  /* in the domain's shared_info page */
+    struct vcpu_info *vcpu_info;  /* in the domain's shared_info page, or
+                                   * where the guest moved it (vcpu_info.c) */
+    _Atomic int vcpu_info_state;  /* VCPU_INFO_* (vcpu_info.h) */
+    mfn_t vcpu_info_mfn;          /* the frame it was moved to, referenced */
     struct timer singleshot_timer;
     struct evtchn_vcpu evtchn;    /* VIRQ bindings, SCHEDOP_poll state */
     _Atomic int context;          /* VCPU_CONTEXT_*: given by VCPUOP_initialise
