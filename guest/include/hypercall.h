@@ -12,6 +12,7 @@
 #include <public/event_channel.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
+#include <public/platform.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/version.h>
@@ -125,6 +126,11 @@ static inline long hypercall_event_channel_op(unsigned int cmd, void *arg)
 static inline long hypercall_grant_table_op(unsigned int cmd, void *args, unsigned int count)
 {
     return hypercall(__HYPERVISOR_grant_table_op, cmd, (uint64_t)args, count, 0, 0);
+}
+
+static inline long hypercall_platform_op(struct xen_platform_op *op)
+{
+    return hypercall(__HYPERVISOR_platform_op, (uint64_t)op, 0, 0, 0, 0);
 }
 
 static inline long hypercall_callback_op(unsigned int cmd, const void *arg)

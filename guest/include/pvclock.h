@@ -11,6 +11,7 @@ struct pvclock_snapshot {
     uint64_t tsc_timestamp, system_time, tsc;
     uint32_t mul;
     int8_t shift;
+    uint8_t flags;             /* XEN_PVCLOCK_* */
 };
 
 /* Read vCPU vcpu's record (call it on that vCPU: the stamp is its CPU's). */

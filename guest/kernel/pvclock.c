@@ -22,6 +22,7 @@ void pvclock_read(unsigned int vcpu, struct pvclock_snapshot *snap)
         snap->system_time = t->system_time;
         snap->mul = t->tsc_to_system_mul;
         snap->shift = t->tsc_shift;
+        snap->flags = t->flags;
         snap->tsc = rdtsc();
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
     } while ((version & 1) || version != t->version);

@@ -147,6 +147,11 @@ void test_timer_block(void);
 void test_time_monotonic_refresh(void);
 void test_time_vcpu_start_stamp(void);
 void test_time_smp_monotonic(void);
+/* wallclock.c */
+void test_wallclock_rtc(void);
+void test_settime64(void);
+void test_settime32(void);
+void test_settime_refused(void);
 /* absent.c: interfaces that may not exist yet */
 void test_gnttab_query_size(void);
 

@@ -77,6 +77,16 @@ struct domain *domain_by_id(domid_t id)
     return found;
 }
 
+void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg)
+{
+    struct list_head *pos;
+
+    spin_lock(&domlist_lock);
+    list_for_each(pos, &domlist)
+        fn(list_entry(pos, struct domain, domain_list), arg);
+    spin_unlock(&domlist_lock);
+}
+
 int domain_add_vcpus(struct domain *d, unsigned int n)
 {
     ASSERT(n >= 1 && n <= MAX_VIRT_CPUS);

@@ -13,6 +13,7 @@ static hypercall_fn *const table[NR_HYPERCALLS] = {
     [__HYPERVISOR_set_callbacks] = do_set_callbacks,
     [__HYPERVISOR_fpu_taskswitch] = do_fpu_taskswitch,
     [__HYPERVISOR_sched_op_compat] = do_sched_op_compat,
+    [__HYPERVISOR_platform_op] = do_platform_op,
     [__HYPERVISOR_set_debugreg] = do_set_debugreg,
     [__HYPERVISOR_get_debugreg] = do_get_debugreg,
     [__HYPERVISOR_update_descriptor] = do_update_descriptor,

@@ -41,6 +41,11 @@ void bench_fail(const char *fmt, ...) __printf(1, 2);
 /* hostile.c: the largest requests of the long hypercalls, unmeasured here. */
 void bench_hostile_batches(void);
 
+/* time_read.c: BENCH_TIME_READS readings per batch. */
+#define BENCH_TIME_READS 1000
+uint64_t bench_time_read_batch(void);
+uint64_t bench_gettimeofday_batch(void);
+
 /* bounce.S */
 void bench_int3_loop(uint64_t n);
 void bench_pf_loop(uint64_t n, uint64_t va);

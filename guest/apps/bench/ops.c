@@ -349,6 +349,10 @@ const struct bench benches[] = {
       .setup = install_bounce_handlers, .batch = int3_batch, .teardown = restore_kernel_traps },
     { .metric = "pf_bounce_ns", .op = "bounces", .ops = BOUNCES, .decimals = 1,
       .setup = pf_setup, .batch = pf_batch, .teardown = restore_kernel_traps },
+    { .metric = "time_read_ns", .op = "readings", .ops = BENCH_TIME_READS, .decimals = 1,
+      .batch = bench_time_read_batch },
+    { .metric = "gettimeofday_ns", .op = "calls", .ops = BENCH_TIME_READS, .decimals = 1,
+      .batch = bench_gettimeofday_batch },
     { .metric = "cpu_loop_ns_per_iter", .op = "iterations", .ops = CPU_LOOP_ITERATIONS,
       .batches = 3, .decimals = 3, .batch = cpu_loop_batch },
 };

@@ -11,6 +11,7 @@
 #include <asm/m2p.h>
 #include <asm/percpu.h>
 #include <asm/pv.h>
+#include <asm/rtc.h>
 #include <asm/serial.h>
 #include <asm/smp.h>
 #include <asm/time.h>
@@ -135,6 +136,7 @@ void start_hypervisor(uint32_t mb_magic, uint32_t mb_info)
     apic_init_cpu();
     percpu[0].apic_id = get_cpu_info()->apic_id = apic_id();
     time_init();
+    wallclock_init_from_rtc();
     time_init_cpu();
     timers_init_cpu(0);
     vcpu_time_start_cpu(0);

@@ -34,6 +34,11 @@ uint64_t tsc_khz, apic_timer_khz;
 static uint64_t tsc_base[NR_CPUS];      /* each CPU's TSC at system time 0 */
 static uint64_t ns_per_tsc_frac;        /* ns per TSC tick, 32.32 fixed point */
 static uint64_t stamp_period;           /* guest records' stamps: asm/tsc_sync.h */
+/* Every CPU's offset came from a full, consistent set of exchanges: the
+ * records then tell guests (XEN_PVCLOCK_TSC_STABLE_BIT) that system time
+ * read on any vCPU agrees with every other's.  Cleared for good by a CPU
+ * that did not answer or whose TSC does not keep the boot CPU's rate. */
+static bool tsc_stable = true;
 static const char *source = "none";
 
 /* A platform reference: read() returns a counter, hz its frequency,
@@ -191,6 +196,7 @@ void time_fill_vcpu_time(struct vcpu_time_info *t)
     t->system_time = (uint64_t)tsc_to_stime(stamp, base, ns_per_tsc_frac);
     t->tsc_to_system_mul = scale.mul;
     t->tsc_shift = scale.shift;
+    t->flags = tsc_stable ? XEN_PVCLOCK_TSC_STABLE_BIT : 0;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     t->version = (t->version + 1) & ~1u;
 }
@@ -263,6 +269,7 @@ void time_sync_cpu(unsigned int cpu)
         atomic_store_explicit(&exchange.request, req, memory_order_release);
         if (!wait_for(&exchange.answer, req)) {
             pr_warn("CPU%u: no answer to TSC exchange %llu\n", cpu, (unsigned long long)i);
+            tsc_stable = false;
             break;
         }
         s.after = rdtsc_ordered();
@@ -270,6 +277,10 @@ void time_sync_cpu(unsigned int cpu)
         tsc_bounds_add(&b, &s);
     }
     offset = tsc_bounds_offset(&b);
+    if (!b.consistent) {
+        pr_warn("CPU%u: its TSC does not keep the boot CPU's rate\n", cpu);
+        tsc_stable = false;
+    }
     tsc_base[cpu] = tsc_cpu_base(tsc_base[0], offset);
     pr_debug("CPU%u: TSC offset %lld ticks (proven within [%lld, %lld])\n", cpu,
              (long long)offset, (long long)b.lo, (long long)b.hi);

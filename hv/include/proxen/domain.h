@@ -95,6 +95,8 @@ int domain_add_vcpus(struct domain *d, unsigned int n);
 
 /* Print every domain and its vCPUs (debug key 'q'). */
 void domains_dump(void);
+/* fn(d, arg) for every domain, under the domain list's lock. */
+void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg);
 int domain_alloc_pages(struct domain *d, uint64_t nr, struct page_info **out);
 
 /* The guest asked to stop (SCHEDOP_shutdown) or broke the ABI. */

@@ -20,6 +20,7 @@
 enum lock_rank {
     LOCK_UNRANKED,          /* never held while taking another */
     LOCK_DOMLIST,           /* the list of domains */
+    LOCK_WALLCLOCK,         /* the wall clock and every domain's copy */
     LOCK_DOMAIN_PAGES,      /* a domain's page list */
     LOCK_PAGE_TYPES,        /* a domain's page types (page_type.c) */
     LOCK_EVTCHN_LINK,       /* changes to interdomain event channels */

@@ -19,6 +19,7 @@
 #include <proxen/errno.h>
 #include <proxen/options.h>
 #include <proxen/page_type.h>
+#include <proxen/wallclock.h>
 #include <proxen/xmalloc.h>
 #include <public/features.h>
 #include <public/xen.h>
@@ -238,6 +239,7 @@ static int setup_shared_info(struct domain *d)
         d->vcpu[i]->vcpu_info = &s->vcpu_info[i];
         time_fill_vcpu_time(&s->vcpu_info[i].time);
     }
+    domain_wallclock_update(d);
     return 0;
 }
 
