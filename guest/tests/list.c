@@ -119,6 +119,7 @@ const struct test tests[] = {
     { "time_settime64", test_settime64 },
     { "time_settime32", test_settime32 },
     { "time_settime_refused", test_settime_refused },
+    { "time_wallclock_race", test_wallclock_race },
     { "evtchn_loopback", test_evtchn_loopback },
     { "evtchn_ipi_self", test_evtchn_ipi_self },
     { "evtchn_bad_ports", test_evtchn_bad_ports },

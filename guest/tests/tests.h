@@ -152,6 +152,7 @@ void test_wallclock_rtc(void);
 void test_settime64(void);
 void test_settime32(void);
 void test_settime_refused(void);
+void test_wallclock_race(void);
 /* absent.c: interfaces that may not exist yet */
 void test_gnttab_query_size(void);
 

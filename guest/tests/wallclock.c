@@ -10,6 +10,8 @@
 #include <layout.h>
 #include <lib.h>
 #include <pvclock.h>
+#include <smp.h>
+#include <stdatomic.h>
 #include <test.h>
 #include <wallclock.h>
 #include <public/physdev.h>
@@ -243,4 +245,68 @@ void test_settime_refused(void)
     }
     expect_unchanged("platform_op running into an unmapped page",
                      hypercall(__HYPERVISOR_platform_op, edge, 0, 0, 0, 0), -EFAULT, &was);
+}
+
+/* --- a reader racing the setter ------------------------------------------ */
+
+/* vCPU 1 sets the wall clock over and over to A or B, which differ in
+ * both fields; vCPU 0 reads it meanwhile and must see A or B, never a mix
+ * of the two (the wc_version protocol, on both sides). */
+static struct {
+    _Atomic bool stop;
+    _Atomic unsigned long sets;
+    uint64_t base;
+    _Atomic long rc;
+} race;
+
+static void setter(void *unused)
+{
+    (void)unused;
+    for (unsigned long i = 0; !atomic_load(&race.stop); i++) {
+        long rc = i & 1 ? settime64(race.base + 1, 0, 0, 0)
+                        : settime64(race.base, 999999999, 0, 0);
+
+        if (rc) {
+            race.rc = rc;
+            break;
+        }
+        atomic_fetch_add(&race.sets, 1);
+    }
+}
+
+void test_wallclock_race(void)
+{
+    struct wallclock was, wc;
+    unsigned long reads = 0, torn = 0;
+    uint64_t start;
+
+    if (smp_nr_vcpus() < 2) {
+        test_skip("one vCPU");
+        return;
+    }
+    wallclock_read(&was);
+    race.base = was.sec + 1000;
+    race.stop = false;
+    race.sets = 0;
+    race.rc = 0;
+    if (!expect_rc("smp_run(1)", smp_run(1, setter, NULL), 0))
+        return;
+    start = system_time_ns();
+    while (system_time_ns() - start < 300000000ULL || atomic_load(&race.sets) < 100) {
+        wallclock_read(&wc);
+        reads++;
+        if (!(wc.sec == race.base && wc.nsec == 999999999) &&
+            !(wc.sec == race.base + 1 && wc.nsec == 0) &&
+            !(wc.sec == was.sec && wc.nsec == was.nsec))
+            torn++;
+        if (race.rc || system_time_ns() - start > 5000000000ULL)
+            break;
+    }
+    atomic_store(&race.stop, true);
+    smp_wait(1);
+    expect_rc("XENPF_settime64 on vCPU 1", race.rc, 0);
+    if (torn)
+        test_fail("%lu of %lu readings mixed two settings (%lu settings)", torn, reads,
+                  (unsigned long)race.sets);
+    restore(&was);
 }

@@ -213,6 +213,7 @@ CASES = [
     dict(name="guest-time-4cpus", smp=4, cmdline="loglvl=debug", modules=[GUEST + " only=time"],
          expect=[r"dom0: 4 vCPUs", r"CPU3: TSC offset -?\d+ ticks",
                  r"TEST time_vcpu_start_stamp: SUCCESS", r"TEST time_smp_monotonic: SUCCESS",
+                 r"TEST time_wallclock_race: SUCCESS",
                  r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
     dict(name="guest-time-4cpus-mttcg", smp=4, accel="tcg,thread=multi",
          modules=[GUEST + " only=time"],
