@@ -3,9 +3,9 @@
  * then unmasked; the upcall runs the handlers of the pending, unmasked
  * ports of the vCPU it arrived on, with events masked.
  *
- * The kernel binds VIRQ_TIMER on vCPU 0 at boot: a one-shot timer
- * (set_timer_op) then wakes a blocked vCPU, as on Xen, where nothing else
- * does.  Handlers run in the upcall: short, no blocking. */
+ * The kernel binds VIRQ_TIMER on vCPU 0 at boot, for its software timers
+ * (timers.h): on Xen, a blocked vCPU's one-shot timer wakes it only
+ * through that event.  Handlers run in the upcall: short, no blocking. */
 #ifndef GUEST_EVENTS_H
 #define GUEST_EVENTS_H
 
@@ -42,10 +42,6 @@ void events_upcall(void);
 /* The port VIRQ_TIMER of vCPU 0 is bound to, and how often it fired. */
 evtchn_port_t events_timer_port(void);
 uint64_t events_timer_ticks(void);
-
-/* Sleep (SCHEDOP_block, woken by the timer) until system time reaches
- * deadline_ns.  Events are masked again on return. */
-void events_sleep_until(uint64_t deadline_ns);
 
 /* After something may have closed or re-bound the kernel's own ports
  * (the fuzzer's hypercalls): bind VIRQ_TIMER again if it is gone. */

@@ -7,6 +7,7 @@
 #include <lib.h>
 #include <pvclock.h>
 #include <smp.h>
+#include <timers.h>
 #include <vcpu_info.h>
 
 struct handler {
@@ -137,6 +138,7 @@ static void timer_fired(evtchn_port_t port, void *data)
     (void)port;
     (void)data;
     timer_ticks++;
+    timers_run();
 }
 
 evtchn_port_t events_timer_port(void) { return timer_port; }
@@ -157,15 +159,6 @@ void events_init(void)
     for (unsigned int w = 0; w < EVTCHN_2L_NR_CHANNELS / 64; w++)
         shared_info->evtchn_mask[w] = ~0ULL;
     bind_timer();
-}
-
-void events_sleep_until(uint64_t deadline_ns)
-{
-    while (system_time_ns() < deadline_ns) {
-        hypercall_set_timer_op(deadline_ns);
-        hypercall_sched_op(SCHEDOP_block, NULL);
-        this_vcpu_info()->evtchn_upcall_mask = 1;
-    }
 }
 
 /* The timer's port is checked; if it was closed or re-bound, the

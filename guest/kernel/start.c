@@ -19,6 +19,7 @@
 #include <mm.h>
 #include <pagetable.h>
 #include <pvclock.h>
+#include <timers.h>
 #include <traps.h>
 #include <usermode.h>
 
@@ -65,7 +66,7 @@ static __noreturn void stay(void)
 {
     printk("Staying up (the command line says \"stay\"): idle from now on\n");
     for (;;)
-        events_sleep_until(system_time_ns() + 1000000000ULL);
+        sleep_until(system_time_ns() + 1000000000ULL);
 }
 
 void kernel_start(const struct start_info *si)

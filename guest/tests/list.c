@@ -112,6 +112,7 @@ const struct test tests[] = {
     { "vcpu_is_up", test_vcpu_is_up },
     { "sched_yield", test_sched_yield },
     { "timer_block", test_timer_block },
+    { "guest_timers", test_guest_timers },
     { "time_monotonic_refresh", test_time_monotonic_refresh },
     { "time_vcpu_start_stamp", test_time_vcpu_start_stamp },
     { "time_smp_monotonic", test_time_smp_monotonic },

@@ -13,6 +13,7 @@
 #include <pvclock.h>
 #include <smp.h>
 #include <test.h>
+#include <timers.h>
 #include "tests.h"
 
 #define US 1000UL
@@ -198,7 +199,7 @@ void test_runstate_area_refused(void)
               -EFAULT);
     memset(&area, 0, sizeof(area));
     were = events_save_disable();
-    events_sleep_until(system_time_ns() + MS);
+    sleep_until(system_time_ns() + MS);
     events_restore(were);
     if (area.state != RUNSTATE_running || !area.state_entry_time)
         test_fail("a refused registration took the area away (state %d, entered %lu)",
@@ -211,7 +212,7 @@ void test_runstate_area_refused(void)
         expect_rc("VCPUOP_register_runstate_memory_area(read-only)",
                   register_area(0, (uint64_t)page), 0);
         were = events_save_disable();
-        events_sleep_until(system_time_ns() + MS);
+        sleep_until(system_time_ns() + MS);
         events_restore(were);
         for (unsigned int i = 0; i < sizeof(area); i++)
             if (page[i] != 0x5a) {
@@ -225,7 +226,7 @@ void test_runstate_area_refused(void)
     memset(&area, 0x77, sizeof(area));
     before = area;
     were = events_save_disable();
-    events_sleep_until(system_time_ns() + MS);
+    sleep_until(system_time_ns() + MS);
     events_restore(were);
     if (memcmp(&area, &before, sizeof(area)))
         test_fail("the area was written after it was unregistered");
@@ -252,7 +253,7 @@ void test_runstate_update_flag(void)
         uint64_t entered = area.state_entry_time;
 
         were = events_save_disable();
-        events_sleep_until(system_time_ns() + MS);
+        sleep_until(system_time_ns() + MS);
         events_restore(were);
         if (area.state_entry_time & XEN_RUNSTATE_UPDATE)
             test_fail("XEN_RUNSTATE_UPDATE left set (%#lx)", area.state_entry_time);

@@ -16,6 +16,7 @@
 #include <pvclock.h>
 #include <smp.h>
 #include <test.h>
+#include <vcpu_info.h>
 #include "tests.h"
 
 static long vcpu_op(unsigned int cmd, unsigned int id, void *arg)
@@ -317,7 +318,7 @@ static void ipi_sleeper(void *arg)
     (void)arg;
     while (!ipi_stop) {
         hypercall_sched_op(SCHEDOP_block, NULL);
-        shared_info->vcpu_info[1].evtchn_upcall_mask = 1;
+        vcpu_info_of(1)->evtchn_upcall_mask = 1;
     }
 }
 

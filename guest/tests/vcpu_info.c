@@ -13,6 +13,7 @@
 #include <pvclock.h>
 #include <smp.h>
 #include <test.h>
+#include <timers.h>
 #include <vcpu_info.h>
 #include "tests.h"
 
@@ -60,7 +61,7 @@ void test_vcpu_info_refused(void)
         }
     ticks = events_timer_ticks();
     were = events_save_disable();
-    events_sleep_until(system_time_ns() + MS);
+    sleep_until(system_time_ns() + MS);
     events_restore(were);
     if (events_timer_ticks() == ticks)
         test_fail("the timer's event no longer reaches vCPU 0's vcpu_info in shared_info");
