@@ -12,6 +12,7 @@ unsigned long long opt_maxcpus = ~0ULL;
 char opt_sched[16] = "rr";
 unsigned long long opt_tbuf_size;
 char opt_test[64];
+bool opt_stretch_stats;
 char hv_cmdline[1024];              /* as given, for XENVER_commandline */
 
 static const struct param boot_params[] = {
@@ -23,6 +24,7 @@ static const struct param boot_params[] = {
     { "sched", PARAM_STRING, opt_sched, sizeof(opt_sched), NULL },
     { "tbuf_size", PARAM_UINT, &opt_tbuf_size, 0, NULL },
     { "test", PARAM_STRING, opt_test, sizeof(opt_test), NULL },
+    { "stretch_stats", PARAM_BOOL, &opt_stretch_stats, 0, NULL },
 };
 
 static void report(enum param_problem why, const char *word, size_t len, void *ctx)

@@ -10,13 +10,16 @@
  * so the guest sees Xen's semantics and the CPU is never held longer than
  * one bounded step.
  *
- * Every hypercall and every check is also a measuring point: the longest
- * stretch between two of them is what `make bench` reports (printed when
- * the initial domain ends, and by debug key 'p'). */
+ * With the boot option stretch_stats, every hypercall and every check is
+ * also a measuring point: the longest stretch between two of them is what
+ * `make bench` reports (printed when the initial domain ends, and by debug
+ * key 'p').  It is off by default: two clock reads per hypercall cost
+ * about as much as the rest of a null hypercall under TCG. */
 #include <arch/arch.h>
 #include <proxen/console.h>
 #include <proxen/domain.h>
 #include <proxen/hypercall.h>
+#include <proxen/options.h>
 #include <proxen/timer.h>
 #include <public/xen.h>
 
@@ -56,8 +59,11 @@ static void account(struct preempt_cpu *p)
 
 void preempt_stretch_begin(unsigned int op)
 {
-    struct preempt_cpu *p = this_cpu();
+    struct preempt_cpu *p;
 
+    if (!opt_stretch_stats)
+        return;
+    p = this_cpu();
     p->op = op < NR_HYPERCALLS ? op : 0;
     p->op_stats[p->op].calls++;
     p->since = NOW();
@@ -65,7 +71,8 @@ void preempt_stretch_begin(unsigned int op)
 
 void preempt_stretch_end(void)
 {
-    account(this_cpu());
+    if (opt_stretch_stats)
+        account(this_cpu());
 }
 
 void preempt_note_work(void)
@@ -83,7 +90,8 @@ bool hypercall_preempt_check(void)
     struct preempt_cpu *p = this_cpu();
     struct vcpu *v = current_vcpu();
 
-    account(p);
+    if (opt_stretch_stats)
+        account(p);
     return p->work_pending ||
            (v && v->vcpu_info->evtchn_upcall_pending && !v->vcpu_info->evtchn_upcall_mask);
 }
@@ -108,6 +116,11 @@ long hypercall_create_continuation(unsigned int op, unsigned int nargs, const ui
 /* One line per CPU and hypercall used; bench/run.py reads them. */
 void preempt_report(void)
 {
+    if (!opt_stretch_stats) {
+        printk("Stretches between preemption points: not measured (boot option "
+               "stretch_stats)\n");
+        return;
+    }
     for (unsigned int cpu = 0; cpu < NR_PREEMPT_CPUS; cpu++)
         for (unsigned int op = 0; op < NR_HYPERCALLS; op++) {
             const struct stretch_stats *st = &cpus[cpu].op_stats[op];

@@ -11,6 +11,9 @@ extern unsigned long long opt_maxcpus;     /* CPUs to bring up */
 extern char opt_sched[16];            /* scheduler policy (used by the scheduler) */
 extern unsigned long long opt_tbuf_size;   /* trace buffer pages per CPU */
 extern char opt_test[64];             /* system-test hook, see selftest.c */
+extern bool opt_stretch_stats;        /* measure stretches between preemption
+                                       * points (preempt.c; costs two clock
+                                       * reads per hypercall) */
 extern char hv_cmdline[1024];         /* the whole command line */
 
 /* Parse the command line into the variables above; problems are reported
