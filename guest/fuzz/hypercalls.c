@@ -368,6 +368,27 @@ static void gen_physdev_op(struct fuzz_call *c)
     fuzz_pool.dirty |= DIRTY_IOPL;
 }
 
+/* The wall-clock settings with random times, mostly well formed (so that
+ * the setting itself runs), sometimes with another version, a set mbz,
+ * another command, or cut off by the guard page. */
+static void gen_platform_op(struct fuzz_call *c)
+{
+    static const uint32_t cmds[] = { XENPF_settime32, XENPF_settime64, XENPF_settime64 };
+    struct xen_platform_op *op;
+
+    if (prng_one_in(r, 8)) {
+        op = fuzz_alloc_tail(sizeof(*op) - 1 - (unsigned int)prng_below(r, sizeof(*op) - 1));
+        c->a[0] = (uint64_t)op;
+        return;
+    }
+    op = fuzz_alloc(sizeof(*op));
+    op->cmd = prng_one_in(r, 8) ? (uint32_t)fuzz_int() : cmds[prng_below(r, ARRAY_SIZE(cmds))];
+    op->interface_version = prng_one_in(r, 8) ? (uint32_t)fuzz_int() : XENPF_INTERFACE_VERSION;
+    if (op->cmd == XENPF_settime64 && !prng_one_in(r, 4))
+        op->u.settime64.mbz = 0;
+    c->a[0] = (uint64_t)op;
+}
+
 static void gen_callback_op(struct fuzz_call *c)
 {
     struct callback_register *cb = fuzz_alloc(sizeof(*cb));
@@ -390,7 +411,7 @@ static uint64_t pick_number(unsigned int depth)
 {
     /* Mostly the hypercalls with something behind them (what Xen defines
      * for a 64-bit PV guest), the rest spread over every number. */
-    static const uint8_t defined[] = { 0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 13, 14, 15, 17, 18,
+    static const uint8_t defined[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 17, 18,
                                        20, 21, 22, 24, 25, 26, 28, 29, 30, 32, 33 };
     uint64_t nr;
 
@@ -472,6 +493,7 @@ void fuzz_gen_call(struct fuzz_call *c, unsigned int depth)
         fuzz_pool.dirty |= DIRTY_EVENTS;     /* may close the kernel's timer port */
         break;
     case __HYPERVISOR_callback_op: gen_callback_op(c); break;
+    case __HYPERVISOR_platform_op: gen_platform_op(c); break;
     case __HYPERVISOR_physdev_op: gen_physdev_op(c); break;
     case __HYPERVISOR_physdev_op_compat: {   /* the command inside the argument */
         uint32_t *op = fuzz_alloc(32);
