@@ -17,7 +17,8 @@ typedef void evtchn_handler_fn(evtchn_port_t port, void *data);
 
 void events_init(void);
 
-/* Bind and unmask: the port, or a negative errno. */
+/* Bind and unmask: the port, or a negative errno (-EINVAL for a vCPU
+ * past SMP_MAX_VCPUS, whose ports the kernel could not track). */
 long events_bind_virq(unsigned int virq, unsigned int vcpu, evtchn_handler_fn *fn, void *data);
 long events_bind_ipi(unsigned int vcpu, evtchn_handler_fn *fn, void *data);
 /* Give an already bound port (alloc_unbound, bind_interdomain) a

@@ -16,6 +16,26 @@ struct handler {
 };
 
 static struct handler handlers[EVTCHN_2L_NR_CHANNELS];
+/* The ports bound through this file to each vCPU.  The pending bits of
+ * all vCPUs share words, and an upcall that took another vCPU's port
+ * would race that vCPU's upcall for it (the handler run on the wrong vCPU
+ * or twice, or the event left pending with nobody told), which Linux's
+ * cpu_evtchn_mask prevents too.  So a vCPU other than 0 handles only its
+ * own ports, and vCPU 0 every port not bound to another (ports bound by
+ * hand, with the hypercall, notify vCPU 0 unless moved). */
+static uint64_t vcpu_ports[SMP_MAX_VCPUS][EVTCHN_2L_NR_CHANNELS / 64];
+
+static uint64_t ports_of(unsigned int vcpu, unsigned int w)
+{
+    uint64_t others = 0;
+
+    if (vcpu)
+        return __atomic_load_n(&vcpu_ports[vcpu][w], __ATOMIC_SEQ_CST);
+    for (unsigned int v = 1; v < SMP_MAX_VCPUS; v++)
+        others |= __atomic_load_n(&vcpu_ports[v][w], __ATOMIC_SEQ_CST);
+    return ~others;
+}
+
 static evtchn_port_t timer_port;
 static volatile uint64_t timer_ticks;
 
@@ -38,31 +58,48 @@ void events_unmask(evtchn_port_t port)
         panic("EVTCHNOP_unmask(%u) failed", port);
 }
 
-void events_set_handler(evtchn_port_t port, evtchn_handler_fn *fn, void *data)
+static void port_on_vcpu(evtchn_port_t port, int vcpu)
+{
+    for (unsigned int v = 0; v < SMP_MAX_VCPUS; v++)
+        __atomic_fetch_and(&vcpu_ports[v][port / 64], ~(1ULL << (port % 64)), __ATOMIC_SEQ_CST);
+    if (vcpu >= 0)
+        __atomic_fetch_or(&vcpu_ports[vcpu][port / 64], 1ULL << (port % 64), __ATOMIC_SEQ_CST);
+}
+
+static void set_handler_on(evtchn_port_t port, unsigned int vcpu, evtchn_handler_fn *fn,
+                           void *data)
 {
     handlers[port] = (struct handler){ fn, data };
+    port_on_vcpu(port, (int)vcpu);
     events_unmask(port);
+}
+
+/* A new interdomain or unbound port notifies vCPU 0, as on Xen. */
+void events_set_handler(evtchn_port_t port, evtchn_handler_fn *fn, void *data)
+{
+    set_handler_on(port, 0, fn, data);
 }
 
 long events_bind_virq(unsigned int virq, unsigned int vcpu, evtchn_handler_fn *fn, void *data)
 {
     struct evtchn_bind_virq b = { .virq = virq, .vcpu = vcpu };
-    long rc = hypercall_event_channel_op(EVTCHNOP_bind_virq, &b);
+    long rc = vcpu < SMP_MAX_VCPUS ? hypercall_event_channel_op(EVTCHNOP_bind_virq, &b)
+                                   : -EINVAL;
 
     if (rc)
         return rc;
-    events_set_handler(b.port, fn, data);
+    set_handler_on(b.port, vcpu, fn, data);
     return b.port;
 }
 
 long events_bind_ipi(unsigned int vcpu, evtchn_handler_fn *fn, void *data)
 {
     struct evtchn_bind_ipi b = { .vcpu = vcpu };
-    long rc = hypercall_event_channel_op(EVTCHNOP_bind_ipi, &b);
+    long rc = vcpu < SMP_MAX_VCPUS ? hypercall_event_channel_op(EVTCHNOP_bind_ipi, &b) : -EINVAL;
 
     if (rc)
         return rc;
-    events_set_handler(b.port, fn, data);
+    set_handler_on(b.port, vcpu, fn, data);
     return b.port;
 }
 
@@ -72,6 +109,7 @@ long events_unbind(evtchn_port_t port)
 
     events_mask(port);
     handlers[port] = (struct handler){ NULL, NULL };
+    port_on_vcpu(port, -1);
     return hypercall_event_channel_op(EVTCHNOP_close, &c);
 }
 
@@ -100,14 +138,16 @@ void events_restore(bool were_enabled)
 }
 
 /* The 2-level scan: clear the upcall flag, take the selector, and run
- * the handler of each pending, unmasked port (cleared first, so that a
- * new event during the handler is not lost). */
+ * the handler of each pending, unmasked port of this vCPU (cleared first,
+ * so that a new event during the handler is not lost). */
 void events_upcall(void)
 {
     struct vcpu_info *vi;
+    unsigned int self;
 
     if (!shared_info)
         return;
+    self = smp_self();
     vi = this_vcpu_info();
     while (__atomic_exchange_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST)) {
         uint64_t sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
@@ -115,7 +155,8 @@ void events_upcall(void)
         while (sel) {
             unsigned int w = (unsigned int)__builtin_ctzll(sel);
             uint64_t bits = __atomic_load_n(&shared_info->evtchn_pending[w], __ATOMIC_SEQ_CST) &
-                            ~__atomic_load_n(&shared_info->evtchn_mask[w], __ATOMIC_SEQ_CST);
+                            ~__atomic_load_n(&shared_info->evtchn_mask[w], __ATOMIC_SEQ_CST) &
+                            ports_of(self, w);
 
             sel &= sel - 1;
             while (bits) {
@@ -177,6 +218,7 @@ void events_repair(void)
     if (hypercall_event_channel_op(EVTCHNOP_reset, &all))
         panic("EVTCHNOP_reset failed");
     memset(handlers, 0, sizeof(handlers));
+    memset(vcpu_ports, 0, sizeof(vcpu_ports));
     for (unsigned int w = 0; w < EVTCHN_2L_NR_CHANNELS / 64; w++)
         shared_info->evtchn_mask[w] = ~0ULL;
     bind_timer();

@@ -93,6 +93,7 @@ const struct test tests[] = {
     { "smp_bringup", test_smp_bringup },
     { "smp_stress", test_smp_stress },
     { "smp_ipi", test_smp_ipi },
+    { "smp_event_ports", test_smp_event_ports },
     { "continuation_done_accumulates", test_continuation_done_accumulates },
     { "continuation_mmu_update", test_continuation_mmu_update },
     { "continuation_in_multicall", test_continuation_in_multicall },

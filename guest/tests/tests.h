@@ -84,6 +84,8 @@ void test_hypercall_fuzz(void);
 void test_smp_bringup(void);
 void test_smp_stress(void);
 void test_smp_ipi(void);
+/* smp_events.c */
+void test_smp_event_ports(void);
 /* continuation.c */
 void test_continuation_done_accumulates(void);
 void test_continuation_mmu_update(void);
