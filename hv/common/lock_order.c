@@ -14,8 +14,10 @@ static uint32_t held[NR_ORDER_CPUS];
 
 static uint32_t *this_cpu_held(void)
 {
-    ASSERT(arch_cpu_id() < NR_ORDER_CPUS);
-    return &held[arch_cpu_id()];
+    unsigned int cpu = arch_cpu_id();
+
+    ASSERT(cpu < NR_ORDER_CPUS);
+    return &held[cpu];
 }
 
 void lock_order_acquire(unsigned int rank)

@@ -24,10 +24,8 @@ void arch_irq_restore(unsigned long flags)
 
 void arch_irq_enable(void) { local_irq_enable(); }
 void arch_irq_disable(void) { local_irq_disable(); }
-bool arch_irqs_enabled(void) { return read_rflags() & X86_EFLAGS_IF; }
 void arch_cpu_relax(void) { cpu_pause(); }
 void arch_wait_for_interrupt(void) { safe_halt(); }
-unsigned int arch_cpu_id(void) { return get_cpu_info()->cpu_id; }
 unsigned int arch_nr_cpus_online(void) { return nr_cpus_online; }
 void arch_console_write(const char *s, size_t len) { serial_write(s, len); }
 int arch_console_getc(void) { return serial_getc(); }

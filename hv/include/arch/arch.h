@@ -5,13 +5,14 @@
 #define ARCH_ARCH_H
 
 #include <proxen/types.h>
+#include <asm/arch_inline.h>   /* arch_cpu_id, arch_irqs_enabled: inline */
 
 /* Interrupt state of the current CPU. */
 unsigned long arch_irq_save(void);            /* disable, return old state */
 void arch_irq_restore(unsigned long flags);
 void arch_irq_enable(void);
 void arch_irq_disable(void);
-bool arch_irqs_enabled(void);
+/* bool arch_irqs_enabled(void): asm/arch_inline.h */
 
 /* Enable interrupts and sleep until the next one, atomically (no wake-up
  * can slip in between); returns with interrupts enabled. */
@@ -21,8 +22,8 @@ void arch_wait_for_interrupt(void);
  * it starves the other vCPUs). */
 void arch_cpu_relax(void);
 
-/* Index of the running CPU, 0..nr_cpus-1. */
-unsigned int arch_cpu_id(void);
+/* unsigned int arch_cpu_id(void): the index of the running CPU,
+ * 0..nr_cpus-1 (asm/arch_inline.h). */
 
 /* Hypervisor virtual address of a machine address in the direct map. */
 void *arch_maddr_to_virt(paddr_t pa);

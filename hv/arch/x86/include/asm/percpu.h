@@ -4,6 +4,7 @@
 #ifndef ASM_PERCPU_H
 #define ASM_PERCPU_H
 
+#include <asm/arch_inline.h>
 #include <asm/config.h>
 #include <asm/desc.h>
 #include <asm/regs.h>
@@ -25,6 +26,7 @@ struct cpu_info {
     uint8_t pad[CPU_INFO_SIZE - 208];
 };
 _Static_assert(sizeof(struct cpu_info) == CPU_INFO_SIZE, "CPU_INFO_SIZE");
+_Static_assert(offsetof(struct cpu_info, cpu_id) == CPU_INFO_CPU_ID, "asm/arch_inline.h");
 _Static_assert(offsetof(struct cpu_info, guest_regs) == 8, "entry.S moves IST frames here");
 _Static_assert(offsetof(struct cpu_info, guest_regs) + sizeof(struct cpu_user_regs) == 176,
                "guest frame must end 16-byte aligned");
