@@ -5,7 +5,8 @@
  *
  * The kernel binds VIRQ_TIMER on vCPU 0 at boot, for its software timers
  * (timers.h): on Xen, a blocked vCPU's one-shot timer wakes it only
- * through that event.  Handlers run in the upcall: short, no blocking. */
+ * through that event.  It stops vCPU 0's periodic timer, as Linux does.
+ * Handlers run in the upcall: short, no blocking. */
 #ifndef GUEST_EVENTS_H
 #define GUEST_EVENTS_H
 

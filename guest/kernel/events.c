@@ -194,12 +194,15 @@ static void bind_timer(void)
     timer_port = (evtchn_port_t)port;
 }
 
-/* Every port masked until bound (port 0 is never used), then the timer. */
+/* Every port masked until bound (port 0 is never used), then the timer.
+ * The one-shot timer is the kernel's only one, as in Linux: the 100 Hz
+ * periodic timer a PV vCPU starts with is stopped. */
 void events_init(void)
 {
     for (unsigned int w = 0; w < EVTCHN_2L_NR_CHANNELS / 64; w++)
         shared_info->evtchn_mask[w] = ~0ULL;
     bind_timer();
+    hypercall_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
 }
 
 /* The timer's port is checked; if it was closed or re-bound, the

@@ -167,6 +167,12 @@ const struct test tests[] = {
     { "smp_runstate_offline", test_smp_runstate_offline },
     { "vcpu_info_refused", test_vcpu_info_refused },
     { "smp_vcpu_info_move", test_smp_vcpu_info_move },
+    { "periodic_set_stop", test_periodic_set_stop },
+    { "periodic_refused", test_periodic_refused },
+    { "periodic_not_while_blocked", test_periodic_not_while_blocked },
+    { "singleshot_past", test_singleshot_past },
+    { "smp_periodic_default", test_smp_periodic_default },
+    { "smp_periodic_other_vcpu", test_smp_periodic_other_vcpu },
     /* Last: whatever it leaves behind cannot disturb another test. */
     { "hypercall_fuzz", test_hypercall_fuzz },
 };

@@ -188,6 +188,13 @@ void test_smp_runstate_offline(void);
 /* vcpu_info.c */
 void test_vcpu_info_refused(void);
 void test_smp_vcpu_info_move(void);
+/* vcpu_timer.c */
+void test_periodic_set_stop(void);
+void test_periodic_refused(void);
+void test_periodic_not_while_blocked(void);
+void test_singleshot_past(void);
+void test_smp_periodic_default(void);
+void test_smp_periodic_other_vcpu(void);
 void test_pin_twice(void);
 
 /* evtchn.c */

@@ -53,6 +53,7 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     v->context = VCPU_CONTEXT_READY;
     arch_vcpu_init(v);
     runstate_init(v);
+    periodic_timer_init(v);
     spin_lock(&domlist_lock);
     list_add_tail(&d->domain_list, &domlist);
     spin_unlock(&domlist_lock);
@@ -100,6 +101,7 @@ int domain_add_vcpus(struct domain *d, unsigned int n)
         v->processor = i;
         arch_vcpu_init(v);
         runstate_init(v);
+    periodic_timer_init(v);
         d->vcpu[i] = v;
         d->max_vcpus = i + 1;
     }

@@ -6,21 +6,42 @@
 #include <proxen/domain.h>
 #include <proxen/errno.h>
 #include <proxen/guest_access.h>
+#include <proxen/event.h>
 #include <proxen/hypercall.h>
+#include <proxen/periodic_timer.h>
 #include <proxen/runstate.h>
 #include <proxen/vcpu_info.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 
+/* As Xen 4.17.3 and later (the Xen 4.17 of Debian 12) do: a deadline
+ * already past raises VIRQ_TIMER at once, VCPU_SSHOTTMR_future or not
+ * (the flag's -ETIME made older Linux give up its timer). */
 static long singleshot(struct vcpu *v, uint64_t arg)
 {
     struct vcpu_set_singleshot_timer t;
 
     if (copy_from_guest(&t, arg, sizeof(t)))
         return -EFAULT;
-    if ((t.flags & VCPU_SSHOTTMR_future) && (s_time_t)t.timeout_abs_ns < NOW())
-        return -ETIME;
-    vcpu_set_singleshot(v, (s_time_t)t.timeout_abs_ns ? (s_time_t)t.timeout_abs_ns : 1);
+    if (t.timeout_abs_ns < (uint64_t)NOW()) {
+        vcpu_set_singleshot(v, 0);
+        send_guest_vcpu_virq(v, VIRQ_TIMER);
+        return 0;
+    }
+    vcpu_set_singleshot(v, (s_time_t)t.timeout_abs_ns);
+    return 0;
+}
+
+/* Any vCPU of the domain, as on Xen; 1 ms up to STIME_DELTA_MAX. */
+static long set_periodic(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_set_periodic_timer p = { 0 };
+
+    if (copy_from_guest(&p, arg, sizeof(p)))
+        return -EFAULT;
+    if (p.period_ns < (uint64_t)PERIODIC_MIN_NS || p.period_ns > (uint64_t)STIME_DELTA_MAX)
+        return -EINVAL;
+    periodic_timer_set(v, (s_time_t)p.period_ns);
     return 0;
 }
 
@@ -108,6 +129,11 @@ long do_vcpu_op(const uint64_t a[6])
         return register_runstate(v, a[2]);
     case VCPUOP_register_vcpu_info:
         return register_vcpu_info(v, a[2]);
+    case VCPUOP_set_periodic_timer:
+        return set_periodic(v, a[2]);
+    case VCPUOP_stop_periodic_timer:
+        periodic_timer_set(v, 0);
+        return 0;
     case VCPUOP_set_singleshot_timer:
         return v == self ? singleshot(v, a[2]) : -EINVAL;
     case VCPUOP_stop_singleshot_timer:

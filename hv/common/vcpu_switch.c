@@ -2,6 +2,7 @@
  * scheduler, vCPU n runs on CPU n: it switches out when it blocks or goes
  * down and in when it wakes or comes up, in place. */
 #include <proxen/domain.h>
+#include <proxen/periodic_timer.h>
 #include <proxen/runstate.h>
 #include <proxen/vcpu_switch.h>
 #include <public/vcpu.h>
@@ -9,9 +10,11 @@
 void vcpu_switch_in(struct vcpu *v)
 {
     runstate_change(v, RUNSTATE_running);
+    periodic_timer_resume(v);
 }
 
 void vcpu_switch_out(struct vcpu *v, int state)
 {
+    periodic_timer_pause(v);
     runstate_change(v, state);
 }

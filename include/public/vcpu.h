@@ -34,7 +34,8 @@
 
 /* vcpu_set_singleshot_timer.flags. */
 #define _VCPU_SSHOTTMR_future 0
-#define VCPU_SSHOTTMR_future  (1 << _VCPU_SSHOTTMR_future) /* -ETIME if already past */
+#define VCPU_SSHOTTMR_future  (1 << _VCPU_SSHOTTMR_future) /* -ETIME if already past; may be
+                                                             * ignored (Xen 4.17.3 on, Proxen) */
 
 #ifndef __ASSEMBLER__
 

@@ -12,6 +12,7 @@
 #include <proxen/list.h>
 #include <proxen/page_alloc.h>
 #include <proxen/page_type.h>
+#include <proxen/periodic_timer.h>
 #include <proxen/runstate.h>
 #include <proxen/spinlock.h>
 #include <proxen/timer.h>
@@ -51,6 +52,7 @@ struct vcpu {
                                    * (vCPU 0: by the builder), once */
     _Atomic bool up;              /* runnable: VCPUOP_up, not VCPUOP_down */
     struct vcpu_runstate runstate;  /* runstate.h */
+    struct vcpu_periodic periodic;  /* periodic_timer.h */
     struct multicall_entry *mc_call;  /* the multicall entry being run, if any */
     bool mc_preempted;            /* ... and it asked to be continued */
     struct arch_vcpu arch;

@@ -24,6 +24,7 @@ enum lock_rank {
     LOCK_DOMAIN_PAGES,      /* a domain's page list */
     LOCK_PAGE_TYPES,        /* a domain's page types (page_type.c) */
     LOCK_EVTCHN_LINK,       /* changes to interdomain event channels */
+    LOCK_PERIODIC,          /* a vCPU's periodic timer */
     LOCK_EVENT,             /* a domain's event channels */
     LOCK_CALL_FUNCTION,     /* cross-CPU calls (TLB shootdowns) */
     LOCK_COALESCE,          /* an event coalescer's batch */

@@ -197,6 +197,7 @@ static void kick_interrupt(struct cpu_user_regs *regs)
 {
     (void)regs;
     apic_eoi();                  /* the CPU looks at its vCPU on the way out */
+    timers_run();                /* and at a timer set for it from another CPU */
 }
 
 void pv_vcpu_kick_init(void)
