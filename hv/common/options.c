@@ -13,6 +13,7 @@ char opt_sched[16] = "rr";
 unsigned long long opt_tbuf_size;
 char opt_test[64];
 bool opt_stretch_stats;
+unsigned long long opt_tsc_skew_test;
 char hv_cmdline[1024];              /* as given, for XENVER_commandline */
 
 static const struct param boot_params[] = {
@@ -25,6 +26,7 @@ static const struct param boot_params[] = {
     { "tbuf_size", PARAM_UINT, &opt_tbuf_size, 0, NULL },
     { "test", PARAM_STRING, opt_test, sizeof(opt_test), NULL },
     { "stretch_stats", PARAM_BOOL, &opt_stretch_stats, 0, NULL },
+    { "tsc_skew_test", PARAM_UINT, &opt_tsc_skew_test, 0, NULL },
 };
 
 static void report(enum param_problem why, const char *word, size_t len, void *ctx)

@@ -152,6 +152,49 @@ static void test_smp(void)
     verdict(ok && calls == cpus - 1 && counter == (unsigned long)cpus * SMP_ROUNDS);
 }
 
+/* System time read on the other CPUs, one after the other in the order a
+ * lock gives them, never goes back: with tsc_skew_test=N each CPU reads a
+ * TSC N ticks further ahead, and only its own base (its measured offset)
+ * makes its time agree with the others'. */
+#define TIME_ROUNDS 3000
+
+static DEFINE_SPINLOCK(time_order_lock);
+static s_time_t time_order_last;
+static _Atomic unsigned long time_order_back, time_order_reads;
+static s_time_t time_order_worst;
+
+static void time_order(void *unused)
+{
+    (void)unused;
+    for (unsigned int i = 0; i < TIME_ROUNDS; i++) {
+        s_time_t now;
+
+        spin_lock(&time_order_lock);
+        now = NOW();
+        if (now < time_order_last) {
+            atomic_fetch_add(&time_order_back, 1);
+            time_order_worst = MAX(time_order_worst, time_order_last - now);
+        }
+        time_order_last = now;
+        spin_unlock(&time_order_lock);
+        atomic_fetch_add(&time_order_reads, 1);
+        arch_cpu_relax();
+    }
+}
+
+static void test_time(void)
+{
+    unsigned int others = arch_nr_cpus_online() - 1;
+
+    time_order_last = NOW();
+    smp_call_function(time_order, NULL);
+    printk("selftest time: %lu readings on %u CPUs, %lu went back (by up to %lld ns)\n",
+           atomic_load(&time_order_reads), others, atomic_load(&time_order_back),
+           (long long)time_order_worst);
+    verdict(others >= 2 && atomic_load(&time_order_reads) == (unsigned long)others * TIME_ROUNDS &&
+            !atomic_load(&time_order_back) && NOW() >= time_order_last);
+}
+
 static void test_keys(void)
 {
     static const char keys[] = "himqt?d";
@@ -207,6 +250,8 @@ void selftest_run(const char *name)
         test_smp();
     else if (!strcmp(name, "keys"))
         test_keys();
+    else if (!strcmp(name, "time"))
+        test_time();
     else if (!strcmp(name, "bench-loop"))
         bench_loop();
     else if (!strncmp(name, "exit:", 5))

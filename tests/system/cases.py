@@ -207,6 +207,23 @@ CASES = [
          modules=[GUEST + " only=smp"],
          expect=[r"dom0: 2 vCPUs", r"TEST smp_bringup: SUCCESS", r"TEST smp_stress: SUCCESS"],
          check=guest_tests_passed),
+    # System time read on CPUs one after the other never goes back; with
+    # tsc_skew_test each CPU's TSC reads further ahead (CPU3 3e9 ticks),
+    # and only its measured offset keeps its time in line.
+    dict(name="time-order-4cpus", smp=4, cmdline="test=time",
+         expect=[r"selftest time: 9000 readings on 3 CPUs, 0 went back", SUCCESS]),
+    dict(name="time-skewed-tsc-4cpus", smp=4,
+         cmdline="test=time tsc_skew_test=1000000000 loglvl=debug",
+         expect=[r"CPU1: TSC offset (9\d{8}|1000000000) ticks",
+                 r"CPU3: TSC offset (29\d{8}|3000000000) ticks",
+                 r"selftest time: 9000 readings on 3 CPUs, 0 went back", SUCCESS]),
+    # The guest's time tests on CPUs whose TSCs (as the hypervisor reads
+    # them) are seconds apart: each vCPU's record must be its CPU's.
+    dict(name="guest-time-skewed-tsc-4cpus", smp=4, cmdline="tsc_skew_test=1000000000",
+         modules=[GUEST + " only=time"],
+         expect=[r"dom0: 4 vCPUs", r"TEST time_smp_monotonic: SUCCESS",
+                 r"TEST time_vcpu_start_stamp: SUCCESS",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
     # Time on four vCPUs: each vCPU's record stamped when it starts and
     # readings in lock order never backwards across vCPUs, under single-
     # and multi-threaded TCG (loglvl=debug shows each CPU's TSC offset).

@@ -9,6 +9,11 @@
  * instant agrees.  The rate is assumed the same everywhere (an invariant
  * TSC, as under QEMU).
  *
+ * tsc_skew_test=N (for the test=time self test only) makes CPU n read
+ * its TSC n * N ticks ahead, as on a machine whose TSCs were never
+ * synchronised, so that a QEMU run can show the per-CPU bases at work.
+ * Guests read the TSC itself, so their records are stamped with it.
+ *
  * Locking: tsc_base[cpu] is written once, by the boot CPU while that CPU
  * waits in the exchange, before it runs anything that reads the time. */
 #include <asm/acpi.h>
@@ -22,6 +27,7 @@
 #include <arch/arch.h>
 #include <asm/x86.h>
 #include <proxen/console.h>
+#include <proxen/options.h>
 #include <proxen/timer.h>
 #include <public/xen.h>
 #include <stdatomic.h>
@@ -32,6 +38,7 @@
 
 uint64_t tsc_khz, apic_timer_khz;
 static uint64_t tsc_base[NR_CPUS];      /* each CPU's TSC at system time 0 */
+static uint64_t tsc_skew[NR_CPUS];      /* tsc_skew_test: 0 but in that test */
 static uint64_t ns_per_tsc_frac;        /* ns per TSC tick, 32.32 fixed point */
 static uint64_t stamp_period;           /* guest records' stamps: asm/tsc_sync.h */
 /* Every CPU's offset came from a full, consistent set of exchanges: the
@@ -120,6 +127,8 @@ void time_init(void)
     ns_per_tsc_frac = tsc_scale_round((1000000ULL << 32) / tsc_khz);
     stamp_period = tsc_stamp_period(ns_per_tsc_frac);
     tsc_base[0] = t0;
+    for (unsigned int cpu = 1; cpu < NR_CPUS; cpu++)
+        tsc_skew[cpu] = cpu * opt_tsc_skew_test;
     pr_info("Time: TSC %llu.%03llu MHz, APIC timer %llu.%03llu MHz (calibrated against %s)\n",
             (unsigned long long)(tsc_khz / 1000), (unsigned long long)(tsc_khz % 1000),
             (unsigned long long)(apic_timer_khz / 1000),
@@ -133,9 +142,17 @@ uint64_t arch_tsc_ticks_to_ns(uint64_t ticks)
     return (uint64_t)(((unsigned __int128)ticks * ns_per_tsc_frac) >> 32);
 }
 
+/* This CPU's TSC as the hypervisor reads it. */
+static inline uint64_t cpu_tsc(unsigned int cpu)
+{
+    return rdtsc() + tsc_skew[cpu];
+}
+
 s_time_t NOW(void)
 {
-    return tsc_to_stime(rdtsc(), tsc_base[get_cpu_info()->cpu_id], ns_per_tsc_frac);
+    unsigned int cpu = get_cpu_info()->cpu_id;
+
+    return tsc_to_stime(cpu_tsc(cpu), tsc_base[cpu], ns_per_tsc_frac);
 }
 
 void udelay(unsigned long us)
@@ -182,17 +199,19 @@ void time_init_cpu(void)
 /* The guest's view of system time, for a vCPU running on this CPU: a
  * stamp of this CPU's TSC (the latest on the lattice that makes it
  * extrapolate exactly, at most stamp_period ticks ago) and the system
- * time it stands for, and the scale to extrapolate with.  version is odd while the record changes (Xen's
- * version_update_begin/end), so a reader retries. */
+ * time it stands for, and the scale to extrapolate with.  version is odd
+ * while the record changes (Xen's version_update_begin/end), so a reader
+ * retries. */
 void time_fill_vcpu_time(struct vcpu_time_info *t)
 {
     struct pv_time_scale scale = pv_time_scale_from(ns_per_tsc_frac);
-    uint64_t base = tsc_base[get_cpu_info()->cpu_id];
-    uint64_t stamp = tsc_stamp_at(rdtsc(), base, stamp_period);
+    unsigned int cpu = get_cpu_info()->cpu_id;
+    uint64_t base = tsc_base[cpu];
+    uint64_t stamp = tsc_stamp_at(cpu_tsc(cpu), base, stamp_period);
 
     t->version = (t->version + 1) | 1;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    t->tsc_timestamp = stamp;
+    t->tsc_timestamp = stamp - tsc_skew[cpu];    /* the TSC as the guest reads it */
     t->system_time = (uint64_t)tsc_to_stime(stamp, base, ns_per_tsc_frac);
     t->tsc_to_system_mul = scale.mul;
     t->tsc_shift = scale.shift;
@@ -214,10 +233,10 @@ static struct {
 } exchange = { .cpu = NR_CPUS };
 static _Atomic bool synced[NR_CPUS], left[NR_CPUS];
 
-static uint64_t rdtsc_ordered(void)
+static uint64_t cpu_tsc_ordered(unsigned int cpu)
 {
     __asm__ volatile("lfence" ::: "memory");
-    return rdtsc();
+    return cpu_tsc(cpu);
 }
 
 /* On the CPU coming up, interrupts off: answer until the boot CPU has
@@ -228,9 +247,12 @@ void time_sync_answer(unsigned int cpu)
 
     while (!atomic_load_explicit(&synced[cpu], memory_order_acquire)) {
         uint64_t req = atomic_load_explicit(&exchange.request, memory_order_acquire);
+        bool asked = atomic_load_explicit(&exchange.cpu, memory_order_acquire) == cpu;
 
-        if (atomic_load_explicit(&exchange.cpu, memory_order_acquire) == cpu && req != seen) {
-            atomic_store_explicit(&exchange.remote_tsc, rdtsc_ordered(), memory_order_relaxed);
+        if (asked && req != seen) {
+            uint64_t tsc = cpu_tsc_ordered(cpu);
+
+            atomic_store_explicit(&exchange.remote_tsc, tsc, memory_order_relaxed);
             atomic_store_explicit(&exchange.answer, req, memory_order_release);
             seen = req;
         }
@@ -265,14 +287,14 @@ void time_sync_cpu(unsigned int cpu)
     for (uint64_t i = 0; i < TSC_EXCHANGES; i++) {
         uint64_t req = 2 * i + 1;
 
-        s.before = rdtsc_ordered();
+        s.before = cpu_tsc_ordered(0);
         atomic_store_explicit(&exchange.request, req, memory_order_release);
         if (!wait_for(&exchange.answer, req)) {
             pr_warn("CPU%u: no answer to TSC exchange %llu\n", cpu, (unsigned long long)i);
             tsc_stable = false;
             break;
         }
-        s.after = rdtsc_ordered();
+        s.after = cpu_tsc_ordered(0);
         s.remote = atomic_load_explicit(&exchange.remote_tsc, memory_order_relaxed);
         tsc_bounds_add(&b, &s);
     }

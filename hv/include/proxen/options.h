@@ -14,6 +14,8 @@ extern char opt_test[64];             /* system-test hook, see selftest.c */
 extern bool opt_stretch_stats;        /* measure stretches between preemption
                                        * points (preempt.c; costs two clock
                                        * reads per hypercall) */
+extern unsigned long long opt_tsc_skew_test;  /* test only: CPU n's TSC reads
+                                       * n times this many ticks ahead (time.c) */
 extern char hv_cmdline[1024];         /* the whole command line */
 
 /* Parse the command line into the variables above; problems are reported
