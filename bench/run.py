@@ -33,17 +33,19 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # debug-exit device lets Proxen (and a bare kernel) end QEMU with a status;
 # Xen never touches its port, so it is present in Xen's runs too.
 QEMU = ["qemu-system-x86_64", "-accel", "tcg", "-M", "pc", "-cpu", "qemu64",
-        "-m", "1024", "-smp", "1", "-display", "none", "-serial", "stdio",
+        "-m", "1024", "-smp", "2", "-display", "none", "-serial", "stdio",
         "-monitor", "none", "-net", "none", "-no-reboot",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 
 # Xen's console on the first UART; dom0 as big as Proxen's default dom0 and
-# with one vCPU; `noreboot` keeps a crashed dom0's log on screen instead of
+# with two vCPUs, vCPU n on CPU n as on Proxen (for the IPI round trip
+# between them); `noreboot` keeps a crashed dom0's log on screen instead of
 # rebooting.  Other options tried here (bootscrub=0, clocksource=pit|acpi,
 # tsc=unstable, spec-ctrl=no, sched=null, cpuidle=0) changed boot time by
 # less than the noise, so Xen runs with its defaults otherwise.
-XEN_ARGS = "console=com1 com1=115200 dom0_mem=256M dom0_max_vcpus=1 noreboot"
-PROXEN_ARGS = "dom0_mem=256M"
+XEN_ARGS = ("console=com1 com1=115200 dom0_mem=256M dom0_max_vcpus=2 dom0_vcpus_pin "
+            "noreboot")
+PROXEN_ARGS = "dom0_mem=256M dom0_max_vcpus=2"
 
 BENCH_RX = re.compile(r"^BENCH\s+(\S+)\s+(\S+)(?:\s+(.*?))?\s*$")
 

@@ -29,6 +29,10 @@ struct bench {
     uint64_t (*batch)(void);
     /* Undo what setup did; called only after a successful setup. */
     void (*teardown)(void);
+    /* Print the BENCH lines itself (a distribution rather than the
+     * fastest batch), instead of the runner; why is "" or why there is
+     * no number. */
+    void (*report)(const char *why);
 };
 
 extern const struct bench benches[];
@@ -45,6 +49,17 @@ void bench_hostile_batches(void);
 #define BENCH_TIME_READS 1000
 uint64_t bench_time_read_batch(void);
 uint64_t bench_gettimeofday_batch(void);
+
+/* ipi.c: round trips between vCPU 0 and vCPU 1, IPI_ROUND_TRIPS a batch. */
+#define IPI_ROUND_TRIPS 100
+bool ipi_setup(void);
+uint64_t ipi_batch(void);
+void ipi_teardown(void);
+
+/* timer_lateness.c: one-shot timers, reported as a distribution. */
+bool timer_lateness_setup(void);
+uint64_t timer_lateness_batch(void);
+void timer_lateness_report(const char *why);
 
 /* bounce.S */
 void bench_int3_loop(uint64_t n);

@@ -158,7 +158,10 @@ void guest_main(void)
         if (results[i].ready && benches[i].teardown)
             benches[i].teardown();
     for (unsigned int i = 0; i < nr_benches; i++)
-        print_result(&benches[i], &results[i], scale);
+        if (benches[i].report)
+            benches[i].report(results[i].why);
+        else
+            print_result(&benches[i], &results[i], scale);
     printk("bench: %u rounds in %lu ms\n", ROUNDS, (system_time_ns() - t0) / 1000000);
     bench_hostile_batches();
     printk("BENCH done\n");

@@ -353,6 +353,12 @@ const struct bench benches[] = {
       .batch = bench_time_read_batch },
     { .metric = "gettimeofday_ns", .op = "calls", .ops = BENCH_TIME_READS, .decimals = 1,
       .batch = bench_gettimeofday_batch },
+    { .metric = "ipi_round_trip_ns", .op = "round trips between vCPU 0 and 1",
+      .ops = IPI_ROUND_TRIPS, .decimals = 1,
+      .setup = ipi_setup, .batch = ipi_batch, .teardown = ipi_teardown },
+    { .metric = "timer_lateness_median_ns", .op = "timers", .ops = 1,
+      .setup = timer_lateness_setup, .batch = timer_lateness_batch,
+      .report = timer_lateness_report },
     { .metric = "cpu_loop_ns_per_iter", .op = "iterations", .ops = CPU_LOOP_ITERATIONS,
       .batches = 3, .decimals = 3, .batch = cpu_loop_batch },
 };
