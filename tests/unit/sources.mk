@@ -23,3 +23,4 @@ event_coalesce_SRCS := hv/common/event_coalesce.c hv/common/timer.c hv/common/ti
 tsc_sync_SRCS := hv/arch/x86/tsc_sync.c
 tsc_sync_CFLAGS := -Ihv/arch/x86/include
 calendar_SRCS := hv/common/calendar.c
+virq_coalesce_SRCS := hv/common/virq_coalesce.c hv/common/event_coalesce.c hv/common/event_channel.c hv/common/timer.c hv/common/timer_heap.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/console.c hv/common/vsnprintf.c hv/common/lock_order.c

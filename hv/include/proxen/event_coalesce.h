@@ -70,4 +70,22 @@ void event_coalescer_flush(struct event_coalescer *c);
  * callback on the timer CPU. */
 void event_coalescer_kill(struct event_coalescer *c);
 
+/* A coalescer whose notification is a global VIRQ to a domain
+ * (virq_coalesce.c), for the hypervisor's own back ends, such as the
+ * console ring or the trace buffer.  Events go to event_coalescer_event
+ * (&vc->coalescer).  The domain must outlive it: kill the coalescer
+ * before the domain goes. */
+struct domain;
+
+struct virq_coalescer {
+    struct event_coalescer coalescer;
+    struct domain *domain;
+    unsigned int virq;
+};
+
+/* -EINVAL (nothing changed) unless virq is a global VIRQ and the limits
+ * are valid as for event_coalescer_init. */
+int virq_coalescer_init(struct virq_coalescer *vc, struct domain *d, unsigned int virq,
+                        unsigned int max_events, s_time_t max_delay, unsigned int timer_cpu);
+
 #endif
