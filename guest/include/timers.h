@@ -1,9 +1,11 @@
 /* Software timers in the guest kernel (timers.c): any number of them on
  * vCPU 0's one-shot hypervisor timer.  The VIRQ_TIMER handler runs the
  * expired ones in deadline order, then arms the hypervisor timer for the
- * earliest left.  Callbacks run in the event upcall, events masked: short,
- * no blocking; they may add or delete timers (themselves too).  vCPU 0
- * only: other vCPUs run jobs (smp.h). */
+ * earliest left (with none left, it is not touched: code that sets the
+ * one-shot timer directly keeps its deadline).  Callbacks run in the
+ * event upcall, events masked: short, no blocking; they may add or
+ * delete timers (themselves too).  vCPU 0 only: other vCPUs run jobs
+ * (smp.h). */
 #ifndef GUEST_TIMERS_H
 #define GUEST_TIMERS_H
 

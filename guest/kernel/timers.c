@@ -8,10 +8,14 @@
 
 static struct timer *queue;             /* sorted by deadline */
 
-/* The hypervisor timer follows the earliest deadline (0: none). */
+/* The hypervisor timer follows the earliest deadline.  With no timer
+ * queued it is left alone, never cancelled: code that sets the one-shot
+ * timer directly (tests, the fuzzer) keeps its deadline, and an event
+ * that finds the queue empty costs one handler call. */
 static void rearm(void)
 {
-    hypercall_set_timer_op(queue ? queue->deadline : 0);
+    if (queue)
+        hypercall_set_timer_op(queue->deadline);
 }
 
 static void unlink(struct timer *t)

@@ -1,0 +1,99 @@
+/* The control interface: HYPERVISOR_control(struct proxen_control *op),
+ * for the privileged domain's toolstack.  Proxen's own design (not Xen's
+ * domctl/sysctl layout), documented in docs/control.md: one fixed-layout
+ * argument, versioned as a whole, with a sub-op in `cmd`.
+ *
+ * Every caller but a privileged domain gets -EPERM; a version other than
+ * PROXEN_CONTROL_VERSION -EACCES (checked first: a caller built against
+ * another layout learns nothing else); an unknown cmd -ENOSYS; a domain id
+ * that names no domain -ESRCH.  Results are written back into the same
+ * struct (and, for lists, into the caller's buffer). */
+#ifndef PUBLIC_CONTROL_H
+#define PUBLIC_CONTROL_H
+
+#include "xen.h"
+
+/* Xen's domctl number: a Xen toolstack calling it passes its own
+ * interface version in this struct's version field and gets -EACCES. */
+#define __HYPERVISOR_control __HYPERVISOR_domctl
+
+#define PROXEN_CONTROL_VERSION 0x50580001   /* "PX", layout 1 */
+
+#define PXCTL_physinfo       1   /* the machine: CPUs, memory, version */
+#define PXCTL_getdomaininfo  2   /* the first domain with id >= domain */
+#define PXCTL_createdomain   3   /* a new domain, paused, without memory */
+#define PXCTL_destroydomain  4   /* tear a domain down, return its resources */
+#define PXCTL_readconsole    5   /* read the hypervisor's log ring */
+
+/* pxctl_domaininfo.flags */
+#define PXDOMF_privileged  (1u << 0)
+#define PXDOMF_running     (1u << 1)   /* its vCPUs may run (not paused) */
+#define PXDOMF_shutdown    (1u << 2)   /* shut itself down: shutdown_reason */
+#define PXDOMF_crashed     (1u << 3)   /* stopped by the hypervisor */
+
+#define PXCTL_NAME_LEN 32
+
+#ifndef __ASSEMBLER__
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pxctl_physinfo {
+    uint32_t nr_cpus;            /* OUT: CPUs online */
+    uint32_t hv_version;         /* OUT: major << 16 | minor, as XENVER_version */
+    uint64_t total_pages;        /* OUT: frames the heap was given */
+    uint64_t free_pages;         /* OUT */
+};
+_Static_assert(sizeof(struct pxctl_physinfo) == 24, "pxctl_physinfo size");
+
+struct pxctl_domaininfo {
+    domid_t domain;              /* OUT: the domain found */
+    uint16_t _pad0;
+    uint32_t flags;              /* OUT: PXDOMF_* */
+    uint32_t shutdown_reason;    /* OUT: SHUTDOWN_*, with PXDOMF_shutdown */
+    uint32_t max_vcpus;          /* OUT */
+    uint64_t tot_pages;          /* OUT */
+    uint64_t max_pages;          /* OUT */
+    char name[PXCTL_NAME_LEN];   /* OUT: NUL-terminated */
+};
+_Static_assert(sizeof(struct pxctl_domaininfo) == 64, "pxctl_domaininfo size");
+_Static_assert(offsetof(struct pxctl_domaininfo, tot_pages) == 16, "pxctl_domaininfo.tot_pages");
+_Static_assert(offsetof(struct pxctl_domaininfo, name) == 32, "pxctl_domaininfo.name");
+
+struct pxctl_createdomain {
+    uint32_t max_vcpus;          /* IN: 1..32 */
+    uint32_t flags;              /* IN: must be 0 */
+    uint64_t max_pages;          /* IN: its memory limit */
+    char name[PXCTL_NAME_LEN];   /* IN: NUL-terminated, not empty */
+};
+_Static_assert(sizeof(struct pxctl_createdomain) == 48, "pxctl_createdomain size");
+
+struct pxctl_readconsole {
+    uint64_t buffer;             /* IN: guest address of the buffer */
+    uint32_t size;               /* IN: its size; OUT: bytes written */
+    uint32_t _pad0;
+    uint64_t index;              /* IN/OUT: position in the log (bytes ever
+                                  * written); moved past what was read */
+};
+_Static_assert(sizeof(struct pxctl_readconsole) == 24, "pxctl_readconsole size");
+
+struct proxen_control {
+    uint32_t version;            /* IN: PROXEN_CONTROL_VERSION */
+    uint32_t cmd;                /* IN: PXCTL_* */
+    domid_t domain;              /* IN: the domain acted on (OUT: created) */
+    uint16_t _pad0[3];
+    union {
+        struct pxctl_physinfo physinfo;
+        struct pxctl_domaininfo domaininfo;
+        struct pxctl_createdomain createdomain;
+        struct pxctl_readconsole readconsole;
+        uint8_t pad[112];
+    } u;
+};
+_Static_assert(offsetof(struct proxen_control, domain) == 8, "proxen_control.domain");
+_Static_assert(offsetof(struct proxen_control, u) == 16, "proxen_control.u");
+_Static_assert(sizeof(struct proxen_control) == 128, "proxen_control size");
+
+#endif /* __ASSEMBLER__ */
+
+#endif
