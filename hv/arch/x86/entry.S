@@ -130,10 +130,11 @@ common_entry:
         andq    $-16, %rsp
         call    pv_exit_to_guest
         movq    %rbx, %rsp
-        /* A hypercall returning to where it came from, with nothing
-         * changed but RAX, leaves by SYSRET (far cheaper than IRET). */
-        cmpl    $TRAP_SYSCALL, UREGS_VECTOR(%rsp)
-        jne     restore_all
+        /* A frame SYSRET can restore exactly (RIP in RCX, RFLAGS in R11,
+         * the flat selectors, a canonical RIP) leaves by SYSRET, far
+         * cheaper than IRET: a hypercall returning to where it came from,
+         * and every bounce into a guest handler (pv_bounce sets RCX and
+         * R11, whose guest values are in the bounce frame). */
         movq    UREGS_RIP(%rsp), %rax
         cmpq    UREGS_RCX(%rsp), %rax
         jne     restore_all

@@ -74,6 +74,11 @@ __hot_path bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t h
     regs->ss = FLAT_KERNEL_SS;
     regs->rflags = (regs->rflags & ~(EFLAGS_TF | EFLAGS_NT | EFLAGS_RF | EFLAGS_VM |
                                      EFLAGS_IOPL)) | X86_EFLAGS_IF;
+    /* The guest's RCX and R11 are in the frame, so the way back may enter
+     * the handler by SYSRET, which loads RIP from RCX and RFLAGS from R11
+     * (the reason the PV frame carries them). */
+    regs->rcx = regs->rip;
+    regs->r11 = pv_guest_rflags(regs->rflags);
     if (mask_events)
         vi->evtchn_upcall_mask = 1;
     return true;
