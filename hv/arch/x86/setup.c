@@ -20,6 +20,7 @@
 #include <proxen/domain.h>
 #include <proxen/keyhandler.h>
 #include <proxen/options.h>
+#include <proxen/sched.h>
 #include <proxen/page_alloc.h>
 #include <proxen/selftest.h>
 #include <proxen/timer.h>
@@ -139,6 +140,8 @@ void start_hypervisor(uint32_t mb_magic, uint32_t mb_info)
     wallclock_init_from_rtc();
     time_init_cpu();
     timers_init_cpu(0);
+    if (sched_init(opt_sched))
+        panic("no scheduler");
     vcpu_time_start_cpu(0);
     smp_call_init();
     pv_syscall_init_cpu(0);

@@ -53,6 +53,7 @@ struct vcpu {
     _Atomic bool up;              /* runnable: VCPUOP_up, not VCPUOP_down */
     struct vcpu_runstate runstate;  /* runstate.h */
     struct vcpu_periodic periodic;  /* periodic_timer.h */
+    void *sched_priv;             /* the scheduling policy's (sched.h) */
     struct multicall_entry *mc_call;  /* the multicall entry being run, if any */
     bool mc_preempted;            /* ... and it asked to be continued */
     struct arch_vcpu arch;

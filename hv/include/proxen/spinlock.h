@@ -26,6 +26,7 @@ enum lock_rank {
     LOCK_EVTCHN_LINK,       /* changes to interdomain event channels */
     LOCK_PERIODIC,          /* a vCPU's periodic timer */
     LOCK_EVENT,             /* a domain's event channels */
+    LOCK_SCHED,             /* a CPU's scheduling state (sched.h) */
     LOCK_CALL_FUNCTION,     /* cross-CPU calls (TLB shootdowns) */
     LOCK_COALESCE,          /* an event coalescer's batch */
     LOCK_RUNSTATE,          /* a vCPU's runstate */

@@ -1,0 +1,88 @@
+/* The scheduler interface: policy (which runnable vCPU a CPU runs next,
+ * and for how long) separated from mechanism (the core, sched_core.c:
+ * per-CPU state, the idle vCPU, when to ask the policy).
+ *
+ * A policy is a const table of hooks, as the interface manual's; it is
+ * defined in a file of its own with REGISTER_SCHEDULER and chosen at
+ * boot with sched=<opt_name>.  The core never names a policy: adding one
+ * only adds a file.
+ *
+ * Locking: each CPU's scheduling state (its run queue in the policy, its
+ * current vCPU in the core) is guarded by that CPU's schedule lock
+ * (LOCK_SCHED, taken with interrupts off: wake-ups come from timer
+ * interrupts).  The core takes it around every hook that names a CPU or
+ * a vCPU; hooks run with it held and take no other lock of that rank. */
+#ifndef PROXEN_SCHED_H
+#define PROXEN_SCHED_H
+
+#include <proxen/spinlock.h>
+#include <proxen/types.h>
+
+struct vcpu;
+struct domain;
+
+#define SCHED_NR_CPUS 64
+
+/* What do_schedule decides: run `task` (NULL: the CPU's idle vCPU) for
+ * at most `time` ns (<= 0: until something happens). */
+struct task_slice {
+    struct vcpu *task;
+    s_time_t time;
+};
+
+/* adjdom: read or set a domain's parameters (meaning is the policy's). */
+struct sched_adjdom {
+    bool set;
+    uint64_t params[4];
+};
+
+struct scheduler {
+    const char *name;                   /* for people */
+    const char *opt_name;               /* sched=<opt_name> */
+    unsigned int sched_id;              /* reported to the toolstack */
+
+    int (*init)(void);                  /* once, before any CPU */
+    int (*init_cpu)(unsigned int cpu);  /* each CPU as it comes up */
+    int (*alloc_task)(struct vcpu *v);  /* its private data (v->sched_priv) */
+    void (*free_task)(struct vcpu *v);
+    void (*add_task)(struct vcpu *v);   /* joins its CPU, not runnable yet */
+    void (*remove_task)(struct vcpu *v);
+    void (*wake_up)(struct vcpu *v);    /* became runnable */
+    void (*do_block)(struct vcpu *v);   /* stopped being runnable */
+    void (*yield)(struct vcpu *v);      /* would let others run first */
+    struct task_slice (*do_schedule)(unsigned int cpu, s_time_t now);
+    int (*control)(uint64_t param);     /* policy-wide settings */
+    int (*adjdom)(struct domain *d, struct sched_adjdom *op);
+    void (*dump_settings)(void);
+    void (*dump_cpu_state)(unsigned int cpu);
+};
+
+/* Put a policy in the table the core chooses from. */
+#define REGISTER_SCHEDULER(s)                                               \
+    static const struct scheduler *const s##_entry                         \
+        __attribute__((used, section("sched_policies"))) = &(s)
+
+/* The core (sched_core.c). */
+extern const struct scheduler *sched;   /* the policy chosen at boot */
+
+/* Choose the policy named by opt (the default one, "rr", if none or an
+ * unknown name) and initialise it: 0 or its error. */
+int sched_init(const char *opt);
+int sched_init_cpu(unsigned int cpu);
+
+/* A vCPU's life with the scheduler; each takes the CPU's lock. */
+int sched_add_vcpu(struct vcpu *v);     /* alloc_task + add_task */
+void sched_remove_vcpu(struct vcpu *v); /* remove_task + free_task */
+void sched_wake(struct vcpu *v);
+void sched_block(struct vcpu *v);
+void sched_yield(struct vcpu *v);
+
+/* Ask the policy what cpu runs next (the core records it as running).
+ * Returns the slice; a NULL task means the idle vCPU. */
+struct task_slice sched_pick(unsigned int cpu, s_time_t now);
+struct vcpu *sched_current(unsigned int cpu);
+
+/* The schedule lock of a CPU, for the policy's own assertions. */
+spinlock_t *sched_lock_of(unsigned int cpu);
+
+#endif
