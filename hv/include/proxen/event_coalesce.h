@@ -66,7 +66,9 @@ void event_coalescer_event(struct event_coalescer *c);
 void event_coalescer_flush(struct event_coalescer *c);
 
 /* Drop what is waiting without notifying it, and return once the timer's
- * callback can no longer run: c may then be freed.  Not from c's notify
+ * callback (and a notification it makes) can no longer run: c may then be
+ * freed, provided no call of the caller's own (event, flush, configure,
+ * and the notification they make) is under way.  Not from c's notify
  * callback on the timer CPU. */
 void event_coalescer_kill(struct event_coalescer *c);
 
