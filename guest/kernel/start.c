@@ -7,7 +7,9 @@
  * trap table: the hypervisor must crash the domain), "vm86" (enter
  * virtual-8086 mode through a 32-bit IRET, vm86.S: likewise), "iret-user"
  * (iret to user mode before any user page table is given: likewise), "panic" (stop
- * through the guest's own panic, shutdown reason crash), "stay" (once
+ * through the guest's own panic, shutdown reason crash), "down" (take
+ * vCPU 0, the only one up, down: the hypervisor shuts the domain down,
+ * reason poweroff, as Xen does), "stay" (once
  * the program is done, stay up idle instead of powering off).  The
  * program reads its own (the tests: "only=NAME"). */
 #include <arch.h>
@@ -110,6 +112,11 @@ void kernel_start(const struct start_info *si)
     }
     if (cmdline_get("panic", NULL, 0))
         panic("asked to on the command line");
+    if (cmdline_get("down", NULL, 0)) {
+        printk("Taking vCPU 0, the last one up, down, as the command line asks\n");
+        hypercall_vcpu_op(VCPUOP_down, 0, NULL);
+        panic("VCPUOP_down of the last vCPU up returned");
+    }
     guest_main();
     if (cmdline_get("stay", NULL, 0))
         stay();

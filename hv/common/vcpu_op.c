@@ -11,6 +11,7 @@
 #include <proxen/periodic_timer.h>
 #include <proxen/runstate.h>
 #include <proxen/vcpu_info.h>
+#include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 
@@ -95,6 +96,17 @@ static long up(struct vcpu *v)
     return 0;
 }
 
+/* Whether no vCPU of d other than v is up.  Xen's rule: the last vCPU
+ * to go down takes the domain with it (shut down, reason poweroff),
+ * rather than leaving it with nothing that runs. */
+static bool last_up(const struct domain *d, const struct vcpu *v)
+{
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i] && d->vcpu[i] != v && d->vcpu[i]->up)
+            return false;
+    return true;
+}
+
 long do_vcpu_op(const uint64_t a[6])
 {
     struct vcpu *self = current_vcpu();
@@ -116,6 +128,10 @@ long do_vcpu_op(const uint64_t a[6])
     case VCPUOP_up:
         return up(v);
     case VCPUOP_down:
+        if (last_up(d, v)) {
+            domain_shutdown(d, SHUTDOWN_poweroff);
+            return 0;
+        }
         v->up = false;
         if (v == self)
             arch_vcpu_park_self(0);

@@ -251,6 +251,12 @@ CASES = [
          reject=[r"Test result", r"FATAL TRAP", r"PANIC"]),
     # An iret to guest user mode before the guest gave a user page table:
     # the hypervisor crashes the domain (there is no table to switch to).
+    # The last vCPU up going down takes the domain with it, as on Xen: the
+    # initial domain's poweroff, not a machine left with nothing to run.
+    dict(name="guest-last-vcpu-down", smp=2, modules=[GUEST + " down"],
+         expect=[r"\(d0\) Taking vCPU 0, the last one up, down",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"],
+         reject=[r"Test result", r"FATAL TRAP", r"PANIC", r"VCPUOP_down of the last"]),
     dict(name="guest-iret-user-crash", modules=[GUEST + " iret-user"], status=3,
          expect=[r"\(d0\) Returning to user mode without a user page table",
                  r"Domain 0 \(Domain-0\) crashed: iret to user mode without a user page table"],
