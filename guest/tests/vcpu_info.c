@@ -39,12 +39,18 @@ void test_vcpu_info_refused(void)
         return;
     }
     mfn = virt_to_mfn(page);
+    /* First with a frame that would be refused too (the offset is looked
+     * at first, as on Xen): a hypervisor that missed the offset says so
+     * here without moving vCPU 0's vcpu_info away from the kernel. */
+    if (!expect_rc("register_vcpu_info(offset past the page, frame ~0)",
+                   register_at(0, ~0ULL, PAGE_SIZE - sizeof(struct vcpu_info) + 8), -ENXIO) ||
+        !expect_rc("register_vcpu_info(offset not 8-aligned, frame ~0)",
+                   register_at(0, ~0ULL, 4), -ENXIO))
+        goto out;
     expect_rc("register_vcpu_info(offset past the page)",
               register_at(0, mfn, PAGE_SIZE - sizeof(struct vcpu_info) + 8), -ENXIO);
     expect_rc("register_vcpu_info(offset ~0)", register_at(0, mfn, ~0U), -ENXIO);
     expect_rc("register_vcpu_info(offset not 8-aligned)", register_at(0, mfn, 4), -ENXIO);
-    expect_rc("register_vcpu_info(a bad offset and a bad frame)",
-              register_at(0, ~0ULL, 4), -ENXIO);
     expect_rc("register_vcpu_info(frame ~0)", register_at(0, ~0ULL, 0), -EINVAL);
     expect_rc("register_vcpu_info(frame 1 << 40)", register_at(0, 1ULL << 40, 0), -EINVAL);
     if (foreign)
@@ -65,6 +71,7 @@ void test_vcpu_info_refused(void)
     events_restore(were);
     if (events_timer_ticks() == ticks)
         test_fail("the timer's event no longer reaches vCPU 0's vcpu_info in shared_info");
+out:
     page_free(page);
 }
 

@@ -65,16 +65,19 @@ static struct ticks ticks_while_running(unsigned int ms)
     return t;
 }
 
-/* A period p shows as events each at least p after the last (so no more
- * than ms / p + 1 of them; seen by the guest with some jitter, so p / 2
- * apart at the closest), some of them no more than 4 p apart. */
+/* A period p shows as events each at least p after the last: no more
+ * than ms / p + 1 of them (and a few for the time an event takes to be
+ * seen), some no more than 4 p apart.  How close two are as the guest
+ * sees them says nothing: one seen late and the next on time look close
+ * (TCG on a loaded machine delivers timer interrupts up to milliseconds
+ * late). */
 static void expect_period(const char *what, uint64_t period, unsigned int ms)
 {
     struct ticks t = ticks_while_running(ms);
 
-    if (t.count < 3 || t.count > ms * MS / period + 2)
+    if (t.count < 3 || t.count > ms * MS / period + 3)
         test_fail("%s: %lu VIRQ_TIMER events in %u ms", what, t.count, ms);
-    else if (t.min_gap < period / 2 || t.min_gap > 4 * period)
+    else if (t.min_gap > 4 * period)
         test_fail("%s: events %lu us apart at the closest, period %lu us", what,
                   t.min_gap / 1000, period / 1000);
 }
@@ -88,7 +91,7 @@ static long stop_periodic(unsigned int vcpu)
 void test_periodic_set_stop(void)
 {
     if (expect_rc("VCPUOP_set_periodic_timer(2 ms)", set_periodic(0, 2 * MS), 0))
-        expect_period("a 2 ms period", 2 * MS, 100);
+        expect_period("a 2 ms period", 2 * MS, 200);
     if (expect_rc("VCPUOP_stop_periodic_timer", stop_periodic(0), 0)) {
         uint64_t n = ticks_while_running(30).count;
 
@@ -111,7 +114,7 @@ void test_periodic_refused(void)
     expect_rc("VCPUOP_set_periodic_timer(vCPU 0x7fff)", set_periodic(0x7fff, 2 * MS), -ENOENT);
     expect_rc("VCPUOP_set_periodic_timer(argument in the hypervisor)",
               hypercall_vcpu_op(VCPUOP_set_periodic_timer, 0, (void *)HV_ADDRESS), -EFAULT);
-    expect_period("the 2 ms period after the refusals", 2 * MS, 100);
+    expect_period("the 2 ms period after the refusals", 2 * MS, 200);
     expect_rc("VCPUOP_set_periodic_timer(STIME_DELTA_MAX)", set_periodic(0, STIME_DELTA_MAX), 0);
     expect_rc("VCPUOP_set_periodic_timer(1 ms)", set_periodic(0, MS), 0);
     stop_periodic(0);
