@@ -173,6 +173,13 @@ const struct test tests[] = {
     { "singleshot_past", test_singleshot_past },
     { "smp_periodic_default", test_smp_periodic_default },
     { "smp_periodic_other_vcpu", test_smp_periodic_other_vcpu },
+    { "control_checks", test_control_checks },
+    { "control_physinfo", test_control_physinfo },
+    { "control_domaininfo", test_control_domaininfo },
+    { "control_create_refused", test_control_create_refused },
+    { "control_create_destroy", test_control_create_destroy },
+    { "control_destroy_unlinks", test_control_destroy_unlinks },
+    { "control_readconsole", test_control_readconsole },
     /* Last: whatever it leaves behind cannot disturb another test. */
     { "hypercall_fuzz", test_hypercall_fuzz },
 };

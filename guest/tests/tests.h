@@ -214,4 +214,13 @@ void test_guest_timers(void);
 void test_evtchn_virq_con_ring(void);
 void test_sched_poll_refused(void);
 
+/* control.c */
+void test_control_checks(void);
+void test_control_physinfo(void);
+void test_control_domaininfo(void);
+void test_control_create_refused(void);
+void test_control_create_destroy(void);
+void test_control_destroy_unlinks(void);
+void test_control_readconsole(void);
+
 #endif

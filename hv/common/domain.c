@@ -1,4 +1,5 @@
 /* Domain and vCPU life cycle. */
+#include <stdatomic.h>
 #include <arch/arch.h>
 #include <proxen/console.h>
 #include <proxen/domain.h>
@@ -34,6 +35,7 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
         return NULL;
     }
     d->domain_id = id;
+    atomic_store(&d->refcnt, 1);            /* the domain list's */
     strlcpy(d->name, name, sizeof(d->name));
     d->state = DOMAIN_BUILDING;
     d->is_privileged = privileged;
@@ -60,22 +62,118 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     return d;
 }
 
-struct domain *domain_by_id(domid_t id)
+/* Under domlist_lock: the listed domain with this id. */
+static struct domain *find_locked(domid_t id)
 {
-    struct domain *found = NULL;
     struct list_head *pos;
 
-    spin_lock(&domlist_lock);
     list_for_each(pos, &domlist) {
         struct domain *d = list_entry(pos, struct domain, domain_list);
 
-        if (d->domain_id == id) {
-            found = d;
-            break;
-        }
+        if (d->domain_id == id)
+            return d;
     }
+    return NULL;
+}
+
+struct domain *get_domain_by_id(domid_t id)
+{
+    struct domain *d;
+
+    spin_lock(&domlist_lock);
+    d = find_locked(id);
+    if (d)
+        atomic_fetch_add(&d->refcnt, 1);
     spin_unlock(&domlist_lock);
-    return found;
+    return d;
+}
+
+/* The last reference: nothing can reach the domain any more. */
+static void domain_free(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (!v)
+            continue;
+        if (v->singleshot_timer.fn)
+            stop_timer(&v->singleshot_timer);
+        if (v->evtchn.poll_timer.fn)
+            stop_timer(&v->evtchn.poll_timer);
+        periodic_timer_pause(v);
+        xfree(v);
+    }
+    if (d->shared_info)
+        free_xenheap_page(d->shared_info);
+    xfree(d);
+}
+
+void put_domain(struct domain *d)
+{
+    if (atomic_fetch_sub(&d->refcnt, 1) == 1)
+        domain_free(d);
+}
+
+/* The lowest id no listed domain has (0 is the initial domain's). */
+static domid_t free_id_locked(void)
+{
+    for (domid_t id = 1; id < DOMID_FIRST_RESERVED; id++)
+        if (!find_locked(id))
+            return id;
+    return DOMID_INVALID;
+}
+
+int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_pages,
+                        struct domain **out)
+{
+    struct shared_info *s = alloc_xenheap_page();
+    struct domain *d = s ? domain_create(DOMID_INVALID, name, false) : NULL;
+    domid_t id;
+
+    if (!d) {
+        if (s)
+            free_xenheap_page(s);
+        return -ENOMEM;
+    }
+    d->shared_info = s;
+    d->shared_info_mfn = _mfn(arch_virt_to_maddr(s) >> PAGE_SHIFT);
+    d->max_pages = max_pages;
+    if (domain_add_vcpus(d, max_vcpus)) {
+        domain_destroy(d);
+        return -ENOMEM;
+    }
+    for (unsigned int i = 0; i < max_vcpus; i++) {
+        s->vcpu_info[i].evtchn_upcall_mask = 1;
+        d->vcpu[i]->vcpu_info = &s->vcpu_info[i];
+    }
+    spin_lock(&domlist_lock);
+    id = free_id_locked();
+    if (id != DOMID_INVALID)
+        d->domain_id = id;
+    spin_unlock(&domlist_lock);
+    if (id == DOMID_INVALID) {
+        domain_destroy(d);
+        return -ENOSPC;
+    }
+    *out = d;
+    return 0;
+}
+
+/* Off the list first (no new references), then its event channels (no
+ * peer keeps a link to it), then the list's reference; the memory goes
+ * when the last holder lets go. */
+void domain_destroy(struct domain *d)
+{
+    spin_lock(&domlist_lock);
+    if (d->dying) {
+        spin_unlock(&domlist_lock);
+        return;
+    }
+    d->dying = true;
+    list_del(&d->domain_list);
+    spin_unlock(&domlist_lock);
+    evtchn_domain_destroy(d);
+    put_domain(d);
 }
 
 void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg)
@@ -98,10 +196,10 @@ int domain_add_vcpus(struct domain *d, unsigned int n)
             return -ENOMEM;
         v->domain = d;
         v->vcpu_id = i;
-        v->processor = i;
+        v->processor = i % arch_nr_cpus_online();   /* dom0: vCPU n on CPU n */
         arch_vcpu_init(v);
         runstate_init(v);
-    periodic_timer_init(v);
+        periodic_timer_init(v);
         d->vcpu[i] = v;
         d->max_vcpus = i + 1;
     }

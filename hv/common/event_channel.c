@@ -194,8 +194,12 @@ void send_guest_global_virq(struct domain *d, unsigned int virq)
 /* The initial domain reads the hypervisor's log: tell it there is more. */
 void console_ring_notify_slow(void)
 {
-    if (atomic_exchange(&console_ring_news, false))
-        send_guest_global_virq(domain_by_id(0), VIRQ_CON_RING);
+    struct domain *d;
+
+    if (atomic_exchange(&console_ring_news, false) && (d = get_domain_by_id(0))) {
+        send_guest_global_virq(d, VIRQ_CON_RING);
+        put_domain(d);
+    }
 }
 
 long evtchn_send(struct domain *d, evtchn_port_t port)
@@ -265,19 +269,26 @@ static bool may_act_on(const struct domain *cur, const struct domain *d)
     return cur == d || cur->is_privileged;
 }
 
+/* The domain an op names, with a reference (release_domain drops it):
+ * another domain may be destroyed meanwhile by the caller's other vCPUs. */
 static struct domain *domain_or_self(struct vcpu *cur, domid_t dom)
 {
-    return dom == DOMID_SELF ? cur->domain : domain_by_id(dom);
+    if (dom == DOMID_SELF || dom == cur->domain->domain_id)
+        return cur->domain;
+    return get_domain_by_id(dom);
 }
 
-long evtchn_alloc_unbound(struct vcpu *cur, struct evtchn_alloc_unbound *a)
+static void release_domain(struct vcpu *cur, struct domain *d)
 {
-    struct domain *d = domain_or_self(cur, a->dom);
+    if (d != cur->domain)
+        put_domain(d);
+}
+
+static long alloc_unbound_in(struct vcpu *cur, struct domain *d, struct evtchn_alloc_unbound *a)
+{
     unsigned long flags;
     long port;
 
-    if (!d)
-        return -ESRCH;
     flags = lock(d);
     port = get_free_port(d);
     if (port >= 0 && !may_act_on(cur->domain, d))
@@ -292,6 +303,18 @@ long evtchn_alloc_unbound(struct vcpu *cur, struct evtchn_alloc_unbound *a)
     }
     unlock(d, flags);
     return port < 0 ? port : 0;
+}
+
+long evtchn_alloc_unbound(struct vcpu *cur, struct evtchn_alloc_unbound *a)
+{
+    struct domain *d = domain_or_self(cur, a->dom);
+    long rc;
+
+    if (!d)
+        return -ESRCH;
+    rc = alloc_unbound_in(cur, d, a);
+    release_domain(cur, d);
+    return rc;
 }
 
 /* A new port of d for a VIRQ or an IPI, notifying vCPU vcpu_id. */
@@ -404,6 +427,7 @@ long evtchn_bind_interdomain(struct vcpu *cur, struct evtchn_bind_interdomain *b
     spin_lock(&link_lock);
     rc = bind_interdomain_linked(cur->domain, rd, b);
     spin_unlock(&link_lock);
+    release_domain(cur, rd);
     return rc;
 }
 
@@ -513,14 +537,11 @@ long evtchn_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu_id)
     return rc;
 }
 
-long evtchn_status(struct vcpu *cur, struct evtchn_status *s)
+static long status_in(struct vcpu *cur, struct domain *d, struct evtchn_status *s)
 {
-    struct domain *d = domain_or_self(cur, s->dom);
     unsigned long flags;
     struct evtchn *chn;
 
-    if (!d)
-        return -ESRCH;
     flags = lock(d);
     if (!port_is_valid(d, s->port)) {
         unlock(d, flags);
@@ -557,6 +578,18 @@ long evtchn_status(struct vcpu *cur, struct evtchn_status *s)
     return 0;
 }
 
+long evtchn_status(struct vcpu *cur, struct evtchn_status *s)
+{
+    struct domain *d = domain_or_self(cur, s->dom);
+    long rc;
+
+    if (!d)
+        return -ESRCH;
+    rc = status_in(cur, d, s);
+    release_domain(cur, d);
+    return rc;
+}
+
 /* Every port but the reserved ones, as if closed one by one. */
 static void close_all_linked(struct domain *d)
 {
@@ -570,11 +603,14 @@ long evtchn_reset(struct vcpu *cur, domid_t dom)
 
     if (!d)
         return -ESRCH;
-    if (!may_act_on(cur->domain, d))
+    if (!may_act_on(cur->domain, d)) {
+        release_domain(cur, d);
         return -EPERM;
+    }
     spin_lock(&link_lock);
     close_all_linked(d);
     spin_unlock(&link_lock);
+    release_domain(cur, d);
     return 0;
 }
 

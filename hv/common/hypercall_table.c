@@ -31,6 +31,7 @@ static hypercall_fn *const table[NR_HYPERCALLS] = {
     [__HYPERVISOR_callback_op] = do_callback_op,
     [__HYPERVISOR_physdev_op] = do_physdev_op,
     [__HYPERVISOR_event_channel_op] = do_event_channel_op,
+    [__HYPERVISOR_domctl] = do_control,     /* public/control.h: Proxen's layout */
     [__HYPERVISOR_event_channel_op_compat] = do_event_channel_op_compat,
 };
 

@@ -25,12 +25,24 @@ static struct domain *doms[NR_DOMS];
 static struct shared_info *shared[NR_DOMS];
 static unsigned int kicks[NR_DOMS][2];
 
-struct domain *domain_by_id(domid_t id)
+static int refs[NR_DOMS];
+
+/* The fake domain layer: references counted, so that a test sees every
+ * one taken is dropped. */
+struct domain *get_domain_by_id(domid_t id)
 {
     for (unsigned int i = 0; i < NR_DOMS; i++)
-        if (doms[i] && doms[i]->domain_id == id)
+        if (doms[i] && doms[i]->domain_id == id) {
+            refs[i]++;
             return doms[i];
+        }
     return NULL;
+}
+
+void put_domain(struct domain *d)
+{
+    assert_true(refs[d->domain_id] > 0);
+    refs[d->domain_id]--;
 }
 
 void arch_vcpu_kick(struct vcpu *v)
@@ -77,6 +89,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    for (unsigned int i = 0; i < NR_DOMS; i++)
+        assert_int_equal(refs[i], 0);           /* every reference dropped */
     for (unsigned int i = 0; i < NR_DOMS; i++) {
         if (!doms[i]->evtchn.dying)
             evtchn_domain_destroy(doms[i]);

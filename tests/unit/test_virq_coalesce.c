@@ -29,9 +29,14 @@ static unsigned int kicks;
 static struct virq_coalescer vc;
 static evtchn_port_t port;
 
-struct domain *domain_by_id(domid_t id)
+struct domain *get_domain_by_id(domid_t id)
 {
     return dom && dom->domain_id == id ? dom : NULL;
+}
+
+void put_domain(struct domain *d)
+{
+    (void)d;
 }
 
 void arch_vcpu_kick(struct vcpu *v)

@@ -7,6 +7,7 @@
 #ifndef PROXEN_DOMAIN_H
 #define PROXEN_DOMAIN_H
 
+#include <stdatomic.h>
 #include <asm/domain.h>
 #include <proxen/event.h>
 #include <proxen/list.h>
@@ -65,6 +66,8 @@ struct domain {
      * counts of the domain's frames. */
     struct page_types page_types;
     struct list_head domain_list;       /* all domains, under domlist_lock */
+    _Atomic unsigned int refcnt;        /* the list's, and get_domain_by_id's */
+    bool dying;                         /* destroyed: off the list */
     domid_t domain_id;
     char name[DOMAIN_NAME_MAX];
     enum domain_state state;
@@ -95,6 +98,21 @@ void set_current_vcpu(struct vcpu *v);
 struct domain *domain_create(domid_t id, const char *name, bool privileged);
 /* Give d vCPUs 1..n-1 (down, uninitialised); vCPU i runs on CPU i. */
 int domain_add_vcpus(struct domain *d, unsigned int n);
+
+/* A listed domain, with a reference the caller drops with put_domain;
+ * NULL for none.  A destroyed domain's memory lasts until the last
+ * reference goes. */
+struct domain *get_domain_by_id(domid_t id);
+void put_domain(struct domain *d);
+
+/* A new unprivileged domain with the lowest free id, paused (BUILDING),
+ * with max_vcpus vCPUs and a shared_info page but no memory yet: 0 and
+ * *out, or -ENOMEM / -ENOSPC (ids exhausted). */
+int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_pages,
+                        struct domain **out);
+/* Take d off the list and tear it down (its event channels first, so no
+ * peer is left linked to it); idempotent. */
+void domain_destroy(struct domain *d);
 
 /* Print every domain and its vCPUs (debug key 'q'). */
 void domains_dump(void);

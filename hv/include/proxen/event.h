@@ -110,7 +110,5 @@ void evtchn_poll_end(struct vcpu *v);
 /* Print d's bound ports (debug key 'e'). */
 void evtchn_dump(struct domain *d);
 
-/* Provided by the domain layer: the domain with this id, or NULL. */
-struct domain *domain_by_id(domid_t id);
 
 #endif

@@ -1,0 +1,219 @@
+/* The control interface (public/control.h) from the initial domain:
+ * version and argument checks, machine and domain information, creating
+ * and destroying (paused) domains with their ids reused only after
+ * teardown and their resources returned, an event channel to a destroyed
+ * domain left unbound, and reading the hypervisor's log. */
+#include <errno.h>
+#include <hypercall.h>
+#include <kernel.h>
+#include <layout.h>
+#include <lib.h>
+#include <public/control.h>
+#include <test.h>
+#include "tests.h"
+
+static long control(struct proxen_control *op)
+{
+    return hypercall(__HYPERVISOR_control, (uint64_t)op, 0, 0, 0, 0);
+}
+
+static struct proxen_control op_of(uint32_t cmd, domid_t dom)
+{
+    return (struct proxen_control){ .version = PROXEN_CONTROL_VERSION, .cmd = cmd,
+                                    .domain = dom };
+}
+
+static long create(const char *name, uint32_t vcpus, domid_t *id)
+{
+    struct proxen_control op = op_of(PXCTL_createdomain, 0);
+    long rc;
+
+    op.u.createdomain.max_vcpus = vcpus;
+    op.u.createdomain.max_pages = 1024;
+    strlcpy(op.u.createdomain.name, name, sizeof(op.u.createdomain.name));
+    rc = control(&op);
+    *id = op.domain;
+    return rc;
+}
+
+static long destroy(domid_t id)
+{
+    struct proxen_control op = op_of(PXCTL_destroydomain, id);
+
+    return control(&op);
+}
+
+static long info(domid_t from, struct pxctl_domaininfo *out)
+{
+    struct proxen_control op = op_of(PXCTL_getdomaininfo, from);
+    long rc = control(&op);
+
+    *out = op.u.domaininfo;
+    return rc;
+}
+
+static uint64_t free_pages(void)
+{
+    struct proxen_control op = op_of(PXCTL_physinfo, 0);
+
+    return control(&op) ? 0 : op.u.physinfo.free_pages;
+}
+
+void test_control_checks(void)
+{
+    struct proxen_control op = op_of(PXCTL_physinfo, 0);
+
+    op.version = 0x03000001;            /* another layout's version */
+    expect_rc("control(Xen's version)", control(&op), -EACCES);
+    op = op_of(99, 0);
+    expect_rc("control(cmd 99)", control(&op), -ENOSYS);
+    expect_rc("control(unmapped)", hypercall(__HYPERVISOR_control, UNMAPPED_VA, 0, 0, 0, 0),
+              -EFAULT);
+    expect_rc("control(hypervisor address)",
+              hypercall(__HYPERVISOR_control, HV_ADDRESS, 0, 0, 0, 0), -EFAULT);
+}
+
+void test_control_physinfo(void)
+{
+    struct proxen_control op = op_of(PXCTL_physinfo, 0);
+    struct pxctl_physinfo *p = &op.u.physinfo;
+
+    if (!expect_rc("physinfo", control(&op), 0))
+        return;
+    if (p->nr_cpus < 1 || p->nr_cpus > 64)
+        test_fail("physinfo: %u CPUs", p->nr_cpus);
+    if (p->hv_version != (uint32_t)hypercall_xen_version(XENVER_version, NULL))
+        test_fail("physinfo: version %#x, XENVER_version says %#lx", p->hv_version,
+                  hypercall_xen_version(XENVER_version, NULL));
+    if (!p->total_pages || p->free_pages > p->total_pages)
+        test_fail("physinfo: %lu of %lu pages free", p->free_pages, p->total_pages);
+}
+
+void test_control_domaininfo(void)
+{
+    struct pxctl_domaininfo i;
+
+    if (!expect_rc("getdomaininfo(0)", info(0, &i), 0))
+        return;
+    if (i.domain != 0 || strcmp(i.name, "Domain-0") ||
+        i.flags != (PXDOMF_privileged | PXDOMF_running) || i.tot_pages != start_info->nr_pages)
+        test_fail("domain 0: id %u name \"%s\" flags %#x, %lu pages (start_info: %lu)",
+                  i.domain, i.name, i.flags, i.tot_pages, start_info->nr_pages);
+    expect_rc("getdomaininfo(1), no domain past 0", info(1, &i), -ESRCH);
+    expect_rc("getdomaininfo(DOMID_SELF)", info(DOMID_SELF, &i), -ESRCH);
+}
+
+void test_control_create_refused(void)
+{
+    struct proxen_control op = op_of(PXCTL_createdomain, 0);
+    struct pxctl_domaininfo i;
+    domid_t id;
+
+    op.u.createdomain = (struct pxctl_createdomain){ .max_vcpus = 1, .flags = 1 };
+    strlcpy(op.u.createdomain.name, "bad", PXCTL_NAME_LEN);
+    expect_rc("createdomain(flags 1)", control(&op), -EINVAL);
+    expect_rc("createdomain(0 vCPUs)", create("bad", 0, &id), -EINVAL);
+    expect_rc("createdomain(33 vCPUs)", create("bad", 33, &id), -EINVAL);
+    expect_rc("createdomain(no name)", create("", 1, &id), -EINVAL);
+    op = op_of(PXCTL_createdomain, 0);
+    op.u.createdomain.max_vcpus = 1;
+    memset(op.u.createdomain.name, 'x', PXCTL_NAME_LEN);
+    expect_rc("createdomain(unterminated name)", control(&op), -EINVAL);
+    expect_rc("getdomaininfo(1) after refusals", info(1, &i), -ESRCH);
+    expect_rc("destroydomain(0, itself)", destroy(0), -EINVAL);
+    expect_rc("destroydomain(DOMID_SELF)", destroy(DOMID_SELF), -EINVAL);
+    expect_rc("destroydomain(77)", destroy(77), -ESRCH);
+}
+
+/* Ids are the lowest free one, reused only once the domain is gone; each
+ * create and destroy cycle gives back what it took. */
+void test_control_create_destroy(void)
+{
+    struct pxctl_domaininfo i;
+    domid_t a, b, c;
+    uint64_t after_first = 0;
+
+    for (unsigned int round = 0; round < 4; round++) {
+        if (!expect_rc("createdomain(a)", create("guest-a", 2, &a), 0) ||
+            !expect_rc("createdomain(b)", create("guest-b", 1, &b), 0))
+            return;
+        if (a != 1 || b != 2)
+            test_fail("round %u: new domains got ids %u and %u, expected 1 and 2", round, a, b);
+        if (expect_rc("getdomaininfo(a)", info(a, &i), 0) &&
+            (i.domain != a || strcmp(i.name, "guest-a") || i.flags != 0 || i.max_vcpus != 2 ||
+             i.max_pages != 1024 || i.tot_pages != 0))
+            test_fail("domain a: id %u name \"%s\" flags %#x vcpus %u pages %lu/%lu", i.domain,
+                      i.name, i.flags, i.max_vcpus, i.tot_pages, i.max_pages);
+        expect_rc("destroydomain(a)", destroy(a), 0);
+        expect_rc("destroydomain(a) again", destroy(a), -ESRCH);
+        if (expect_rc("getdomaininfo(a), now gone", info(a, &i), 0) && i.domain != b)
+            test_fail("getdomaininfo(%u) found %u, expected the next one, %u", a, i.domain, b);
+        if (expect_rc("createdomain(c)", create("guest-c", 1, &c), 0) && c != a)
+            test_fail("a new domain got id %u, not the freed %u", c, a);
+        expect_rc("destroydomain(c)", destroy(c), 0);
+        expect_rc("destroydomain(b)", destroy(b), 0);
+        if (round == 0)
+            after_first = free_pages();
+    }
+    if (free_pages() != after_first)
+        test_fail("free pages %lu after four create/destroy rounds, %lu after the first",
+                  free_pages(), after_first);
+}
+
+/* A port linked to a domain that is destroyed goes back to unbound (the
+ * far end is torn down, nothing dangles); sends on it are dropped. */
+void test_control_destroy_unlinks(void)
+{
+    struct evtchn_alloc_unbound au = { .remote_dom = 0 };
+    struct evtchn_bind_interdomain bi;
+    struct evtchn_status st = { .dom = DOMID_SELF };
+    domid_t x;
+
+    if (!expect_rc("createdomain(x)", create("guest-x", 1, &x), 0))
+        return;
+    au.dom = x;
+    if (!expect_rc("alloc_unbound in x for dom0",
+                   hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &au), 0))
+        goto out;
+    bi = (struct evtchn_bind_interdomain){ .remote_dom = x, .remote_port = au.port };
+    if (!expect_rc("bind_interdomain to x", hypercall_event_channel_op(EVTCHNOP_bind_interdomain, &bi), 0))
+        goto out;
+    st.port = bi.local_port;
+    if (expect_rc("status", hypercall_event_channel_op(EVTCHNOP_status, &st), 0) &&
+        (st.status != EVTCHNSTAT_interdomain || st.u.interdomain.dom != x))
+        test_fail("linked port: status %u dom %u", st.status, st.u.interdomain.dom);
+    expect_rc("destroydomain(x)", destroy(x), 0);
+    if (expect_rc("status after x is gone", hypercall_event_channel_op(EVTCHNOP_status, &st), 0) &&
+        (st.status != EVTCHNSTAT_unbound || st.u.unbound.dom != x))
+        test_fail("port to a destroyed domain: status %u dom %u", st.status, st.u.unbound.dom);
+    expect_rc("send after x is gone",
+              hypercall_event_channel_op(EVTCHNOP_send, &(struct evtchn_send){ .port = bi.local_port }), 0);
+    hypercall_event_channel_op(EVTCHNOP_close, &(struct evtchn_close){ .port = bi.local_port });
+    return;
+out:
+    destroy(x);
+}
+
+void test_control_readconsole(void)
+{
+    static char buf[512];
+    struct proxen_control op = op_of(PXCTL_readconsole, 0);
+    struct pxctl_readconsole *r = &op.u.readconsole;
+
+    r->buffer = (uint64_t)buf;
+    r->size = sizeof(buf) - 1;
+    r->index = 0;
+    if (!expect_rc("readconsole", control(&op), 0))
+        return;
+    if (r->size == 0 || r->size >= sizeof(buf) || r->index < r->size) {
+        test_fail("readconsole: %u bytes, index %lu", r->size, r->index);
+        return;
+    }
+    buf[r->size] = '\0';
+    if (!strstr(buf, "Proxen"))
+        test_fail("the log's first %u bytes do not mention Proxen", r->size);
+    op = op_of(PXCTL_readconsole, 0);
+    r->buffer = UNMAPPED_VA;
+    r->size = 64;
+    expect_rc("readconsole(unmapped buffer)", control(&op), -EFAULT);
+}

@@ -1,0 +1,167 @@
+/* The control interface (public/control.h, docs/control.md): the
+ * privileged domain's toolstack asks for machine and domain information,
+ * creates and destroys domains, and reads the hypervisor's log.
+ *
+ * Checked in this order, each failure changing nothing: the argument can
+ * be read (-EFAULT), its version (-EACCES), the caller's privilege
+ * (-EPERM), then the sub-op's own fields. */
+#include <arch/arch.h>
+#include <proxen/console.h>
+#include <proxen/control.h>
+#include <proxen/domain.h>
+#include <proxen/errno.h>
+#include <proxen/guest_access.h>
+#include <proxen/hypercall.h>
+#include <proxen/page_alloc.h>
+#include <public/control.h>
+
+#define CONTROL_ABI_VERSION ((4u << 16) | 17u)   /* as XENVER_version */
+#define READCONSOLE_CHUNK 256
+
+static void physinfo(struct pxctl_physinfo *p)
+{
+    struct heap_stats hs;
+
+    page_alloc_stats(&hs);
+    *p = (struct pxctl_physinfo){
+        .nr_cpus = arch_nr_cpus_online(),
+        .hv_version = CONTROL_ABI_VERSION,
+        .total_pages = hs.total_frames,
+        .free_pages = hs.free_frames,
+    };
+}
+
+static void fill_info(const struct domain *d, struct pxctl_domaininfo *i)
+{
+    *i = (struct pxctl_domaininfo){
+        .domain = d->domain_id,
+        .max_vcpus = d->max_vcpus,
+        .tot_pages = d->tot_pages,
+        .max_pages = d->max_pages,
+    };
+    i->flags = (d->is_privileged ? PXDOMF_privileged : 0) |
+               (d->state == DOMAIN_RUNNING ? PXDOMF_running : 0) |
+               (d->state == DOMAIN_SHUTDOWN ? PXDOMF_shutdown : 0) |
+               (d->state == DOMAIN_CRASHED ? PXDOMF_crashed : 0);
+    if (d->state == DOMAIN_SHUTDOWN)
+        i->shutdown_reason = d->shutdown_reason;
+    strlcpy(i->name, d->name, sizeof(i->name));
+}
+
+struct first_from {
+    domid_t from;
+    const struct domain *best;
+    struct pxctl_domaininfo *info;
+};
+
+static void consider(struct domain *d, void *arg)
+{
+    struct first_from *f = arg;
+
+    if (d->domain_id >= f->from && (!f->best || d->domain_id < f->best->domain_id)) {
+        f->best = d;
+        fill_info(d, f->info);          /* under domlist_lock: d cannot go */
+    }
+}
+
+/* The domain with the lowest id >= from (Xen's getdomaininfo rule, so a
+ * toolstack lists them by asking from the last id + 1). */
+static long getdomaininfo(domid_t from, struct pxctl_domaininfo *info)
+{
+    struct pxctl_domaininfo best;
+    struct first_from f = { from, NULL, &best };
+
+    domain_for_each(consider, &f);
+    if (!f.best)
+        return -ESRCH;
+    *info = best;
+    return 0;
+}
+
+static long createdomain(struct pxctl_createdomain *c, domid_t *id)
+{
+    struct domain *d;
+    long rc;
+
+    if (c->flags || c->max_vcpus == 0 || c->max_vcpus > MAX_VIRT_CPUS)
+        return -EINVAL;
+    if (strnlen(c->name, sizeof(c->name)) == sizeof(c->name) || !c->name[0])
+        return -EINVAL;                  /* unterminated or empty */
+    rc = domain_create_guest(c->name, c->max_vcpus, c->max_pages, &d);
+    if (!rc)
+        *id = d->domain_id;
+    return rc;
+}
+
+static long destroydomain(struct domain *self, domid_t id)
+{
+    struct domain *d;
+
+    if (id == self->domain_id || id == DOMID_SELF)
+        return -EINVAL;                  /* never itself */
+    if (!(d = get_domain_by_id(id)))
+        return -ESRCH;
+    if (d->is_privileged) {
+        put_domain(d);
+        return -EPERM;                   /* the initial domain stays */
+    }
+    domain_destroy(d);
+    put_domain(d);
+    return 0;
+}
+
+/* Up to size bytes from index on, in chunks; index moves past them. */
+static long readconsole(struct pxctl_readconsole *r)
+{
+    char chunk[READCONSOLE_CHUNK];
+    uint32_t done = 0;
+
+    while (done < r->size) {
+        uint64_t pos = r->index;
+        size_t n = console_ring_read(&pos, chunk, MIN((size_t)(r->size - done), sizeof(chunk)));
+
+        if (!n)
+            break;
+        if (copy_to_guest(r->buffer + done, chunk, n))
+            return -EFAULT;
+        r->index = pos;
+        done += (uint32_t)n;
+    }
+    r->size = done;
+    return 0;
+}
+
+long control_op(struct vcpu *cur, struct proxen_control *op)
+{
+    if (op->version != PROXEN_CONTROL_VERSION)
+        return -EACCES;
+    if (!cur->domain->is_privileged)
+        return -EPERM;
+    switch (op->cmd) {
+    case PXCTL_physinfo:
+        physinfo(&op->u.physinfo);
+        return 0;
+    case PXCTL_getdomaininfo:
+        return getdomaininfo(op->domain, &op->u.domaininfo);
+    case PXCTL_createdomain:
+        return createdomain(&op->u.createdomain, &op->domain);
+    case PXCTL_destroydomain:
+        return destroydomain(cur->domain, op->domain);
+    case PXCTL_readconsole:
+        return readconsole(&op->u.readconsole);
+    }
+    return -ENOSYS;
+}
+
+long do_control(const uint64_t a[6])
+{
+    struct proxen_control op;
+    long rc;
+
+    if (copy_from_guest(&op, a[0], sizeof(op)))
+        return -EFAULT;
+    rc = control_op(current_vcpu(), &op);
+    if (!rc && copy_to_guest(a[0], &op, sizeof(op)))
+        rc = -EFAULT;
+    return rc;
+}
