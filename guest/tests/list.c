@@ -122,6 +122,8 @@ const struct test tests[] = {
     { "time_settime32", test_settime32 },
     { "time_settime_refused", test_settime_refused },
     { "time_wallclock_race", test_wallclock_race },
+    { "time_area", test_time_area },
+    { "time_area_refused", test_time_area_refused },
     { "evtchn_loopback", test_evtchn_loopback },
     { "evtchn_ipi_self", test_evtchn_ipi_self },
     { "evtchn_bad_ports", test_evtchn_bad_ports },

@@ -155,6 +155,9 @@ void test_settime64(void);
 void test_settime32(void);
 void test_settime_refused(void);
 void test_wallclock_race(void);
+/* time_area.c */
+void test_time_area(void);
+void test_time_area_refused(void);
 /* absent.c: interfaces that may not exist yet */
 void test_gnttab_query_size(void);
 

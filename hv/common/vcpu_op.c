@@ -77,6 +77,15 @@ static long register_runstate(struct vcpu *v, uint64_t arg)
     return runstate_register_area(v, area.addr);
 }
 
+static long register_time_area(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_register_time_memory_area area = { 0 };
+
+    if (copy_from_guest(&area, arg, sizeof(area)))
+        return -EFAULT;
+    return arch_vcpu_register_time_area(v, area.addr);
+}
+
 static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 {
     struct vcpu_register_vcpu_info r = { 0 };
@@ -145,6 +154,8 @@ long do_vcpu_op(const uint64_t a[6])
         return register_runstate(v, a[2]);
     case VCPUOP_register_vcpu_info:
         return register_vcpu_info(v, a[2]);
+    case VCPUOP_register_vcpu_time_memory_area:
+        return register_time_area(v, a[2]);
     case VCPUOP_set_periodic_timer:
         return set_periodic(v, a[2]);
     case VCPUOP_stop_periodic_timer:

@@ -56,6 +56,10 @@ uint64_t arch_tsc_ticks_to_ns(uint64_t ticks);
  * otherwise its CPU does when v next runs there. */
 struct vcpu;
 void arch_vcpu_time_refresh(struct vcpu *v);
+/* VCPUOP_register_vcpu_time_memory_area: keep a copy of v's time record
+ * at guest address gva (0: none); -EFAULT for an address a guest may not
+ * name. */
+long arch_vcpu_register_time_area(struct vcpu *v, uint64_t gva);
 
 /* CPUs currently online. */
 unsigned int arch_nr_cpus_online(void);

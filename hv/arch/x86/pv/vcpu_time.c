@@ -4,6 +4,13 @@
  * from a recent stamp (the scale is NOW()'s own, so extrapolation and
  * system time agree to the rounding of the scale: asm/tsc_sync.h).
  *
+ * A vCPU may ask for a second copy at an address of its own
+ * (VCPUOP_register_vcpu_time_memory_area, for a user-space clock): it is
+ * written with every refresh, through the page tables the vCPU has
+ * loaded, with the same version protocol.  A copy that faults is dropped
+ * (the guest chose the address) and the next refresh tries again; Xen
+ * retries a copy missed in user mode at the next switch to kernel mode.
+ *
  * Locking: a vCPU's record is written only by the CPU it is current on,
  * with interrupts off (the periodic refresh is a timer interrupt), so
  * writes never interleave; the version protocol orders them for readers. */
@@ -12,12 +19,31 @@
 #include <asm/pv.h>
 #include <asm/time.h>
 #include <proxen/domain.h>
+#include <proxen/errno.h>
+#include <proxen/guest_access.h>
 #include <proxen/timer.h>
 #include <public/xen.h>
 
 #define REFRESH_PERIOD SECONDS(1)
 
 static struct timer refresh_timer[NR_CPUS];
+
+/* The record just written, copied to the vCPU's area as Xen's
+ * update_secondary_system_time does: the odd version the record had while
+ * it changed, then the record with it, then the even version. */
+static void write_area(uint64_t area, const struct vcpu_time_info *t)
+{
+    struct vcpu_time_info copy = *t;
+    uint64_t version = area + offsetof(struct vcpu_time_info, version);
+
+    copy.version = t->version - 1;
+    if (copy_to_guest(version, &copy.version, sizeof(copy.version)))
+        return;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    (void)copy_to_guest(area, &copy, sizeof(copy));
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    (void)copy_to_guest(version, &t->version, sizeof(t->version));
+}
 
 void arch_vcpu_time_refresh(struct vcpu *v)
 {
@@ -27,7 +53,18 @@ void arch_vcpu_time_refresh(struct vcpu *v)
         return;                /* its CPU refreshes it when it runs there */
     flags = arch_irq_save();
     time_fill_vcpu_time(&v->vcpu_info->time);
+    if (v->arch.time_area)
+        write_area(v->arch.time_area, &v->vcpu_info->time);
     arch_irq_restore(flags);
+}
+
+long arch_vcpu_register_time_area(struct vcpu *v, uint64_t gva)
+{
+    if (!guest_address_ok(gva))    /* Xen checks where it starts, not where it ends */
+        return -EFAULT;
+    v->arch.time_area = gva;
+    arch_vcpu_time_refresh(v);     /* another vCPU's is written when it next runs */
+    return 0;
 }
 
 static void refresh(void *data)

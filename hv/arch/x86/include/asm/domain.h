@@ -37,6 +37,10 @@ struct arch_vcpu {
     unsigned int ldt_ents;
     mfn_t ldt_frames[16];                 /* seg_desc-typed while in use */
 
+    /* VCPUOP_register_vcpu_time_memory_area: a second copy of the time
+     * record at this guest address, 0 if none (pv/vcpu_time.c). */
+    uint64_t time_area;
+
     uint64_t debugreg[8];
     bool virtual_ts;                      /* guest's CR0.TS (fpu_taskswitch) */
     bool cr4_de;                          /* guest's CR4.DE: I/O breakpoints allowed */
