@@ -3,11 +3,14 @@
  * and destroying (paused) domains with their ids reused only after
  * teardown and their resources returned, an event channel to a destroyed
  * domain left unbound, and reading the hypervisor's log. */
+#include <arch.h>
 #include <errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>
 #include <lib.h>
+#include <pagetable.h>
+#include <pagetable.h>
 #include <public/control.h>
 #include <test.h>
 #include "tests.h"
@@ -216,4 +219,64 @@ void test_control_readconsole(void)
     r->buffer = UNMAPPED_VA;
     r->size = 64;
     expect_rc("readconsole(unmapped buffer)", control(&op), -EFAULT);
+}
+
+static long populate(domid_t id, uint64_t nr)
+{
+    struct proxen_control op = op_of(PXCTL_populate, id);
+
+    op.u.populate.nr_pages = nr;
+    return control(&op);
+}
+
+static long memlist(domid_t id, uint64_t start, uint64_t *buf, uint64_t max, uint64_t *got)
+{
+    struct proxen_control op = op_of(PXCTL_getmemlist, id);
+    long rc;
+
+    op.u.getmemlist = (struct pxctl_getmemlist){ (uint64_t)buf, start, max };
+    rc = control(&op);
+    *got = op.u.getmemlist.max;
+    return rc;
+}
+
+/* A created domain's memory: given up to its limit, zeroed frames of its
+ * own (the initial domain cannot map them), listed, and returned to the
+ * heap when it is destroyed. */
+void test_control_populate(void)
+{
+    static uint64_t mfns[300];
+    uint64_t got, before = 0;
+    struct pxctl_domaininfo i;
+    domid_t x;
+
+    for (unsigned int round = 0; round < 2; round++) {
+        if (round == 1)
+            before = free_pages();
+        if (!expect_rc("createdomain(x)", create("guest-mem", 1, &x), 0))
+            return;
+        expect_rc("populate(x, 256)", populate(x, 256), 0);
+        expect_rc("populate(x, 769), past max_pages", populate(x, 769), -ENOMEM);
+        if (expect_rc("getdomaininfo(x)", info(x, &i), 0) && i.tot_pages != 256)
+            test_fail("domain x has %lu pages, expected 256", i.tot_pages);
+        if (round == 1 && free_pages() > before - 256)
+            test_fail("256 pages given, free went from %lu to %lu", before, free_pages());
+        if (expect_rc("getmemlist(x)", memlist(x, 0, mfns, 300, &got), 0) && got != 256)
+            test_fail("getmemlist listed %lu frames, expected 256", got);
+        expect_rc("getmemlist(x, from 250)", memlist(x, 250, mfns + 256, 40, &got), 0);
+        if (got != 6 || mfns[256] != mfns[250] || mfns[261] != mfns[255])
+            test_fail("getmemlist from 250: %lu frames, first %#lx (expected 6, %#lx)", got,
+                      mfns[256], mfns[250]);
+        expect_rc("getmemlist(unmapped buffer)", memlist(x, 0, (uint64_t *)UNMAPPED_VA, 8, &got),
+                  -EFAULT);
+        /* Another domain's frame is not the initial domain's to map
+         * (Xen's answer for a frame the page table's owner does not own). */
+        expect_rc("mapping x's frame", pt_map(SCRATCH_VA, mfns[0], PTE_KERNEL_RW), -EBUSY);
+        expect_rc("populate(dom0)", populate(0, 1), -EINVAL);
+        expect_rc("destroydomain(x)", destroy(x), 0);
+        expect_rc("populate(x) once gone", populate(x, 1), -ESRCH);
+    }
+    if (free_pages() != before)
+        test_fail("free pages %lu after the domain was destroyed, %lu before it was made",
+                  free_pages(), before);
 }

@@ -182,6 +182,7 @@ const struct test tests[] = {
     { "control_create_destroy", test_control_create_destroy },
     { "control_destroy_unlinks", test_control_destroy_unlinks },
     { "control_readconsole", test_control_readconsole },
+    { "control_populate", test_control_populate },
     /* Last: whatever it leaves behind cannot disturb another test. */
     { "hypercall_fuzz", test_hypercall_fuzz },
 };

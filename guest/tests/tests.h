@@ -225,5 +225,6 @@ void test_control_create_refused(void);
 void test_control_create_destroy(void);
 void test_control_destroy_unlinks(void);
 void test_control_readconsole(void);
+void test_control_populate(void);
 
 #endif

@@ -93,22 +93,6 @@ static long createdomain(struct pxctl_createdomain *c, domid_t *id)
     return rc;
 }
 
-static long destroydomain(struct domain *self, domid_t id)
-{
-    struct domain *d;
-
-    if (id == self->domain_id || id == DOMID_SELF)
-        return -EINVAL;                  /* never itself */
-    if (!(d = get_domain_by_id(id)))
-        return -ESRCH;
-    if (d->is_privileged) {
-        put_domain(d);
-        return -EPERM;                   /* the initial domain stays */
-    }
-    domain_destroy(d);
-    put_domain(d);
-    return 0;
-}
 
 /* Up to size bytes from index on, in chunks; index moves past them. */
 static long readconsole(struct pxctl_readconsole *r)
@@ -131,6 +115,74 @@ static long readconsole(struct pxctl_readconsole *r)
     return 0;
 }
 
+/* A created domain, with a reference: not the caller (-EINVAL), one
+ * that exists (-ESRCH), not privileged (-EPERM). */
+static struct domain *built_domain(struct domain *self, domid_t id, long *rc)
+{
+    struct domain *d;
+
+    *rc = -EINVAL;
+    if (id == self->domain_id || id == DOMID_SELF)
+        return NULL;
+    *rc = -ESRCH;
+    d = get_domain_by_id(id);
+    if (d && d->is_privileged) {
+        put_domain(d);
+        *rc = -EPERM;
+        return NULL;
+    }
+    return d;
+}
+
+static long populate(struct domain *self, domid_t id, const struct pxctl_populate *p)
+{
+    long rc;
+    struct domain *d = built_domain(self, id, &rc);
+
+    if (!d)
+        return rc;
+    rc = domain_populate(d, p->nr_pages);
+    put_domain(d);
+    return rc;
+}
+
+#define MEMLIST_CHUNK 64
+
+static long getmemlist(struct domain *self, domid_t id, struct pxctl_getmemlist *m)
+{
+    uint64_t chunk[MEMLIST_CHUNK], done = 0, n;
+    long rc;
+    struct domain *d = built_domain(self, id, &rc);
+
+    if (!d)
+        return rc;
+    rc = 0;
+    while (done < m->max &&
+           (n = domain_memlist(d, m->start + done, chunk, MIN(m->max - done, MEMLIST_CHUNK)))) {
+        if (copy_to_guest(m->buffer + done * sizeof(uint64_t), chunk, n * sizeof(uint64_t))) {
+            rc = -EFAULT;
+            break;
+        }
+        done += n;
+    }
+    put_domain(d);
+    m->max = done;
+    return rc;
+}
+
+/* Never the caller itself, never a privileged domain. */
+static long destroydomain(struct domain *self, domid_t id)
+{
+    long rc;
+    struct domain *d = built_domain(self, id, &rc);
+
+    if (!d)
+        return rc;
+    domain_destroy(d);
+    put_domain(d);
+    return 0;
+}
+
 long control_op(struct vcpu *cur, struct proxen_control *op)
 {
     if (op->version != PROXEN_CONTROL_VERSION)
@@ -149,6 +201,10 @@ long control_op(struct vcpu *cur, struct proxen_control *op)
         return destroydomain(cur->domain, op->domain);
     case PXCTL_readconsole:
         return readconsole(&op->u.readconsole);
+    case PXCTL_populate:
+        return populate(cur->domain, op->domain, &op->u.populate);
+    case PXCTL_getmemlist:
+        return getmemlist(cur->domain, op->domain, &op->u.getmemlist);
     }
     return -ENOSYS;
 }

@@ -88,9 +88,28 @@ struct domain *get_domain_by_id(domid_t id)
     return d;
 }
 
+/* Give back a destroyed domain's frames.  Only its allocation reference
+ * can be left: no other domain can map or reference them yet (foreign
+ * mappings come with the domain builder). */
+static void relinquish_pages(struct domain *d)
+{
+    while (!list_empty(&d->page_list)) {
+        struct page_info *pg = list_first_entry(&d->page_list, struct page_info, list);
+
+        list_del(&pg->list);
+        ASSERT(page_ref_count(pg) == 1 && !page_type_count(pg));
+        pg->count_info &= ~(PGC_allocated | PGC_count_mask);
+        pg->owner = NULL;
+        pg->type_info = 0;
+        free_pages(pg, 0);
+        d->tot_pages--;
+    }
+}
+
 /* The last reference: nothing can reach the domain any more. */
 static void domain_free(struct domain *d)
 {
+    relinquish_pages(d);
     for (unsigned int i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
 
@@ -241,6 +260,48 @@ void domains_dump(void)
  * up to 2 MiB from the buddy allocator (smaller when the heap is
  * fragmented) keeps building a large domain quick. */
 #define DOMAIN_ALLOC_ORDER 9
+
+/* nr more zeroed frames for a domain being built, within its limit:
+ * 0, -ENOMEM past max_pages or when the heap runs out (what was given
+ * stays given; teardown returns it). */
+int domain_populate(struct domain *d, uint64_t nr)
+{
+    uint64_t done = 0;
+
+    if (d->is_privileged || nr > d->max_pages - d->tot_pages)
+        return -ENOMEM;
+    while (done < nr) {
+        struct page_info *pg = alloc_pages(0);
+
+        if (!pg)
+            return -ENOMEM;
+        memset(arch_maddr_to_virt(mfn_to_maddr(page_to_mfn(pg))), 0, PAGE_SIZE);
+        spin_lock(&d->page_lock);
+        page_set_owner_allocated(pg, d);
+        list_add_tail(&pg->list, &d->page_list);
+        d->tot_pages++;
+        spin_unlock(&d->page_lock);
+        done++;
+    }
+    return 0;
+}
+
+/* Frames [start, start + max) of d's list, in order, into mfns: how many. */
+uint64_t domain_memlist(struct domain *d, uint64_t start, uint64_t *mfns, uint64_t max)
+{
+    struct list_head *pos;
+    uint64_t i = 0, n = 0;
+
+    spin_lock(&d->page_lock);
+    list_for_each(pos, &d->page_list) {
+        if (n == max)
+            break;
+        if (i++ >= start)
+            mfns[n++] = mfn_x(page_to_mfn(list_entry(pos, struct page_info, list)));
+    }
+    spin_unlock(&d->page_lock);
+    return n;
+}
 
 int domain_alloc_pages(struct domain *d, uint64_t nr, struct page_info **out)
 {

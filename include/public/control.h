@@ -24,6 +24,8 @@
 #define PXCTL_createdomain   3   /* a new domain, paused, without memory */
 #define PXCTL_destroydomain  4   /* tear a domain down, return its resources */
 #define PXCTL_readconsole    5   /* read the hypervisor's log ring */
+#define PXCTL_populate       6   /* give a created domain more memory */
+#define PXCTL_getmemlist     7   /* the machine frames a domain owns */
 
 /* pxctl_domaininfo.flags */
 #define PXDOMF_privileged  (1u << 0)
@@ -77,6 +79,18 @@ struct pxctl_readconsole {
 };
 _Static_assert(sizeof(struct pxctl_readconsole) == 24, "pxctl_readconsole size");
 
+struct pxctl_populate {
+    uint64_t nr_pages;           /* IN: frames to add (zeroed) */
+};
+_Static_assert(sizeof(struct pxctl_populate) == 8, "pxctl_populate size");
+
+struct pxctl_getmemlist {
+    uint64_t buffer;             /* IN: guest address of a uint64_t array */
+    uint64_t start;              /* IN: skip this many frames of the list */
+    uint64_t max;                /* IN: room in the array; OUT: frames written */
+};
+_Static_assert(sizeof(struct pxctl_getmemlist) == 24, "pxctl_getmemlist size");
+
 struct proxen_control {
     uint32_t version;            /* IN: PROXEN_CONTROL_VERSION */
     uint32_t cmd;                /* IN: PXCTL_* */
@@ -87,6 +101,8 @@ struct proxen_control {
         struct pxctl_domaininfo domaininfo;
         struct pxctl_createdomain createdomain;
         struct pxctl_readconsole readconsole;
+        struct pxctl_populate populate;
+        struct pxctl_getmemlist getmemlist;
         uint8_t pad[112];
     } u;
 };

@@ -60,6 +60,22 @@ struct domain *get_domain_by_id(domid_t id)
 }
 
 void put_domain(struct domain *d) { (void)d; }
+
+int domain_populate(struct domain *d, uint64_t nr)
+{
+    (void)d;
+    (void)nr;
+    return 0;
+}
+
+uint64_t domain_memlist(struct domain *d, uint64_t start, uint64_t *mfns, uint64_t max)
+{
+    (void)d;
+    (void)start;
+    (void)mfns;
+    (void)max;
+    return 0;
+}
 void domain_destroy(struct domain *d) { (void)d; destroys++; }
 
 static int setup(void **state)
@@ -155,10 +171,16 @@ static void test_destroy_targets(void **state)
     op = op_of(PXCTL_destroydomain, 9);
     assert_int_equal(control_op(&v0, &op), -ESRCH);
     assert_int_equal(destroys, 0);
+    op = op_of(PXCTL_populate, 0);
+    assert_int_equal(control_op(&v0, &op), -EINVAL);    /* not itself either */
+    op = op_of(PXCTL_getmemlist, 9);
+    assert_int_equal(control_op(&v0, &op), -ESRCH);
     /* The privileged domain is never destroyed, even by another one. */
     v0.domain = &guest;
     guest.is_privileged = true;
     op = op_of(PXCTL_destroydomain, 0);
+    assert_int_equal(control_op(&v0, &op), -EPERM);
+    op = op_of(PXCTL_populate, 0);
     assert_int_equal(control_op(&v0, &op), -EPERM);
     assert_int_equal(destroys, 0);
     v0.domain = &dom0;

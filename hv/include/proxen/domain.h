@@ -110,6 +110,12 @@ void put_domain(struct domain *d);
  * *out, or -ENOMEM / -ENOSPC (ids exhausted). */
 int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_pages,
                         struct domain **out);
+/* Building a created domain: nr more zeroed frames (0, or -ENOMEM past
+ * its max_pages or the heap's end); its frame numbers, from the start'th
+ * on, at most max (how many). */
+int domain_populate(struct domain *d, uint64_t nr);
+uint64_t domain_memlist(struct domain *d, uint64_t start, uint64_t *mfns, uint64_t max);
+
 /* Take d off the list and tear it down (its event channels first, so no
  * peer is left linked to it); idempotent. */
 void domain_destroy(struct domain *d);
