@@ -11,8 +11,19 @@
 #include <public/sched.h>
 #include <public/xen.h>
 
-/* Locking: domlist_lock guards the list of domains. */
+/* Locking: domlist_lock guards the list of domains.  It is taken with
+ * interrupts off: debug keys walk the list from the timer interrupt. */
 static DEFINE_SPINLOCK_RANKED(domlist_lock, LOCK_DOMLIST);
+
+static unsigned long list_lock(void)
+{
+    return spin_lock_irqsave(&domlist_lock);
+}
+
+static void list_unlock(unsigned long flags)
+{
+    spin_unlock_irqrestore(&domlist_lock, flags);
+}
 static LIST_HEAD(domlist);
 
 static const char *const state_names[] = {
@@ -26,6 +37,7 @@ static const char *const shutdown_names[] = {
 
 struct domain *domain_create(domid_t id, const char *name, bool privileged)
 {
+    unsigned long flags;
     struct domain *d = xzalloc_obj(struct domain);
     struct vcpu *v = xzalloc_obj(struct vcpu);
 
@@ -56,9 +68,9 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     arch_vcpu_init(v);
     runstate_init(v);
     periodic_timer_init(v);
-    spin_lock(&domlist_lock);
+    flags = list_lock();
     list_add_tail(&d->domain_list, &domlist);
-    spin_unlock(&domlist_lock);
+    list_unlock(flags);
     return d;
 }
 
@@ -78,13 +90,14 @@ static struct domain *find_locked(domid_t id)
 
 struct domain *get_domain_by_id(domid_t id)
 {
+    unsigned long flags;
     struct domain *d;
 
-    spin_lock(&domlist_lock);
+    flags = list_lock();
     d = find_locked(id);
     if (d)
         atomic_fetch_add(&d->refcnt, 1);
-    spin_unlock(&domlist_lock);
+    list_unlock(flags);
     return d;
 }
 
@@ -145,6 +158,7 @@ static domid_t free_id_locked(void)
 int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_pages,
                         struct domain **out)
 {
+    unsigned long flags;
     struct shared_info *s = alloc_xenheap_page();
     struct domain *d = s ? domain_create(DOMID_INVALID, name, false) : NULL;
     domid_t id;
@@ -165,11 +179,11 @@ int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_p
         s->vcpu_info[i].evtchn_upcall_mask = 1;
         d->vcpu[i]->vcpu_info = &s->vcpu_info[i];
     }
-    spin_lock(&domlist_lock);
+    flags = list_lock();
     id = free_id_locked();
     if (id != DOMID_INVALID)
         d->domain_id = id;
-    spin_unlock(&domlist_lock);
+    list_unlock(flags);
     if (id == DOMID_INVALID) {
         domain_destroy(d);
         return -ENOSPC;
@@ -183,26 +197,28 @@ int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_p
  * when the last holder lets go. */
 void domain_destroy(struct domain *d)
 {
-    spin_lock(&domlist_lock);
+    unsigned long flags = list_lock();
+
     if (d->dying) {
-        spin_unlock(&domlist_lock);
+        list_unlock(flags);
         return;
     }
     d->dying = true;
     list_del(&d->domain_list);
-    spin_unlock(&domlist_lock);
+    list_unlock(flags);
     evtchn_domain_destroy(d);
     put_domain(d);
 }
 
 void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg)
 {
+    unsigned long flags;
     struct list_head *pos;
 
-    spin_lock(&domlist_lock);
+    flags = list_lock();
     list_for_each(pos, &domlist)
         fn(list_entry(pos, struct domain, domain_list), arg);
-    spin_unlock(&domlist_lock);
+    list_unlock(flags);
 }
 
 int domain_add_vcpus(struct domain *d, unsigned int n)
@@ -227,10 +243,11 @@ int domain_add_vcpus(struct domain *d, unsigned int n)
 
 void domains_dump(void)
 {
+    unsigned long flags;
     struct list_head *pos;
 
     printk("Domains:\n");
-    spin_lock(&domlist_lock);
+    flags = list_lock();
     list_for_each(pos, &domlist) {
         struct domain *d = list_entry(pos, struct domain, domain_list);
 
@@ -252,7 +269,7 @@ void domains_dump(void)
         }
         evtchn_dump(d);
     }
-    spin_unlock(&domlist_lock);
+    list_unlock(flags);
 }
 
 /* nr frames for d, each owned with its allocation reference; out[i]
