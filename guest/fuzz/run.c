@@ -11,7 +11,9 @@
 #include <errno.h>
 #include <hypercall.h>
 #include <kernel.h>
+#include <pvclock.h>
 #include <setjmp.h>
+#include <timers.h>
 #include <traps.h>
 #include "fuzz.h"
 
@@ -54,6 +56,19 @@ static void count_rc(uint64_t nr, long rc)
     }
 }
 
+/* A blocking call in a multicall has a one-shot timer armed by the entry
+ * before it, but a preemption between the two (the timer firing, an
+ * unmasked event) delivers that timer's event to the kernel first, and
+ * the block would then wait for nothing, on Xen too.  A kernel timer a
+ * little later is the backstop: the kernel's timer handler, run by that
+ * very delivery, arms the one-shot timer again for it. */
+static struct timer backstop;
+
+static void backstop_fired(struct timer *t)
+{
+    (void)t;
+}
+
 static void one_iteration(unsigned long i)
 {
     struct fuzz_call c;
@@ -68,7 +83,9 @@ static void one_iteration(unsigned long i)
         stats.calls[slot_of(c.nr)]++;
         stats.nr_calls++;
         stats.in_call = c.nr;
+        timer_add(&backstop, system_time_ns() + 5000000, backstop_fired);
         rc = fuzz_do_call(&c);
+        timer_del(&backstop);
         stats.in_call = ~0UL;
         count_rc(c.nr, rc);
     } else {
