@@ -110,8 +110,8 @@ static void responder(void *arg)
 
     (void)arg;
     events_restore(true);
-    __atomic_store_n(&responder_ready, true, __ATOMIC_SEQ_CST);
-    for (unsigned int spins = 0; !__atomic_load_n(&responder_stop, __ATOMIC_SEQ_CST); spins++) {
+    atomic_store(&responder_ready, true);
+    for (unsigned int spins = 0; !atomic_load(&responder_stop); spins++) {
         cpu_relax();            /* lets single-threaded TCG run the other vCPU */
         stall_check(&w, spins);
     }
@@ -193,14 +193,14 @@ static bool start_responder(void)
     char e[24];
     long rc;
 
-    __atomic_store_n(&responder_ready, false, __ATOMIC_SEQ_CST);
-    __atomic_store_n(&responder_stop, false, __ATOMIC_SEQ_CST);
+    atomic_store(&responder_ready, false);
+    atomic_store(&responder_stop, false);
     rc = smp_run(1, responder, NULL);
     if (rc) {
         bench_fail("cannot run vCPU 1 (%s)", errno_name(rc, e, sizeof(e)));
         return false;
     }
-    while (!__atomic_load_n(&responder_ready, __ATOMIC_SEQ_CST))
+    while (!atomic_load(&responder_ready))
         if (system_time_ns() > limit) {
             bench_fail("vCPU 1 did not start");
             return false;
@@ -227,7 +227,7 @@ uint64_t ipi_batch(void)
     ticks = rdtsc() - start;
     events_save_disable();
     events_restore(were_on);
-    __atomic_store_n(&responder_stop, true, __ATOMIC_SEQ_CST);
+    atomic_store(&responder_stop, true);
     smp_wait(1);
     if (!ok) {
         bench_fail("an event was lost: round trip %u of %u unanswered after %lu ms", i,
