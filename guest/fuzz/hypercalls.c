@@ -8,7 +8,7 @@
  * down/initialise/up/register_vcpu_info/send_nmi on the guest's own
  * vCPU; memory_op commands that give memory away or move it; PHYSDEVOP
  * apic_write; kexec_op.  Blocking calls run with a one-shot timer armed
- * a millisecond ahead. */
+ * a millisecond ahead (and the kernel timer run.c keeps as a backstop). */
 #include <arch.h>
 #include <console.h>
 #include <hypercall.h>

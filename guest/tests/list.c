@@ -175,6 +175,7 @@ const struct test tests[] = {
     { "singleshot_past", test_singleshot_past },
     { "smp_periodic_default", test_smp_periodic_default },
     { "smp_periodic_other_vcpu", test_smp_periodic_other_vcpu },
+    { "smp_singleshot_while_down", test_smp_singleshot_while_down },
     { "control_checks", test_control_checks },
     { "control_physinfo", test_control_physinfo },
     { "control_domaininfo", test_control_domaininfo },

@@ -198,6 +198,7 @@ void test_periodic_not_while_blocked(void);
 void test_singleshot_past(void);
 void test_smp_periodic_default(void);
 void test_smp_periodic_other_vcpu(void);
+void test_smp_singleshot_while_down(void);
 void test_pin_twice(void);
 
 /* evtchn.c */

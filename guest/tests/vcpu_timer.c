@@ -10,6 +10,7 @@
 #include <kernel.h>
 #include <pvclock.h>
 #include <smp.h>
+#include <vcpu_info.h>
 #include <test.h>
 #include "tests.h"
 
@@ -322,4 +323,53 @@ void test_smp_periodic_other_vcpu(void)
         test_fail("vCPU 1's VIRQ_TIMER not pending again 1 s later (2 ms period)");
     expect_rc("VCPUOP_set_periodic_timer(vCPU 1, 10 ms)", set_periodic(1, 10 * MS), 0);
     release_vcpu1(port);
+}
+
+static void arm_own_singleshot(void *arg)
+{
+    struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = system_time_ns() + 2 * MS };
+
+    *(long *)arg = hypercall_vcpu_op(VCPUOP_set_singleshot_timer, smp_self(), &t);
+}
+
+/* A vCPU's one-shot timer still fires after the vCPU went down (vCPU 1
+ * arms it 2 ms ahead and goes down at once): its VIRQ_TIMER is pending
+ * for it (selector and upcall flag in its vcpu_info) when it runs
+ * again, as on Xen. */
+void test_smp_singleshot_while_down(void)
+{
+    struct vcpu_info *vi;
+    evtchn_port_t port;
+    long rc = 1, bound;
+
+    if (smp_nr_vcpus() < 2) {
+        test_skip("the domain has one vCPU");
+        return;
+    }
+    if (!expect_rc("VCPUOP_stop_periodic_timer(1)", stop_periodic(1), 0))
+        return;
+    bound = events_bind_virq(VIRQ_TIMER, 1, ignore, NULL);    /* unmasked */
+    if (bound < 0) {
+        test_error("binding VIRQ_TIMER to vCPU 1: %ld", bound);
+        return;
+    }
+    port = (evtchn_port_t)bound;
+    vi = vcpu_info_of(1);
+    /* vCPU 1's jobs run with events masked: what earlier events left in
+     * its vcpu_info is cleared, so that this one's flags show. */
+    clear_pending(port);
+    vi->evtchn_pending_sel = 0;
+    vi->evtchn_upcall_pending = 0;
+    if (!expect_rc("smp_run", smp_run(1, arm_own_singleshot, &rc), 0))
+        goto out;
+    smp_wait(1);
+    expect_rc("VCPUOP_set_singleshot_timer(own) on vCPU 1", rc, 0);
+    if (!pending_within(port, 1000))
+        test_fail("vCPU 1's one-shot timer, armed 2 ms ahead, did not fire while it was down");
+    else if (!vi->evtchn_upcall_pending || !(vi->evtchn_pending_sel & (1ULL << (port / 64))))
+        test_fail("vCPU 1's timer event is pending but not flagged in its vcpu_info "
+                  "(upcall %u, selector %#lx)", vi->evtchn_upcall_pending, vi->evtchn_pending_sel);
+out:
+    events_unbind(port);
+    set_periodic(1, 10 * MS);
 }
