@@ -5,6 +5,7 @@
  * domain left unbound, and reading the hypervisor's log. */
 #include <arch.h>
 #include <errno.h>
+#include <events.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>
@@ -279,4 +280,37 @@ void test_control_populate(void)
     if (free_pages() != before)
         test_fail("free pages %lu after the domain was destroyed, %lu before it was made",
                   free_pages(), before);
+}
+
+static volatile unsigned int dom_exc_events;
+
+static void dom_exc(evtchn_port_t port, void *data)
+{
+    (void)port;
+    (void)data;
+    dom_exc_events++;
+}
+
+/* The initial domain hears of a domain's end through VIRQ_DOM_EXC. */
+void test_control_virq_dom_exc(void)
+{
+    long port = events_bind_virq(VIRQ_DOM_EXC, 0, dom_exc, NULL);
+    unsigned int before;
+    domid_t x;
+
+    if (port < 0) {
+        test_fail("bind_virq(VIRQ_DOM_EXC) = %ld", port);
+        return;
+    }
+    events_restore(true);
+    before = dom_exc_events;
+    if (expect_rc("createdomain(x)", create("guest-exc", 1, &x), 0)) {
+        if (dom_exc_events != before)
+            test_fail("VIRQ_DOM_EXC for a domain being created");
+        expect_rc("destroydomain(x)", destroy(x), 0);
+        if (dom_exc_events != before + 1)
+            test_fail("%u VIRQ_DOM_EXC events for one destroyed domain", dom_exc_events - before);
+    }
+    events_save_disable();
+    events_unbind((evtchn_port_t)port);
 }

@@ -184,6 +184,7 @@ const struct test tests[] = {
     { "control_destroy_unlinks", test_control_destroy_unlinks },
     { "control_readconsole", test_control_readconsole },
     { "control_populate", test_control_populate },
+    { "control_virq_dom_exc", test_control_virq_dom_exc },
     /* Last: whatever it leaves behind cannot disturb another test. */
     { "hypercall_fuzz", test_hypercall_fuzz },
 };

@@ -227,5 +227,6 @@ void test_control_create_destroy(void);
 void test_control_destroy_unlinks(void);
 void test_control_readconsole(void);
 void test_control_populate(void);
+void test_control_virq_dom_exc(void);
 
 #endif

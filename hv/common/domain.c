@@ -192,6 +192,18 @@ int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_p
     return 0;
 }
 
+/* The initial domain hears of another domain's end (VIRQ_DOM_EXC, as on
+ * Xen: a shutdown, a crash, the end of its teardown). */
+static void tell_dom0(const struct domain *d)
+{
+    struct domain *dom0;
+
+    if (d->domain_id == 0 || !(dom0 = get_domain_by_id(0)))
+        return;
+    send_guest_global_virq(dom0, VIRQ_DOM_EXC);
+    put_domain(dom0);
+}
+
 /* Off the list first (no new references), then its event channels (no
  * peer keeps a link to it), then the list's reference; the memory goes
  * when the last holder lets go. */
@@ -207,6 +219,7 @@ void domain_destroy(struct domain *d)
     list_del(&d->domain_list);
     list_unlock(flags);
     evtchn_domain_destroy(d);
+    tell_dom0(d);
     put_domain(d);
 }
 
@@ -359,6 +372,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
         preempt_report();
         machine_poweroff(reason);
     }
+    tell_dom0(d);
 }
 
 void domain_crash(struct domain *d, const char *why)
@@ -369,4 +383,5 @@ void domain_crash(struct domain *d, const char *why)
     d->shutdown_reason = SHUTDOWN_crash;
     if (d->domain_id == 0)
         machine_poweroff(SHUTDOWN_crash);
+    tell_dom0(d);
 }
