@@ -114,6 +114,7 @@ const struct test tests[] = {
     { "sched_yield", test_sched_yield },
     { "timer_block", test_timer_block },
     { "guest_timers", test_guest_timers },
+    { "set_timer_op_huge", test_set_timer_op_huge },
     { "time_monotonic_refresh", test_time_monotonic_refresh },
     { "time_vcpu_start_stamp", test_time_vcpu_start_stamp },
     { "time_smp_monotonic", test_time_smp_monotonic },

@@ -109,3 +109,35 @@ void test_guest_timers(void)
         test_fail("a timer fired %lu us late", worst / 1000);
     printk("guest timers: latest %lu us after its deadline\n", worst / 1000);
 }
+
+/* set_timer_op with a deadline that wrapped negative, or more than 2^50
+ * ns ahead: Xen raises the timer's event 100 ms later, not at once and
+ * not never. */
+void test_set_timer_op_huge(void)
+{
+    const uint64_t deadlines[] = { (uint64_t)-5, 0 };
+    evtchn_port_t port = events_timer_port();
+
+    for (unsigned int i = 0; i < 2; i++) {
+        uint64_t start, end, d = deadlines[i];
+        struct sched_poll p = { .ports = (uint64_t)&port, .nr_ports = 1 };
+
+        events_restore(true);            /* take what is pending */
+        events_save_disable();
+        start = system_time_ns();
+        if (!d)
+            d = start + (1ULL << 51);
+        p.timeout = start + 2000 * MS;
+        hypercall_set_timer_op(d);
+        expect_rc("poll(timer port)", hypercall_sched_op(SCHEDOP_poll, &p), 0);
+        end = system_time_ns();
+        if (!(shared_info->evtchn_pending[port / 64] & (1ULL << (port % 64))))
+            test_fail("deadline %#lx: no timer event within 2 s", deadlines[i]);
+        else if (end - start < 90 * MS || end - start > 1500 * MS)
+            test_fail("deadline %#lx: the event came after %lu ms, expected about 100",
+                      deadlines[i], (end - start) / MS);
+    }
+    hypercall_set_timer_op(0);
+    events_restore(true);
+    events_save_disable();
+}

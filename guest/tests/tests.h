@@ -215,6 +215,7 @@ void test_evtchn_bad_pointers(void);
 void test_evtchn_reset(void);
 void test_sched_poll(void);
 void test_guest_timers(void);
+void test_set_timer_op_huge(void);
 void test_evtchn_virq_con_ring(void);
 void test_sched_poll_refused(void);
 

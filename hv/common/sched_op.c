@@ -187,8 +187,19 @@ long do_sched_op_compat(const uint64_t a[6])
     return 0;
 }
 
+/* A deadline that wrapped negative or lies more than 2^50 ns (about 13
+ * days) ahead is taken, as by Xen, to be a guest's wrapped jiffies or
+ * "no timer needed": the event comes in 100 ms, neither at once (a busy
+ * loop for old guests) nor never. */
+#define HUGE_TIMEOUT_SHIFT 50
+#define HUGE_TIMEOUT_DELAY MILLISECS(100)
+
 long do_set_timer_op(const uint64_t a[6])
 {
-    vcpu_set_singleshot(current_vcpu(), (s_time_t)a[0]);
+    s_time_t deadline = (s_time_t)a[0], now = NOW();
+
+    if (deadline < 0 || (deadline > now && ((deadline - now) >> HUGE_TIMEOUT_SHIFT) != 0))
+        deadline = now + HUGE_TIMEOUT_DELAY;
+    vcpu_set_singleshot(current_vcpu(), deadline);
     return 0;
 }
