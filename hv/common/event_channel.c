@@ -65,6 +65,17 @@ static void unlock(struct domain *d, unsigned long flags)
     spin_unlock_irqrestore(&d->evtchn.lock, flags);
 }
 
+/* d's lock taken and port's record; NULL, with the lock not held, for a
+ * port past the valid ones (every operation on one port starts here). */
+static struct evtchn *lock_port(struct domain *d, evtchn_port_t port, unsigned long *flags)
+{
+    *flags = lock(d);
+    if (port_is_valid(d, port))
+        return chn_of(d, port);
+    unlock(d, *flags);
+    return NULL;
+}
+
 /* The lowest free port, a new bucket if all are taken (Xen's order and
  * errors: -ENOSPC past the 2-level range, -EINVAL once dying). */
 static long get_free_port(struct domain *d)
@@ -204,15 +215,12 @@ void console_ring_notify_slow(void)
 
 long evtchn_send(struct domain *d, evtchn_port_t port)
 {
-    unsigned long flags = lock(d);
-    struct evtchn *chn;
+    unsigned long flags;
+    struct evtchn *chn = lock_port(d, port, &flags);
     long rc = 0;
 
-    if (!port_is_valid(d, port)) {
-        unlock(d, flags);
+    if (!chn)
         return -EINVAL;
-    }
-    chn = chn_of(d, port);
     switch (chn->state) {
     case ECS_INTERDOMAIN: {
         /* The far end cannot go away while this end is linked to it
@@ -238,16 +246,13 @@ long evtchn_send(struct domain *d, evtchn_port_t port)
 
 long evtchn_unmask(struct domain *d, evtchn_port_t port)
 {
-    unsigned long flags = lock(d);
+    unsigned long flags;
     struct shared_info *s = d->shared_info;
-    struct evtchn *chn;
+    struct evtchn *chn = lock_port(d, port, &flags);
     struct vcpu *v;
 
-    if (!port_is_valid(d, port)) {
-        unlock(d, flags);
+    if (!chn)
         return -EINVAL;
-    }
-    chn = chn_of(d, port);
     if (chn->state == ECS_FREE || chn->state == ECS_RESERVED) {
         unlock(d, flags);
         return 0;                        /* not in use: left as it is, as Xen */
@@ -320,7 +325,7 @@ long evtchn_alloc_unbound(struct vcpu *cur, struct evtchn_alloc_unbound *a)
 /* A new port of d for a VIRQ or an IPI, notifying vCPU vcpu_id. */
 static long bind_local(struct domain *d, uint8_t state, uint32_t vcpu_id, uint32_t virq)
 {
-    long port = get_free_port(d);
+    long port = get_free_port(d);       /* asserts d's lock */
 
     if (port >= 0) {
         struct evtchn *chn = chn_of(d, (evtchn_port_t)port);
@@ -434,6 +439,7 @@ long evtchn_bind_interdomain(struct vcpu *cur, struct evtchn_bind_interdomain *b
 /* Back to free: no pending bit left for the next user, notify vCPU 0. */
 static void free_chn(struct domain *d, struct evtchn *chn, evtchn_port_t port)
 {
+    ASSERT(spin_is_locked_by_me(&d->evtchn.lock));
     __atomic_fetch_and(&d->shared_info->evtchn_pending[WORD(port)], ~BIT(port),
                        __ATOMIC_SEQ_CST);
     chn->state = ECS_FREE;
@@ -456,15 +462,12 @@ static void unlink_peer(struct domain *d1, struct domain *d2, evtchn_port_t port
 
 static long close_linked(struct domain *d, evtchn_port_t port)
 {
-    unsigned long flags = lock(d);
-    struct evtchn *chn;
+    unsigned long flags;
+    struct evtchn *chn = lock_port(d, port, &flags);
     long rc = 0;
 
-    if (!port_is_valid(d, port)) {
-        unlock(d, flags);
+    if (!chn)
         return -EINVAL;
-    }
-    chn = chn_of(d, port);
     switch (chn->state) {
     case ECS_FREE:
     case ECS_RESERVED:
@@ -513,12 +516,8 @@ long evtchn_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu_id)
 
     if (!vcpu_of(d, vcpu_id))
         return -ENOENT;
-    flags = lock(d);
-    if (!port_is_valid(d, port)) {
-        unlock(d, flags);
+    if (!(chn = lock_port(d, port, &flags)))
         return -EINVAL;
-    }
-    chn = chn_of(d, port);
     switch (chn->state) {
     case ECS_VIRQ:
         if (virq_is_global(chn->u.virq))
@@ -540,18 +539,14 @@ long evtchn_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu_id)
 static long status_in(struct vcpu *cur, struct domain *d, struct evtchn_status *s)
 {
     unsigned long flags;
-    struct evtchn *chn;
+    struct evtchn *chn = lock_port(d, s->port, &flags);
 
-    flags = lock(d);
-    if (!port_is_valid(d, s->port)) {
-        unlock(d, flags);
+    if (!chn)
         return -EINVAL;
-    }
     if (!may_act_on(cur->domain, d)) {
         unlock(d, flags);
         return -EPERM;
     }
-    chn = chn_of(d, s->port);
     memset(&s->u, 0, sizeof(s->u));
     switch (chn->state) {
     case ECS_UNBOUND:
@@ -636,11 +631,12 @@ void evtchn_domain_destroy(struct domain *d)
 /* A valid port: Xen's 2-level ABI has no priorities (-ENOSYS). */
 long evtchn_set_priority(struct domain *d, evtchn_port_t port)
 {
-    unsigned long flags = lock(d);
-    bool valid = port_is_valid(d, port);
+    unsigned long flags;
 
+    if (!lock_port(d, port, &flags))
+        return -EINVAL;
     unlock(d, flags);
-    return valid ? -ENOSYS : -EINVAL;
+    return -ENOSYS;
 }
 
 /* A PV guest names frames by machine frame number. */

@@ -16,6 +16,7 @@
 #include <proxen/guest_access.h>
 #include <proxen/page_alloc.h>
 #include "fake_arch.h"
+#include "fake_heap.h"
 
 #define FRAMES 64
 
@@ -81,10 +82,7 @@ void domain_destroy(struct domain *d) { (void)d; destroys++; }
 static int setup(void **state)
 {
     (void)state;
-    fake_mem_init(FRAMES);
-    table = calloc(FRAMES, sizeof(*table));
-    page_alloc_init(table, FRAMES);
-    page_alloc_free_range(_mfn(0), FRAMES);
+    table = fake_heap_init(FRAMES);
     dom0 = (struct domain){ .domain_id = 0, .is_privileged = true, .state = DOMAIN_RUNNING };
     guest = (struct domain){ .domain_id = 5, .state = DOMAIN_BUILDING };
     v0 = (struct vcpu){ .domain = &dom0 };

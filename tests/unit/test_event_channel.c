@@ -16,6 +16,7 @@
 #include <proxen/page_alloc.h>
 #include <public/xen.h>
 #include "fake_arch.h"
+#include "fake_heap.h"
 
 #define FRAMES 512
 #define NR_DOMS 3
@@ -53,10 +54,7 @@ void arch_vcpu_kick(struct vcpu *v)
 static int group_setup(void **state)
 {
     (void)state;
-    fake_mem_init(FRAMES);
-    table = calloc(FRAMES, sizeof(*table));
-    page_alloc_init(table, FRAMES);
-    page_alloc_free_range(_mfn(0), FRAMES);
+    table = fake_heap_init(FRAMES);
     return 0;
 }
 

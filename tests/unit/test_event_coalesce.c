@@ -18,6 +18,7 @@
 #include <proxen/hypercall.h>
 #include <proxen/page_alloc.h>
 #include "fake_arch.h"
+#include "fake_heap.h"
 
 #define FRAMES 256
 
@@ -36,10 +37,7 @@ void preempt_note_work(void)
 static int group_setup(void **state)
 {
     (void)state;
-    fake_mem_init(FRAMES);
-    table = calloc(FRAMES, sizeof(*table));
-    page_alloc_init(table, FRAMES);
-    page_alloc_free_range(_mfn(0), FRAMES);
+    table = fake_heap_init(FRAMES);
     return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <proxen/page_alloc.h>
 #include <proxen/sched.h>
 #include "fake_arch.h"
+#include "fake_heap.h"
 
 #define FRAMES 256
 #define NR_V 4
@@ -27,10 +28,7 @@ static struct vcpu vcpus[NR_V];
 static int group_setup(void **state)
 {
     (void)state;
-    fake_mem_init(FRAMES);
-    table = calloc(FRAMES, sizeof(*table));
-    page_alloc_init(table, FRAMES);
-    page_alloc_free_range(_mfn(0), FRAMES);
+    table = fake_heap_init(FRAMES);
     return 0;
 }
 

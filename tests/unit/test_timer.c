@@ -13,6 +13,7 @@
 #include <proxen/page_alloc.h>
 #include <proxen/timer.h>
 #include "fake_arch.h"
+#include "fake_heap.h"
 
 #define FRAMES 256
 
@@ -31,10 +32,7 @@ void preempt_note_work(void)
 static int group_setup(void **state)
 {
     (void)state;
-    fake_mem_init(FRAMES);
-    table = calloc(FRAMES, sizeof(*table));
-    page_alloc_init(table, FRAMES);
-    page_alloc_free_range(_mfn(0), FRAMES);
+    table = fake_heap_init(FRAMES);
     return 0;
 }
 
