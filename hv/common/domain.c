@@ -68,9 +68,13 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     arch_vcpu_init(v);
     runstate_init(v);
     periodic_timer_init(v);
-    flags = list_lock();
-    list_add_tail(&d->domain_list, &domlist);
-    list_unlock(flags);
+    /* A guest domain joins the list once its id is chosen (below). */
+    list_init(&d->domain_list);
+    if (id != DOMID_INVALID) {
+        flags = list_lock();
+        list_add_tail(&d->domain_list, &domlist);
+        list_unlock(flags);
+    }
     return d;
 }
 
@@ -181,8 +185,10 @@ int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_p
     }
     flags = list_lock();
     id = free_id_locked();
-    if (id != DOMID_INVALID)
+    if (id != DOMID_INVALID) {
         d->domain_id = id;
+        list_add_tail(&d->domain_list, &domlist);   /* built: now visible */
+    }
     list_unlock(flags);
     if (id == DOMID_INVALID) {
         domain_destroy(d);

@@ -95,6 +95,8 @@ _Static_assert(offsetof(struct domain, page_types) == 0, "domain_page_types() re
 struct vcpu *current_vcpu(void);
 void set_current_vcpu(struct vcpu *v);
 
+/* A domain with one vCPU, on the list (id DOMID_INVALID: not listed;
+ * domain_create_guest lists it once its id is chosen). */
 struct domain *domain_create(domid_t id, const char *name, bool privileged);
 /* Give d vCPUs 1..n-1 (down, uninitialised); vCPU i runs on CPU i. */
 int domain_add_vcpus(struct domain *d, unsigned int n);
