@@ -103,16 +103,19 @@ def boot(case, image):
     proc = subprocess.Popen(qemu_command(case, image), cwd=ROOT, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     log = b""
-    keys = case.get("keys")
+    keys = case.get("keys") or []
+    keys = [keys] if isinstance(keys, tuple) else list(keys)
+    seen = 0                    # the log before this is not searched again
     deadline = time.monotonic() + QEMU_TIMEOUT
     os.set_blocking(proc.stdout.fileno(), False)
     while proc.poll() is None and time.monotonic() < deadline:
         chunk = proc.stdout.read() or b""
         log += chunk
-        if keys and keys[0].encode() in log:
-            proc.stdin.write(keys[1].encode())
+        while keys and keys[0][0].encode() in log[seen:]:
+            seen = log.index(keys[0][0].encode(), seen) + len(keys[0][0])
+            proc.stdin.write(keys[0][1].encode())
             proc.stdin.flush()
-            keys = None
+            keys.pop(0)
         if not chunk:
             time.sleep(0.02)
     if proc.poll() is None:

@@ -6,6 +6,9 @@
 const struct test tests[] = {
     { "console_write", test_console_write },
     { "console_write_fault", test_console_write_fault },
+    { "console_read_nothing_waiting", test_console_read_nothing_waiting },
+    { "console_read_count_too_big", test_console_read_count_too_big },
+    { "console_read_typed", test_console_read_typed },
     { "version_number", test_version_number },
     { "version_extraversion", test_version_extraversion },
     { "version_capabilities", test_version_capabilities },

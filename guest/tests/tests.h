@@ -13,6 +13,9 @@
 /* console.c */
 void test_console_write(void);
 void test_console_write_fault(void);
+void test_console_read_nothing_waiting(void);
+void test_console_read_count_too_big(void);
+void test_console_read_typed(void);
 /* version.c */
 void test_version_number(void);
 void test_version_extraversion(void);

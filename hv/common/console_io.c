@@ -3,10 +3,13 @@
  * real console is the PV console ring).  Output goes through the
  * hypervisor log in bounded chunks, with control characters other than
  * newline and tab replaced, so a guest cannot forge or flood the log's
- * structure. */
+ * structure.  Reads take the serial input waiting for the initial domain
+ * (console_input.c). */
 #include <proxen/console.h>
+#include <proxen/console_input.h>
 #include <proxen/domain.h>
 #include <proxen/errno.h>
+#include <proxen/event.h>
 #include <proxen/guest_access.h>
 #include <proxen/hypercall.h>
 #include <public/xen.h>
@@ -16,8 +19,10 @@
 #define CHUNK 16
 
 /* Carriage returns are dropped (the console adds its own before each
- * newline); other control characters become '?'.  Returns the new length. */
-static size_t sanitise(char *s, size_t n)
+ * newline); other control characters become '?', except the backspace of
+ * the privileged domain, whose shell erases what it echoed with it (the
+ * serial input is its terminal).  Returns the new length. */
+static size_t sanitise(char *s, size_t n, bool privileged)
 {
     size_t out = 0;
 
@@ -26,6 +31,10 @@ static size_t sanitise(char *s, size_t n)
 
         if (c == '\r')
             continue;
+        if (c == '\b' && privileged) {
+            s[out++] = c;
+            continue;
+        }
         s[out++] = ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) ? '?' : c;
     }
     return out;
@@ -49,10 +58,46 @@ static long console_write(struct domain *d, uint64_t count, uint64_t buf)
         if (copy_from_guest(chunk, buf + done, n))
             return -EFAULT;
         done += n;
-        n = sanitise(chunk, n);
+        n = sanitise(chunk, n, d->is_privileged);
         console_guest_write(d->domain_id, chunk, n);
     }
     return 0;                    /* as Xen: 0 once everything is written */
+}
+
+/* As Xen: up to count characters, their number returned (0: none
+ * waiting); a count that would not fit the positive range of the return
+ * value -E2BIG.  A buffer that cannot take them gets -EFAULT and the
+ * characters stay for the next read.  Concurrent readers (the domain's
+ * own vCPUs) each get different characters: a reader that lost the race
+ * copies again. */
+#define READ_TRIES 8
+
+static long console_read(uint64_t count, uint64_t buf)
+{
+    char chars[CONSOLE_INPUT_RING_SIZE];
+    uint64_t token;
+    size_t n;
+
+    if ((int32_t)count < 0)
+        return -E2BIG;
+    for (unsigned int tries = 0; tries < READ_TRIES; tries++) {
+        n = console_input_peek(chars, MIN(count, sizeof(chars)), &token);
+        if (n && copy_to_guest(buf, chars, n))
+            return -EFAULT;
+        if (console_input_consume(token, n))
+            return (long)n;
+    }
+    return 0;                    /* lost every race: nothing read this time */
+}
+
+void console_input_notify_dom0(void)
+{
+    struct domain *d = get_domain_by_id(0);
+
+    if (d) {
+        send_guest_global_virq(d, VIRQ_CONSOLE);
+        put_domain(d);
+    }
 }
 
 long do_console_io(const uint64_t a[6])
@@ -66,7 +111,7 @@ long do_console_io(const uint64_t a[6])
     case CONSOLEIO_read:
         if (!d->is_privileged)
             return -EPERM;
-        return 0;                /* no input routed to guests yet */
+        return console_read(count, buf);
     }
     return -ENOSYS;
 }

@@ -1,7 +1,10 @@
 /* Debug keys.  The console is polled from a timer on CPU0: cheap, and it
- * needs no interrupt routing.  Handlers run in timer-interrupt context. */
+ * needs no interrupt routing.  What is read goes through the input switch
+ * (console_input.c): to the initial domain, or to the keys here.
+ * Handlers run in timer-interrupt context. */
 #include <arch/arch.h>
 #include <proxen/console.h>
+#include <proxen/console_input.h>
 #include <proxen/domain.h>
 #include <proxen/errno.h>
 #include <proxen/keyhandler.h>
@@ -88,8 +91,8 @@ static void poll_console(void *unused)
 {
     int c;
 
-    while ((c = arch_console_getc()) >= 0)
-        handle_keypress((unsigned char)c);
+    while (console_input_reading() && (c = arch_console_getc()) >= 0)
+        console_input_receive((unsigned char)c);
     set_timer(&poll_timer, NOW() + POLL_PERIOD);
 }
 

@@ -13,7 +13,9 @@ Fields of a case:
   status    expected hypervisor exit status (QEMU exits with 2*status+1)
   expect    regexes that must all match the log (searched, multiline)
   reject    regexes that must not match
-  keys      (wait_for, text): once wait_for appears, type text on the serial
+  keys      (wait_for, text), or a list of them in order: once wait_for
+            appears (after the previous text was typed), type text on the
+            serial line
   check     optional function(log) -> error string or None
 """
 import re
@@ -266,13 +268,29 @@ CASES = [
          expect=[r"\(d0\) PANIC: asked to on the command line",
                  r"Domain 0 \(Domain-0\) shut down: crash"],
          reject=[r"Test result"]),
-    # What `make run` boots: the guest stays up after its tests (a few of
-    # them here), blocked and quiet, until the debug key 'o' powers off.
+    # The guest stays up after its tests (a few of them here), blocked
+    # and quiet; serial input goes to it until Ctrl-A three times switches
+    # to the debug keys, and 'o' powers off.
     dict(name="guest-stay-poweroff", modules=[GUEST + " stay only=console"],
-         keys=("(d0) Staying up", "o"),
-         expect=[r"^\(d0\) Test result: SUCCESS",
-                 r"^\(d0\) Staying up .*\n\(PRX\) Powering off \(status 0\)\n*$"],
+         keys=("(d0) Staying up", "\x01\x01\x01o"),
+         expect=[r"^\(PRX\) \*\*\* Serial input to dom0 \(type Ctrl-A three times",
+                 r"^\(d0\) Test result: SUCCESS",
+                 r"^\(d0\) Staying up .*\n\(PRX\) \*\*\* Serial input to the debug keys .*\n"
+                 r"\(PRX\) Powering off \(status 0\)\n*$"],
          reject=[r"Domain 0 \(Domain-0\) (shut down|crashed)", r"FATAL TRAP"]),
+    # Characters typed while input goes to dom0 reach it (CONSOLEIO_read,
+    # VIRQ_CONSOLE; a faulting read consumes nothing).
+    dict(name="guest-console-read-typed", modules=[GUEST + " only=console_read typed_input"],
+         keys=("type 'abc' now", "abc"),
+         expect=[r"TEST console_read_typed: SUCCESS",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
+    # A key typed while input goes to dom0 is not a debug key: the 'o'
+    # before the switch does not power off, the one after it does.
+    dict(name="dom0-input-not-debug-keys", modules=[GUEST + " stay only=console_write"],
+         keys=[("(d0) Staying up", "o\x01\x01\x01"), ("Serial input to the debug keys", "o")],
+         expect=[r"^\(d0\) Staying up .*\n\(PRX\) \*\*\* Serial input to the debug keys .*\n"
+                 r"\(PRX\) Powering off \(status 0\)\n*$"],
+         reject=[r"FATAL TRAP"]),
     # The benchmark guest (guest/apps/bench, run by `make bench`) as dom0,
     # on two CPUs as `make bench` runs it: a line for every metric, then
     # BENCH done and a clean poweroff.

@@ -27,3 +27,4 @@ virq_coalesce_SRCS := hv/common/virq_coalesce.c hv/common/event_coalesce.c hv/co
 sched_rr_SRCS := hv/common/sched_core.c hv/common/sched_rr.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/console.c hv/common/vsnprintf.c hv/common/lock_order.c hv/common/string.c
 control_SRCS := hv/common/control.c hv/common/page_alloc.c hv/common/console.c hv/common/vsnprintf.c hv/common/lock_order.c hv/common/string.c
 runstate_SRCS := hv/common/runstate.c hv/common/lock_order.c
+console_input_SRCS := hv/common/console_input.c hv/common/console.c hv/common/vsnprintf.c hv/common/lock_order.c

@@ -19,9 +19,18 @@
 
 static uint16_t uart_port;
 
+/* A character that arrived before the FIFOs were enabled (which empties
+ * them): the first of input piped in at power-on. */
+static int early_char = -1;
+
 void serial_init(uint16_t port)
 {
+    uint8_t lsr;
+
     uart_port = port;
+    lsr = inb(port + UART_LSR);
+    if (lsr != 0xff && (lsr & LSR_DR))      /* 0xff: no UART there */
+        early_char = inb(port + UART_RBR);
     outb(port + UART_IER, 0);
     outb(port + UART_LCR, 0x80);        /* DLAB: divisor 1 = 115200 baud */
     outb(port + UART_DLL, 1);
@@ -56,6 +65,12 @@ void serial_write(const char *s, size_t len)
 
 int serial_getc(void)
 {
+    int c = early_char;
+
+    if (c >= 0) {
+        early_char = -1;
+        return c;
+    }
     if (!uart_port || !(inb(uart_port + UART_LSR) & LSR_DR))
         return -1;
     return inb(uart_port + UART_RBR);

@@ -14,6 +14,7 @@
 #include <asm/time.h>
 #include <asm/x86.h>
 #include <proxen/console.h>
+#include <proxen/console_input.h>
 #include <proxen/domain.h>
 #include <proxen/elf_image.h>
 #include <proxen/errno.h>
@@ -421,9 +422,11 @@ void dom0_start(void)
 
     if (!kernel) {
         printk("No dom0 kernel among the boot modules: staying idle\n");
+        console_input_endboot(false);
         return;
     }
     d = build(kernel, initrd, &regs);
+    console_input_endboot(d != NULL);
     if (!d)
         return;
     d->state = DOMAIN_RUNNING;
