@@ -8,6 +8,7 @@ BUILD := build
 .DEFAULT_GOAL := all
 .PHONY: all run test fuzz clean deps bench mutants
 
+include mk/lib.mk
 include mk/hv.mk
 include mk/unit.mk
 include mk/fuzz.mk

@@ -28,7 +28,7 @@ HV_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdinc \
         -fno-strict-aliasing -fno-common \
         -isystem $(shell $(CC) -print-file-name=include) \
         -include hv/include/proxen/visibility.h \
-        -Ihv/include -Ihv/arch/x86/include -Iinclude -Ibench
+        -Ihv/include -Ihv/arch/x86/include -Iinclude -Ilib/include -Ibench
 HV_ASFLAGS := -D__ASSEMBLY__ -g -Ihv/include -Ihv/arch/x86/include -Iinclude
 HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
         --no-warn-rwx-segments --build-id=none
@@ -36,4 +36,4 @@ HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 # Host programs and unit tests: the hypervisor's common code compiled
 # unmodified against the fake arch layer.
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fno-omit-frame-pointer \
-        -Ihv/include -Itests/unit/fake -Iinclude
+        -Ihv/include -Itests/unit/fake -Iinclude -Ilib/include

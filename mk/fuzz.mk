@@ -16,7 +16,7 @@ fuzz-build: $(FUZZ_BINS)
 
 define fuzz_rule
 $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$($(1)_SRCS) $(FAKE_SRCS) \
-		$(wildcard hv/include/*/*.h hv/arch/x86/include/asm/*.h tests/unit/fake/*.h) \
+		$(wildcard hv/include/*/*.h hv/arch/x86/include/asm/*.h lib/include/lib/*.h tests/unit/fake/*.h) \
 		mk/fuzz.mk mk/flags.mk tests/fuzz/sources.mk
 	@mkdir -p $$(@D)
 	@echo "  FUZZCC  $$@"

@@ -4,7 +4,8 @@
 # VIRT_BASE in the top 2 GiB with the kernel code model
 # (guest/include/layout.h).
 #
-# One kernel (guest/kernel, guest/lib, guest/arch/x86_64), several images:
+# One kernel (guest/kernel, guest/arch/x86_64, and the shared library lib/
+# built with these flags: mk/lib.mk), several images:
 # each links the kernel with one program, which provides guest_main()
 # (guest/include/kernel.h).
 #   proxen-guest  the in-guest tests (guest/apps/tests, guest/tests) and the
@@ -17,12 +18,12 @@ BENCH_IMAGE := $(BUILD)/guest/proxen-bench
 guest_objs = $(patsubst %.c,$(BUILD)/%.o,$(filter %.c,$(1))) \
              $(patsubst %.S,$(BUILD)/%.o,$(filter %.S,$(1)))
 
-GUEST_KERNEL_SRCS := $(wildcard guest/kernel/*.c guest/lib/*.c) \
+GUEST_KERNEL_SRCS := $(wildcard guest/kernel/*.c) \
                      $(filter-out %.lds.S,$(wildcard guest/arch/x86_64/*.S))
 GUEST_TESTS_SRCS  := $(wildcard guest/apps/tests/*.c guest/tests/*.c guest/tests/*.S guest/fuzz/*.c)
 GUEST_BENCH_SRCS  := $(wildcard guest/apps/bench/*.c guest/apps/bench/*.S)
 
-GUEST_KERNEL_OBJS := $(call guest_objs,$(GUEST_KERNEL_SRCS))
+GUEST_KERNEL_OBJS := $(call guest_objs,$(GUEST_KERNEL_SRCS)) $(LIB_GUEST_OBJS)
 GUEST_TESTS_OBJS  := $(call guest_objs,$(GUEST_TESTS_SRCS))
 GUEST_BENCH_OBJS  := $(call guest_objs,$(GUEST_BENCH_SRCS))
 GUEST_LDS   := $(BUILD)/guest/guest.lds
@@ -38,7 +39,7 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g $(GUEST_WARN) -ffreestanding -nostdinc \
         -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
         -mno-sse -mno-sse2 -mno-mmx -mno-3dnow -mno-avx -msoft-float \
         -fno-stack-protector -fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-common \
-        -Iguest/include -Iinclude
+        -Iguest/include -Iinclude -Ilib/include
 GUEST_ASFLAGS := -g -Iguest/include -Iinclude
 GUEST_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
         --build-id=none

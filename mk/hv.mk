@@ -6,7 +6,8 @@
 HV_IMAGE := $(BUILD)/proxen
 HV_SRCS  := $(wildcard hv/common/*.c hv/arch/x86/*.c hv/arch/x86/pv/*.c)
 HV_ASMS  := $(wildcard hv/arch/x86/*.S hv/arch/x86/boot/*.S hv/arch/x86/pv/*.S)
-HV_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(HV_SRCS)) $(patsubst %.S,$(BUILD)/%.o,$(HV_ASMS))
+HV_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(HV_SRCS)) $(patsubst %.S,$(BUILD)/%.o,$(HV_ASMS)) \
+            $(LIB_HV_OBJS)
 HV_LDS   := hv/arch/x86/hv.lds
 HV_DEPS  := $(HV_OBJS:.o=.d)
 

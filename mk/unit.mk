@@ -14,7 +14,7 @@ unit-build: $(UNIT_BINS)
 
 define unit_rule
 $(BUILD)/unit/test_$(1): tests/unit/test_$(1).c $$($(1)_SRCS) $(FAKE_SRCS) \
-		$(wildcard hv/include/*/*.h hv/arch/x86/include/asm/*.h tests/unit/fake/*.h) \
+		$(wildcard hv/include/*/*.h hv/arch/x86/include/asm/*.h lib/include/lib/*.h tests/unit/fake/*.h) \
 		mk/unit.mk mk/flags.mk tests/unit/sources.mk
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"

@@ -8,7 +8,7 @@
  * or "fuzz: FAILED: ...". */
 #include <arch.h>
 #include <console.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <pvclock.h>

@@ -1,27 +1,17 @@
-/* x86-64 details the guest kernel needs: page-table entry bits, the time
- * stamp counter, the PV CPUID escape, barriers. */
+/* x86-64 details the guest kernel needs: the page-table entries it writes
+ * (the bits are in lib/include/lib/x86_pte.h), the time stamp counter,
+ * the PV CPUID escape, barriers. */
 #ifndef GUEST_ARCH_H
 #define GUEST_ARCH_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <public/arch-x86/cpuid.h>
+#include <lib/x86_pte.h>
 
 #define PAGE_SHIFT     12
 #define PAGE_SIZE      (1UL << PAGE_SHIFT)
 #define PAGE_MASK      (~(PAGE_SIZE - 1))
-
-#define _PAGE_PRESENT  (1ULL << 0)
-#define _PAGE_RW       (1ULL << 1)
-#define _PAGE_USER     (1ULL << 2)
-#define _PAGE_PWT      (1ULL << 3)
-#define _PAGE_PCD      (1ULL << 4)
-#define _PAGE_ACCESSED (1ULL << 5)
-#define _PAGE_DIRTY    (1ULL << 6)
-#define _PAGE_PSE      (1ULL << 7)
-#define _PAGE_GLOBAL   (1ULL << 8)
-#define _PAGE_NX       (1ULL << 63)
-#define PTE_ADDR_MASK  0x000ffffffffff000ULL
 
 /* The entries the guest writes: kernel and user alike run in ring 3, so
  * every mapping is a user one. */
@@ -67,11 +57,6 @@ static inline uint64_t read_rflags(void)
 #define MSR_FS_BASE        0xc0000100
 #define MSR_GS_BASE        0xc0000101
 #define MSR_SHADOW_GS_BASE 0xc0000102
-
-static inline unsigned int pt_index(uint64_t va, unsigned int level)
-{
-    return (unsigned int)(va >> (PAGE_SHIFT + 9 * (level - 1))) & 511;
-}
 
 static inline bool is_canonical(uint64_t va)
 {

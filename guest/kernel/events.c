@@ -1,6 +1,6 @@
 /* Event channels in the guest kernel (events.h). */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <events.h>
 #include <hypercall.h>
 #include <kernel.h>

@@ -7,7 +7,7 @@
  * from a list of freed pages first, then from the never-used ones in
  * order. */
 #include <console.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <mm.h>

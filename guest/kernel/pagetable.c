@@ -2,7 +2,7 @@
  * map (mapped read-only there, as the hypervisor requires of any frame
  * in use as a page table) and changes them with mmu_update, which
  * validates each new entry, or update_va_mapping, which also flushes. */
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <mm.h>

@@ -1,7 +1,7 @@
 /* The guest's other vCPUs (smp.h). */
 #include <stdatomic.h>
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <lib.h>

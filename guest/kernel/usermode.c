@@ -1,7 +1,7 @@
 /* Guest user mode (usermode.h): the user page table and stack, made on
  * first use and kept.  The user table is installed again on every call,
  * since MMUEXT_NEW_USER_BASEPTR may have been changed in between. */
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <mm.h>

@@ -1,6 +1,6 @@
 /* Interfaces Proxen does not have yet: while the hypercall is -ENOSYS
  * these tests say SKIP; once it exists they check its basics. */
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <test.h>
 #include "tests.h"

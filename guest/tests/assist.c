@@ -1,6 +1,6 @@
 /* vm_assist and callback_op: the optional behaviours a guest switches on,
  * and the entry points it registers. */
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <layout.h>
 #include <test.h>

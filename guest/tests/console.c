@@ -1,7 +1,7 @@
 /* console_io: the initial domain's line to the hypervisor console. */
 #include <console.h>
-#include <errno.h>
 #include <events.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <pvclock.h>

@@ -10,7 +10,7 @@
  * so each preemption test tries a few timer delays and needs one of them
  * to preempt; every attempt must give the right totals. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>

@@ -4,7 +4,7 @@
  * teardown and their resources returned, an event channel to a destroyed
  * domain left unbound, and reading the hypervisor's log. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <events.h>
 #include <hypercall.h>
 #include <kernel.h>

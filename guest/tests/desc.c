@@ -4,7 +4,7 @@
  * be mapped writable while in use.  Every refusal leaves the table that
  * was installed in place: a selector in it still loads. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>

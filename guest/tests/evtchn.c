@@ -2,7 +2,7 @@
  * masking, SCHEDOP_poll, and the refusals (Xen's errno, nothing changed:
  * the next port handed out is the one it would have been). */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <events.h>
 #include <hypercall.h>
 #include <kernel.h>

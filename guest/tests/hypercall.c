@@ -1,6 +1,6 @@
 /* The hypercall mechanism itself: numbers without a hypercall, registers
  * across a call, and batches of calls (multicall). */
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <test.h>

@@ -3,7 +3,7 @@
  * hypervisor emulates.  Xen compares the virtual IOPL with 1 for the guest
  * kernel (3 for user mode); the runner sets it back to 0 after each test. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>

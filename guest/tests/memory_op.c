@@ -1,6 +1,6 @@
 /* memory_op: what a PV guest can learn about its memory. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>

@@ -2,7 +2,7 @@
  * a guest maps only its own frames, never writes a page table directly,
  * and never reaches the hypervisor's part of the address space. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>

@@ -3,7 +3,7 @@
  * misaligned entry, and a "plain write" into a frame that may not be
  * writable (an installed LDT page). */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>

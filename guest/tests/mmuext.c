@@ -1,7 +1,7 @@
 /* mmuext_op and the batch semantics of mmu_update: what a refused request
  * leaves behind (nothing), and the `done` count a batch reports. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>

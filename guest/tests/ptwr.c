@@ -5,7 +5,7 @@
  * store it refuses is delivered as the #PF it took, with the entry
  * unchanged.  Also the linear (self-mapping) top-level entry. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>

@@ -4,7 +4,7 @@
  * Each is refused with Xen's errno, and the state it would have set is
  * left as it was. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>

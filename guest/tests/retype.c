@@ -7,7 +7,7 @@
  * reads; the flush decision itself is checked by the host unit test
  * test_flush_on_type_change. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <mm.h>

@@ -10,7 +10,7 @@
  * virtual IOPL. */
 #include <arch.h>
 #include <console.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <public/physdev.h>

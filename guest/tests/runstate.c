@@ -4,7 +4,7 @@
  * shows as blocked, and a down vCPU is offline.  Bad addresses get Xen's
  * answer and change nothing. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <events.h>
 #include <hypercall.h>
 #include <kernel.h>

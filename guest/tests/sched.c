@@ -1,7 +1,7 @@
 /* vCPUs and scheduling: vcpu_op, sched_op, the one-shot timer. */
 #include <arch.h>
 #include <console.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <events.h>
 #include <hypercall.h>
 #include <kernel.h>

@@ -5,7 +5,7 @@
  * to test and the tests say so (SKIP); the system test "guest-smp" runs
  * them on four CPUs and requires SUCCESS. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <events.h>
 #include <hypercall.h>
 #include <kernel.h>

@@ -5,7 +5,7 @@
  * checks where the area starts); an address nothing maps is accepted and
  * the copies are dropped. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>

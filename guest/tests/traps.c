@@ -1,7 +1,7 @@
 /* Exception delivery, the virtual trap table, and the hypercalls that set
  * per-vCPU CPU state (kernel stack, segment bases, debug registers). */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>

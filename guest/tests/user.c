@@ -2,7 +2,7 @@
  * kernel's syscall callback (usermode.h), and an iret the CPU would
  * refuse. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <setjmp.h>

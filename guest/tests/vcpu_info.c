@@ -4,7 +4,7 @@
  * new place starts as a copy of the old with everything marked pending,
  * and the hypervisor's events and time go there. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <events.h>
 #include <hypercall.h>
 #include <kernel.h>

@@ -4,7 +4,7 @@
  * a deadline already past (VIRQ_TIMER at once, VCPU_SSHOTTMR_future or
  * not, as since Xen 4.17.3). */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <events.h>
 #include <hypercall.h>
 #include <kernel.h>

@@ -1,6 +1,6 @@
 /* xen_version: the version, strings, feature bits and page size. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>

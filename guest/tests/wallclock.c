@@ -4,7 +4,7 @@
  * XENPF_settime64/32, with Xen's arithmetic and answers; a refused
  * setting changes nothing, not even wc_version. */
 #include <arch.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>

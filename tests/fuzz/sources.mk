@@ -1,4 +1,4 @@
-params_SRCS := hv/common/params.c hv/common/strtoul.c
+params_SRCS := hv/common/params.c lib/strtoul.c
 elf_image_SRCS := hv/common/elf_image.c hv/common/elf_xen_meta.c
 ptwr_decode_SRCS := hv/arch/x86/pv/ptwr_decode.c
 ptwr_decode_CFLAGS := -Ihv/arch/x86/include

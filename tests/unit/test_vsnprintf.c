@@ -1,4 +1,5 @@
-/* The hypervisor's vsnprintf against the host C library's, format by
+/* The shared library's vsnprintf (lib/vsnprintf.c, used by the hypervisor
+ * and the guest) against the host C library's, format by
  * format and at every buffer size, so truncation and return values are
  * checked as well as the text. */
 #include <setjmp.h>
@@ -9,10 +10,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <proxen/lib.h>
+#include <proxen/lib.h>   /* lib/printf.h, ARRAY_SIZE, __printf */
 
-/* The build renames vsnprintf/snprintf to hv_* in every file, this one
- * included, so here they mean the hypervisor's.  The host library's is
+/* lib/printf.h renames vsnprintf/snprintf to lib_* in every host file,
+ * this one included, so here they mean the shared library's.  The host library's is
  * reached through its real symbol name, which no macro can touch. */
 int libc_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
     __asm__("vsnprintf");
@@ -37,7 +38,7 @@ static void compare_at(int line, size_t size, const char *fmt, va_list ap)
     va_end(a);
     va_end(b);
     if (nw != ng || memcmp(want, got, sizeof(want)) != 0)
-        fail_msg("line %d: fmt \"%s\" size %zu: libc %d \"%.*s\", hv %d \"%.*s\"",
+        fail_msg("line %d: fmt \"%s\" size %zu: libc %d \"%.*s\", lib %d \"%.*s\"",
                  line, fmt, size, nw, (int)(size ? size : 1) - 1, want,
                  ng, (int)(size ? size : 1) - 1, got);
 }
@@ -78,9 +79,9 @@ static void check_odd(int line, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The hypervisor's snprintf without compile-time format checking, for
+/* The shared library's snprintf without compile-time format checking, for
  * arguments the checker rejects on purpose (NULL for %s, bad formats). */
-static int hv_format(char *buf, size_t size, const char *fmt, ...)
+static int lib_format(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
     int n;
@@ -200,9 +201,9 @@ static void test_pointer(void **state)
     CHECK("[%20p]", (void *)&x);
     CHECK("[%-20p]", (void *)0x1234);
     /* Unlike glibc's "(nil)", NULL is printed like any other pointer. */
-    assert_int_equal(hv_format(buf, sizeof(buf), "%p", NULL), 3);
+    assert_int_equal(lib_format(buf, sizeof(buf), "%p", NULL), 3);
     assert_string_equal(buf, "0x0");
-    hv_format(buf, sizeof(buf), "[%5p]", NULL);
+    lib_format(buf, sizeof(buf), "[%5p]", NULL);
     assert_string_equal(buf, "[  0x0]");
 }
 
@@ -211,11 +212,11 @@ static void test_null_string(void **state)
     char buf[32];
     const char *null = NULL;
 
-    assert_int_equal(hv_format(buf, sizeof(buf), "%s", null), 6);
+    assert_int_equal(lib_format(buf, sizeof(buf), "%s", null), 6);
     assert_string_equal(buf, "(null)");
-    hv_format(buf, sizeof(buf), "[%8s]", null);
+    lib_format(buf, sizeof(buf), "[%8s]", null);
     assert_string_equal(buf, "[  (null)]");
-    hv_format(buf, sizeof(buf), "[%.3s]", null);
+    lib_format(buf, sizeof(buf), "[%.3s]", null);
     assert_string_equal(buf, "[(nu]");
 }
 
@@ -225,7 +226,7 @@ static void test_unterminated_with_precision(void **state)
     const char raw[3] = { 'a', 'b', 'c' };
     char buf[8];
 
-    assert_int_equal(hv_format(buf, sizeof(buf), "%.3s", raw), 3);
+    assert_int_equal(lib_format(buf, sizeof(buf), "%.3s", raw), 3);
     assert_string_equal(buf, "abc");
 }
 
@@ -258,11 +259,11 @@ static void test_unknown_conversion(void **state)
 {
     char buf[32];
 
-    hv_format(buf, sizeof(buf), "%y %d", 5);
+    lib_format(buf, sizeof(buf), "%y %d", 5);
     assert_string_equal(buf, "%y 5");
-    hv_format(buf, sizeof(buf), "%-5q|%s", "s");
+    lib_format(buf, sizeof(buf), "%-5q|%s", "s");
     assert_string_equal(buf, "%-5q|s");
-    assert_int_equal(hv_format(buf, sizeof(buf), "end%"), 3);
+    assert_int_equal(lib_format(buf, sizeof(buf), "end%"), 3);
     assert_string_equal(buf, "end");
 }
 

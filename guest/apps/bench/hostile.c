@@ -7,7 +7,7 @@
  * checked, so a run in which they failed says so. */
 #include <arch.h>
 #include <console.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>

@@ -4,7 +4,7 @@
  * operation fails reports why instead of a number. */
 #include <arch.h>
 #include <cpu_loop.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>

@@ -8,7 +8,7 @@
  * that fires early shows as a negative lateness and fails the metric. */
 #include <arch.h>
 #include <console.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include <events.h>
 #include <hypercall.h>
 #include <kernel.h>

@@ -1,5 +1,5 @@
-/* Small utilities every hypervisor file may use: string functions,
- * arithmetic helpers, assertions. */
+/* Small utilities every hypervisor file may use: string functions and
+ * formatted output (from lib/), arithmetic helpers, assertions. */
 #ifndef PROXEN_LIB_H
 #define PROXEN_LIB_H
 
@@ -34,36 +34,10 @@ void assert_failed(const char *expr, const char *file, unsigned int line);
 
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
 
-#if __STDC_HOSTED__
-/* A host build (unit tests, fuzzers): the C library's string functions,
- * and the hypervisor's printf family under names of its own, so that it
- * does not interpose on the library's. */
-#include <stdio.h>
-#include <string.h>
-#define vsnprintf hv_vsnprintf
-#define snprintf hv_snprintf
-#else
-/* string.c: freestanding implementations (the compiler may also emit calls
- * to memcpy/memset/memmove/memcmp). */
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strchr(const char *s, int c);
-#endif
-size_t strlcpy(char *dst, const char *src, size_t size);
-
-/* vsnprintf.c: C99 snprintf semantics (returns the length that would have
- * been written).  Supports flags "-0+ #", width, precision, '*', length
- * modifiers hh h l ll z t j, conversions d i u x X o c s p %. */
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
-
-/* Parse an unsigned integer (decimal, 0x hex, 0 octal); sets *end. */
-unsigned long long simple_strtoull(const char *s, const char **end, unsigned int base);
+/* The shared freestanding library: string functions, the printf family,
+ * integer parsing (lib/include/lib/). */
+#include <lib/printf.h>
+#include <lib/string.h>
+#include <lib/strtoul.h>
 
 #endif

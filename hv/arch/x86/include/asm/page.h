@@ -4,29 +4,13 @@
 
 #include <asm/config.h>
 #include <proxen/types.h>
-
-#define _PAGE_PRESENT  (1ULL << 0)
-#define _PAGE_RW       (1ULL << 1)
-#define _PAGE_USER     (1ULL << 2)
-#define _PAGE_PWT      (1ULL << 3)
-#define _PAGE_PCD      (1ULL << 4)
-#define _PAGE_ACCESSED (1ULL << 5)
-#define _PAGE_DIRTY    (1ULL << 6)
-#define _PAGE_PSE      (1ULL << 7)
-#define _PAGE_GLOBAL   (1ULL << 8)
-#define _PAGE_NX       (1ULL << 63)
-#define PTE_ADDR_MASK  0x000ffffffffff000ULL
+#include <lib/x86_pte.h>
 
 #define PAGE_HYPERVISOR     (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL)
 #define PAGE_HYPERVISOR_RO  (_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL)
 #define PAGE_HYPERVISOR_UC  (PAGE_HYPERVISOR | _PAGE_PCD | _PAGE_PWT)
 
 typedef uint64_t pte_t;
-
-static inline unsigned int pt_index(vaddr_t va, unsigned int level)
-{
-    return (va >> (PAGE_SHIFT + 9 * (level - 1))) & 511;
-}
 
 /* Image symbols: virtual = HV_VIRT_START + physical. */
 #define __pa_image(va) ((paddr_t)((vaddr_t)(va) - HV_VIRT_START))

@@ -1,9 +1,6 @@
-/* Integer parsing for the command line and other trusted-format text.
- *
- * On overflow the parse stops before the digit that would overflow, so
- * *end then points at a digit: callers that insist on *end reaching the end
- * of the text reject out-of-range numbers without a separate error path. */
-#include <proxen/lib.h>
+/* Integer parsing (lib/include/lib/strtoul.h). */
+#include <stdbool.h>
+#include <lib/strtoul.h>
 
 static int digit_value(char c)
 {
@@ -21,9 +18,6 @@ static bool has_hex_prefix(const char *s)
     return s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && digit_value(s[2]) < 16;
 }
 
-/* base 0 picks 16 for "0x", 8 for a leading "0", 10 otherwise; base 16
- * also accepts a "0x" prefix.  No sign, no leading space.  With no digits
- * at all the result is 0 and *end is s. */
 unsigned long long simple_strtoull(const char *s, const char **end, unsigned int base)
 {
     const char *p = s;

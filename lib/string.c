@@ -1,11 +1,26 @@
-/* The C string and memory functions for the freestanding hypervisor.  The
- * compiler also emits calls to memcpy, memmove, memset and memcmp for
- * struct copies and initialisers, so these must exist even if unused.
+/* The C string and memory functions of the hypervisor and the guest
+ * (lib/include/lib/string.h).
  *
  * Bulk copies and fills go a word at a time when alignment allows: guest
  * memory is zeroed and copied through here, and under TCG every saved
  * instruction counts. */
-#include <proxen/lib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <lib/string.h>
+
+#if __STDC_HOSTED__
+/* Host builds define these under their lib_ names (see the header). */
+#define memcpy  lib_memcpy
+#define memmove lib_memmove
+#define memset  lib_memset
+#define memcmp  lib_memcmp
+#define strlen  lib_strlen
+#define strnlen lib_strnlen
+#define strcmp  lib_strcmp
+#define strncmp lib_strncmp
+#define strchr  lib_strchr
+#define strstr  lib_strstr
+#endif
 
 /* GCC may turn the byte loops below back into calls to the very function
  * being defined; stop it.  Clang does not do so under -ffreestanding. */
@@ -130,7 +145,19 @@ char *strchr(const char *s, int c)
     }
 }
 
-/* Returns strlen(src) so callers can detect truncation. */
+/* The first occurrence of needle in haystack; haystack itself for an
+ * empty needle. */
+char *strstr(const char *haystack, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    for (; *haystack; haystack++) {
+        if (!strncmp(haystack, needle, n))
+            return (char *)(uintptr_t)haystack;
+    }
+    return n ? NULL : (char *)(uintptr_t)haystack;
+}
+
 size_t strlcpy(char *dst, const char *src, size_t size)
 {
     size_t len = strlen(src);

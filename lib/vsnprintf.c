@@ -1,8 +1,11 @@
-/* The printf engine behind printk and every formatted string in the
- * hypervisor.  C99 snprintf semantics, minus floating point (no FPU use in
- * the hypervisor), wide characters and %n (a write primitive nobody needs). */
-#include <proxen/errno.h>
-#include <proxen/lib.h>
+/* The printf engine behind the hypervisor's printk, the guest's console
+ * and every formatted string in either (lib/include/lib/printf.h).  C99
+ * snprintf semantics, minus floating point, wide characters and %n (a
+ * write primitive nobody needs). */
+#include <stdbool.h>
+#include <stdint.h>
+#include <lib/errno.h>
+#include <lib/printf.h>
 
 #define F_LEFT   0x01u   /* '-' */
 #define F_ZERO   0x02u   /* '0' */
