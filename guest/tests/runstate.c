@@ -154,8 +154,13 @@ void test_runstate_blocked(void)
     if (!sample(0, &b))
         goto out;
     check_elapsed("a block", &a, &b);
+    /* Blocked from the switch away to the wake-up; the way into the
+     * hypervisor and back, and the wait to run again once woken, count
+     * as running and runnable, as on Xen.  Those are short, but on a
+     * loaded host a TCG CPU can stall for a millisecond anywhere: most
+     * of the 5 ms, not all of it, must be blocked. */
     blocked = b.r.time[RUNSTATE_blocked] - a.r.time[RUNSTATE_blocked];
-    if (blocked > t1 - t0 + CLOCK_SLACK_NS || blocked + CLOCK_SLACK_NS < t1 - t0)
+    if (blocked > t1 - t0 + CLOCK_SLACK_NS || blocked < (t1 - t0) / 2)
         test_fail("%lu ns in SCHEDOP_block counted as %lu ns blocked", t1 - t0, blocked);
     if (area.state != RUNSTATE_running)
         test_fail("the area shows state %d after the block", area.state);

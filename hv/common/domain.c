@@ -7,6 +7,7 @@
 #include <proxen/event.h>
 #include <proxen/hypercall.h>
 #include <proxen/page_type.h>
+#include <proxen/sched.h>
 #include <proxen/xmalloc.h>
 #include <public/sched.h>
 #include <public/xen.h>
@@ -34,6 +35,18 @@ static const char *const state_names[] = {
 static const char *const shutdown_names[] = {
     "poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
 };
+
+/* Where a new vCPU's run queue is: the initial domain's vCPU n on CPU n;
+ * other domains' vCPUs dealt out over the CPUs in turn, so that they do
+ * not all share one. */
+static unsigned int place_vcpu(const struct domain *d, unsigned int i)
+{
+    static _Atomic unsigned int next;
+
+    if (d->domain_id == 0)
+        return i % arch_nr_cpus_online();
+    return atomic_fetch_add(&next, 1) % arch_nr_cpus_online();
+}
 
 struct domain *domain_create(domid_t id, const char *name, bool privileged)
 {
@@ -63,11 +76,17 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     d->vcpu[0] = v;
     v->domain = d;
     v->vcpu_id = 0;
-    v->processor = 0;
+    v->processor = place_vcpu(d, 0);
     v->context = VCPU_CONTEXT_READY;
     arch_vcpu_init(v);
     runstate_init(v);
     periodic_timer_init(v);
+    if (sched_add_vcpu(v)) {
+        evtchn_domain_destroy(d);
+        xfree(d);
+        xfree(v);
+        return NULL;
+    }
     /* A guest domain joins the list once its id is chosen (below). */
     list_init(&d->domain_list);
     if (id != DOMID_INVALID) {
@@ -132,11 +151,15 @@ static void domain_free(struct domain *d)
 
         if (!v)
             continue;
+        /* Paused and synced by domain_destroy: no CPU runs it or holds
+         * its state; no timer callback may still be running with it. */
+        ASSERT(!atomic_load(&v->is_running));
         if (v->singleshot_timer.fn)
-            stop_timer(&v->singleshot_timer);
+            kill_timer(&v->singleshot_timer);
         if (v->evtchn.poll_timer.fn)
-            stop_timer(&v->evtchn.poll_timer);
-        periodic_timer_pause(v);
+            kill_timer(&v->evtchn.poll_timer);
+        kill_timer(&v->periodic.timer);
+        sched_remove_vcpu(v);
         xfree(v);
     }
     if (d->shared_info)
@@ -224,6 +247,7 @@ void domain_destroy(struct domain *d)
     d->dying = true;
     list_del(&d->domain_list);
     list_unlock(flags);
+    domain_pause(d);                    /* for good: none of its vCPUs runs again */
     evtchn_domain_destroy(d);
     tell_dom0(d);
     put_domain(d);
@@ -250,10 +274,14 @@ int domain_add_vcpus(struct domain *d, unsigned int n)
             return -ENOMEM;
         v->domain = d;
         v->vcpu_id = i;
-        v->processor = i % arch_nr_cpus_online();   /* dom0: vCPU n on CPU n */
+        v->processor = place_vcpu(d, i);
         arch_vcpu_init(v);
         runstate_init(v);
         periodic_timer_init(v);
+        if (sched_add_vcpu(v)) {
+            xfree(v);
+            return -ENOMEM;
+        }
         d->vcpu[i] = v;
         d->max_vcpus = i + 1;
     }
@@ -279,8 +307,10 @@ void domains_dump(void)
 
             if (!v)
                 continue;
-            printk("    vcpu%u on CPU%u%s, upcall pending %u mask %u\n", v->vcpu_id,
-                   v->processor, v->blocked ? ", blocked" : "",
+            printk("    vcpu%u on CPU%u%s%s%s, upcall pending %u mask %u\n", v->vcpu_id,
+                   v->processor, atomic_load(&v->is_running) ? ", running" : "",
+                   atomic_load(&v->up) ? "" : ", down",
+                   atomic_load(&v->blocked) ? ", blocked" : "",
                    v->vcpu_info ? v->vcpu_info->evtchn_upcall_pending : 0,
                    v->vcpu_info ? v->vcpu_info->evtchn_upcall_mask : 0);
             arch_dump_vcpu(v);
@@ -368,10 +398,36 @@ int domain_alloc_pages(struct domain *d, uint64_t nr, struct page_info **out)
 
 /* The initial domain's end is the machine's: its reason becomes the exit
  * status (poweroff 0, reboot 1, suspend 2, crash 3). */
+/* d's state changed: each vCPU's runnability with it. */
+static void update_vcpus(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i])
+            sched_vcpu_update(d->vcpu[i]);
+}
+
+void domain_pause(struct domain *d)
+{
+    atomic_fetch_add(&d->pause_count, 1);
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i])
+            vcpu_sleep_sync(d->vcpu[i]);
+}
+
+void domain_unpause(struct domain *d)
+{
+    int was = atomic_fetch_sub(&d->pause_count, 1);
+
+    ASSERT(was > 0);
+    if (was == 1)
+        update_vcpus(d);
+}
+
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
     d->state = DOMAIN_SHUTDOWN;
     d->shutdown_reason = reason;
+    update_vcpus(d);
     printk("Domain %u (%s) shut down: %s\n", d->domain_id, d->name,
            reason < ARRAY_SIZE(shutdown_names) ? shutdown_names[reason] : "?");
     if (d->domain_id == 0) {
@@ -387,6 +443,7 @@ void domain_crash(struct domain *d, const char *why)
     arch_dump_guest_state(d->vcpu[0]);
     d->state = DOMAIN_CRASHED;
     d->shutdown_reason = SHUTDOWN_crash;
+    update_vcpus(d);
     if (d->domain_id == 0)
         machine_poweroff(SHUTDOWN_crash);
     tell_dom0(d);

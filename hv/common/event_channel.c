@@ -7,6 +7,7 @@
 #include <proxen/event.h>
 #include <proxen/lib.h>
 #include <proxen/page_alloc.h>
+#include <proxen/sched.h>
 #include <proxen/xmalloc.h>
 #include <public/xen.h>
 
@@ -117,7 +118,7 @@ int evtchn_domain_init(struct domain *d)
 
 void vcpu_wake(struct vcpu *v)
 {
-    arch_vcpu_kick(v);
+    sched_vcpu_unblock(v);
 }
 
 bool vcpu_has_pending_events(const struct vcpu *v)
@@ -707,8 +708,10 @@ bool evtchn_poll_active(const struct vcpu *v)
     return atomic_load(&v->domain->evtchn.poll_mask) & (1u << v->vcpu_id);
 }
 
-void evtchn_poll_end(struct vcpu *v)
+bool evtchn_poll_end(struct vcpu *v)
 {
-    atomic_fetch_and(&v->domain->evtchn.poll_mask, ~(1u << v->vcpu_id));
+    uint32_t was = atomic_fetch_and(&v->domain->evtchn.poll_mask, ~(1u << v->vcpu_id));
+
     atomic_store(&v->evtchn.poll_port, 0);
+    return was & (1u << v->vcpu_id);
 }

@@ -86,7 +86,7 @@ void runstate_wake(struct vcpu *v)
     struct vcpu_runstate *rs = &v->runstate;
     unsigned long flags = spin_lock_irqsave(&rs->lock);
 
-    if (rs->info.state == RUNSTATE_offline)
+    if (rs->info.state == RUNSTATE_offline || rs->info.state == RUNSTATE_blocked)
         enter(rs, RUNSTATE_runnable, NOW());
     spin_unlock_irqrestore(&rs->lock, flags);
 }

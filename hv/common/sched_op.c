@@ -1,8 +1,8 @@
-/* sched_op and set_timer_op.  With one vCPU per physical CPU (no
- * scheduler yet), blocking and polling halt the CPU in place until there
- * is a reason to run: an event for the vCPU (a timer's is VIRQ_TIMER, as
- * on Xen: a guest that has not bound it is not woken by its timer), a
- * polled port pending, or the vCPU or domain stopped. */
+/* sched_op and set_timer_op.  Blocking and polling mark the vCPU blocked
+ * and return; the scheduler runs something else until there is a reason
+ * to run it again: an event for the vCPU (a timer's is VIRQ_TIMER, as on
+ * Xen: a guest that has not bound it is not woken by its timer) or a
+ * polled port pending (sched.h, schedule.c). */
 #include <stdatomic.h>
 #include <arch/arch.h>
 #include <proxen/console.h>
@@ -11,7 +11,7 @@
 #include <proxen/event.h>
 #include <proxen/guest_access.h>
 #include <proxen/hypercall.h>
-#include <proxen/vcpu_switch.h>
+#include <proxen/sched.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
@@ -34,30 +34,17 @@ void vcpu_set_singleshot(struct vcpu *v, s_time_t deadline)
         stop_timer(&v->singleshot_timer);
 }
 
-static bool must_run(struct vcpu *v)
+/* Xen's vcpu_block: blocked first, then look, so that an event sent in
+ * between finds the vCPU blocked and unblocks it (sched_vcpu_unblock)
+ * rather than being missed.  The vCPU stops on its way out. */
+static void block_unless(struct vcpu *v, bool (*done)(struct vcpu *))
 {
-    return !v->up || v->domain->state != DOMAIN_RUNNING;
-}
-
-/* Halt until cond(v) or the vCPU must run; wake-ups are IPIs (vcpu_wake)
- * or this CPU's own interrupts, so the check is made with interrupts off
- * and the halt enables them atomically. */
-static void sleep_until(struct vcpu *v, bool (*cond)(struct vcpu *))
-{
-    unsigned long flags;
-
-    v->blocked = true;
-    vcpu_switch_out(v, RUNSTATE_blocked);
-    preempt_stretch_end();       /* sleeping holds the CPU for nobody */
-    flags = arch_irq_save();
-    while (!cond(v) && !must_run(v)) {
-        arch_wait_for_interrupt();
-        arch_irq_disable();
-    }
-    arch_irq_restore(flags);
-    preempt_stretch_begin(__HYPERVISOR_sched_op);
-    v->blocked = false;
-    vcpu_switch_in(v);
+    atomic_store(&v->blocked, true);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (done(v))
+        atomic_store(&v->blocked, false);
+    else
+        sched_vcpu_update(v);
 }
 
 static bool has_events(struct vcpu *v)
@@ -66,25 +53,23 @@ static bool has_events(struct vcpu *v)
 }
 
 /* SCHEDOP_block unmasks events first (Xen's local_event_delivery_enable),
- * then sleeps until one is pending. */
+ * then blocks unless one is pending. */
 static long block(struct vcpu *v)
 {
+    evtchn_poll_end(v);          /* an earlier poll woken by another event */
     v->vcpu_info->evtchn_upcall_mask = 0;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    sleep_until(v, has_events);
+    block_unless(v, has_events);
     return 0;
 }
 
-static bool poll_done(struct vcpu *v)
-{
-    return !evtchn_poll_active(v) || vcpu_has_pending_events(v);
-}
-
+/* The timeout of a poll that is still polling ends it. */
 static void poll_timeout(void *data)
 {
     struct vcpu *v = data;
 
-    evtchn_poll_end(v);
+    if (evtchn_poll_end(v))
+        vcpu_wake(v);
 }
 
 /* Is one of the listed ports pending?  1 yes, 0 no, or Xen's errno for
@@ -108,10 +93,16 @@ static long scan_ports(struct vcpu *v, const struct sched_poll *p, int *one)
     return 0;
 }
 
-/* SCHEDOP_poll: sleep until one of the ports is pending, an unmasked
+static bool polled_ports_pending(struct vcpu *v)
+{
+    return !evtchn_poll_active(v);
+}
+
+/* SCHEDOP_poll: block until one of the ports is pending, an unmasked
  * event is, or the timeout (absolute system time, 0 = none) passes.  The
- * vCPU is marked polling before the ports are looked at, so an event
- * sent meanwhile wakes it rather than being missed. */
+ * vCPU is blocked and marked polling before the ports are looked at, so
+ * an event sent meanwhile unblocks it rather than being missed; the call
+ * returns 0 when it runs again. */
 static long poll(struct vcpu *v, uint64_t arg)
 {
     struct sched_poll p;
@@ -122,10 +113,13 @@ static long poll(struct vcpu *v, uint64_t arg)
         return -EFAULT;
     if (p.nr_ports > POLL_MAX_PORTS)
         return -EINVAL;
+    atomic_store(&v->blocked, true);
     evtchn_poll_begin(v, -1);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     rc = vcpu_has_pending_events(v) ? 1 : scan_ports(v, &p, &one);
     if (rc) {
         evtchn_poll_end(v);
+        atomic_store(&v->blocked, false);
         return rc < 0 ? rc : 0;
     }
     atomic_store(&v->evtchn.poll_port, one);
@@ -134,10 +128,8 @@ static long poll(struct vcpu *v, uint64_t arg)
             init_timer(&v->evtchn.poll_timer, poll_timeout, v, v->processor);
         set_timer(&v->evtchn.poll_timer, (s_time_t)p.timeout);
     }
-    sleep_until(v, poll_done);
-    if (p.timeout)
-        stop_timer(&v->evtchn.poll_timer);
-    evtchn_poll_end(v);
+    /* Woken between the scan and here: the waker saw it polling. */
+    block_unless(v, polled_ports_pending);
     return 0;
 }
 
@@ -163,6 +155,7 @@ long do_sched_op(const uint64_t a[6])
 
     switch (a[0]) {
     case SCHEDOP_yield:
+        sched_yield(v);
         return 0;
     case SCHEDOP_block:
         return block(v);

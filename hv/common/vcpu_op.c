@@ -5,11 +5,12 @@
 #include <stdatomic.h>
 #include <proxen/domain.h>
 #include <proxen/errno.h>
-#include <proxen/guest_access.h>
 #include <proxen/event.h>
+#include <proxen/guest_access.h>
 #include <proxen/hypercall.h>
 #include <proxen/periodic_timer.h>
 #include <proxen/runstate.h>
+#include <proxen/sched.h>
 #include <proxen/vcpu_info.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
@@ -99,9 +100,9 @@ static long up(struct vcpu *v)
 {
     if (v->context != VCPU_CONTEXT_READY)
         return -EINVAL;
-    v->up = true;
+    atomic_store(&v->up, true);
     runstate_wake(v);
-    arch_vcpu_kick(v);
+    sched_vcpu_update(v);
     return 0;
 }
 
@@ -141,10 +142,10 @@ long do_vcpu_op(const uint64_t a[6])
             domain_shutdown(d, SHUTDOWN_poweroff);
             return 0;
         }
-        v->up = false;
-        if (v == self)
-            arch_vcpu_park_self(0);
-        arch_vcpu_kick(v);
+        /* Down from its next way out (itself: this call returns 0 when
+         * it is brought up again). */
+        atomic_store(&v->up, false);
+        sched_vcpu_update(v);
         return 0;
     case VCPUOP_is_up:
         return v->up;

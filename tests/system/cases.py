@@ -211,6 +211,20 @@ CASES = [
          modules=[GUEST + " only=smp"],
          expect=[r"dom0: 2 vCPUs", r"TEST smp_bringup: SUCCESS", r"TEST smp_stress: SUCCESS"],
          check=guest_tests_passed),
+    # More vCPUs than CPUs: four vCPUs share two CPUs, switched at the
+    # slice's end and whenever one blocks, so every SMP test (IPIs, page
+    # tables changed by all at once, per-vCPU timers and runstate) also
+    # runs with vCPUs switched in and out under it; and on one CPU alone.
+    dict(name="guest-smp-oversubscribed", smp=2, cmdline="dom0_max_vcpus=4",
+         modules=[GUEST + " only=smp smp_stress_iters=100"],
+         expect=[r"dom0: 4 vCPUs", r"TEST smp_bringup: SUCCESS", r"TEST smp_stress: SUCCESS",
+                 r"TEST smp_ipi: SUCCESS",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
+    dict(name="guest-smp-one-cpu", smp=1, cmdline="dom0_max_vcpus=3",
+         modules=[GUEST + " only=smp smp_stress_iters=100"],
+         expect=[r"dom0: 3 vCPUs", r"TEST smp_bringup: SUCCESS", r"TEST smp_stress: SUCCESS",
+                 r"TEST smp_ipi: SUCCESS",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
     # System time read on CPUs one after the other never goes back; with
     # tsc_skew_test each CPU's TSC reads further ahead (CPU3 3e9 ticks),
     # and only its measured offset keeps its time in line.

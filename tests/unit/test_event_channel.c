@@ -14,6 +14,7 @@
 #include <proxen/errno.h>
 #include <proxen/event.h>
 #include <proxen/page_alloc.h>
+#include <proxen/sched.h>
 #include <public/xen.h>
 #include "fake_arch.h"
 #include "fake_heap.h"
@@ -46,7 +47,7 @@ void put_domain(struct domain *d)
     refs[d->domain_id]--;
 }
 
-void arch_vcpu_kick(struct vcpu *v)
+void sched_vcpu_unblock(struct vcpu *v)
 {
     kicks[v->domain->domain_id][v->vcpu_id]++;
 }

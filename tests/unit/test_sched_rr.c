@@ -4,6 +4,7 @@
  * are skipped, a woken one joins the back, an empty CPU idles, CPUs do
  * not share queues, and every hook runs under the CPU's schedule lock. */
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +25,18 @@
 static struct page_info *table;
 static struct domain dom;
 static struct vcpu vcpus[NR_V];
+static struct vcpu *running_here;       /* what current_vcpu() answers */
+static unsigned int woken[NR_V];        /* runstate_wake calls */
+
+struct vcpu *current_vcpu(void)
+{
+    return running_here;
+}
+
+void runstate_wake(struct vcpu *v)
+{
+    woken[v->vcpu_id]++;
+}
 
 static int group_setup(void **state)
 {
@@ -39,6 +52,9 @@ static int setup(void **state)
     fake_set_cpu(0);
     assert_int_equal(sched_init("rr"), 0);
     memset(&dom, 0, sizeof(dom));
+    memset(woken, 0, sizeof(woken));
+    running_here = NULL;
+    dom.state = DOMAIN_RUNNING;
     for (unsigned int i = 0; i < NR_V; i++) {
         memset(&vcpus[i], 0, sizeof(vcpus[i]));
         vcpus[i].vcpu_id = i;
@@ -177,6 +193,135 @@ static void test_hooks_assert_the_lock(void **state)
     expect_assert_failure(sched->do_schedule(0, 0));
 }
 
+/* --- runnability (sched_vcpu_update and friends) --------------------------- */
+
+static void make_up(struct vcpu *v)
+{
+    atomic_store(&v->up, true);
+    sched_vcpu_update(v);
+}
+
+/* A vCPU that becomes runnable on an idle CPU makes it reschedule; one
+ * that stops while it runs there does too; the pick follows the flags. */
+static void test_update_follows_flags(void **state)
+{
+    (void)state;
+    assert_false(sched_resched_pending(0));
+    assert_false(vcpu_runnable(&vcpus[0]));        /* down */
+    make_up(&vcpus[0]);
+    assert_true(vcpu_runnable(&vcpus[0]));
+    assert_true(sched_resched_pending(0));
+    assert_ptr_equal(next(0), &vcpus[0]);
+    assert_false(sched_resched_pending(0));         /* the pick answered it */
+
+    atomic_store(&vcpus[0].blocked, true);
+    sched_vcpu_update(&vcpus[0]);
+    assert_true(sched_resched_pending(0));
+    assert_null(next(0));
+
+    sched_vcpu_unblock(&vcpus[0]);
+    assert_false(atomic_load(&vcpus[0].blocked));
+    assert_int_equal(woken[0], 1);
+    assert_true(sched_resched_pending(0));
+    assert_ptr_equal(next(0), &vcpus[0]);
+    sched_vcpu_unblock(&vcpus[0]);                  /* not blocked: nothing */
+    assert_int_equal(woken[0], 1);
+}
+
+/* Every flag that stops a vCPU stops it; the policy hears of each. */
+static void test_every_flag_counts(void **state)
+{
+    (void)state;
+    make_up(&vcpus[0]);
+    assert_ptr_equal(next(0), &vcpus[0]);
+
+    atomic_store(&vcpus[0].pause_count, 1);
+    sched_vcpu_update(&vcpus[0]);
+    assert_false(vcpu_runnable(&vcpus[0]));
+    assert_null(next(0));
+    atomic_store(&vcpus[0].pause_count, 0);
+    sched_vcpu_update(&vcpus[0]);
+    assert_ptr_equal(next(0), &vcpus[0]);
+
+    atomic_store(&dom.pause_count, 1);
+    sched_vcpu_update(&vcpus[0]);
+    assert_null(next(0));
+    atomic_store(&dom.pause_count, 0);
+    sched_vcpu_update(&vcpus[0]);
+    assert_ptr_equal(next(0), &vcpus[0]);
+
+    dom.state = DOMAIN_SHUTDOWN;
+    sched_vcpu_update(&vcpus[0]);
+    assert_null(next(0));
+    dom.state = DOMAIN_BUILDING;
+    sched_vcpu_update(&vcpus[0]);
+    assert_null(next(0));
+    dom.state = DOMAIN_RUNNING;
+    sched_vcpu_update(&vcpus[0]);
+    assert_ptr_equal(next(0), &vcpus[0]);
+
+    atomic_store(&vcpus[0].up, false);
+    sched_vcpu_update(&vcpus[0]);
+    assert_null(next(0));
+}
+
+/* Round-robin does not preempt for a wake-up: the CPU is asked only when
+ * it idles. */
+static void test_wake_on_busy_cpu_waits_its_turn(void **state)
+{
+    (void)state;
+    make_up(&vcpus[0]);
+    assert_ptr_equal(next(0), &vcpus[0]);
+    make_up(&vcpus[1]);
+    assert_false(sched_resched_pending(0));
+    assert_ptr_equal(next(0), &vcpus[1]);           /* at the slice's end */
+}
+
+/* Another CPU is kicked when it must look: asked to reschedule, or its
+ * running vCPU has an event; not for a vCPU that does not run. */
+static void test_remote_cpus_are_kicked(void **state)
+{
+    unsigned int before = fake_cpu_kicks(1);
+
+    (void)state;
+    make_up(&vcpus[3]);                             /* CPU 1 idles */
+    assert_true(sched_resched_pending(1));
+    assert_false(sched_resched_pending(0));
+    assert_int_equal(fake_cpu_kicks(1), before + 1);
+    assert_ptr_equal(next(1), &vcpus[3]);
+
+    sched_vcpu_unblock(&vcpus[3]);                  /* queued, not loaded */
+    assert_int_equal(fake_cpu_kicks(1), before + 1);
+    atomic_store(&vcpus[3].is_running, true);
+    sched_vcpu_unblock(&vcpus[3]);                  /* running there: its upcall */
+    assert_int_equal(fake_cpu_kicks(1), before + 2);
+    atomic_store(&vcpus[3].is_running, false);
+
+    make_up(&vcpus[0]);                             /* this CPU: no kick */
+    assert_int_equal(fake_cpu_kicks(0), 0);
+}
+
+/* Whatever the order of a block and the wake-up that races with it, the
+ * policy ends up agreeing with the flags. */
+static void test_block_and_wake_in_either_order(void **state)
+{
+    (void)state;
+    make_up(&vcpus[0]);
+    assert_ptr_equal(next(0), &vcpus[0]);
+
+    /* The waker first: it clears the flag before the blocker tells. */
+    atomic_store(&vcpus[0].blocked, true);
+    sched_vcpu_unblock(&vcpus[0]);
+    sched_vcpu_update(&vcpus[0]);
+    assert_ptr_equal(next(0), &vcpus[0]);
+
+    /* The blocker first: it told, then the waker. */
+    atomic_store(&vcpus[0].blocked, true);
+    sched_vcpu_update(&vcpus[0]);
+    sched_vcpu_unblock(&vcpus[0]);
+    assert_ptr_equal(next(0), &vcpus[0]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +333,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cpus_separate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slice_control, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hooks_assert_the_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_follows_flags, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_flag_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wake_on_busy_cpu_waits_its_turn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remote_cpus_are_kicked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_block_and_wake_in_either_order, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -17,6 +17,7 @@
 #include <proxen/event_coalesce.h>
 #include <proxen/hypercall.h>
 #include <proxen/page_alloc.h>
+#include <proxen/sched.h>
 #include <public/xen.h>
 #include "fake_arch.h"
 #include "fake_heap.h"
@@ -40,7 +41,7 @@ void put_domain(struct domain *d)
     (void)d;
 }
 
-void arch_vcpu_kick(struct vcpu *v)
+void sched_vcpu_unblock(struct vcpu *v)
 {
     (void)v;
     kicks++;

@@ -82,7 +82,7 @@ static vaddr_t gdt_window(unsigned int cpu)
 
 static vaddr_t ldt_window(unsigned int cpu)
 {
-    return PERCPU_LDT_VIRT_START + (vaddr_t)cpu * 16 * PAGE_SIZE;
+    return PERCPU_LDT_VIRT_START + (vaddr_t)cpu * LDT_WINDOW_PAGES * PAGE_SIZE;
 }
 
 /* The CPU's GDT and LDT windows are mapped (to null descriptors) once, at
@@ -101,7 +101,7 @@ static void map_gdt_window(unsigned int cpu, paddr_t reserved_page)
                       (rsv ? PAGE_HYPERVISOR : PAGE_HYPERVISOR_RO) | _PAGE_NX))
             panic("cannot map the GDT of CPU%u", cpu);
     }
-    for (unsigned int i = 0; i < 16; i++)
+    for (unsigned int i = 0; i < LDT_WINDOW_PAGES; i++)
         if (map_pages(ldt_window(cpu) + i * PAGE_SIZE, gdt_zero_frame, 1,
                       PAGE_HYPERVISOR_RO | _PAGE_NX))
             panic("cannot map the LDT window of CPU%u", cpu);
@@ -142,6 +142,11 @@ void desc_init_cpu(unsigned int cpu)
     tss->ist[IST_MCE - 1] = stack + IST_MCE_OFFSET;
     tss->ist[IST_DB - 1] = stack + IST_DB_OFFSET;
     fill_reserved_gdt(pc->gdt_page, tss);
+    /* What the windows show is not known yet: the first load maps all. */
+    for (unsigned int i = 0; i < FIRST_RESERVED_GDT_PAGE; i++)
+        pc->gdt_shown[i] = ~(paddr_t)0;
+    for (unsigned int i = 0; i < LDT_WINDOW_PAGES; i++)
+        pc->ldt_shown[i] = ~(paddr_t)0;
     map_gdt_window(cpu, virt_to_maddr(pc->gdt_page));
 
     gdtr = (struct desc_ptr){ GDT_LIMIT, gdt_window(cpu) };
@@ -154,18 +159,28 @@ void desc_init_cpu(unsigned int cpu)
     __asm__ volatile("lidt %0" :: "m"(idtr) : "memory");
 }
 
+/* Point a page of a CPU's descriptor window at pa, unless it already
+ * shows it: a context switch between vCPUs that share descriptor frames
+ * (or back to the same vCPU) then costs no mapping change and no TLB
+ * invalidation.  shown[] is the CPU's record of what each page shows. */
+static void window_show(unsigned int cpu, vaddr_t va, paddr_t *shown, paddr_t pa)
+{
+    if (*shown == pa)
+        return;
+    if (remap_page(va, pa, PAGE_HYPERVISOR_RO | _PAGE_NX))
+        panic("the descriptor window of CPU%u is not mapped", cpu);   /* a hypervisor bug */
+    *shown = pa;
+}
+
 /* Show a guest's GDT frames in the first pages of this CPU's window (the
  * rest read as null descriptors). */
 void gdt_window_load_guest(unsigned int cpu, const mfn_t *frames, unsigned int nr)
 {
     vaddr_t va = gdt_window(cpu);
 
-    for (unsigned int i = 0; i < FIRST_RESERVED_GDT_PAGE; i++) {
-        paddr_t pa = i < nr ? mfn_to_maddr(frames[i]) : gdt_zero_frame;
-
-        if (remap_page(va + i * PAGE_SIZE, pa, PAGE_HYPERVISOR_RO | _PAGE_NX))
-            panic("the GDT window of CPU%u is not mapped", cpu);   /* a hypervisor bug */
-    }
+    for (unsigned int i = 0; i < FIRST_RESERVED_GDT_PAGE; i++)
+        window_show(cpu, va + i * PAGE_SIZE, &percpu[cpu].gdt_shown[i],
+                    i < nr ? mfn_to_maddr(frames[i]) : gdt_zero_frame);
 }
 
 /* Show a guest's LDT frames in this CPU's LDT window and load LDTR (or
@@ -180,12 +195,9 @@ void ldt_load_guest(unsigned int cpu, const mfn_t *frames, unsigned int ents)
 
     /* Pages beyond the LDT show null descriptors (and the limit stops
      * there anyway); none is ever unmapped, so none needs a new table. */
-    for (unsigned int i = 0; i < 16; i++) {
-        paddr_t pa = i < nr ? mfn_to_maddr(frames[i]) : gdt_zero_frame;
-
-        if (remap_page(va + i * PAGE_SIZE, pa, PAGE_HYPERVISOR_RO | _PAGE_NX))
-            panic("the LDT window of CPU%u is not mapped", cpu);   /* a hypervisor bug */
-    }
+    for (unsigned int i = 0; i < LDT_WINDOW_PAGES; i++)
+        window_show(cpu, va + i * PAGE_SIZE, &percpu[cpu].ldt_shown[i],
+                    i < nr ? mfn_to_maddr(frames[i]) : gdt_zero_frame);
     if (!ents) {
         __asm__ volatile("lldt %w0" :: "r"(0));
         return;

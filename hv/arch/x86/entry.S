@@ -125,7 +125,12 @@ common_entry:
         jne     restore_all
         cmpl    $2, UREGS_VECTOR(%rsp)  /* an NMI from a guest: straight back */
         je      restore_all
+        /* Also where a CPU enters a vCPU it switched to from idle
+         * (pv_enter_guest), with RSP at the guest frame. */
+        .globl  return_to_guest
+return_to_guest:
         cli
+        movq    %rsp, %rbx
         movq    %rsp, %rdi
         andq    $-16, %rsp
         call    pv_exit_to_guest

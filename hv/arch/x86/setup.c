@@ -37,18 +37,22 @@ void start_hypervisor(uint32_t mb_magic, uint32_t mb_info) __attribute__((noretu
 void idle_loop(void) __attribute__((noreturn));
 void cpu_features_init(void);
 
-/* A CPU with nothing to run halts; it runs its vCPU (vCPU n of the
- * initial domain on CPU n) whenever that is up and the domain running.
- * Interrupts stay off from the check to the halt, so a kick cannot slip
- * in between. */
+/* The idle vCPU: halt until this CPU is asked to reschedule, then enter
+ * the vCPU chosen.  Interrupts stay off from the check to the halt, so a
+ * request cannot slip in between.  A CPU that left a vCPU's frame to come
+ * here (pv_enter_idle) still has it current: schedule() switches it out. */
 void idle_loop(void)
 {
-    for (;;) {
-        struct vcpu *v = this_cpu()->vcpu;
+    unsigned int cpu = this_cpu()->cpu_id;
 
+    for (;;) {
         local_irq_disable();
-        if (v && v->up && v->domain->state == DOMAIN_RUNNING)
-            pv_run_vcpu(v);
+        if (sched_resched_pending(cpu)) {
+            schedule();
+            if (current_vcpu())
+                pv_enter_guest();
+            continue;
+        }
         safe_halt();
     }
 }
@@ -140,8 +144,9 @@ void start_hypervisor(uint32_t mb_magic, uint32_t mb_info)
     wallclock_init_from_rtc();
     time_init_cpu();
     timers_init_cpu(0);
-    if (sched_init(opt_sched))
+    if (sched_init(opt_sched) || sched_init_cpu(0))
         panic("no scheduler");
+    sched_init_slice_timer(0);
     vcpu_time_start_cpu(0);
     smp_call_init();
     pv_syscall_init_cpu(0);

@@ -12,6 +12,7 @@
 #include <asm/x86.h>
 #include <proxen/console.h>
 #include <proxen/page_alloc.h>
+#include <proxen/sched.h>
 #include <proxen/spinlock.h>
 #include <proxen/timer.h>
 #include <stdatomic.h>
@@ -130,6 +131,9 @@ void start_secondary(void)
     apic_init_cpu();
     time_init_cpu();
     timers_init_cpu(cpu);
+    if (sched_init_cpu(cpu))
+        panic("CPU%u: the scheduler refused it", cpu);
+    sched_init_slice_timer(cpu);
     atomic_fetch_add(&nr_cpus_online, 1);
     atomic_store(&percpu[cpu].online, true);
     time_sync_answer(cpu);

@@ -61,6 +61,10 @@ void arch_vcpu_time_refresh(struct vcpu *v);
  * name. */
 long arch_vcpu_register_time_area(struct vcpu *v, uint64_t gva);
 
+/* Interrupt another CPU so that it looks again at what it runs (a
+ * reschedule request, an event for its vCPU). */
+void arch_cpu_kick(unsigned int cpu);
+
 /* CPUs currently online. */
 unsigned int arch_nr_cpus_online(void);
 

@@ -1,9 +1,10 @@
 /* Domains and virtual CPUs.
  *
  * Locking: d->page_lock guards the page list and counters, d->page_types
- * the frames' types and counts; a vCPU's state belongs to the physical CPU
- * running it (vCPU n of the initial domain on CPU n, no migration yet),
- * and whether it has a context and is up is changed atomically (vcpu_op.c). */
+ * the frames' types and counts; a vCPU's register state belongs to the
+ * physical CPU running it, or to the scheduler while it does not run
+ * (sched.h: whether it may run is a set of atomic flags, and who changes
+ * one tells the scheduler). */
 #ifndef PROXEN_DOMAIN_H
 #define PROXEN_DOMAIN_H
 
@@ -41,8 +42,10 @@ struct multicall_entry;
 struct vcpu {
     unsigned int vcpu_id;
     struct domain *domain;
-    unsigned int processor;
-    bool blocked;                 /* in SCHEDOP_block */
+    unsigned int processor;       /* the CPU whose run queue it is on */
+    _Atomic bool blocked;         /* in SCHEDOP_block or poll */
+    _Atomic bool is_running;      /* its state is loaded on its CPU */
+    _Atomic int pause_count;      /* vcpu_pause */
     struct vcpu_info *vcpu_info;  /* in the domain's shared_info page, or
                                    * where the guest moved it (vcpu_info.c) */
     _Atomic int vcpu_info_state;  /* VCPU_INFO_* (vcpu_info.h) */
@@ -72,6 +75,8 @@ struct domain {
     char name[DOMAIN_NAME_MAX];
     enum domain_state state;
     unsigned int shutdown_reason;
+    _Atomic int pause_count;            /* domain_pause: none of its vCPUs runs */
+    bool controller_paused;             /* paused by the toolstack (control.c) */
     bool is_privileged;
 
     spinlock_t page_lock;
@@ -128,6 +133,12 @@ void domains_dump(void);
 void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg);
 int domain_alloc_pages(struct domain *d, uint64_t nr, struct page_info **out);
 
+/* Stop every vCPU of d and wait until none runs (not for the caller's
+ * own domain; interrupts on), and let them run again: counted, so that
+ * every pause needs its unpause. */
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+
 /* The guest asked to stop (SCHEDOP_shutdown) or broke the ABI. */
 void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *why);
@@ -137,11 +148,11 @@ void arch_vcpu_init(struct vcpu *v);
 /* VCPUOP_initialise: check and take the guest's vcpu_guest_context at
  * arg (0, or a negative errno with nothing changed). */
 long arch_vcpu_initialise(struct vcpu *v, uint64_t arg);
-/* Make v's CPU look at v again (it was brought up or down). */
-void arch_vcpu_kick(struct vcpu *v);
-/* The running vCPU went down: leave its frame (returning rc when it is
- * brought up again) and idle. */
-void arch_vcpu_park_self(long rc) __attribute__((noreturn));
+/* The context switch (schedule.c), on v's CPU with interrupts off:
+ * save the running v's state (its frame, segments, FPU) into v, or load
+ * v's and make it the current vCPU. */
+void arch_vcpu_save(struct vcpu *v);
+void arch_vcpu_load(struct vcpu *v);
 void arch_dump_guest_state(struct vcpu *v);
 void arch_dump_vcpu(struct vcpu *v);    /* mode, page tables, callbacks */
 

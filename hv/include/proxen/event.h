@@ -105,7 +105,7 @@ void vcpu_wake(struct vcpu *v);
  * for port (-1: any) is woken when one becomes pending. */
 void evtchn_poll_begin(struct vcpu *v, int port);
 bool evtchn_poll_active(const struct vcpu *v);
-void evtchn_poll_end(struct vcpu *v);
+bool evtchn_poll_end(struct vcpu *v);   /* whether it was polling */
 
 /* Print d's bound ports (debug key 'e'). */
 void evtchn_dump(struct domain *d);

@@ -85,4 +85,35 @@ struct vcpu *sched_current(unsigned int cpu);
 /* The schedule lock of a CPU, for the policy's own assertions. */
 spinlock_t *sched_lock_of(unsigned int cpu);
 
+/* --- runnability ------------------------------------------------------------
+ * Whether a vCPU may run is decided by flags others change: up (VCPUOP_up
+ * and down), blocked (SCHEDOP_block and poll), its own and its domain's
+ * pause counts, its domain's state.  Whoever changes one calls
+ * sched_vcpu_update(), which re-reads them all under the CPU's lock and
+ * tells the policy (wake_up or do_block): the last caller sees every
+ * change, so the policy's view cannot go stale whatever the order. */
+bool vcpu_runnable(const struct vcpu *v);
+/* v's flags changed: tell the policy; make v's CPU reschedule when v
+ * stopped being runnable while running there, or became runnable while it
+ * idles.  Any CPU, interrupts on or off. */
+void sched_vcpu_update(struct vcpu *v);
+/* An event for v (vcpu_wake): unblock it if blocked; else, if it runs on
+ * another CPU, make that CPU look at it (to deliver the upcall). */
+void sched_vcpu_unblock(struct vcpu *v);
+/* Once v is not runnable: wait until no CPU runs it or still holds its
+ * state.  Never for the calling vCPU; interrupts on. */
+void vcpu_sleep_sync(struct vcpu *v);
+
+/* Ask cpu to reschedule at its next way out to a guest or in its idle
+ * loop (a kick if it is another CPU); whether this CPU is asked. */
+void sched_raise(unsigned int cpu);
+bool sched_resched_pending(unsigned int cpu);
+
+/* schedule(): the decision for this CPU (its request cleared), its slice
+ * timer armed, the switch done through the arch.  Called with interrupts
+ * off on the way out to a guest or from the idle loop; returns with
+ * current_vcpu() the vCPU to run (NULL: idle).  schedule.c. */
+void schedule(void);
+void sched_init_slice_timer(unsigned int cpu);
+
 #endif

@@ -117,3 +117,7 @@ void machine_reboot(void)
     mock_assert(0, "machine_reboot", __FILE__, __LINE__);
     abort();
 }
+
+static unsigned int cpu_kicks[64];
+void arch_cpu_kick(unsigned int cpu) { cpu_kicks[cpu % 64]++; }
+unsigned int fake_cpu_kicks(unsigned int cpu) { return cpu_kicks[cpu % 64]; }

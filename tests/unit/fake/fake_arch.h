@@ -19,4 +19,7 @@ void fake_set_cpu(unsigned int cpu);
 void fake_set_now(s_time_t now);
 s_time_t fake_last_timer_program(void);
 
+/* How many times arch_cpu_kick(cpu) was called. */
+unsigned int fake_cpu_kicks(unsigned int cpu);
+
 #endif

@@ -244,24 +244,18 @@ static int setup_shared_info(struct domain *d)
     return 0;
 }
 
-/* dom0_max_vcpus=N, by default one per CPU online: vCPU n runs on CPU n
- * (no scheduler yet), so never more than the CPUs. */
+/* dom0_max_vcpus=N, by default one per CPU online (vCPU n's run queue
+ * is CPU n's, modulo the CPUs). */
 static unsigned int dom0_vcpus(void)
 {
-    unsigned int n = nr_cpus_online;
+    unsigned int n = opt_dom0_max_vcpus ? (unsigned int)opt_dom0_max_vcpus : nr_cpus_online;
 
-    if (opt_dom0_max_vcpus && opt_dom0_max_vcpus < n)
-        n = (unsigned int)opt_dom0_max_vcpus;
     return MIN(n, (unsigned int)XEN_LEGACY_MAX_VCPUS);
 }
 
 static int setup_vcpus(struct domain *d)
 {
-    int rc = domain_add_vcpus(d, dom0_vcpus());
-
-    for (unsigned int i = 0; !rc && i < d->max_vcpus; i++)
-        percpu[i].vcpu = d->vcpu[i];
-    return rc;
+    return domain_add_vcpus(d, dom0_vcpus());
 }
 
 static uint64_t dom0_pages(void)
@@ -430,9 +424,8 @@ void dom0_start(void)
     if (!d)
         return;
     d->state = DOMAIN_RUNNING;
-    d->vcpu[0]->up = true;
     printk("dom0: %u vCPU%s (vCPU n on CPU n; the others start down)\n", d->max_vcpus,
            d->max_vcpus == 1 ? "" : "s");
     printk("dom0: starting\n");
-    pv_start_vcpu(d->vcpu[0], &regs);
+    pv_start_vcpu(d->vcpu[0], &regs);   /* runs once this CPU goes idle */
 }

@@ -1,5 +1,6 @@
 /* The x86 PV parts of vCPUs: initial state, the current vCPU, and the
  * way into and out of a guest. */
+#include <stdatomic.h>
 #include <arch/arch.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
@@ -10,7 +11,8 @@
 #include <proxen/domain.h>
 #include <proxen/errno.h>
 #include <proxen/hypercall.h>
-#include <proxen/vcpu_switch.h>
+#include <proxen/runstate.h>
+#include <proxen/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 
@@ -25,6 +27,7 @@ void arch_vcpu_init(struct vcpu *v)
     v->arch.kernel_ss = FLAT_KERNEL_SS;
     v->arch.debugreg[6] = 0xffff0ff0;     /* the architectural reset values */
     v->arch.debugreg[7] = 0x400;
+    pv_fpu_init(v->arch.fpu_image);
 }
 
 void arch_dump_guest_state(struct vcpu *v)
@@ -114,24 +117,33 @@ uint64_t arch_multicall_iret(void)
     return guest_cpu_user_regs()->rax;
 }
 
-/* Last stop before the guest: deliver a pending event upcall. */
+/* Last stop before the guest: switch to another vCPU if this CPU was
+ * asked to (its slice ended, the vCPU blocked or went down or its domain
+ * stopped, another woke on an idle CPU), then deliver a pending event
+ * upcall to whichever vCPU's frame is here now. */
 __hot_path void pv_exit_to_guest(struct cpu_user_regs *regs)
 {
+    unsigned int cpu = get_cpu_info()->cpu_id;
     struct vcpu *v = current_vcpu();
-    struct vcpu_info *vi = v->vcpu_info;
+    struct vcpu_info *vi;
 
     /* Only a CPU quirk can have put a guest in virtual-8086 mode (QEMU
      * lets a ring-3 `iretl` set VM); such a guest is not a 64-bit PV guest
      * any more. */
     if (regs->rflags & X86_EFLAGS_VM)
         domain_crash(v->domain, "the guest entered virtual-8086 mode");
-    if (v->domain->state != DOMAIN_RUNNING || !v->up)
-        pv_vcpu_gone();          /* a downed vCPU's frame stays for its return */
+    while (unlikely(sched_resched_pending(cpu))) {
+        schedule();
+        v = current_vcpu();
+        if (!v)
+            pv_enter_idle();
+    }
     /* Whatever wrote the frame (the iret hypercall, a bounce, an emulated
      * instruction). */
     regs->rflags = pv_guest_rflags(regs->rflags);
     preempt_work_done();
     console_ring_notify();
+    vi = v->vcpu_info;
     if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->arch.event_cb.address)
         pv_bounce(v, regs, v->arch.event_cb.address, true, NO_ERROR_CODE);
 }
@@ -140,44 +152,40 @@ void pv_failed_iret(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current_vcpu();
 
+    (void)regs;
     domain_crash(v->domain, "the CPU refused the guest's return frame");
-    pv_vcpu_gone();
+    pv_enter_idle();
 }
 
-extern char restore_all[];
+extern char return_to_guest[];
 void idle_loop(void) __attribute__((noreturn));
 
-/* This CPU's vCPU will not run again: leave its frame behind and idle. */
-void pv_vcpu_gone(void)
+/* The top of this CPU's stack, as if called (ABI alignment). */
+static uint64_t stack_top(void)
 {
-    uint64_t top = (uint64_t)get_cpu_info() - 8;   /* as if called: ABI alignment */
+    return (uint64_t)get_cpu_info() - 8;
+}
 
-    if (current_vcpu())
-        vcpu_switch_out(current_vcpu(), RUNSTATE_offline);
-    set_current_vcpu(NULL);
-    write_cr3(idle_pt_maddr());
+void pv_enter_idle(void)
+{
     __asm__ volatile("movq %0, %%rsp\n\t"
-                     "jmp idle_loop" :: "r"(top) : "memory");
+                     "jmp idle_loop" :: "r"(stack_top()) : "memory");
     __builtin_unreachable();
 }
 
-/* Run v on this CPU from the register state in regs (its first entry). */
+void pv_enter_guest(void)
+{
+    __asm__ volatile("movq %0, %%rsp\n\t"
+                     "jmp return_to_guest" :: "r"(guest_cpu_user_regs()) : "memory");
+    __builtin_unreachable();
+}
+
+/* The builder's first vCPU starts from regs with null selectors and
+ * bases, as a vCPU given by VCPUOP_initialise starts from its context. */
 void pv_start_vcpu(struct vcpu *v, const struct cpu_user_regs *regs)
 {
-    struct cpu_user_regs *frame = guest_cpu_user_regs();
-
-    set_current_vcpu(v);
-    v->processor = get_cpu_info()->cpu_id;
-    v->arch.started = true;
-    arch_vcpu_time_refresh(v);
-    write_cr3(mfn_to_maddr(v->arch.guest_table));
-    vcpu_switch_in(v);
-    wrmsr(MSR_GS_BASE, 0);
-    wrmsr(MSR_SHADOW_GS_BASE, 0);
-    wrmsr(MSR_FS_BASE, 0);
-    local_irq_disable();
-    *frame = *regs;
-    __asm__ volatile("movq %0, %%rsp\n\t"
-                     "jmp restore_all" :: "r"(frame) : "memory");
-    __builtin_unreachable();
+    v->arch.user_regs = *regs;
+    atomic_store(&v->up, true);
+    runstate_wake(v);
+    sched_vcpu_update(v);
 }

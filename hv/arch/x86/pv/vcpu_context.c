@@ -114,10 +114,26 @@ static void set_callback(struct pv_callback *cb, uint64_t address, bool mask)
 }
 
 /* Nothing can fail from here on. */
+/* The context's FPU image if it has one, with the MXCSR bits the CPU
+ * lacks cleared (FXRSTOR faults on them); else the state after FNINIT. */
+static void install_fpu(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    uint32_t mxcsr;
+
+    if (!(c->flags & VGCF_i387_valid)) {
+        pv_fpu_init(v->arch.fpu_image);
+        return;
+    }
+    memcpy(v->arch.fpu_image, &c->fpu_ctxt, sizeof(v->arch.fpu_image));
+    memcpy(&mxcsr, v->arch.fpu_image + 24, sizeof(mxcsr));
+    mxcsr &= MXCSR_SAFE_MASK;
+    memcpy(v->arch.fpu_image + 24, &mxcsr, sizeof(mxcsr));
+}
+
 static void install(struct vcpu *v, const struct vcpu_guest_context *c)
 {
     const struct xen_cpu_user_regs *r = &c->user_regs;
-    struct cpu_user_regs *s = &v->arch.start_regs;
+    struct cpu_user_regs *s = &v->arch.user_regs;
 
     v->arch.guest_table = _mfn(xen_cr3_to_pfn(c->ctrlreg[3]));
     v->arch.guest_table_user = c->ctrlreg[1] ? _mfn(xen_cr3_to_pfn(c->ctrlreg[1])) : INVALID_MFN;
@@ -145,9 +161,11 @@ static void install(struct vcpu *v, const struct vcpu_guest_context *c)
     v->arch.fs_base = c->fs_base;
     v->arch.gs_base_kernel = c->gs_base_kernel;
     v->arch.gs_base_user = c->gs_base_user;
-    v->arch.fpu_valid = c->flags & VGCF_i387_valid;
-    if (v->arch.fpu_valid)
-        memcpy(v->arch.fpu_image, c->fpu_ctxt, sizeof(v->arch.fpu_image));
+    install_fpu(v, c);
+    v->arch.sel_ds = r->ds;
+    v->arch.sel_es = r->es;
+    v->arch.sel_fs = r->fs;
+    v->arch.sel_gs = r->gs;
     *s = (struct cpu_user_regs){
         .r15 = r->r15, .r14 = r->r14, .r13 = r->r13, .r12 = r->r12, .rbp = r->rbp,
         .rbx = r->rbx, .r11 = r->r11, .r10 = r->r10, .r9 = r->r9, .r8 = r->r8,
@@ -155,7 +173,6 @@ static void install(struct vcpu *v, const struct vcpu_guest_context *c)
         .rip = r->rip, .cs = FLAT_KERNEL_CS, .rflags = pv_guest_rflags(r->rflags),
         .rsp = r->rsp, .ss = FLAT_KERNEL_SS,
     };
-    v->arch.started = false;
 }
 
 static long initialise(struct vcpu *v, const struct vcpu_guest_context *c)
@@ -191,13 +208,15 @@ long arch_vcpu_initialise(struct vcpu *v, uint64_t arg)
     return rc;
 }
 
-/* --- running vCPUs on their CPU ------------------------------------------- */
+/* --- kicks ------------------------------------------------------------------ */
 
+/* Nothing to do here: the CPU looks at what it runs on its way out (or
+ * in its idle loop), and runs a timer set for it from another CPU. */
 static void kick_interrupt(struct cpu_user_regs *regs)
 {
     (void)regs;
-    apic_eoi();                  /* the CPU looks at its vCPU on the way out */
-    timers_run();                /* and at a timer set for it from another CPU */
+    apic_eoi();
+    timers_run();
 }
 
 void pv_vcpu_kick_init(void)
@@ -205,60 +224,8 @@ void pv_vcpu_kick_init(void)
     set_irq_handler(VECTOR_EVENT_CHECK, kick_interrupt);
 }
 
-void arch_vcpu_kick(struct vcpu *v)
+void arch_cpu_kick(unsigned int cpu)
 {
-    if (v->processor != get_cpu_info()->cpu_id)
-        apic_send_ipi(percpu[v->processor].apic_id, VECTOR_EVENT_CHECK);
-}
-
-/* The first start: what the context said, loaded into this CPU. */
-static void load_first_state(struct vcpu *v)
-{
-    *guest_cpu_user_regs() = v->arch.start_regs;
-    wrmsr(MSR_FS_BASE, v->arch.fs_base);
-    wrmsr(MSR_GS_BASE, v->arch.gs_base_kernel);
-    wrmsr(MSR_SHADOW_GS_BASE, v->arch.gs_base_user);
-    gdt_window_load_guest(v->processor, v->arch.gdt_frames, (v->arch.gdt_ents + 511) / 512);
-    ldt_load_guest(v->processor, v->arch.ldt_frames, 0);
-    pv_load_debugregs(v);
-    __asm__ volatile("fninit");
-    if (v->arch.fpu_valid) {
-        uint8_t image[512] __attribute__((aligned(16)));
-        uint32_t mxcsr;
-
-        memcpy(image, v->arch.fpu_image, sizeof(image));
-        /* MXCSR bits the CPU does not have would fault here. */
-        memcpy(&mxcsr, image + 24, sizeof(mxcsr));
-        mxcsr &= MXCSR_SAFE_MASK;
-        memcpy(image + 24, &mxcsr, sizeof(mxcsr));
-        __asm__ volatile("fxrstor64 %0" :: "m"(image));
-    }
-    v->arch.started = true;
-}
-
-/* Run v on this CPU: from its context the first time, else from where it
- * went down (its frame, bases and registers are still here). */
-void pv_run_vcpu(struct vcpu *v)
-{
-    struct cpu_user_regs *frame = guest_cpu_user_regs();
-
-    ASSERT(v->processor == get_cpu_info()->cpu_id);
-    set_current_vcpu(v);
-    if (!v->arch.started)
-        load_first_state(v);
-    arch_vcpu_time_refresh(v);     /* this CPU's TSC stamp, not the last one's */
-    write_cr3(mfn_to_maddr(v->arch.kernel_mode ? v->arch.guest_table
-                                               : v->arch.guest_table_user));
-    vcpu_switch_in(v);
-    local_irq_disable();
-    __asm__ volatile("movq %0, %%rsp\n\t"
-                     "jmp restore_all" :: "r"(frame) : "memory");
-    __builtin_unreachable();
-}
-
-void arch_vcpu_park_self(long rc)
-{
-    guest_cpu_user_regs()->rax = (uint64_t)rc;
-    local_irq_disable();
-    pv_vcpu_gone();
+    if (cpu != get_cpu_info()->cpu_id)
+        apic_send_ipi(percpu[cpu].apic_id, VECTOR_EVENT_CHECK);
 }

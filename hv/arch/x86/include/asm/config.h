@@ -48,6 +48,7 @@
 /* GDT: Xen's reserved selectors, in a page that sits at entry 7168
  * (selector 0xe000) of each CPU's GDT window. */
 #define FIRST_RESERVED_GDT_PAGE  14
+#define LDT_WINDOW_PAGES         16   /* 8192 entries, Xen's LDT limit */
 #define FIRST_RESERVED_GDT_ENTRY (FIRST_RESERVED_GDT_PAGE * 512)
 #define GDT_WINDOW_PAGES         16
 #define GDT_LIMIT                ((FIRST_RESERVED_GDT_PAGE + 1) * 4096 - 1)

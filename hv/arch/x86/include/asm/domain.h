@@ -51,12 +51,12 @@ struct arch_vcpu {
      * general references are still this vCPU's to drop (pv/mm.c). */
     struct page_info *old_table;
 
-    /* VCPUOP_initialise (pv/vcpu_context.c): the first frame and FPU
-     * state, loaded when the vCPU first runs. */
-    struct cpu_user_regs start_regs;
-    bool started;
-    bool fpu_valid;
-    uint8_t fpu_image[512];
+    /* While the vCPU does not run (pv/context_switch.c): its frame, data
+     * selectors and FPU/SSE state (FXSAVE layout; VCPUOP_initialise
+     * writes them too). */
+    struct cpu_user_regs user_regs;
+    uint16_t sel_ds, sel_es, sel_fs, sel_gs;
+    uint8_t fpu_image[512] __attribute__((aligned(16)));
 };
 
 struct arch_domain {

@@ -49,7 +49,9 @@ struct percpu {
     struct seg_desc *gdt_page;           /* reserved GDT entries (0xe000 up) */
     uint64_t lapic_timer_deadline;
     const struct cpu_user_regs *dump_regs;  /* for the register-dump key */
-    struct vcpu *vcpu;                   /* the one vCPU this CPU runs, if any */
+    /* The frames this CPU's GDT and LDT windows show (desc.c). */
+    paddr_t gdt_shown[FIRST_RESERVED_GDT_PAGE];
+    paddr_t ldt_shown[LDT_WINDOW_PAGES];
 };
 
 extern struct percpu percpu[NR_CPUS];

@@ -42,16 +42,20 @@ long pv_debugreg_index(const struct vcpu *v, uint64_t reg);
 /* Switch the vCPU's kernel (or user) top-level table (mm.c). */
 int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user);
 int pv_write_cr3(struct vcpu *v, uint64_t mfn);     /* -ERESTART: run it again */
-void pv_start_vcpu(struct vcpu *v, const struct cpu_user_regs *regs) __attribute__((noreturn));
-/* Run v on this CPU, its own (pv/vcpu_context.c); the kick vector. */
-void pv_run_vcpu(struct vcpu *v) __attribute__((noreturn));
-void pv_vcpu_kick_init(void);
+/* Start v (the builder's first vCPU) from regs: it becomes runnable. */
+void pv_start_vcpu(struct vcpu *v, const struct cpu_user_regs *regs);
+void pv_vcpu_kick_init(void);                   /* the kick vector */
+void pv_fpu_init(uint8_t image[512]);           /* a reset FPU (context_switch.c) */
+/* Leave the guest frame (this CPU's vCPU is switched out by the idle
+ * loop's schedule()) or enter it (current_vcpu()'s frame, through the
+ * exit path): both from any depth of this CPU's stack. */
+void pv_enter_idle(void) __attribute__((noreturn));
+void pv_enter_guest(void) __attribute__((noreturn));
 /* Debug registers (debugreg.c): may v hold val in DRn; load v's into the CPU. */
 bool pv_debugreg_valid(const struct vcpu *v, unsigned int reg, uint64_t val);
 void pv_load_debugregs(const struct vcpu *v);
 void pv_debug_exception(struct vcpu *v);        /* a guest #DB: its DR6 */
 void pv_debug_single_step(struct vcpu *v);      /* DR6.BS for an emulated step */
-void pv_vcpu_gone(void) __attribute__((noreturn));
 
 /* Build dom0 from the first boot module and run it (returns if none). */
 void dom0_start(void);
