@@ -15,18 +15,20 @@ include mk/fuzz.mk
 include mk/guest.mk
 include mk/bench.mk
 
-all: $(HV_IMAGE) $(GUEST_IMAGE) $(BENCH_IMAGE) $(COALESCE_MODEL)
+all: $(HV_IMAGE) $(GUEST_IMAGE) $(BENCH_IMAGE) $(DOM0_IMAGE) $(DEMO_IMAGE) $(IMAGES_CPIO) \
+     $(COALESCE_MODEL)
 
 # CMDLINE, SMP, MEM, MODULES and QEMU_ARGS change the boot; see README.md.
 # Tests need cmocka, clang with its fuzzer runtime, QEMU and python3.
 TEST_PACKAGES := libcmocka-dev clang libclang-rt-14-dev qemu-system-x86 python3
 PACKAGES := make gcc clang libclang-rt-14-dev binutils gawk python3 libcmocka-dev qemu-system-x86
 
-# dom0 is the guest OS running its tests, then staying up ("stay") so that
-# the debug keys can be used; MODULES= boots the hypervisor alone.
-MODULES ?= $(GUEST_IMAGE) stay
+# dom0 is the management shell (docs/shell.md) with the images' archive
+# as its second module; MODULES= boots the hypervisor alone.  Input piped
+# into `make run` is run as a script (tools/run-qemu).
+MODULES ?= $(DOM0_IMAGE),$(IMAGES_CPIO)
 
-run: $(HV_IMAGE) $(GUEST_IMAGE)
+run: $(HV_IMAGE) $(DOM0_IMAGE) $(IMAGES_CPIO)
 	@tools/need-packages qemu-system-x86
 	@CMDLINE="$(CMDLINE)" SMP="$(SMP)" MEM="$(MEM)" MODULES="$(MODULES)" \
 	  tools/run-qemu $(HV_IMAGE) $(QEMU_ARGS)

@@ -11,9 +11,16 @@
 #   proxen-guest  the in-guest tests (guest/apps/tests, guest/tests) and the
 #                 fuzzer of hypercalls and instructions they run (guest/fuzz)
 #   proxen-bench  the benchmarks run by `make bench` (guest/apps/bench)
+#   proxen-dom0   the management shell (guest/apps/shell), what `make run`
+#                 boots as dom0, with images.cpio as its module
+#   proxen-demo   a demo domain counting on its console (guest/apps/demo)
+# images.cpio holds the images dom0 can create domains from, by name.
 
 GUEST_IMAGE := $(BUILD)/guest/proxen-guest
 BENCH_IMAGE := $(BUILD)/guest/proxen-bench
+DOM0_IMAGE  := $(BUILD)/guest/proxen-dom0
+DEMO_IMAGE  := $(BUILD)/guest/proxen-demo
+IMAGES_CPIO := $(BUILD)/guest/images.cpio
 
 guest_objs = $(patsubst %.c,$(BUILD)/%.o,$(filter %.c,$(1))) \
              $(patsubst %.S,$(BUILD)/%.o,$(filter %.S,$(1)))
@@ -22,12 +29,17 @@ GUEST_KERNEL_SRCS := $(wildcard guest/kernel/*.c) \
                      $(filter-out %.lds.S,$(wildcard guest/arch/x86_64/*.S))
 GUEST_TESTS_SRCS  := $(wildcard guest/apps/tests/*.c guest/tests/*.c guest/tests/*.S guest/fuzz/*.c)
 GUEST_BENCH_SRCS  := $(wildcard guest/apps/bench/*.c guest/apps/bench/*.S)
+GUEST_DOM0_SRCS   := $(wildcard guest/apps/shell/*.c)
+GUEST_DEMO_SRCS   := $(wildcard guest/apps/demo/*.c)
 
 GUEST_KERNEL_OBJS := $(call guest_objs,$(GUEST_KERNEL_SRCS)) $(LIB_GUEST_OBJS)
 GUEST_TESTS_OBJS  := $(call guest_objs,$(GUEST_TESTS_SRCS))
 GUEST_BENCH_OBJS  := $(call guest_objs,$(GUEST_BENCH_SRCS))
+GUEST_DOM0_OBJS   := $(call guest_objs,$(GUEST_DOM0_SRCS))
+GUEST_DEMO_OBJS   := $(call guest_objs,$(GUEST_DEMO_SRCS))
 GUEST_LDS   := $(BUILD)/guest/guest.lds
-GUEST_DEPS  := $(patsubst %.o,%.d,$(GUEST_KERNEL_OBJS) $(GUEST_TESTS_OBJS) $(GUEST_BENCH_OBJS)) \
+GUEST_DEPS  := $(patsubst %.o,%.d,$(GUEST_KERNEL_OBJS) $(GUEST_TESTS_OBJS) $(GUEST_BENCH_OBJS) \
+                                  $(GUEST_DOM0_OBJS) $(GUEST_DEMO_OBJS)) \
                $(GUEST_LDS).d
 
 GUEST_WARN := -Wall -Wextra -Werror -Wcast-qual -Wredundant-decls -Wnested-externs \
@@ -45,7 +57,7 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstac
         --build-id=none
 
 .PHONY: guest
-guest: $(GUEST_IMAGE) $(BENCH_IMAGE)
+guest: $(GUEST_IMAGE) $(BENCH_IMAGE) $(DOM0_IMAGE) $(DEMO_IMAGE) $(IMAGES_CPIO)
 
 # The benchmarks share bench/cpu_loop.h with the hypervisor's bare-metal run.
 $(GUEST_BENCH_OBJS): GUEST_CFLAGS += -Ibench
@@ -66,11 +78,20 @@ $(GUEST_LDS): guest/arch/x86_64/guest.lds.S mk/guest.mk
 
 $(GUEST_IMAGE): $(GUEST_KERNEL_OBJS) $(GUEST_TESTS_OBJS) $(GUEST_LDS)
 $(BENCH_IMAGE): $(GUEST_KERNEL_OBJS) $(GUEST_BENCH_OBJS) $(GUEST_LDS)
-$(GUEST_IMAGE) $(BENCH_IMAGE):
+$(DOM0_IMAGE): $(GUEST_KERNEL_OBJS) $(GUEST_DOM0_OBJS) $(GUEST_LDS)
+$(DEMO_IMAGE): $(GUEST_KERNEL_OBJS) $(GUEST_DEMO_OBJS) $(GUEST_LDS)
+$(GUEST_IMAGE) $(BENCH_IMAGE) $(DOM0_IMAGE) $(DEMO_IMAGE):
 	@echo "  LD      $@"
 	$(Q)$(LD) $(GUEST_LDFLAGS) -T $(GUEST_LDS) -o $@ $(filter %.o,$^)
 
 -include $(GUEST_DEPS)
+
+# The images dom0's shell offers (`images`), by name.
+IMAGES := demo=$(DEMO_IMAGE) guest=$(GUEST_IMAGE) bench=$(BENCH_IMAGE)
+
+$(IMAGES_CPIO): $(DEMO_IMAGE) $(GUEST_IMAGE) $(BENCH_IMAGE) tools/mkcpio mk/guest.mk
+	@echo "  CPIO    $@"
+	$(Q)$(PYTHON) tools/mkcpio $@ $(IMAGES)
 
 # The guest kernel moved to virtual bases the dom0 builder must refuse
 # (tests/system/cases.py): inside the hypervisor's range, with a boot

@@ -100,7 +100,8 @@ def qemu_command(case, image):
 
 def boot(case, image):
     """Run one case; return (exit status, log)."""
-    proc = subprocess.Popen(qemu_command(case, image), cwd=ROOT, stdin=subprocess.PIPE,
+    cmd = ["sh", "-c", case["command"]] if "command" in case else qemu_command(case, image)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     log = b""
     keys = case.get("keys") or []
@@ -127,10 +128,12 @@ def boot(case, image):
 
 
 def judge(case, code, log):
-    want = 2 * case.get("status", 0) + 1
+    want = case["exit"] if "command" in case else 2 * case.get("status", 0) + 1
     if code is None:
         return f"timed out after {QEMU_TIMEOUT} s"
     if code != want:
+        if "command" in case:
+            return f"exit {code}, expected {want}"
         return f"QEMU exit {code}, expected {want} (status {case.get('status', 0)})"
     for rx in case.get("expect", []):
         if not re.search(rx, log, re.M):

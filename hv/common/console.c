@@ -20,6 +20,7 @@ static DEFINE_SPINLOCK_RANKED(console_lock, LOCK_CONSOLE);
 static char ring[CONSOLE_RING_SIZE];
 static uint64_t ring_head;           /* bytes ever written */
 static bool console_mid_line;        /* last console byte was not '\n' */
+static char mid_line_prefix[16];     /* whose line that is */
 static int console_loglevel = LOG_INFO;
 
 /* Set once, on the way down after a fatal error. */
@@ -53,14 +54,22 @@ static void ring_write(const char *s, size_t len)
 }
 
 /* Each console line starts with the prefix, emitted lazily so that a
- * message ending in '\n' does not leave a dangling prefix behind. */
+ * message ending in '\n' does not leave a dangling prefix behind.  A
+ * line left unfinished by one writer (a shell's prompt) is ended before
+ * another writer's text, so that each line has one author. */
 static void console_emit_prefixed(const char *prefix, const char *s, size_t len)
 {
+    if (len && console_mid_line && strcmp(prefix, mid_line_prefix)) {
+        arch_console_write("\n", 1);
+        console_mid_line = false;
+    }
     while (len) {
         size_t n = 0;
 
-        if (!console_mid_line)
+        if (!console_mid_line) {
             arch_console_write(prefix, strlen(prefix));
+            snprintf(mid_line_prefix, sizeof(mid_line_prefix), "%s", prefix);
+        }
         while (n < len && s[n++] != '\n')
             ;
         arch_console_write(s, n);

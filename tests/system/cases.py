@@ -17,6 +17,9 @@ Fields of a case:
             appears (after the previous text was typed), type text on the
             serial line
   check     optional function(log) -> error string or None
+  command   instead of booting QEMU directly, run this shell command (from
+            the repository root, its output the log), which must exit with
+            `exit`
 """
 import re
 
@@ -39,6 +42,27 @@ def ram_between(lo_mib, hi_mib):
 SUCCESS = r"Test result: SUCCESS"
 GUEST = "build/guest/proxen-guest"
 BENCH_GUEST = "build/guest/proxen-bench"
+DOM0 = "build/guest/proxen-dom0"
+IMAGES = "build/guest/images.cpio"
+SHELL_READY = "'help' lists the commands"
+EOT = "\x04"
+
+
+def shell_script(name, lines, status=0, expect=(), reject=(), modules=None, **kw):
+    """A case that pipes lines into dom0's shell as a script (the
+    command-line word "script"; EOT ends the input), as `make run` does
+    with piped input.  A script with a failed command ends with status 3
+    (dom0's shutdown reason crash)."""
+    return dict(name=name, smp=2, mem="512M",
+                modules=modules or [DOM0 + " script", IMAGES],
+                keys=(SHELL_READY, "".join(l + "\n" for l in lines) + EOT),
+                status=status, expect=list(expect),
+                reject=[r"FATAL TRAP", r"PANIC", r"Domain 0 \(Domain-0\) crashed"] + list(reject),
+                **kw)
+
+
+def failed_count(n, of):
+    return rf"^\(d0\) Script done: {n} of {of} commands? failed; powering off with an error$"
 
 # Every metric the benchmark guest prints (bench/README.md), and those that
 # may be "n/a" under Proxen today (none).
@@ -305,6 +329,82 @@ CASES = [
          expect=[r"^\(d0\) Staying up .*\n\(PRX\) \*\*\* Serial input to the debug keys .*\n"
                  r"\(PRX\) Powering off \(status 0\)\n*$"],
          reject=[r"FATAL TRAP"]),
+    # dom0's management shell (guest/apps/shell, docs/shell.md), each
+    # command with what it must print, then its refusals, each one line.
+    shell_script("shell-commands", [
+        "help", "list", "info", "images", "create demo name=a memory=8M vcpus=2",
+        "create guest", "list", "destroy a", "destroy 2", "list", "dmesg"],
+        expect=[r"^\(d0\) proxen> help\n\(d0\) Commands:$",
+                r"^\(d0\)   destroy DOMAIN +destroy a domain",
+                r"^\(d0\) proxen> list\n\(d0\) Name +ID +Mem VCPUs +State\n"
+                r"\(d0\) Domain-0 +0 +256 +2 +r-----\n\(d0\) proxen> info",
+                r"^\(d0\) nr_cpus +: 2$", r"^\(d0\) total_memory +: 50\d MiB$",
+                r"^\(d0\) demo +\d+\n\(d0\) guest +\d+\n\(d0\) bench +\d+$",
+                r"^\(d0\) Created domain 1 'a' from image 'demo' \(\d+ bytes\): 8 MiB, 2 vCPUs, paused$",
+                r"^\(d0\) Created domain 2 'guest' from image 'guest' \(\d+ bytes\): 16 MiB, 1 vCPU",
+                r"^\(d0\) a +1 +8 +2 +--p---\n\(d0\) guest +2 +16 +1 +--p---$",
+                r"^\(d0\) Destroyed domain 1 'a'$", r"^\(d0\) Destroyed domain 2 'guest'$",
+                r"^\(d0\) proxen> list\n\(d0\) Name.*\n\(d0\) Domain-0 .*\n\(d0\) proxen> dmesg$",
+                # dmesg: the hypervisor's log from its first line, read back
+                r"^\(d0\) Proxen 0\.1 \(x86-64\) starting; command line",
+                r"^\(d0\) Script done: 11 commands, all succeeded; powering off$",
+                r"Domain 0 \(Domain-0\) shut down: poweroff"]),
+    shell_script("shell-refusals", [
+        "destroy x", "destroy 7", "destroy Domain-0", "destroy", "create", "create nothing",
+        "create demo memory=lots", "create demo vcpus=0", "create demo vcpus=33",
+        "create demo colour=red", "create demo name=", "create demo memory=100000G",
+        "create demo name=d", "create demo name=d", "list extra", "frobnicate", "list"],
+        status=3,
+        expect=[r"^\(d0\) destroy: no domain 'x'$", r"^\(d0\) destroy: no domain '7'$",
+                r"^\(d0\) destroy: 'Domain-0' is the control domain",
+                r"^\(d0\) destroy: which domain\?", r"^\(d0\) create: which image\?",
+                r"^\(d0\) create: no image 'nothing' \('images' lists them\)$",
+                r"^\(d0\) create: memory 'lots' is not a size",
+                r"^\(d0\) create: vcpus '0' is not a number from 1 to 32$",
+                r"^\(d0\) create: vcpus '33' is not a number from 1 to 32$",
+                r"^\(d0\) create: unknown option 'colour=red'",
+                r"^\(d0\) create: a name has 1 to 31 characters$",
+                r"^\(d0\) create: 100000 GiB|^\(d0\) create: .*not enough memory \(ENOMEM\)$",
+                r"^\(d0\) Created domain 1 'd'",
+                r"^\(d0\) create: a domain named 'd' exists \(id 1\)$",
+                r"^\(d0\) list: takes no arguments$",
+                r"^\(d0\) frobnicate: unknown command \('help' lists them\)$",
+                # the refused creates left nothing behind
+                r"^\(d0\) proxen> list\n.*\n\(d0\) Domain-0 .*\n\(d0\) d +1 +16 +1 +--p---\n"
+                r"\(d0\) Script done",
+                failed_count(15, 17), r"Domain 0 \(Domain-0\) shut down: crash"]),
+    # One unknown command is enough for a non-zero status.
+    shell_script("shell-script-unknown-command", ["list", "bogus"], status=3,
+                 expect=[r"^\(d0\) bogus: unknown command", failed_count(1, 2)]),
+    # poweroff ends the script where it stands; comments and blank lines
+    # are not commands.
+    shell_script("shell-script-poweroff", ["# a comment", "", "list", "poweroff", "frobnicate"],
+                 expect=[r"^\(d0\) proxen> list$", r"^\(d0\) proxen> poweroff\n\(d0\) Powering off$",
+                         r"Domain 0 \(Domain-0\) shut down: poweroff"],
+                 reject=[r"frobnicate", r"proxen> # a comment", r"Script done"]),
+    # Without the images' archive: images says why and fails.
+    shell_script("shell-no-images", ["images", "create demo"], status=3, modules=[DOM0 + " script"],
+                 expect=[r"^\(d0\) images: no images: dom0 was given no archive",
+                         r"^\(d0\) create: no image 'demo'", failed_count(2, 2)]),
+    # On a terminal: echo, Backspace ("\b \b" reaches the terminal), Up
+    # for the last line, Ctrl-U, Ctrl-C; then Ctrl-A three times and the
+    # debug key 'o'.
+    dict(name="shell-terminal", smp=2, modules=[DOM0, IMAGES],
+         keys=[(SHELL_READY, "lisx\x7ft\r"), ("r-----", "\x1b[A\r"),
+               ("proxen> list", "info\x15images\r"), ("bench", "destroy\x03"),
+               ("^C", "\x01\x01\x01"), ("Serial input to the debug keys", "o")],
+         expect=[r"^\(d0\) proxen> lisx\x08 \x08t\n\(d0\) Name +ID",
+                 r"^\(d0\) proxen> list\n\(d0\) Name +ID",
+                 r"^\(d0\) proxen> info(\x08 \x08){4}images\n\(d0\) Name +Bytes",
+                 r"^\(d0\) proxen> destroy\^C\n",
+                 r"Serial input to the debug keys.*\n\(PRX\) Powering off \(status 0\)"],
+         reject=[r"unknown command", r"destroy: which", r"FATAL TRAP"]),
+    # `make run` with commands piped in: a script; it exits 0 when all
+    # succeed, 1 (Proxen's status 3) when one does not.
+    dict(name="make-run-piped", command="printf 'list\\ninfo\\n' | tools/run-qemu build/proxen", exit=0,
+         expect=[r"\(d0\) proxen> list", r"Script done: 2 commands, all succeeded"]),
+    dict(name="make-run-piped-unknown", command="printf 'list\\nbogus\\n' | tools/run-qemu build/proxen",
+         exit=1, expect=[r"bogus: unknown command", r"^Proxen exited with status 3$"]),
     # The benchmark guest (guest/apps/bench, run by `make bench`) as dom0,
     # on two CPUs as `make bench` runs it: a line for every metric, then
     # BENCH done and a clean poweroff.

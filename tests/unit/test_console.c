@@ -270,6 +270,22 @@ static void test_guest_write(void **state)
     assert_string_equal(ring_text(), "hello\nworld\n");
 }
 
+/* A line one writer left unfinished (a prompt) is ended before another
+ * writer's text; the same writer continues it. */
+static void test_unfinished_line_of_another(void **state)
+{
+    console_guest_write(0, "prompt> ", 8);
+    printk("news\n");
+    console_guest_write(0, "ls", 2);
+    console_guest_write(0, "\n", 1);
+    console_guest_write(0, "prompt> ", 8);
+    console_guest_write(2, "x\n", 2);
+    console_guest_write(0, "\n", 1);
+    assert_string_equal(fake_console_text(),
+                        "(d0) prompt> \n(PRX) news\n(d0) ls\n(d0) prompt> \n(d2) x\n(d0) \n");
+    assert_string_equal(ring_text(), "prompt> news\nls\nprompt> x\n\n");
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -279,7 +295,7 @@ int main(void)
         T(test_levels_filter_console_not_ring), T(test_hidden_message_keeps_line),
         T(test_irqs_restored), T(test_parse_loglevel), T(test_parse_loglevel_bad),
         T(test_truncation), T(test_ring_wraps), T(test_ring_chunked_reads),
-        T(test_ring_read_edges), T(test_guest_write),
+        T(test_ring_read_edges), T(test_guest_write), T(test_unfinished_line_of_another),
         T(test_force_unlock_shows_everything),
     };
 

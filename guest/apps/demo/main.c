@@ -1,0 +1,40 @@
+/* A demo domain (proxen-demo, the image "demo" in dom0's archive): counts
+ * on its console once a second, forever.  With the command-line word
+ * "spin" it counts as fast as it can instead (CPU-bound) and reports the
+ * count once a second. */
+#include <console.h>
+#include <kernel.h>
+#include <pvclock.h>
+#include <timers.h>
+
+#define SECOND 1000000000ULL
+
+static __noreturn void tick(void)
+{
+    for (uint64_t n = 1;; n++) {
+        sleep_until(system_time_ns() + SECOND);
+        printk("demo: tick %llu\n", (unsigned long long)n);
+    }
+}
+
+static __noreturn void spin(void)
+{
+    uint64_t next = system_time_ns() + SECOND;
+    volatile uint64_t count = 0;
+
+    for (;;) {
+        count++;
+        if (!(count & 0xffff) && system_time_ns() >= next) {
+            printk("demo: %llu iterations\n", (unsigned long long)count);
+            next += SECOND;
+        }
+    }
+}
+
+void guest_main(void)
+{
+    printk("demo: %s\n", cmdline_get("spin", NULL, 0) ? "spinning" : "counting");
+    if (cmdline_get("spin", NULL, 0))
+        spin();
+    tick();
+}

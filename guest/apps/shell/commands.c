@@ -1,0 +1,100 @@
+/* The command table, splitting a line into words, and `help`. */
+#include <console.h>
+#include <kernel.h>
+#include <public/sched.h>
+#include "shell.h"
+
+struct command {
+    const char *name;
+    const char *args;
+    const char *what;
+    bool (*fn)(int argc, char **argv);
+};
+
+static bool cmd_help(int argc, char **argv);
+static bool cmd_poweroff(int argc, char **argv);
+
+static const struct command commands[] = {
+    { "list", "", "the domains: id, name, memory, vCPUs, state", cmd_list },
+    { "info", "", "the machine: CPUs, memory, hypervisor version", cmd_info },
+    { "dmesg", "", "the hypervisor's log", cmd_dmesg },
+    { "images", "", "the images a domain can be created from", cmd_images },
+    { "create", "IMAGE [name=NAME] [memory=SIZE] [vcpus=N]",
+      "create a domain (paused, with its memory) from an image", cmd_create },
+    { "destroy", "DOMAIN", "destroy a domain (by name or id)", cmd_destroy },
+    { "help", "", "this list", cmd_help },
+    { "poweroff", "", "power the machine off", cmd_poweroff },
+};
+
+static bool cmd_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    commands_help();
+    return true;
+}
+
+void commands_help(void)
+{
+    printk("Commands:\n");
+    for (unsigned int i = 0; i < ARRAY_SIZE(commands); i++) {
+        char usage[64];
+
+        snprintf(usage, sizeof(usage), "%s %s", commands[i].name, commands[i].args);
+        printk("  %-50s %s\n", usage, commands[i].what);
+    }
+    printk("Ctrl-A three times switches the serial line to the hypervisor's debug keys and back.\n");
+}
+
+static bool cmd_poweroff(int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1) {
+        printk("poweroff: takes no arguments\n");
+        return false;
+    }
+    printk("Powering off\n");
+    shutdown(SHUTDOWN_poweroff);
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Words separated by blanks, in place; -1 if there are too many. */
+static int split(char *line, char **argv)
+{
+    int argc = 0;
+
+    for (char *p = line; *p;) {
+        while (is_space(*p))
+            *p++ = '\0';
+        if (!*p)
+            break;
+        if (argc == SHELL_MAX_ARGS)
+            return -1;
+        argv[argc++] = p;
+        while (*p && !is_space(*p))
+            p++;
+    }
+    return argc;
+}
+
+bool command_run(char *line)
+{
+    char *argv[SHELL_MAX_ARGS];
+    int argc = split(line, argv);
+
+    if (argc < 0) {
+        printk("too many words (at most %d)\n", SHELL_MAX_ARGS);
+        return false;
+    }
+    if (argc == 0 || argv[0][0] == '#')
+        return true;                     /* blank line or comment */
+    for (unsigned int i = 0; i < ARRAY_SIZE(commands); i++)
+        if (!strcmp(argv[0], commands[i].name))
+            return commands[i].fn(argc, argv);
+    printk("%s: unknown command ('help' lists them)\n", argv[0]);
+    return false;
+}

@@ -1,0 +1,199 @@
+/* Domains: list, create, destroy; and the machine: info. */
+#include <console.h>
+#include <errno.h>
+#include "shell.h"
+
+#define DEFAULT_MEMORY (16ULL << 20)
+#define PAGE_BYTES 4096ULL
+
+/* xl's state letters: running, blocked, paused, shutdown, crashed, dying. */
+static void state_letters(const struct pxctl_domaininfo *d, char s[7])
+{
+    memcpy(s, "------", 7);
+    if (d->flags & PXDOMF_crashed)
+        s[4] = 'c';
+    else if (d->flags & PXDOMF_shutdown)
+        s[3] = 's';
+    else if (d->flags & PXDOMF_running)
+        s[0] = 'r';
+    else
+        s[2] = 'p';
+}
+
+bool cmd_list(int argc, char **argv)
+{
+    struct pxctl_domaininfo d;
+    domid_t id = 0;
+
+    (void)argv;
+    if (argc != 1) {
+        printk("list: takes no arguments\n");
+        return false;
+    }
+    printk("%-32s %5s %7s %5s %8s\n", "Name", "ID", "Mem", "VCPUs", "State");
+    while (domain_next(&id, &d)) {
+        char state[7];
+
+        state_letters(&d, state);
+        printk("%-32s %5u %7llu %5u %8s\n", d.name, d.domain,
+               (unsigned long long)(d.tot_pages * PAGE_BYTES >> 20), d.max_vcpus, state);
+        if (id == 0)
+            break;
+    }
+    return true;
+}
+
+bool cmd_info(int argc, char **argv)
+{
+    struct proxen_control op = { .cmd = PXCTL_physinfo };
+    long rc;
+
+    (void)argv;
+    if (argc != 1) {
+        printk("info: takes no arguments\n");
+        return false;
+    }
+    rc = pxctl(&op);
+    if (rc) {
+        printk("info: %s\n", errno_text(rc));
+        return false;
+    }
+    printk("xen_version            : %u.%u (the Xen interface Proxen offers)\n",
+           op.u.physinfo.hv_version >> 16,
+           op.u.physinfo.hv_version & 0xffff);
+    printk("nr_cpus                : %u\n", op.u.physinfo.nr_cpus);
+    printk("total_memory           : %llu MiB\n",
+           (unsigned long long)(op.u.physinfo.total_pages * PAGE_BYTES >> 20));
+    printk("free_memory            : %llu MiB\n",
+           (unsigned long long)(op.u.physinfo.free_pages * PAGE_BYTES >> 20));
+    return true;
+}
+
+struct create_args {
+    const struct image *image;
+    const char *name;
+    uint64_t memory;
+    uint64_t vcpus;
+};
+
+/* Options are name=, memory=, vcpus=; anything else is refused. */
+static bool parse_create(int argc, char **argv, struct create_args *a)
+{
+    if (argc < 2) {
+        printk("create: which image? ('images' lists them)\n");
+        return false;
+    }
+    a->image = image_find(argv[1]);
+    if (!a->image) {
+        printk("create: no image '%s' ('images' lists them)\n", argv[1]);
+        return false;
+    }
+    a->name = a->image->name;
+    a->memory = DEFAULT_MEMORY;
+    a->vcpus = 1;
+    for (int i = 2; i < argc; i++) {
+        const char *v = strchr(argv[i], '=');
+
+        if (!v) {
+            printk("create: '%s' is not NAME=VALUE\n", argv[i]);
+            return false;
+        }
+        v++;
+        if (!strncmp(argv[i], "name=", 5)) {
+            a->name = v;
+        } else if (!strncmp(argv[i], "memory=", 7)) {
+            if (!parse_size(v, &a->memory) || a->memory < PAGE_BYTES) {
+                printk("create: memory '%s' is not a size (such as 64M)\n", v);
+                return false;
+            }
+        } else if (!strncmp(argv[i], "vcpus=", 6)) {
+            if (!parse_uint(v, &a->vcpus) || a->vcpus == 0 || a->vcpus > 32) {
+                printk("create: vcpus '%s' is not a number from 1 to 32\n", v);
+                return false;
+            }
+        } else {
+            printk("create: unknown option '%s' (name=, memory=, vcpus=)\n", argv[i]);
+            return false;
+        }
+    }
+    if (!*a->name || strlen(a->name) >= PXCTL_NAME_LEN) {
+        printk("create: a name has 1 to %d characters\n", PXCTL_NAME_LEN - 1);
+        return false;
+    }
+    return true;
+}
+
+static void destroy_id(domid_t id)
+{
+    struct proxen_control op = { .cmd = PXCTL_destroydomain, .domain = id };
+
+    pxctl(&op);
+}
+
+/* Until dom0 can build a domain from its image (load it, set its first
+ * context), create stops at a paused domain with its memory. */
+bool cmd_create(int argc, char **argv)
+{
+    struct create_args a;
+    struct pxctl_domaininfo other;
+    struct proxen_control op = { .cmd = PXCTL_createdomain };
+    domid_t id;
+    long rc;
+
+    if (!parse_create(argc, argv, &a))
+        return false;
+    if (!domain_find(a.name, &other)) {
+        printk("create: a domain named '%s' exists (id %u)\n", a.name, other.domain);
+        return false;
+    }
+    op.u.createdomain.max_vcpus = (uint32_t)a.vcpus;
+    op.u.createdomain.max_pages = a.memory / PAGE_BYTES;
+    strlcpy(op.u.createdomain.name, a.name, sizeof(op.u.createdomain.name));
+    rc = pxctl(&op);
+    if (rc) {
+        printk("create: %s\n", errno_text(rc));
+        return false;
+    }
+    id = op.domain;
+    op = (struct proxen_control){ .cmd = PXCTL_populate, .domain = id };
+    op.u.populate.nr_pages = a.memory / PAGE_BYTES;
+    rc = pxctl(&op);
+    if (rc) {
+        printk("create: %llu MiB for '%s': %s\n", (unsigned long long)(a.memory >> 20), a.name,
+               errno_text(rc));
+        destroy_id(id);
+        return false;
+    }
+    printk("Created domain %u '%s' from image '%s' (%zu bytes): %llu MiB, %llu vCPU%s, paused\n",
+           id, a.name, a.image->name, a.image->size, (unsigned long long)(a.memory >> 20),
+           (unsigned long long)a.vcpus, a.vcpus == 1 ? "" : "s");
+    return true;
+}
+
+bool cmd_destroy(int argc, char **argv)
+{
+    struct pxctl_domaininfo d;
+    struct proxen_control op = { .cmd = PXCTL_destroydomain };
+    long rc;
+
+    if (argc != 2) {
+        printk("destroy: which domain? (a name or an id)\n");
+        return false;
+    }
+    if (domain_find(argv[1], &d)) {
+        printk("destroy: no domain '%s'\n", argv[1]);
+        return false;
+    }
+    if (d.flags & PXDOMF_privileged) {
+        printk("destroy: '%s' is the control domain (poweroff ends it)\n", d.name);
+        return false;
+    }
+    op.domain = d.domain;
+    rc = pxctl(&op);
+    if (rc) {
+        printk("destroy: %s: %s\n", argv[1], errno_text(rc));
+        return false;
+    }
+    printk("Destroyed domain %u '%s'\n", d.domain, d.name);
+    return true;
+}

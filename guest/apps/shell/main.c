@@ -1,0 +1,55 @@
+/* The shell as the guest's program (proxen-dom0): read a line, run it,
+ * again.  A script (command-line word "script") echoes each command
+ * before its output and, at the end of its input, powers the machine off:
+ * cleanly if every command succeeded, else with the shutdown reason
+ * crash, which the hypervisor turns into a non-zero exit status. */
+#include <console.h>
+#include <console_input.h>
+#include <kernel.h>
+#include <public/sched.h>
+#include "shell.h"
+
+static __noreturn void script_end(unsigned int run, unsigned int failed)
+{
+    if (!failed) {
+        printk("Script done: %u command%s, all succeeded; powering off\n", run,
+               run == 1 ? "" : "s");
+        shutdown(SHUTDOWN_poweroff);
+    }
+    printk("Script done: %u of %u command%s failed; powering off with an error\n", failed, run,
+           run == 1 ? "" : "s");
+    shutdown(SHUTDOWN_crash);
+}
+
+static bool blank(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return !*s || *s == '#';
+}
+
+void guest_main(void)
+{
+    static char line[SHELL_LINE_MAX];
+    bool script = cmdline_get("script", NULL, 0);
+    unsigned int run = 0, failed = 0;
+    long rc = console_input_init();
+
+    if (rc)
+        panic("cannot bind VIRQ_CONSOLE (%ld): no way to read commands", rc);
+    printk("Proxen dom0 shell%s: 'help' lists the commands\n",
+           script ? ", running the commands piped in" : "");
+    if (images_problem())
+        printk("%s\n", images_problem());
+    while (line_read(line, sizeof(line), script)) {
+        if (script) {
+            if (blank(line))
+                continue;
+            printk(SHELL_PROMPT "%s\n", line);
+        }
+        run++;
+        if (!command_run(line))
+            failed++;
+    }
+    script_end(run, failed);
+}

@@ -1,0 +1,13 @@
+/* Console input: the serial line's characters, which the hypervisor
+ * hands to the initial domain (CONSOLEIO_read) and announces with
+ * VIRQ_CONSOLE.  vCPU 0 only. */
+#ifndef GUEST_CONSOLE_INPUT_H
+#define GUEST_CONSOLE_INPUT_H
+
+/* Bind VIRQ_CONSOLE: 0, or the negative errno of the binding. */
+long console_input_init(void);
+
+/* The next character typed, blocking until there is one. */
+int console_getc(void);
+
+#endif
