@@ -6,3 +6,5 @@ desc_check_SRCS := hv/arch/x86/pv/desc_check.c
 desc_check_CFLAGS := -Ihv/arch/x86/include
 gp_decode_SRCS := hv/arch/x86/pv/gp_decode.c
 gp_decode_CFLAGS := -Ihv/arch/x86/include
+cpio_SRCS := guest/apps/shell/cpio.c
+cpio_CFLAGS := -Iguest/apps/shell

@@ -30,3 +30,5 @@ runstate_SRCS := hv/common/runstate.c hv/common/lock_order.c
 console_input_SRCS := hv/common/console_input.c hv/common/console.c lib/vsnprintf.c hv/common/lock_order.c
 string_SRCS := lib/string.c
 errno_SRCS := lib/errno_name.c lib/vsnprintf.c
+cpio_SRCS := guest/apps/shell/cpio.c
+cpio_CFLAGS := -Iguest/apps/shell
