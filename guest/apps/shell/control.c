@@ -1,5 +1,5 @@
 /* The control hypercall and finding domains through it. */
-#include <errno.h>
+#include <lib/errno.h>
 #include <hypercall.h>
 #include "shell.h"
 

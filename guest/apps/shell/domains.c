@@ -1,6 +1,6 @@
 /* Domains: list, create, destroy; and the machine: info. */
 #include <console.h>
-#include <errno.h>
+#include <lib/errno.h>
 #include "shell.h"
 
 #define DEFAULT_MEMORY (16ULL << 20)

@@ -1,5 +1,5 @@
 /* Numbers, sizes and error names for the commands. */
-#include <errno.h>
+#include <lib/errno.h>
 #include "shell.h"
 
 bool parse_uint(const char *s, uint64_t *v)
