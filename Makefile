@@ -6,7 +6,7 @@ include mk/headers.mk
 
 BUILD := build
 .DEFAULT_GOAL := all
-.PHONY: all run test fuzz clean deps bench mutants
+.PHONY: all run test fuzz clean deps bench mutants iso
 
 include mk/lib.mk
 include mk/hv.mk
@@ -20,8 +20,11 @@ all: $(HV_IMAGE) $(GUEST_IMAGE) $(BENCH_IMAGE) $(DOM0_IMAGE) $(DEMO_IMAGE) $(IMA
 
 # CMDLINE, SMP, MEM, MODULES and QEMU_ARGS change the boot; see README.md.
 # Tests need cmocka, clang with its fuzzer runtime, QEMU and python3.
-TEST_PACKAGES := libcmocka-dev clang libclang-rt-14-dev qemu-system-x86 python3
-PACKAGES := make gcc clang libclang-rt-14-dev binutils gawk python3 libcmocka-dev qemu-system-x86
+# `make iso` (and the system test that boots the ISO) needs GRUB's tools.
+ISO_PACKAGES := grub-pc-bin grub-common xorriso mtools
+TEST_PACKAGES := libcmocka-dev clang libclang-rt-14-dev qemu-system-x86 python3 $(ISO_PACKAGES)
+PACKAGES := make gcc clang libclang-rt-14-dev binutils gawk python3 libcmocka-dev qemu-system-x86 \
+            $(ISO_PACKAGES)
 
 # dom0 is the management shell (docs/shell.md) with the images' archive
 # as its second module; MODULES= boots the hypervisor alone.  Input piped
@@ -35,8 +38,20 @@ run: $(HV_IMAGE) $(DOM0_IMAGE) $(IMAGES_CPIO)
 
 test:
 	@tools/need-packages $(TEST_PACKAGES)
-	@$(MAKE) --no-print-directory all unit-build fuzz-build check-headers
+	@$(MAKE) --no-print-directory all unit-build fuzz-build check-headers iso
 	@$(PYTHON) tests/run_tests.py --build $(BUILD)
+
+# A GRUB rescue image (BIOS) booting Proxen, dom0's shell and its images,
+# for a CD, a USB stick or any virtual machine: `qemu-system-x86_64 -cdrom
+# build/proxen.iso -serial stdio`.  CMDLINE adds hypervisor options.
+ISO := $(BUILD)/proxen.iso
+
+iso: $(ISO)
+
+$(ISO): $(HV_IMAGE) $(DOM0_IMAGE) $(IMAGES_CPIO) tools/mkiso
+	@tools/need-packages $(ISO_PACKAGES)
+	@echo "  ISO     $@"
+	$(Q)tools/mkiso $@ $(HV_IMAGE) $(DOM0_IMAGE) $(IMAGES_CPIO) $(CMDLINE)
 
 # Proxen and Xen 4.17 side by side in the same QEMU; see docs/benchmarks.md.
 # BENCH_ARGS adds options, e.g. BENCH_ARGS="--reps 9 --guest path/to/kernel".

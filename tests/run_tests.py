@@ -91,8 +91,10 @@ def qemu_command(case, image):
            "-M", case.get("machine", "pc"), "-cpu", "qemu64",
            "-m", case.get("mem", "256M"), "-smp", str(case.get("smp", 1)),
            "-display", "none", "-serial", "stdio", "-monitor", "none", "-net", "none",
-           "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-           "-kernel", image, "-append", case.get("cmdline", "")]
+           "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if case.get("cdrom"):                # firmware, then the CD's boot loader
+        return cmd + ["-cdrom", os.path.join(os.path.dirname(image), case["cdrom"])]
+    cmd += ["-kernel", image, "-append", case.get("cmdline", "")]
     if case.get("modules"):
         cmd += ["-initrd", ",".join(case["modules"])]
     return cmd

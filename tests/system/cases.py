@@ -17,6 +17,9 @@ Fields of a case:
             appears (after the previous text was typed), type text on the
             serial line
   check     optional function(log) -> error string or None
+  cdrom     boot this image (relative to the build directory) from a CD
+            through the firmware instead of -kernel (cmdline and modules
+            are then the image's)
   command   instead of booting QEMU directly, run this shell command (from
             the repository root, its output the log), which must exit with
             `exit`
@@ -405,6 +408,16 @@ CASES = [
          expect=[r"\(d0\) proxen> list", r"Script done: 2 commands, all succeeded"]),
     dict(name="make-run-piped-unknown", command="printf 'list\\nbogus\\n' | tools/run-qemu build/proxen",
          exit=1, expect=[r"bogus: unknown command", r"^Proxen exited with status 3$"]),
+    # `make iso`: the firmware boots GRUB from the CD, GRUB boots Proxen
+    # with dom0's shell and its images (as multiboot modules, named by
+    # their paths); a command typed, then the debug key 'o'.
+    dict(name="iso-boots", smp=2, mem="512M", cdrom="proxen.iso",
+         keys=[(SHELL_READY, "images\r"), ("bench", "\x01\x01\x01"),
+               ("Serial input to the debug keys", "o")],
+         expect=[r'module 0: .*"/boot/proxen-dom0"', r'module 1: .*"/boot/images.cpio"',
+                 r"^\(d0\) proxen> images\n\(d0\) Name +Bytes\n\(d0\) demo +\d+",
+                 r"Powering off \(status 0\)"],
+         reject=[r"FATAL TRAP", r"unknown option"]),
     # The benchmark guest (guest/apps/bench, run by `make bench`) as dom0,
     # on two CPUs as `make bench` runs it: a line for every metric, then
     # BENCH done and a clean poweroff.
