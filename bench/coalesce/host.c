@@ -24,6 +24,7 @@ unsigned long arch_irq_save(void) { return 0; }
 void arch_irq_restore(unsigned long flags) { (void)flags; }
 void arch_cpu_relax(void) { }
 unsigned int arch_cpu_id(void) { return 0; }
+void arch_cpu_kick(unsigned int cpu) { (void)cpu; }     /* one CPU: never called */
 void preempt_note_work(void) { }
 void *xzalloc(size_t size) { return calloc(1, size); }
 

@@ -398,6 +398,15 @@ int domain_alloc_pages(struct domain *d, uint64_t nr, struct page_info **out)
 
 /* The initial domain's end is the machine's: its reason becomes the exit
  * status (poweroff 0, reboot 1, suspend 2, crash 3). */
+void vcpu_migrate_timers(struct vcpu *v, unsigned int cpu)
+{
+    if (v->singleshot_timer.fn)
+        migrate_timer(&v->singleshot_timer, cpu);
+    if (v->evtchn.poll_timer.fn)
+        migrate_timer(&v->evtchn.poll_timer, cpu);
+    migrate_timer(&v->periodic.timer, cpu);
+}
+
 /* d's state changed: each vCPU's runnability with it. */
 static void update_vcpus(struct domain *d)
 {

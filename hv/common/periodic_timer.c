@@ -1,7 +1,6 @@
 /* The periodic timer of a vCPU, as Xen runs it (periodic_timer.h).  The
- * timer lives on the vCPU's CPU; set from another vCPU, that CPU is
- * kicked so that its timer interrupt is programmed for it. */
-#include <arch/arch.h>
+ * timer lives on the vCPU's CPU (set from another, that CPU is kicked to
+ * program it: timer.c). */
 #include <proxen/domain.h>
 #include <proxen/errno.h>
 #include <proxen/event.h>
@@ -58,8 +57,6 @@ void periodic_timer_set(struct vcpu *v, s_time_t period_ns)
     if (p->period)
         work(v);
     spin_unlock_irqrestore(&p->lock, flags);
-    if (period_ns && v->processor != arch_cpu_id())
-        arch_cpu_kick(v->processor);
 }
 
 void periodic_timer_resume(struct vcpu *v)

@@ -66,63 +66,79 @@ spinlock_t *sched_lock_of(unsigned int cpu)
     return &cpus[cpu].lock;
 }
 
-static unsigned long lock_vcpu_cpu(const struct vcpu *v)
+/* Lock v's CPU.  v->processor changes (migration) only under its old
+ * CPU's lock, so a lock taken on a CPU v has just left is dropped and the
+ * new one taken.  Returns the CPU locked. */
+static unsigned int lock_vcpu_cpu(const struct vcpu *v, unsigned long *flags)
 {
-    return spin_lock_irqsave(sched_lock_of(v->processor));
+    for (;;) {
+        unsigned int cpu = __atomic_load_n(&v->processor, __ATOMIC_ACQUIRE);
+
+        *flags = spin_lock_irqsave(sched_lock_of(cpu));
+        if (cpu == v->processor)
+            return cpu;
+        spin_unlock_irqrestore(sched_lock_of(cpu), *flags);
+    }
 }
 
-static void unlock_vcpu_cpu(const struct vcpu *v, unsigned long flags)
+static void unlock_cpu(unsigned int cpu, unsigned long flags)
 {
-    spin_unlock_irqrestore(sched_lock_of(v->processor), flags);
+    spin_unlock_irqrestore(sched_lock_of(cpu), flags);
 }
 
 int sched_add_vcpu(struct vcpu *v)
 {
     unsigned long flags;
+    unsigned int cpu;
     int rc = sched->alloc_task(v);
 
     if (rc)
         return rc;
-    flags = lock_vcpu_cpu(v);
+    atomic_store(&v->affinity, ~0ULL);
+    cpu = lock_vcpu_cpu(v, &flags);
     sched->add_task(v);
-    unlock_vcpu_cpu(v, flags);
+    unlock_cpu(cpu, flags);
     return 0;
 }
 
 void sched_remove_vcpu(struct vcpu *v)
 {
-    unsigned long flags = lock_vcpu_cpu(v);
+    unsigned long flags;
+    unsigned int cpu = lock_vcpu_cpu(v, &flags);
 
-    ASSERT(cpus[v->processor].curr != v);   /* not while it runs */
+    ASSERT(cpus[cpu].curr != v);            /* not while it runs */
     sched->remove_task(v);
-    unlock_vcpu_cpu(v, flags);
+    unlock_cpu(cpu, flags);
     sched->free_task(v);
 }
 
 void sched_wake(struct vcpu *v)
 {
-    unsigned long flags = lock_vcpu_cpu(v);
+    unsigned long flags;
+    unsigned int cpu = lock_vcpu_cpu(v, &flags);
 
     sched->wake_up(v);
-    unlock_vcpu_cpu(v, flags);
+    unlock_cpu(cpu, flags);
 }
 
 void sched_block(struct vcpu *v)
 {
-    unsigned long flags = lock_vcpu_cpu(v);
+    unsigned long flags;
+    unsigned int cpu = lock_vcpu_cpu(v, &flags);
 
     sched->do_block(v);
-    unlock_vcpu_cpu(v, flags);
+    unlock_cpu(cpu, flags);
 }
 
 void sched_yield(struct vcpu *v)
 {
-    unsigned long flags = lock_vcpu_cpu(v);
+    unsigned long flags;
+    unsigned int cpu = lock_vcpu_cpu(v, &flags);
 
     if (sched->yield)
         sched->yield(v);
-    sched_raise(v->processor);
-    unlock_vcpu_cpu(v, flags);
+    sched_raise(cpu);
+    unlock_cpu(cpu, flags);
 }
 
 struct task_slice sched_pick(unsigned int cpu, s_time_t now)
@@ -151,7 +167,8 @@ bool vcpu_runnable(const struct vcpu *v)
     const struct domain *d = v->domain;
 
     return atomic_load(&v->up) && !atomic_load(&v->blocked) && !atomic_load(&v->pause_count) &&
-           !atomic_load(&d->pause_count) && d->state == DOMAIN_RUNNING;
+           !atomic_load(&v->migrating) && !atomic_load(&d->pause_count) &&
+           d->state == DOMAIN_RUNNING;
 }
 
 void sched_raise(unsigned int cpu)
@@ -170,8 +187,8 @@ bool sched_resched_pending(unsigned int cpu)
 
 void sched_vcpu_update(struct vcpu *v)
 {
-    unsigned int cpu = v->processor;
-    unsigned long flags = lock_vcpu_cpu(v);
+    unsigned long flags;
+    unsigned int cpu = lock_vcpu_cpu(v, &flags);
     struct vcpu *curr = cpus[cpu].curr;
 
     if (vcpu_runnable(v)) {
@@ -183,7 +200,7 @@ void sched_vcpu_update(struct vcpu *v)
         if (curr == v)
             sched_raise(cpu);
     }
-    unlock_vcpu_cpu(v, flags);
+    unlock_cpu(cpu, flags);
 }
 
 void sched_vcpu_unblock(struct vcpu *v)
@@ -203,4 +220,77 @@ void vcpu_sleep_sync(struct vcpu *v)
     sched_vcpu_update(v);
     while (atomic_load(&v->is_running))
         arch_cpu_relax();
+}
+
+/* --- affinity and migration ------------------------------------------------
+ * A vCPU moves to another CPU only while it does not run: marked
+ * migrating (not runnable), it leaves its CPU's queue, and whoever finds
+ * it switched out (the caller at once, or its CPU right after switching
+ * it out) moves its run-queue entry and timers, then lets it run again. */
+
+#define MIGRATE_NONE    0
+#define MIGRATE_PENDING 1
+#define MIGRATE_MOVING  2
+
+static uint64_t online_mask(void)
+{
+    unsigned int n = arch_nr_cpus_online();
+
+    return n >= 64 ? ~0ULL : (1ULL << n) - 1;
+}
+
+/* The CPU v runs on next: where it is, if allowed; else the next allowed
+ * one after it. */
+static unsigned int choose_cpu(const struct vcpu *v, uint64_t mask)
+{
+    unsigned int from = v->processor;
+
+    if (mask & (1ULL << from))
+        return from;
+    for (unsigned int i = 1; i <= 64; i++) {
+        unsigned int cpu = (from + i) % 64;
+
+        if (mask & (1ULL << cpu))
+            return cpu;
+    }
+    return from;
+}
+
+int sched_set_affinity(struct vcpu *v, uint64_t mask)
+{
+    mask &= online_mask();
+    if (!mask)
+        return -EINVAL;
+    atomic_store(&v->affinity, mask);
+    if (mask & (1ULL << __atomic_load_n(&v->processor, __ATOMIC_ACQUIRE)))
+        return 0;
+    atomic_store(&v->migrating, MIGRATE_PENDING);
+    sched_vcpu_update(v);
+    sched_migrate_finish(v);
+    return 0;
+}
+
+void sched_migrate_finish(struct vcpu *v)
+{
+    unsigned long flags;
+    unsigned int old = lock_vcpu_cpu(v, &flags), new;
+    int pending = MIGRATE_PENDING;
+
+    /* Still running somewhere: its CPU finishes once it switched it out. */
+    if (cpus[old].curr == v || atomic_load(&v->is_running) ||
+        !atomic_compare_exchange_strong(&v->migrating, &pending, MIGRATE_MOVING)) {
+        unlock_cpu(old, flags);
+        return;
+    }
+    sched->remove_task(v);
+    new = choose_cpu(v, atomic_load(&v->affinity) & online_mask());
+    __atomic_store_n(&v->processor, new, __ATOMIC_RELEASE);
+    unlock_cpu(old, flags);
+
+    vcpu_migrate_timers(v, new);
+    new = lock_vcpu_cpu(v, &flags);
+    sched->add_task(v);
+    unlock_cpu(new, flags);
+    atomic_store(&v->migrating, MIGRATE_NONE);
+    sched_vcpu_update(v);
 }

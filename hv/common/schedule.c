@@ -59,6 +59,8 @@ void schedule(void)
         arch_vcpu_save(prev);
         set_current_vcpu(NULL);
         atomic_store(&prev->is_running, false);
+        if (atomic_load(&prev->migrating))
+            sched_migrate_finish(prev);
     }
     if (next) {
         ASSERT(!atomic_load(&next->is_running));

@@ -3,7 +3,8 @@
  * queue lock held, so a callback may set or stop timers (itself too).
  *
  * Locking: queue[cpu].lock guards that CPU's heap and the heap_index of
- * every timer on it.  A timer's cpu never changes while it is queued. */
+ * every timer on it.  A timer's cpu changes (migrate_timer) only under its
+ * old CPU's lock, and never while it is queued; lock_timer() follows it. */
 #include <arch/arch.h>
 #include <proxen/console.h>
 #include <proxen/errno.h>
@@ -46,9 +47,9 @@ bool timer_is_active(const struct timer *t)
     return t->heap_index != TIMER_NOT_QUEUED;
 }
 
-/* Reprogram the hardware only when the earliest deadline is on this CPU;
- * a remote queue's CPU notices at its next interrupt, which is soon
- * enough for the uses so far (callers set timers on their own CPU). */
+/* Reprogram the hardware when the earliest deadline is on this CPU; a
+ * remote CPU whose earliest deadline this is gets a kick, and programs
+ * its own timer from the kick's handler (timers_run). */
 static void reprogram(struct timer_queue *q, unsigned int cpu)
 {
     struct timer *first = timer_heap_peek(&q->heap);
@@ -57,24 +58,66 @@ static void reprogram(struct timer_queue *q, unsigned int cpu)
         arch_timer_program(first ? (first->expires ? first->expires : 1) : 0);
 }
 
+/* The queue t is on, locked: t->cpu may change until its lock is held. */
+static struct timer_queue *lock_timer(const struct timer *t, unsigned long *flags)
+{
+    for (;;) {
+        unsigned int cpu = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
+        struct timer_queue *q = &queues[cpu];
+
+        *flags = spin_lock_irqsave(&q->lock);
+        if (cpu == t->cpu)
+            return q;
+        spin_unlock_irqrestore(&q->lock, *flags);
+    }
+}
+
 void set_timer(struct timer *t, s_time_t expires)
 {
-    struct timer_queue *q = &queues[t->cpu];
-    unsigned long flags = spin_lock_irqsave(&q->lock);
+    unsigned long flags;
+    struct timer_queue *q = lock_timer(t, &flags);
+    unsigned int cpu = t->cpu;
+    bool kick;
 
     if (timer_is_active(t))
         timer_heap_remove(&q->heap, t);
     t->expires = expires;
     if (timer_heap_add(&q->heap, t))
         panic("timer queue of CPU%u is full", t->cpu);
-    reprogram(q, t->cpu);
+    reprogram(q, cpu);
+    kick = cpu != arch_cpu_id() && timer_heap_peek(&q->heap) == t;
     spin_unlock_irqrestore(&q->lock, flags);
+    if (kick)
+        arch_cpu_kick(cpu);
+}
+
+void migrate_timer(struct timer *t, unsigned int cpu)
+{
+    unsigned long flags;
+    struct timer_queue *q = lock_timer(t, &flags);
+    bool active;
+
+    ASSERT(cpu < NR_TIMER_CPUS);
+    while (q->running == t) {            /* its callback finishes where it began */
+        spin_unlock_irqrestore(&q->lock, flags);
+        arch_cpu_relax();
+        q = lock_timer(t, &flags);
+    }
+    active = timer_is_active(t);
+    if (active) {
+        timer_heap_remove(&q->heap, t);
+        reprogram(q, t->cpu);
+    }
+    __atomic_store_n(&t->cpu, cpu, __ATOMIC_RELEASE);
+    spin_unlock_irqrestore(&q->lock, flags);
+    if (active)
+        set_timer(t, t->expires);
 }
 
 void stop_timer(struct timer *t)
 {
-    struct timer_queue *q = &queues[t->cpu];
-    unsigned long flags = spin_lock_irqsave(&q->lock);
+    unsigned long flags;
+    struct timer_queue *q = lock_timer(t, &flags);
 
     if (timer_is_active(t)) {
         timer_heap_remove(&q->heap, t);
@@ -89,17 +132,17 @@ void stop_timer(struct timer *t)
  * (it would wait for itself). */
 void kill_timer(struct timer *t)
 {
-    struct timer_queue *q = &queues[t->cpu];
     unsigned long flags;
+    struct timer_queue *q;
 
     /* On t's own CPU, running changes only in that CPU's timer interrupt,
      * so it may be read without the lock. */
-    ASSERT(!(t->cpu == arch_cpu_id() && q->running == t));
-    flags = spin_lock_irqsave(&q->lock);
+    ASSERT(!(t->cpu == arch_cpu_id() && queues[t->cpu].running == t));
+    q = lock_timer(t, &flags);
     while (q->running == t) {
         spin_unlock_irqrestore(&q->lock, flags);
         arch_cpu_relax();
-        flags = spin_lock_irqsave(&q->lock);
+        q = lock_timer(t, &flags);
     }
     if (timer_is_active(t)) {
         timer_heap_remove(&q->heap, t);

@@ -38,6 +38,13 @@ void runstate_wake(struct vcpu *v)
     woken[v->vcpu_id]++;
 }
 
+static unsigned int timers_moved_to[NR_V];      /* 1 + the CPU, 0: never */
+
+void vcpu_migrate_timers(struct vcpu *v, unsigned int cpu)
+{
+    timers_moved_to[v->vcpu_id] = cpu + 1;
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -53,6 +60,8 @@ static int setup(void **state)
     assert_int_equal(sched_init("rr"), 0);
     memset(&dom, 0, sizeof(dom));
     memset(woken, 0, sizeof(woken));
+    memset(timers_moved_to, 0, sizeof(timers_moved_to));
+    fake_set_nr_cpus(2);
     running_here = NULL;
     dom.state = DOMAIN_RUNNING;
     for (unsigned int i = 0; i < NR_V; i++) {
@@ -322,6 +331,52 @@ static void test_block_and_wake_in_either_order(void **state)
     assert_ptr_equal(next(0), &vcpus[0]);
 }
 
+/* --- affinity ------------------------------------------------------------- */
+
+/* A queued vCPU pinned elsewhere moves at once, timers and all, and runs
+ * there; pinning where it is changes nothing; no online CPU is refused. */
+static void test_pin_queued_vcpu_moves(void **state)
+{
+    (void)state;
+    make_up(&vcpus[1]);
+    make_up(&vcpus[2]);
+    assert_int_equal(sched_set_affinity(&vcpus[1], 1ULL << 5), -EINVAL);  /* offline */
+    assert_int_equal(sched_set_affinity(&vcpus[1], 0), -EINVAL);
+    assert_int_equal(vcpus[1].processor, 0);
+    assert_int_equal(sched_set_affinity(&vcpus[1], 3), 0);                /* CPU 0 allowed */
+    assert_int_equal(timers_moved_to[1], 0);
+    assert_int_equal(sched_set_affinity(&vcpus[1], 2), 0);
+    assert_int_equal(vcpus[1].processor, 1);
+    assert_int_equal(timers_moved_to[1], 2);
+    assert_false(atomic_load(&vcpus[1].migrating));
+    assert_true(vcpu_runnable(&vcpus[1]));
+    assert_ptr_equal(next(1), &vcpus[1]);
+    assert_ptr_equal(next(0), &vcpus[2]);
+    assert_ptr_equal(next(0), &vcpus[2]);       /* CPU 0 no longer has it */
+}
+
+/* A running vCPU is moved by its CPU once switched out (schedule() calls
+ * sched_migrate_finish then), not while it runs. */
+static void test_pin_running_vcpu_moves_after_switch(void **state)
+{
+    (void)state;
+    make_up(&vcpus[0]);
+    assert_ptr_equal(next(0), &vcpus[0]);
+    atomic_store(&vcpus[0].is_running, true);
+    assert_int_equal(sched_set_affinity(&vcpus[0], 2), 0);
+    assert_int_equal(vcpus[0].processor, 0);         /* still running here */
+    assert_true(sched_resched_pending(0));
+    assert_null(next(0));                            /* not runnable meanwhile */
+    atomic_store(&vcpus[0].is_running, false);
+    sched_migrate_finish(&vcpus[0]);
+    assert_int_equal(vcpus[0].processor, 1);
+    assert_int_equal(timers_moved_to[0], 2);
+    assert_true(sched_resched_pending(1));           /* CPU 1 idles: told */
+    assert_ptr_equal(next(1), &vcpus[0]);
+    sched_migrate_finish(&vcpus[0]);                 /* nothing pending: nothing */
+    assert_int_equal(vcpus[0].processor, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -338,6 +393,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_wake_on_busy_cpu_waits_its_turn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remote_cpus_are_kicked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_block_and_wake_in_either_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_queued_vcpu_moves, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_running_vcpu_moves_after_switch, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, group_setup, NULL);

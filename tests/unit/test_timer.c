@@ -42,6 +42,7 @@ static int setup(void **state)
     fake_set_cpu(0);
     fake_set_now(0);
     timers_init_cpu(0);
+    timers_init_cpu(1);
     order_len = 0;
     work_notes = 0;
     return 0;
@@ -164,6 +165,51 @@ static void test_kill_timer(void **state)
     timers_run();
 }
 
+/* A timer set on another CPU's queue that becomes its earliest kicks
+ * that CPU (it programs its own hardware); one behind another does not. */
+static void test_remote_earliest_kicks(void **state)
+{
+    struct timer a, b;
+    unsigned int kicks = fake_cpu_kicks(1);
+
+    (void)state;
+    init_timer(&a, record, (void *)1, 1);
+    init_timer(&b, record, (void *)2, 1);
+    set_timer(&a, 100);
+    assert_int_equal(fake_cpu_kicks(1), kicks + 1);
+    set_timer(&b, 200);
+    assert_int_equal(fake_cpu_kicks(1), kicks + 1);
+    fake_set_cpu(1);
+    fake_set_now(300);
+    timers_run();
+    assert_int_equal(order_len, 2);
+}
+
+/* A queued timer moved to another CPU keeps its deadline and runs there,
+ * not on the CPU it left; an idle one just changes CPU. */
+static void test_migrate_keeps_deadline(void **state)
+{
+    struct timer a, idle;
+
+    (void)state;
+    init_timer(&a, record, (void *)1, 0);
+    init_timer(&idle, record, (void *)2, 0);
+    set_timer(&a, 500);
+    migrate_timer(&a, 1);
+    migrate_timer(&idle, 1);
+    assert_int_equal(a.cpu, 1);
+    assert_int_equal(idle.cpu, 1);
+    assert_false(timer_is_active(&idle));
+    assert_int_equal(fake_last_timer_program(), 0);     /* CPU 0 has none left */
+    fake_set_now(600);
+    timers_run();                                       /* CPU 0 */
+    assert_int_equal(order_len, 0);
+    fake_set_cpu(1);
+    timers_run();
+    assert_int_equal(order_len, 1);
+    assert_int_equal(order_log[0], 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +218,8 @@ int main(void)
         cmocka_unit_test_setup(test_callback_rearms_itself, setup),
         cmocka_unit_test_setup(test_reset_moves_deadline, setup),
         cmocka_unit_test_setup(test_kill_timer, setup),
+        cmocka_unit_test_setup(test_remote_earliest_kicks, setup),
+        cmocka_unit_test_setup(test_migrate_keeps_deadline, setup),
     };
 
     return cmocka_run_group_tests(tests, group_setup, NULL);

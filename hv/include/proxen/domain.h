@@ -46,6 +46,8 @@ struct vcpu {
     _Atomic bool blocked;         /* in SCHEDOP_block or poll */
     _Atomic bool is_running;      /* its state is loaded on its CPU */
     _Atomic int pause_count;      /* vcpu_pause */
+    _Atomic int migrating;        /* moving to another CPU (sched_core.c) */
+    _Atomic uint64_t affinity;    /* the CPUs it may run on (bit n: CPU n) */
     struct vcpu_info *vcpu_info;  /* in the domain's shared_info page, or
                                    * where the guest moved it (vcpu_info.c) */
     _Atomic int vcpu_info_state;  /* VCPU_INFO_* (vcpu_info.h) */

@@ -104,6 +104,17 @@ void sched_vcpu_unblock(struct vcpu *v);
  * state.  Never for the calling vCPU; interrupts on. */
 void vcpu_sleep_sync(struct vcpu *v);
 
+/* Pin v to the CPUs in mask (bit n: CPU n; offline ones ignored): 0, or
+ * -EINVAL if none is online.  If v's CPU is not among them, v moves to one
+ * that is (at once if it does not run, else once its CPU switched it
+ * out).  Any vCPU, the caller's own too. */
+int sched_set_affinity(struct vcpu *v, uint64_t mask);
+/* Move a migrating v that no CPU runs (schedule.c calls it once it has
+ * switched v out); does nothing otherwise. */
+void sched_migrate_finish(struct vcpu *v);
+/* Move v's timers to cpu (domain.c: the timers are the vCPU's). */
+void vcpu_migrate_timers(struct vcpu *v, unsigned int cpu);
+
 /* Ask cpu to reschedule at its next way out to a guest or in its idle
  * loop (a kick if it is another CPU); whether this CPU is asked. */
 void sched_raise(unsigned int cpu);

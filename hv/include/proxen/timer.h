@@ -40,6 +40,9 @@ void init_timer(struct timer *t, void (*fn)(void *), void *data, unsigned int cp
 void set_timer(struct timer *t, s_time_t expires);
 void stop_timer(struct timer *t);
 void kill_timer(struct timer *t);         /* stop; wait out a running callback */
+/* Move t to cpu's queue, keeping its deadline (a running callback is
+ * waited out first: never from t's own callback). */
+void migrate_timer(struct timer *t, unsigned int cpu);
 bool timer_is_active(const struct timer *t);
 void timers_init_cpu(unsigned int cpu);
 void timers_run(void);                   /* from the timer interrupt */

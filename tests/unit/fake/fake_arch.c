@@ -102,7 +102,9 @@ void panic(const char *fmt, ...)
 
 int arch_console_getc(void) { return -1; }
 void arch_dump_registers_all(void) { }
-unsigned int arch_nr_cpus_online(void) { return 1; }
+static unsigned int fake_nr_cpus = 1;
+unsigned int arch_nr_cpus_online(void) { return fake_nr_cpus; }
+void fake_set_nr_cpus(unsigned int n) { fake_nr_cpus = n; }
 uint64_t arch_tsc_ticks_to_ns(uint64_t ticks) { return ticks; }
 void smp_call_function(void (*fn)(void *), void *data) { (void)fn; (void)data; }
 

@@ -19,6 +19,8 @@ void fake_set_cpu(unsigned int cpu);
 void fake_set_now(s_time_t now);
 s_time_t fake_last_timer_program(void);
 
+/* How many CPUs arch_nr_cpus_online() reports (1 unless set). */
+void fake_set_nr_cpus(unsigned int n);
 /* How many times arch_cpu_kick(cpu) was called. */
 unsigned int fake_cpu_kicks(unsigned int cpu);
 
