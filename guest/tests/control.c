@@ -14,63 +14,17 @@
 #include <pagetable.h>
 #include <public/control.h>
 #include <test.h>
+#include "control_ops.h"
 #include "tests.h"
-
-static long control(struct proxen_control *op)
-{
-    return hypercall(__HYPERVISOR_control, (uint64_t)op, 0, 0, 0, 0);
-}
-
-static struct proxen_control op_of(uint32_t cmd, domid_t dom)
-{
-    return (struct proxen_control){ .version = PROXEN_CONTROL_VERSION, .cmd = cmd,
-                                    .domain = dom };
-}
-
-static long create(const char *name, uint32_t vcpus, domid_t *id)
-{
-    struct proxen_control op = op_of(PXCTL_createdomain, 0);
-    long rc;
-
-    op.u.createdomain.max_vcpus = vcpus;
-    op.u.createdomain.max_pages = 1024;
-    strlcpy(op.u.createdomain.name, name, sizeof(op.u.createdomain.name));
-    rc = control(&op);
-    *id = op.domain;
-    return rc;
-}
-
-static long destroy(domid_t id)
-{
-    struct proxen_control op = op_of(PXCTL_destroydomain, id);
-
-    return control(&op);
-}
-
-static long info(domid_t from, struct pxctl_domaininfo *out)
-{
-    struct proxen_control op = op_of(PXCTL_getdomaininfo, from);
-    long rc = control(&op);
-
-    *out = op.u.domaininfo;
-    return rc;
-}
-
-static uint64_t free_pages(void)
-{
-    struct proxen_control op = op_of(PXCTL_physinfo, 0);
-
-    return control(&op) ? 0 : op.u.physinfo.free_pages;
-}
 
 void test_control_checks(void)
 {
-    struct proxen_control op = op_of(PXCTL_physinfo, 0);
+    struct proxen_control op = ctl_op(PXCTL_physinfo, 0);
 
     op.version = 0x03000001;            /* another layout's version */
-    expect_rc("control(Xen's version)", control(&op), -EACCES);
-    op = op_of(99, 0);
-    expect_rc("control(cmd 99)", control(&op), -ENOSYS);
+    expect_rc("control(Xen's version)", ctl_call(&op), -EACCES);
+    op = ctl_op(99, 0);
+    expect_rc("control(cmd 99)", ctl_call(&op), -ENOSYS);
     expect_rc("control(unmapped)", hypercall(__HYPERVISOR_control, UNMAPPED_VA, 0, 0, 0, 0),
               -EFAULT);
     expect_rc("control(hypervisor address)",
@@ -79,10 +33,10 @@ void test_control_checks(void)
 
 void test_control_physinfo(void)
 {
-    struct proxen_control op = op_of(PXCTL_physinfo, 0);
+    struct proxen_control op = ctl_op(PXCTL_physinfo, 0);
     struct pxctl_physinfo *p = &op.u.physinfo;
 
-    if (!expect_rc("physinfo", control(&op), 0))
+    if (!expect_rc("physinfo", ctl_call(&op), 0))
         return;
     if (p->nr_cpus < 1 || p->nr_cpus > 64)
         test_fail("physinfo: %u CPUs", p->nr_cpus);
@@ -97,36 +51,36 @@ void test_control_domaininfo(void)
 {
     struct pxctl_domaininfo i;
 
-    if (!expect_rc("getdomaininfo(0)", info(0, &i), 0))
+    if (!expect_rc("getdomaininfo(0)", ctl_info(0, &i), 0))
         return;
     if (i.domain != 0 || strcmp(i.name, "Domain-0") ||
         i.flags != (PXDOMF_privileged | PXDOMF_running) || i.tot_pages != start_info->nr_pages)
         test_fail("domain 0: id %u name \"%s\" flags %#x, %lu pages (start_info: %lu)",
                   i.domain, i.name, i.flags, i.tot_pages, start_info->nr_pages);
-    expect_rc("getdomaininfo(1), no domain past 0", info(1, &i), -ESRCH);
-    expect_rc("getdomaininfo(DOMID_SELF)", info(DOMID_SELF, &i), -ESRCH);
+    expect_rc("getdomaininfo(1), no domain past 0", ctl_info(1, &i), -ESRCH);
+    expect_rc("getdomaininfo(DOMID_SELF)", ctl_info(DOMID_SELF, &i), -ESRCH);
 }
 
 void test_control_create_refused(void)
 {
-    struct proxen_control op = op_of(PXCTL_createdomain, 0);
+    struct proxen_control op = ctl_op(PXCTL_createdomain, 0);
     struct pxctl_domaininfo i;
     domid_t id;
 
     op.u.createdomain = (struct pxctl_createdomain){ .max_vcpus = 1, .flags = 1 };
     strlcpy(op.u.createdomain.name, "bad", PXCTL_NAME_LEN);
-    expect_rc("createdomain(flags 1)", control(&op), -EINVAL);
-    expect_rc("createdomain(0 vCPUs)", create("bad", 0, &id), -EINVAL);
-    expect_rc("createdomain(33 vCPUs)", create("bad", 33, &id), -EINVAL);
-    expect_rc("createdomain(no name)", create("", 1, &id), -EINVAL);
-    op = op_of(PXCTL_createdomain, 0);
+    expect_rc("createdomain(flags 1)", ctl_call(&op), -EINVAL);
+    expect_rc("createdomain(0 vCPUs)", ctl_create("bad", 0, &id), -EINVAL);
+    expect_rc("createdomain(33 vCPUs)", ctl_create("bad", 33, &id), -EINVAL);
+    expect_rc("createdomain(no name)", ctl_create("", 1, &id), -EINVAL);
+    op = ctl_op(PXCTL_createdomain, 0);
     op.u.createdomain.max_vcpus = 1;
     memset(op.u.createdomain.name, 'x', PXCTL_NAME_LEN);
-    expect_rc("createdomain(unterminated name)", control(&op), -EINVAL);
-    expect_rc("getdomaininfo(1) after refusals", info(1, &i), -ESRCH);
-    expect_rc("destroydomain(0, itself)", destroy(0), -EINVAL);
-    expect_rc("destroydomain(DOMID_SELF)", destroy(DOMID_SELF), -EINVAL);
-    expect_rc("destroydomain(77)", destroy(77), -ESRCH);
+    expect_rc("createdomain(unterminated name)", ctl_call(&op), -EINVAL);
+    expect_rc("getdomaininfo(1) after refusals", ctl_info(1, &i), -ESRCH);
+    expect_rc("destroydomain(0, itself)", ctl_destroy(0), -EINVAL);
+    expect_rc("destroydomain(DOMID_SELF)", ctl_destroy(DOMID_SELF), -EINVAL);
+    expect_rc("destroydomain(77)", ctl_destroy(77), -ESRCH);
 }
 
 /* Ids are the lowest free one, reused only once the domain is gone; each
@@ -138,30 +92,30 @@ void test_control_create_destroy(void)
     uint64_t after_first = 0;
 
     for (unsigned int round = 0; round < 4; round++) {
-        if (!expect_rc("createdomain(a)", create("guest-a", 2, &a), 0) ||
-            !expect_rc("createdomain(b)", create("guest-b", 1, &b), 0))
+        if (!expect_rc("createdomain(a)", ctl_create("guest-a", 2, &a), 0) ||
+            !expect_rc("createdomain(b)", ctl_create("guest-b", 1, &b), 0))
             return;
         if (a != 1 || b != 2)
             test_fail("round %u: new domains got ids %u and %u, expected 1 and 2", round, a, b);
-        if (expect_rc("getdomaininfo(a)", info(a, &i), 0) &&
+        if (expect_rc("getdomaininfo(a)", ctl_info(a, &i), 0) &&
             (i.domain != a || strcmp(i.name, "guest-a") || i.flags != 0 || i.max_vcpus != 2 ||
              i.max_pages != 1024 || i.tot_pages != 0))
             test_fail("domain a: id %u name \"%s\" flags %#x vcpus %u pages %lu/%lu", i.domain,
                       i.name, i.flags, i.max_vcpus, i.tot_pages, i.max_pages);
-        expect_rc("destroydomain(a)", destroy(a), 0);
-        expect_rc("destroydomain(a) again", destroy(a), -ESRCH);
-        if (expect_rc("getdomaininfo(a), now gone", info(a, &i), 0) && i.domain != b)
+        expect_rc("destroydomain(a)", ctl_destroy(a), 0);
+        expect_rc("destroydomain(a) again", ctl_destroy(a), -ESRCH);
+        if (expect_rc("getdomaininfo(a), now gone", ctl_info(a, &i), 0) && i.domain != b)
             test_fail("getdomaininfo(%u) found %u, expected the next one, %u", a, i.domain, b);
-        if (expect_rc("createdomain(c)", create("guest-c", 1, &c), 0) && c != a)
+        if (expect_rc("createdomain(c)", ctl_create("guest-c", 1, &c), 0) && c != a)
             test_fail("a new domain got id %u, not the freed %u", c, a);
-        expect_rc("destroydomain(c)", destroy(c), 0);
-        expect_rc("destroydomain(b)", destroy(b), 0);
+        expect_rc("destroydomain(c)", ctl_destroy(c), 0);
+        expect_rc("destroydomain(b)", ctl_destroy(b), 0);
         if (round == 0)
-            after_first = free_pages();
+            after_first = ctl_free_pages();
     }
-    if (free_pages() != after_first)
+    if (ctl_free_pages() != after_first)
         test_fail("free pages %lu after four create/destroy rounds, %lu after the first",
-                  free_pages(), after_first);
+                  ctl_free_pages(), after_first);
 }
 
 /* A port linked to a domain that is destroyed goes back to unbound (the
@@ -173,7 +127,7 @@ void test_control_destroy_unlinks(void)
     struct evtchn_status st = { .dom = DOMID_SELF };
     domid_t x;
 
-    if (!expect_rc("createdomain(x)", create("guest-x", 1, &x), 0))
+    if (!expect_rc("createdomain(x)", ctl_create("guest-x", 1, &x), 0))
         return;
     au.dom = x;
     if (!expect_rc("alloc_unbound in x for dom0",
@@ -186,7 +140,7 @@ void test_control_destroy_unlinks(void)
     if (expect_rc("status", hypercall_event_channel_op(EVTCHNOP_status, &st), 0) &&
         (st.status != EVTCHNSTAT_interdomain || st.u.interdomain.dom != x))
         test_fail("linked port: status %u dom %u", st.status, st.u.interdomain.dom);
-    expect_rc("destroydomain(x)", destroy(x), 0);
+    expect_rc("destroydomain(x)", ctl_destroy(x), 0);
     if (expect_rc("status after x is gone", hypercall_event_channel_op(EVTCHNOP_status, &st), 0) &&
         (st.status != EVTCHNSTAT_unbound || st.u.unbound.dom != x))
         test_fail("port to a destroyed domain: status %u dom %u", st.status, st.u.unbound.dom);
@@ -195,19 +149,19 @@ void test_control_destroy_unlinks(void)
     hypercall_event_channel_op(EVTCHNOP_close, &(struct evtchn_close){ .port = bi.local_port });
     return;
 out:
-    destroy(x);
+    ctl_destroy(x);
 }
 
 void test_control_readconsole(void)
 {
     static char buf[512];
-    struct proxen_control op = op_of(PXCTL_readconsole, 0);
+    struct proxen_control op = ctl_op(PXCTL_readconsole, 0);
     struct pxctl_readconsole *r = &op.u.readconsole;
 
     r->buffer = (uint64_t)buf;
     r->size = sizeof(buf) - 1;
     r->index = 0;
-    if (!expect_rc("readconsole", control(&op), 0))
+    if (!expect_rc("readconsole", ctl_call(&op), 0))
         return;
     if (r->size == 0 || r->size >= sizeof(buf) || r->index < r->size) {
         test_fail("readconsole: %u bytes, index %lu", r->size, r->index);
@@ -216,29 +170,10 @@ void test_control_readconsole(void)
     buf[r->size] = '\0';
     if (!strstr(buf, "Proxen"))
         test_fail("the log's first %u bytes do not mention Proxen", r->size);
-    op = op_of(PXCTL_readconsole, 0);
+    op = ctl_op(PXCTL_readconsole, 0);
     r->buffer = UNMAPPED_VA;
     r->size = 64;
-    expect_rc("readconsole(unmapped buffer)", control(&op), -EFAULT);
-}
-
-static long populate(domid_t id, uint64_t nr)
-{
-    struct proxen_control op = op_of(PXCTL_populate, id);
-
-    op.u.populate.nr_pages = nr;
-    return control(&op);
-}
-
-static long memlist(domid_t id, uint64_t start, uint64_t *buf, uint64_t max, uint64_t *got)
-{
-    struct proxen_control op = op_of(PXCTL_getmemlist, id);
-    long rc;
-
-    op.u.getmemlist = (struct pxctl_getmemlist){ (uint64_t)buf, start, max };
-    rc = control(&op);
-    *got = op.u.getmemlist.max;
-    return rc;
+    expect_rc("readconsole(unmapped buffer)", ctl_call(&op), -EFAULT);
 }
 
 /* A created domain's memory: given up to its limit, zeroed frames of its
@@ -253,33 +188,33 @@ void test_control_populate(void)
 
     for (unsigned int round = 0; round < 2; round++) {
         if (round == 1)
-            before = free_pages();
-        if (!expect_rc("createdomain(x)", create("guest-mem", 1, &x), 0))
+            before = ctl_free_pages();
+        if (!expect_rc("createdomain(x)", ctl_create("guest-mem", 1, &x), 0))
             return;
-        expect_rc("populate(x, 256)", populate(x, 256), 0);
-        expect_rc("populate(x, 769), past max_pages", populate(x, 769), -ENOMEM);
-        if (expect_rc("getdomaininfo(x)", info(x, &i), 0) && i.tot_pages != 256)
+        expect_rc("populate(x, 256)", ctl_populate(x, 256), 0);
+        expect_rc("populate(x, 769), past max_pages", ctl_populate(x, 769), -ENOMEM);
+        if (expect_rc("getdomaininfo(x)", ctl_info(x, &i), 0) && i.tot_pages != 256)
             test_fail("domain x has %lu pages, expected 256", i.tot_pages);
-        if (round == 1 && free_pages() > before - 256)
-            test_fail("256 pages given, free went from %lu to %lu", before, free_pages());
-        if (expect_rc("getmemlist(x)", memlist(x, 0, mfns, 300, &got), 0) && got != 256)
+        if (round == 1 && ctl_free_pages() > before - 256)
+            test_fail("256 pages given, free went from %lu to %lu", before, ctl_free_pages());
+        if (expect_rc("getmemlist(x)", ctl_memlist(x, 0, mfns, 300, &got), 0) && got != 256)
             test_fail("getmemlist listed %lu frames, expected 256", got);
-        expect_rc("getmemlist(x, from 250)", memlist(x, 250, mfns + 256, 40, &got), 0);
+        expect_rc("getmemlist(x, from 250)", ctl_memlist(x, 250, mfns + 256, 40, &got), 0);
         if (got != 6 || mfns[256] != mfns[250] || mfns[261] != mfns[255])
             test_fail("getmemlist from 250: %lu frames, first %#lx (expected 6, %#lx)", got,
                       mfns[256], mfns[250]);
-        expect_rc("getmemlist(unmapped buffer)", memlist(x, 0, (uint64_t *)UNMAPPED_VA, 8, &got),
+        expect_rc("getmemlist(unmapped buffer)", ctl_memlist(x, 0, (uint64_t *)UNMAPPED_VA, 8, &got),
                   -EFAULT);
         /* Another domain's frame is not the initial domain's to map
          * (Xen's answer for a frame the page table's owner does not own). */
         expect_rc("mapping x's frame", pt_map(SCRATCH_VA, mfns[0], PTE_KERNEL_RW), -EBUSY);
-        expect_rc("populate(dom0)", populate(0, 1), -EINVAL);
-        expect_rc("destroydomain(x)", destroy(x), 0);
-        expect_rc("populate(x) once gone", populate(x, 1), -ESRCH);
+        expect_rc("populate(dom0)", ctl_populate(0, 1), -EINVAL);
+        expect_rc("destroydomain(x)", ctl_destroy(x), 0);
+        expect_rc("populate(x) once gone", ctl_populate(x, 1), -ESRCH);
     }
-    if (free_pages() != before)
+    if (ctl_free_pages() != before)
         test_fail("free pages %lu after the domain was destroyed, %lu before it was made",
-                  free_pages(), before);
+                  ctl_free_pages(), before);
 }
 
 static volatile unsigned int dom_exc_events;
@@ -304,10 +239,10 @@ void test_control_virq_dom_exc(void)
     }
     events_restore(true);
     before = dom_exc_events;
-    if (expect_rc("createdomain(x)", create("guest-exc", 1, &x), 0)) {
+    if (expect_rc("createdomain(x)", ctl_create("guest-exc", 1, &x), 0)) {
         if (dom_exc_events != before)
             test_fail("VIRQ_DOM_EXC for a domain being created");
-        expect_rc("destroydomain(x)", destroy(x), 0);
+        expect_rc("destroydomain(x)", ctl_destroy(x), 0);
         if (dom_exc_events != before + 1)
             test_fail("%u VIRQ_DOM_EXC events for one destroyed domain", dom_exc_events - before);
     }

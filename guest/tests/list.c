@@ -189,6 +189,10 @@ const struct test tests[] = {
     { "control_readconsole", test_control_readconsole },
     { "control_populate", test_control_populate },
     { "control_virq_dom_exc", test_control_virq_dom_exc },
+    { "foreign_map", test_foreign_map },
+    { "foreign_map_refused", test_foreign_map_refused },
+    { "foreign_map_outlives_destroy", test_foreign_map_outlives_destroy },
+    { "foreign_pin", test_foreign_pin },
     /* Last: whatever it leaves behind cannot disturb another test. */
     { "hypercall_fuzz", test_hypercall_fuzz },
 };

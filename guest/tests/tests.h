@@ -233,4 +233,10 @@ void test_control_readconsole(void);
 void test_control_populate(void);
 void test_control_virq_dom_exc(void);
 
+/* foreign.c */
+void test_foreign_map(void);
+void test_foreign_map_refused(void);
+void test_foreign_map_outlives_destroy(void);
+void test_foreign_pin(void);
+
 #endif

@@ -65,7 +65,7 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     d->state = DOMAIN_BUILDING;
     d->is_privileged = privileged;
     spin_lock_init_ranked(&d->page_lock, LOCK_DOMAIN_PAGES);
-    page_types_init(&d->page_types);
+    page_types_init(&d->page_types, privileged);
     list_init(&d->page_list);
     if (evtchn_domain_init(d)) {
         xfree(d);
@@ -124,28 +124,70 @@ struct domain *get_domain_by_id(domid_t id)
     return d;
 }
 
-/* Give back a destroyed domain's frames.  Only its allocation reference
- * can be left: no other domain can map or reference them yet (foreign
- * mappings come with the domain builder). */
-static void relinquish_pages(struct domain *d)
+/* A frame back to the heap.  Its time of release is kept: whoever is
+ * given it next waits for every TLB to have been flushed since
+ * (domain_alloc_extent), so no stale translation of its last use reaches
+ * it. */
+static void free_domain_frame(struct page_info *pg)
 {
-    while (!list_empty(&d->page_list)) {
-        struct page_info *pg = list_first_entry(&d->page_list, struct page_info, list);
+    pg->owner = NULL;
+    pg->type_info = 0;
+    pg->tlbflush_timestamp = arch_tlbflush_clock();
+    free_pages(pg, 0);
+}
 
-        list_del(&pg->list);
-        ASSERT(page_ref_count(pg) == 1 && !page_type_count(pg));
-        pg->count_info &= ~(PGC_allocated | PGC_count_mask);
-        pg->owner = NULL;
-        pg->type_info = 0;
-        free_pages(pg, 0);
-        d->tot_pages--;
+/* A frame given up while still mapped or pinned keeps its owner (whose
+ * type lock guards its counts), and holds a reference to the domain until
+ * its last user lets go. */
+void page_released(struct domain *owner, struct page_info *pg)
+{
+    free_domain_frame(pg);
+    put_domain(owner);
+}
+
+/* d gives pg up, page_lock held: off its list and its count at once; the
+ * frame goes back to the heap now, or when the last mapping of it goes. */
+static void give_up_frame(struct domain *d, struct page_info *pg)
+{
+    ASSERT(spin_is_locked_by_me(&d->page_lock));
+    list_del(&pg->list);
+    d->tot_pages--;
+    atomic_fetch_add(&d->refcnt, 1);        /* the frame's hold, in case */
+    if (!page_drop_allocation(pg))
+        return;
+    free_domain_frame(pg);
+    ASSERT(atomic_load(&d->refcnt) > 1);    /* the caller holds one */
+    atomic_fetch_sub(&d->refcnt, 1);
+}
+
+int domain_give_up_frame(struct domain *d, struct page_info *pg)
+{
+    int rc = -EINVAL;
+
+    spin_lock(&d->page_lock);
+    if (pg->owner == d && (pg->count_info & PGC_allocated)) {
+        give_up_frame(d, pg);
+        rc = 0;
     }
+    spin_unlock(&d->page_lock);
+    return rc;
+}
+
+/* Every frame of a destroyed domain (its vCPUs' tables and its pins were
+ * dropped first, so nothing of its own holds them): back to the heap, or
+ * left to whoever still maps them. */
+static void relinquish_memory(struct domain *d)
+{
+    spin_lock(&d->page_lock);
+    while (!list_empty(&d->page_list))
+        give_up_frame(d, list_first_entry(&d->page_list, struct page_info, list));
+    spin_unlock(&d->page_lock);
 }
 
 /* The last reference: nothing can reach the domain any more. */
 static void domain_free(struct domain *d)
 {
-    relinquish_pages(d);
+    ASSERT(list_empty(&d->page_list) && !d->tot_pages);
     for (unsigned int i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
 
@@ -234,8 +276,11 @@ static void tell_dom0(const struct domain *d)
 }
 
 /* Off the list first (no new references), then its event channels (no
- * peer keeps a link to it), then the list's reference; the memory goes
- * when the last holder lets go. */
+ * peer keeps a link to it), then its memory (frames another domain still
+ * maps stay until unmapped), then the list's reference; the rest goes
+ * when the last holder lets go.  dying is set first, under the list's
+ * lock: what adds frames, pins or tables to a domain checks it under the
+ * lock the teardown takes for that (page_lock, the type lock). */
 void domain_destroy(struct domain *d)
 {
     unsigned long flags = list_lock();
@@ -249,6 +294,10 @@ void domain_destroy(struct domain *d)
     list_unlock(flags);
     domain_pause(d);                    /* for good: none of its vCPUs runs again */
     evtchn_domain_destroy(d);
+    if (!d->is_privileged) {
+        arch_domain_relinquish(d);
+        relinquish_memory(d);
+    }
     tell_dom0(d);
     put_domain(d);
 }
@@ -321,34 +370,49 @@ void domains_dump(void)
     list_unlock(flags);
 }
 
-/* nr frames for d, each owned with its allocation reference; out[i]
- * receives frame i.  A domain needs no contiguity, but taking blocks of
- * up to 2 MiB from the buddy allocator (smaller when the heap is
- * fragmented) keeps building a large domain quick. */
-#define DOMAIN_ALLOC_ORDER 9
+/* 2^order contiguous frames for d, zeroed, within its max_pages: the
+ * first, or NULL (past the limit, no such block free, or d dying).  A
+ * frame some TLB may still translate for its last user (no flush since
+ * it was freed) is not handed over before every TLB is flushed. */
+struct page_info *domain_alloc_extent(struct domain *d, unsigned int order)
+{
+    uint64_t n = 1ULL << order;
+    struct page_info *pg = alloc_pages(order);
+    bool stale = false;
+
+    if (!pg)
+        return NULL;
+    for (uint64_t i = 0; i < n; i++) {
+        stale |= pg[i].tlbflush_timestamp == arch_tlbflush_clock();
+        memset(arch_maddr_to_virt(mfn_to_maddr(page_to_mfn(pg + i))), 0, PAGE_SIZE);
+    }
+    if (stale)
+        arch_page_type_flush_tlbs();
+    spin_lock(&d->page_lock);
+    if (d->dying || d->tot_pages + n > d->max_pages) {
+        spin_unlock(&d->page_lock);
+        free_pages(pg, order);
+        return NULL;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        page_set_owner_allocated(pg + i, d);
+        list_add_tail(&pg[i].list, &d->page_list);
+    }
+    d->tot_pages += n;
+    spin_unlock(&d->page_lock);
+    return pg;
+}
 
 /* nr more zeroed frames for a domain being built, within its limit:
  * 0, -ENOMEM past max_pages or when the heap runs out (what was given
  * stays given; teardown returns it). */
 int domain_populate(struct domain *d, uint64_t nr)
 {
-    uint64_t done = 0;
-
-    if (d->is_privileged || nr > d->max_pages - d->tot_pages)
+    if (d->is_privileged || nr > d->max_pages - MIN(d->tot_pages, d->max_pages))
         return -ENOMEM;
-    while (done < nr) {
-        struct page_info *pg = alloc_pages(0);
-
-        if (!pg)
+    for (uint64_t done = 0; done < nr; done++)
+        if (!domain_alloc_extent(d, 0))
             return -ENOMEM;
-        memset(arch_maddr_to_virt(mfn_to_maddr(page_to_mfn(pg))), 0, PAGE_SIZE);
-        spin_lock(&d->page_lock);
-        page_set_owner_allocated(pg, d);
-        list_add_tail(&pg->list, &d->page_list);
-        d->tot_pages++;
-        spin_unlock(&d->page_lock);
-        done++;
-    }
     return 0;
 }
 
@@ -368,6 +432,12 @@ uint64_t domain_memlist(struct domain *d, uint64_t start, uint64_t *mfns, uint64
     spin_unlock(&d->page_lock);
     return n;
 }
+
+/* nr frames for d, each owned with its allocation reference; out[i]
+ * receives frame i.  A domain needs no contiguity, but taking blocks of
+ * up to 2 MiB from the buddy allocator (smaller when the heap is
+ * fragmented) keeps building a large domain quick. */
+#define DOMAIN_ALLOC_ORDER 9
 
 int domain_alloc_pages(struct domain *d, uint64_t nr, struct page_info **out)
 {

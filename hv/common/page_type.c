@@ -5,9 +5,11 @@
 #include <proxen/page_type.h>
 #include <proxen/spinlock.h>
 
-void page_types_init(struct page_types *t)
+void page_types_init(struct page_types *t, bool privileged)
 {
-    spin_lock_init_ranked(&t->lock, LOCK_PAGE_TYPES);
+    /* The privileged domain's lock comes first: it maps and pins other
+     * domains' frames with its own held, and no one does the reverse. */
+    spin_lock_init_ranked(&t->lock, privileged ? LOCK_PAGE_TYPES : LOCK_GUEST_PAGE_TYPES);
     t->depth = 0;
     t->preemptible = t->restartable = t->flush_wanted = false;
     t->unchecked = 0;
@@ -108,14 +110,32 @@ __hot_mm bool get_page(struct page_info *pg, struct domain *d)
 
 __hot_mm void put_page(struct page_info *pg)
 {
+    struct domain *owner = pg->owner;
     struct page_types *t = owner_types(pg);
+    bool last;
 
     ASSERT(page_ref_count(pg) > 0);
     pg->count_info--;
-    /* The allocation reference is dropped only when the owner frees the
-     * frame, which happens elsewhere; reaching zero here is a bug. */
-    ASSERT(page_ref_count(pg) > 0 || !(pg->count_info & PGC_allocated));
+    last = page_ref_count(pg) == 0;
+    /* While allocated, the allocation reference keeps the count above 0. */
+    ASSERT(!last || !(pg->count_info & PGC_allocated));
     (void)unlock_types(t);
+    if (last)                   /* no one can take a reference again */
+        page_released(owner, pg);
+}
+
+bool page_drop_allocation(struct page_info *pg)
+{
+    struct page_types *t = owner_types(pg);
+    bool last = false;
+
+    if (pg->count_info & PGC_allocated) {
+        ASSERT(page_ref_count(pg) > 0);
+        pg->count_info = (pg->count_info & ~PGC_allocated) - 1;
+        last = page_ref_count(pg) == 0;
+    }
+    (void)unlock_types(t);
+    return last;
 }
 
 /* Every PT_PREEMPT_EVERY entries, counted across the tables of a tree

@@ -32,3 +32,4 @@ string_SRCS := lib/string.c
 errno_SRCS := lib/errno_name.c lib/vsnprintf.c
 cpio_SRCS := guest/apps/shell/cpio.c
 cpio_CFLAGS := -Iguest/apps/shell
+foreign_owner_SRCS := hv/common/foreign_owner.c

@@ -48,6 +48,19 @@ static struct domain dom_a = { .id = 1 }, dom_b = { .id = 2 };
 static unsigned int nr_validates, nr_releases, nr_flushes, nr_desc_validates, nr_entry_gets;
 static unsigned int flushes_at_last_validate;
 
+/* Frames handed back by put_page (page_released), and the last one. */
+static unsigned int nr_released;
+static struct page_info *last_released;
+
+void page_released(struct domain *owner, struct page_info *pg)
+{
+    assert_ptr_equal(owner, pg->owner);
+    assert_int_equal(page_ref_count(pg), 0);
+    assert_false(pg->count_info & PGC_allocated);
+    nr_released++;
+    last_released = pg;
+}
+
 /* The randomized run tracks which frames may still have writable TLB
  * entries; see stress_check(). */
 static bool stress_running;
@@ -195,8 +208,10 @@ static int setup(void **state)
     page_alloc_init(table, NR_FRAMES);
     /* The last frame stays reserved (never given to the allocator). */
     page_alloc_free_range(_mfn(0), NR_FRAMES - 1);
-    page_types_init(&dom_a.types);
-    page_types_init(&dom_b.types);
+    page_types_init(&dom_a.types, false);
+    page_types_init(&dom_b.types, false);
+    nr_released = 0;
+    last_released = NULL;
     fake_set_cpu(0);
     arch_irq_enable();
     nr_validates = nr_releases = nr_flushes = nr_desc_validates = nr_entry_gets = 0;
@@ -1703,6 +1718,30 @@ static void test_random_stress(void **state)
     assert_true(nr_full_chains > 20);
 }
 
+/* A frame its owner gives up while another mapping holds it stays until
+ * that reference goes, takes no new one meanwhile, and is handed back
+ * exactly once, by the last put_page. */
+static void test_given_up_while_mapped(void **state)
+{
+    struct page_info *alone = new_frame(&dom_a), *mapped = new_frame(&dom_a);
+
+    (void)state;
+    assert_true(page_drop_allocation(alone));        /* nothing else held it */
+    assert_int_equal(alone->count_info, 0);
+    assert_int_equal(nr_released, 0);                 /* the caller frees it */
+
+    assert_int_equal(get_page_and_type(mapped, &dom_a, PGT_writable_page), 0);
+    assert_false(page_drop_allocation(mapped));
+    assert_false(page_drop_allocation(mapped));       /* once only */
+    assert_counts(mapped, 1, PGT_writable_page, 1);
+    assert_false(get_page(mapped, &dom_a));           /* given up: no new user */
+    assert_int_equal(get_page_and_type(mapped, &dom_a, PGT_writable_page), -EINVAL);
+    assert_int_equal(nr_released, 0);
+    put_page_and_type(mapped);
+    assert_int_equal(nr_released, 1);
+    assert_ptr_equal(last_released, mapped);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1726,6 +1765,7 @@ int main(void)
         T(test_desc_page_validation),
         T(test_pin),
         T(test_random_stress),
+        T(test_given_up_while_mapped),
         T(test_misuse_asserts),     /* last: it leaves the type lock taken */
 #undef T
     };

@@ -123,6 +123,13 @@ int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_p
  * its max_pages or the heap's end); its frame numbers, from the start'th
  * on, at most max (how many). */
 int domain_populate(struct domain *d, uint64_t nr);
+/* 2^order contiguous zeroed frames more for d, within its max_pages (the
+ * first), or NULL: none free, over the limit, or d is being destroyed. */
+struct page_info *domain_alloc_extent(struct domain *d, unsigned int order);
+/* d gives frame pg up (it must own it, allocated: else -EINVAL): it
+ * leaves d's list and count, and goes back to the heap once nothing maps
+ * it any more. */
+int domain_give_up_frame(struct domain *d, struct page_info *pg);
 uint64_t domain_memlist(struct domain *d, uint64_t start, uint64_t *mfns, uint64_t max);
 
 /* Take d off the list and tear it down (its event channels first, so no
@@ -147,6 +154,9 @@ void domain_crash(struct domain *d, const char *why);
 
 /* Arch parts (x86: pv/domain.c, pv/vcpu_context.c). */
 void arch_vcpu_init(struct vcpu *v);
+/* A destroyed domain's own hold on its frames: its vCPUs' page tables
+ * and descriptor tables, and its pinned tables (pv/teardown.c). */
+void arch_domain_relinquish(struct domain *d);
 /* VCPUOP_initialise: check and take the guest's vcpu_guest_context at
  * arg (0, or a negative errno with nothing changed). */
 long arch_vcpu_initialise(struct vcpu *v, uint64_t arg);

@@ -48,7 +48,7 @@ hypercall_fn *hypercall_lookup(uint64_t nr);
 hypercall_fn do_set_trap_table, do_mmu_update, do_set_gdt, do_stack_switch,
     do_set_callbacks, do_fpu_taskswitch, do_sched_op_compat, do_set_debugreg,
     do_get_debugreg, do_update_descriptor, do_memory_op, do_multicall,
-    do_update_va_mapping, do_set_timer_op, do_xen_version, do_console_io,
+    do_update_va_mapping, do_update_va_mapping_otherdomain, do_set_timer_op, do_xen_version, do_console_io,
     do_vm_assist, do_vcpu_op, do_set_segment_base, do_mmuext_op, do_sched_op,
     do_callback_op, do_physdev_op, do_event_channel_op, do_event_channel_op_compat,
     do_control,

@@ -68,7 +68,9 @@ struct page_types {
     unsigned int unchecked;     /* entries since the last preemption check */
 };
 
-void page_types_init(struct page_types *t);
+/* A privileged domain's lock ranks before every other domain's (it maps
+ * their frames with its own held). */
+void page_types_init(struct page_types *t, bool privileged);
 /* A domain's: the first member of struct domain (asserted in domain.h;
  * host tests' stand-in domains start with one too).  Inline because the
  * page-type paths look it up for every frame they touch. */
@@ -101,9 +103,20 @@ static inline bool is_page_table_type(uint64_t t)
 }
 
 /* General references.  get_page fails unless d owns the frame and it is
- * allocated; the count never overflows. */
+ * allocated; the count never overflows.  A frame its owner gave up
+ * (page_drop_allocation) takes no new reference, and the put_page that
+ * drops its last one hands it to page_released, with no lock held. */
 bool get_page(struct page_info *pg, struct domain *d);
 void put_page(struct page_info *pg);
+
+/* The owner gives the frame up (its memory shrinks, or it is torn down):
+ * the allocation reference goes.  true when that was the last reference
+ * (the caller frees the frame); false when mappings or pins of it remain,
+ * and the last put_page frees it (page_released). */
+bool page_drop_allocation(struct page_info *pg);
+/* The domain layer's (domain.c): a given-up frame lost its last
+ * reference; back to the heap. */
+void page_released(struct domain *owner, struct page_info *pg);
 
 /* Typed references.  get_page_type returns 0, -EINVAL when the frame is
  * in use as another type (Xen's answer) or fails validation as a page

@@ -22,7 +22,9 @@ enum lock_rank {
     LOCK_DOMLIST,           /* the list of domains */
     LOCK_WALLCLOCK,         /* the wall clock and every domain's copy */
     LOCK_DOMAIN_PAGES,      /* a domain's page list */
-    LOCK_PAGE_TYPES,        /* a domain's page types (page_type.c) */
+    LOCK_PAGE_TYPES,        /* a privileged domain's page types (page_type.c) */
+    LOCK_GUEST_PAGE_TYPES,  /* another's: taken under the privileged domain's
+                             * when it maps or pins that domain's frames */
     LOCK_EVTCHN_LINK,       /* changes to interdomain event channels */
     LOCK_PERIODIC,          /* a vCPU's periodic timer */
     LOCK_EVENT,             /* a domain's event channels */

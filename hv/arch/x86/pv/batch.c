@@ -12,10 +12,15 @@
  * the vCPU owing the rest (pv_finish_old_table): the call then continues
  * before its next entry, and finishes the release before anything else.
  * If that was the last entry, the continuation carries the call's result
- * in place of the foreign domain, with no list, as Xen's does. */
+ * in place of the foreign domain, with no list, as Xen's does.
+ *
+ * The foreign domain (foreign_owner.c) is looked up before the list, so a
+ * refusal (-ESRCH, -EPERM) leaves *done alone; the entries then name its
+ * frames, with a reference to it held across the call. */
 #include <asm/pv_mm.h>
 #include <proxen/domain.h>
 #include <proxen/errno.h>
+#include <proxen/foreign_owner.h>
 #include <proxen/guest_access.h>
 #include <proxen/hypercall.h>
 #include <public/xen.h>
@@ -24,7 +29,8 @@
 
 long pv_batch(unsigned int op, const uint64_t a[6], size_t size, pv_batch_fn *one)
 {
-    struct vcpu *v = current_vcpu();
+    struct pv_batch b = { .v = current_vcpu() };
+    struct vcpu *v = b.v;
     uint64_t list = a[0], count = (uint32_t)a[1], pdone = a[2];
     uint64_t entry[MAX_ENTRY_SIZE / 8];
     uint32_t done = 0;
@@ -36,8 +42,11 @@ long pv_batch(unsigned int op, const uint64_t a[6], size_t size, pv_batch_fn *on
         return hypercall_create_continuation(op, 4, a);
     if (count == MMU_UPDATE_PREEMPTED && !list)
         return (int)(uint32_t)a[3];    /* the result a finished release carried */
-    if ((uint16_t)a[3] != DOMID_SELF)
-        return -ESRCH;           /* no foreign mappings yet; itself by id is refused too */
+    rc = op == __HYPERVISOR_mmu_update ? pv_check_pt_owner(v->domain, (uint32_t)a[3]) : 0;
+    if (!rc)
+        rc = pv_get_pg_owner(v->domain, (uint16_t)a[3], &b.pg_owner);
+    if (rc)
+        return rc;
     if (count & MMU_UPDATE_PREEMPTED) {
         count &= ~(uint64_t)MMU_UPDATE_PREEMPTED;
         /* Unreadable: the count restarts from zero, as on Xen. */
@@ -53,7 +62,7 @@ long pv_batch(unsigned int op, const uint64_t a[6], size_t size, pv_batch_fn *on
             rc = -EFAULT;
             break;
         }
-        rc = one(v, entry);
+        rc = one(&b, entry);
         if (rc)
             break;
     }
@@ -67,6 +76,7 @@ long pv_batch(unsigned int op, const uint64_t a[6], size_t size, pv_batch_fn *on
 
         rc = hypercall_create_continuation(op, 4, result);
     }
+    pv_put_pg_owner(v->domain, b.pg_owner);
     done += (uint32_t)i;
     /* Xen ignores a done pointer it cannot write; so must a continuation. */
     if (pdone)

@@ -14,7 +14,7 @@
 #include <proxen/hypercall.h>
 #include <public/xen.h>
 
-static void release_gdt(struct vcpu *v)
+void pv_release_gdt(struct vcpu *v)
 {
     for (unsigned int i = 0; i < (v->arch.gdt_ents + 511) / 512; i++)
         put_page_and_type(mfn_to_page(v->arch.gdt_frames[i]));
@@ -35,7 +35,7 @@ static int set_gdt(struct vcpu *v, const uint64_t *frames, uint64_t entries)
             put_page_and_type(mfn_to_page(_mfn(frames[i])));
         return rc;
     }
-    release_gdt(v);
+    pv_release_gdt(v);
     for (unsigned int i = 0; i < nr; i++)
         v->arch.gdt_frames[i] = _mfn(frames[i]);
     v->arch.gdt_ents = (unsigned int)entries;
@@ -104,7 +104,7 @@ long do_update_descriptor(const uint64_t a[6])
 }
 
 
-static void release_ldt(struct vcpu *v)
+void pv_release_ldt(struct vcpu *v)
 {
     for (unsigned int i = 0; i < (v->arch.ldt_ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE; i++)
         put_page_and_type(mfn_to_page(v->arch.ldt_frames[i]));
@@ -136,7 +136,7 @@ int pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents)
             put_page_and_type(mfn_to_page(frames[i]));
         return rc;
     }
-    release_ldt(v);
+    pv_release_ldt(v);
     memcpy(v->arch.ldt_frames, frames, nr * sizeof(frames[0]));
     v->arch.ldt_base = base;
     v->arch.ldt_ents = ents;

@@ -13,6 +13,7 @@
 #include <proxen/console.h>
 #include <proxen/domain.h>
 #include <proxen/errno.h>
+#include <proxen/foreign_owner.h>
 #include <proxen/hypercall.h>
 #include <public/xen.h>
 
@@ -78,13 +79,15 @@ static uint64_t merge_ad(uint64_t val, uint64_t old, bool preserve_ad)
 }
 
 /* Replace entry `idx` of the page table in frame pg, which d owns, with
- * d's type lock held.  With expect, only if the entry still holds it
+ * d's type lock held, by one naming pg_owner's frames (d's own, or for a
+ * foreign mapping another domain's).  With expect, only if the entry still holds it
  * (-EAGAIN otherwise: an emulated CMPXCHG).  The new entry's references
  * are taken first, the entry is swapped in atomically (the CPU may set
  * A/D bits in it meanwhile: those are kept, or for preserve_ad merged),
  * and the old entry's references dropped. */
-__hot_mm static int pv_update_pte(struct domain *d, struct page_info *pg, unsigned int idx,
-                                  uint64_t val, bool preserve_ad, const uint64_t *expect)
+__hot_mm static int pv_update_pte(struct domain *d, struct domain *pg_owner,
+                                  struct page_info *pg, unsigned int idx, uint64_t val,
+                                  bool preserve_ad, const uint64_t *expect)
 {
     uint64_t type = page_type(pg), *t, old;
     unsigned int level = (unsigned int)(type >> 60);
@@ -102,7 +105,9 @@ __hot_mm static int pv_update_pte(struct domain *d, struct page_info *pg, unsign
     if (expect && old != *expect)
         return -EAGAIN;
     /* A/D bits carry no references: taken once, whatever the CPU sets. */
-    rc = pv_get_pte_ref(merge_ad(val, old, preserve_ad), level, d, page_to_mfn(pg));
+    rc = pg_owner == d
+         ? pv_get_pte_ref(merge_ad(val, old, preserve_ad), level, d, page_to_mfn(pg))
+         : pv_get_foreign_pte_ref(merge_ad(val, old, preserve_ad), level, d, pg_owner);
     if (rc)
         return rc;
     while (!__atomic_compare_exchange_n(&t[idx], &old,
@@ -123,16 +128,19 @@ __hot_mm static int pv_update_pte(struct domain *d, struct page_info *pg, unsign
 int pv_update_l1e(struct domain *d, struct page_info *pg, unsigned int idx, uint64_t val,
                   uint64_t expect)
 {
-    return pv_update_pte(d, pg, idx, val, false, &expect);
+    return pv_update_pte(d, d, pg, idx, val, false, &expect);
 }
 
 /* --- mmu_update ----------------------------------------------------------- */
 
-__hot_mm static int mmu_one(struct domain *d, const struct mmu_update *req)
+/* A table entry of d's, naming pg_owner's frames; an M2P entry of a
+ * frame pg_owner owns. */
+__hot_mm static int mmu_one(struct domain *d, struct domain *pg_owner,
+                            const struct mmu_update *req)
 {
     unsigned int cmd = req->ptr & 3;
     uint64_t mfn = req->ptr >> PAGE_SHIFT;
-    struct page_info *pg = owned_frame(d, mfn);
+    struct page_info *pg = owned_frame(cmd == MMU_MACHPHYS_UPDATE ? pg_owner : d, mfn);
 
     if (!pg)
         return -EPERM;
@@ -141,8 +149,8 @@ __hot_mm static int mmu_one(struct domain *d, const struct mmu_update *req)
     case MMU_PT_UPDATE_PRESERVE_AD:
         if (req->ptr & 4)
             return -EINVAL;           /* not 8-byte aligned */
-        return pv_update_pte(d, pg, (unsigned int)((req->ptr & ~PAGE_MASK) >> 3), req->val,
-                             cmd == MMU_PT_UPDATE_PRESERVE_AD, NULL);
+        return pv_update_pte(d, pg_owner, pg, (unsigned int)((req->ptr & ~PAGE_MASK) >> 3),
+                             req->val, cmd == MMU_PT_UPDATE_PRESERVE_AD, NULL);
     case MMU_MACHPHYS_UPDATE:
         m2p_set(_mfn(mfn), req->val);
         return 0;
@@ -155,14 +163,15 @@ __hot_mm static int mmu_one(struct domain *d, const struct mmu_update *req)
  * list, so other CPUs' type changes interleave with a long batch.  An
  * entry naming a table whose tree is not validated yet may stop half-way
  * (-ERESTART): the batch is continued from this entry. */
-__hot_mm static int mmu_entry(struct vcpu *v, const void *entry)
+__hot_mm static int mmu_entry(const struct pv_batch *b, const void *entry)
 {
+    struct vcpu *v = b->v;
     int rc;
 
     do {
         page_types_lock(v->domain);
         page_types_allow_preemption(v->domain);
-        rc = mmu_one(v->domain, entry);
+        rc = mmu_one(v->domain, b->pg_owner, entry);
     } while (page_types_unlock(v->domain) && rc == -ERESTART);
     return rc;
 }
@@ -215,19 +224,20 @@ static void flush_va(uint64_t flags, uint64_t va)
 
 /* The walk too is under the type lock: the tables it reads cannot change
  * between it and the update. */
-static int update_va(struct vcpu *v, uint64_t va, uint64_t val)
+static int update_va(struct vcpu *v, struct domain *pg_owner, uint64_t va, uint64_t val)
 {
     mfn_t l1 = pv_walk(v, va, 1);
 
     if (mfn_eq(l1, INVALID_MFN))
         return -EINVAL;
-    return pv_update_pte(v->domain, mfn_to_page(l1), pt_index(va, 1), val, false, NULL);
+    return pv_update_pte(v->domain, pg_owner, mfn_to_page(l1), pt_index(va, 1), val, false,
+                         NULL);
 }
 
-long do_update_va_mapping(const uint64_t a[6])
+static long update_va_mapping(struct domain *pg_owner, uint64_t va, uint64_t val,
+                              uint64_t flags)
 {
     struct vcpu *v = current_vcpu();
-    uint64_t va = a[0], val = a[1], flags = a[2];
     int rc;
 
     if (!guest_range_ok(va, 1))
@@ -235,10 +245,28 @@ long do_update_va_mapping(const uint64_t a[6])
     do {
         page_types_lock(v->domain);
         page_types_allow_restart(v->domain);
-        rc = update_va(v, va, val);
+        rc = update_va(v, pg_owner, va, val);
     } while (page_types_unlock(v->domain) && rc == -ERESTART);
     if (!rc)
         flush_va(flags, va);
+    return rc;
+}
+
+long do_update_va_mapping(const uint64_t a[6])
+{
+    return update_va_mapping(current_vcpu()->domain, a[0], a[1], a[2]);
+}
+
+/* The same, the new entry naming another domain's frame (foreign_owner.c). */
+long do_update_va_mapping_otherdomain(const uint64_t a[6])
+{
+    struct domain *self = current_vcpu()->domain, *pg_owner;
+    long rc = pv_get_pg_owner(self, (uint16_t)a[3], &pg_owner);
+
+    if (rc)
+        return rc;
+    rc = update_va_mapping(pg_owner, a[0], a[1], a[2]);
+    pv_put_pg_owner(self, pg_owner);
     return rc;
 }
 
@@ -356,10 +384,46 @@ static bool takes_type_lock(unsigned int cmd)
     return cmd <= MMUEXT_NEW_BASEPTR || cmd == MMUEXT_SET_LDT || cmd == MMUEXT_NEW_USER_BASEPTR;
 }
 
-static int mmuext_entry(struct vcpu *v, const void *entry)
+/* Another domain's tables (foreign_owner.c), pinned or unpinned by the
+ * privileged domain building it, under that domain's type lock: in one
+ * go, leaving nothing half-done in a domain that may be destroyed
+ * meanwhile, and never once its teardown began (which unpins what it
+ * finds pinned, under the same lock).  Other commands act on the
+ * caller's own state: -EPERM with a foreign domain, as on Xen. */
+static int foreign_pin(struct domain *d, const struct mmuext_op *op)
+{
+    struct page_info *pg;
+
+    if (op->cmd > MMUEXT_UNPIN_TABLE)
+        return -EPERM;
+    pg = owned_frame(d, op->arg1.mfn);
+    if (!pg || d->dying)
+        return -EINVAL;
+    if (op->cmd == MMUEXT_UNPIN_TABLE)
+        return unpin_page_table(pg, d, page_type(pg));
+    return pin_page_table(pg, d, level_type(op->cmd + 1));
+}
+
+static int foreign_entry(struct domain *d, const struct mmuext_op *op)
+{
+    int rc;
+
+    do {
+        page_types_lock(d);
+        page_types_allow_restart(d);
+        rc = foreign_pin(d, op);
+    } while (page_types_unlock(d) && rc == -ERESTART);
+    return rc;
+}
+
+static int mmuext_entry(const struct pv_batch *b, const void *entry)
 {
     const struct mmuext_op *op = entry;
+    struct vcpu *v = b->v;
     int rc;
+
+    if (b->pg_owner != v->domain)
+        return foreign_entry(b->pg_owner, op);
 
     if (!takes_type_lock(op->cmd))
         return mmuext_one(v, op);   /* flushes wait for other CPUs: no lock held */

@@ -55,6 +55,31 @@ __hot_mm int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d, mf
     return get_page(pg, d) ? 0 : -EPERM;
 }
 
+/* A foreign mapping: a leaf of d's naming a frame pg_owner owns, with
+ * the references of any leaf (a general one, and a writable type for a
+ * writable mapping), so the frame is neither retyped nor freed while
+ * mapped: its owner's teardown leaves it until the mapping goes.  The
+ * entry's flags are judged for d, whose table it is. */
+int pv_get_foreign_pte_ref(uint64_t e, unsigned int level, struct domain *d,
+                           struct domain *pg_owner)
+{
+    uint64_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    struct page_info *pg;
+    int rc;
+
+    if (level != 1)
+        return -EINVAL;         /* even to clear one, as Xen */
+    if (!(e & _PAGE_PRESENT))
+        return 0;
+    if ((e & (d->arch.io_privileged ? 0 : PTE_CACHE_ATTRS)) || mfn >= max_mfn)
+        return -EINVAL;
+    pg = mfn_to_page(_mfn(mfn));
+    if (!(e & _PAGE_RW))
+        return get_page(pg, pg_owner) ? 0 : -EBUSY;
+    rc = get_page_and_type(pg, pg_owner, PGT_writable_page);
+    return rc && rc != -ERESTART ? -EBUSY : rc;
+}
+
 __hot_mm int pv_put_pte_ref(uint64_t e, unsigned int level, mfn_t self)
 {
     struct page_info *pg;

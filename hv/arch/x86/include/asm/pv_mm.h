@@ -43,6 +43,11 @@ static inline uint64_t pv_adjust_pte(uint64_t e)
  * and, in a preemptible request, stop half-way: -ERESTART with nothing
  * dropped (put_page_and_type_preemptible). */
 int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d, mfn_t self);
+/* The same for an entry of d's table naming pg_owner's frames: a leaf
+ * only (-EINVAL above level 1), of a frame pg_owner owns (-EBUSY, as Xen,
+ * for any other). */
+int pv_get_foreign_pte_ref(uint64_t e, unsigned int level, struct domain *d,
+                           struct domain *pg_owner);
 int pv_put_pte_ref(uint64_t e, unsigned int level, mfn_t self);
 
 /* Descriptors (descriptor.c): is this one safe for a guest, after forcing
@@ -58,13 +63,22 @@ int pv_update_l1e(struct domain *d, struct page_info *pg, unsigned int idx, uint
 struct vcpu;
 
 /* One entry of a list hypercall, and the loop over the list with its
- * preemption and Xen's done-count protocol (batch.c). */
-typedef int pv_batch_fn(struct vcpu *v, const void *entry);
+ * preemption and Xen's done-count protocol (batch.c).  pg_owner is the
+ * domain whose frames the entries name (the caller's own unless it gave
+ * a foreign domain). */
+struct pv_batch {
+    struct vcpu *v;
+    struct domain *pg_owner;
+};
+typedef int pv_batch_fn(const struct pv_batch *b, const void *entry);
 /* Finish a release the vCPU owes (mm.c): 0, or -ERESTART to continue. */
 int pv_finish_old_table(struct vcpu *v);
 long pv_batch(unsigned int op, const uint64_t a[6], size_t size, pv_batch_fn *one);
 
 int pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents);
+/* Drop a vCPU's hold on its GDT and LDT frames (descriptor.c). */
+void pv_release_gdt(struct vcpu *v);
+void pv_release_ldt(struct vcpu *v);
 
 /* Walk the vCPU's kernel page table (validated, read through the direct
  * map) for va: the frame holding va's entry at `level` (1-4), or with

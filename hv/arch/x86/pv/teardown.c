@@ -1,0 +1,54 @@
+/* What a destroyed domain holds of its own frames, dropped before its
+ * memory is given back (domain.c): its vCPUs' page tables and descriptor
+ * tables, and the page tables it (or the domain that built it) pinned.
+ * Afterwards only other domains' mappings hold its frames.
+ *
+ * Each is dropped under the domain's type lock, which is also where a
+ * builder's pin or vCPU context checks that the domain is not dying:
+ * either that came first and is undone here, or it is refused.  Nothing
+ * here is preempted: a domain's tables are released in one go. */
+#include <asm/pv_mm.h>
+#include <proxen/domain.h>
+
+static void put_table(mfn_t *slot)
+{
+    if (mfn_eq(*slot, INVALID_MFN))
+        return;
+    put_page_and_type(mfn_to_page(*slot));
+    *slot = INVALID_MFN;
+}
+
+static void release_vcpu(struct vcpu *v)
+{
+    /* Only a vCPU that ran has a release it still owes; none has yet. */
+    ASSERT(!v->arch.old_table);
+    put_table(&v->arch.guest_table);
+    put_table(&v->arch.guest_table_user);
+    pv_release_gdt(v);
+    pv_release_ldt(v);
+}
+
+static void unpin_all(struct domain *d)
+{
+    struct list_head *pos;
+
+    spin_lock(&d->page_lock);
+    list_for_each(pos, &d->page_list) {
+        struct page_info *pg = list_entry(pos, struct page_info, list);
+
+        /* Takes the type lock and looks at the pin under it. */
+        (void)unpin_page_table(pg, d, page_type(pg));
+    }
+    spin_unlock(&d->page_lock);
+}
+
+void arch_domain_relinquish(struct domain *d)
+{
+    ASSERT(d->dying);
+    page_types_lock(d);
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i])
+            release_vcpu(d->vcpu[i]);
+    page_types_unlock(d);
+    unpin_all(d);
+}
