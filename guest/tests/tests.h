@@ -233,6 +233,13 @@ void test_control_readconsole(void);
 void test_control_populate(void);
 void test_control_virq_dom_exc(void);
 
+/* control_build.c */
+void test_control_vcpuinfo(void);
+void test_control_setvcpucontext(void);
+void test_control_setname(void);
+void test_control_setmaxmem(void);
+void test_control_settime(void);
+void test_control_ioports(void);
 /* foreign.c */
 void test_foreign_map(void);
 void test_foreign_map_refused(void);

@@ -85,7 +85,7 @@ static long createdomain(struct pxctl_createdomain *c, domid_t *id)
 
     if (c->flags || c->max_vcpus == 0 || c->max_vcpus > MAX_VIRT_CPUS)
         return -EINVAL;
-    if (strnlen(c->name, sizeof(c->name)) == sizeof(c->name) || !c->name[0])
+    if (!control_name_ok(c->name))
         return -EINVAL;                  /* unterminated or empty */
     rc = domain_create_guest(c->name, c->max_vcpus, c->max_pages, &d);
     if (!rc)
@@ -170,6 +170,51 @@ static long getmemlist(struct domain *self, domid_t id, struct pxctl_getmemlist 
     return rc;
 }
 
+/* Any listed domain, the caller too (by its id), with a reference. */
+static struct domain *any_domain(domid_t id, long *rc)
+{
+    struct domain *d = get_domain_by_id(id);
+
+    *rc = d ? 0 : -ESRCH;
+    return d;
+}
+
+/* A sub-op on a domain found by one of the lookups above. */
+static long on_domain(struct domain *cur, struct proxen_control *op, struct domain *d)
+{
+    switch (op->cmd) {
+    case PXCTL_setvcpucontext:
+        return control_setvcpucontext(d, &op->u.vcpucontext);
+    case PXCTL_getvcpuinfo:
+        return control_getvcpuinfo(d, &op->u.vcpuinfo);
+    case PXCTL_setname:
+        return control_setname(d, &op->u.setname);
+    case PXCTL_setmaxmem:
+        return control_setmaxmem(d, &op->u.setmaxmem);
+    case PXCTL_setiopriv:
+        return control_setiopriv(d, &op->u.setiopriv);
+    case PXCTL_ioport_permission:
+        return control_ioport_permission(cur, d, &op->u.ioport_permission);
+    }
+    return -ENOSYS;
+}
+
+/* What only a domain being built may be given (never the caller, never
+ * a privileged domain), and what any domain may be asked or renamed. */
+static long domain_op(struct domain *cur, struct proxen_control *op)
+{
+    bool built = op->cmd == PXCTL_setvcpucontext || op->cmd == PXCTL_setiopriv ||
+                 op->cmd == PXCTL_ioport_permission;
+    long rc;
+    struct domain *d = built ? built_domain(cur, op->domain, &rc) : any_domain(op->domain, &rc);
+
+    if (!d)
+        return rc;
+    rc = on_domain(cur, op, d);
+    put_domain(d);
+    return rc;
+}
+
 /* Never the caller itself, never a privileged domain. */
 static long destroydomain(struct domain *self, domid_t id)
 {
@@ -205,6 +250,15 @@ long control_op(struct vcpu *cur, struct proxen_control *op)
         return populate(cur->domain, op->domain, &op->u.populate);
     case PXCTL_getmemlist:
         return getmemlist(cur->domain, op->domain, &op->u.getmemlist);
+    case PXCTL_settime:
+        return control_settime(&op->u.settime);
+    case PXCTL_setvcpucontext:
+    case PXCTL_getvcpuinfo:
+    case PXCTL_setname:
+    case PXCTL_setmaxmem:
+    case PXCTL_setiopriv:
+    case PXCTL_ioport_permission:
+        return domain_op(cur->domain, op);
     }
     return -ENOSYS;
 }

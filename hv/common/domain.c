@@ -8,6 +8,7 @@
 #include <proxen/hypercall.h>
 #include <proxen/page_type.h>
 #include <proxen/sched.h>
+#include <proxen/wallclock.h>
 #include <proxen/xmalloc.h>
 #include <public/sched.h>
 #include <public/xen.h>
@@ -206,6 +207,7 @@ static void domain_free(struct domain *d)
     }
     if (d->shared_info)
         free_xenheap_page(d->shared_info);
+    arch_domain_free(d);
     xfree(d);
 }
 
@@ -248,6 +250,9 @@ int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_p
         s->vcpu_info[i].evtchn_upcall_mask = 1;
         d->vcpu[i]->vcpu_info = &s->vcpu_info[i];
     }
+    /* Every vCPU waits for the context its builder gives it. */
+    d->vcpu[0]->context = VCPU_CONTEXT_NONE;
+    domain_wallclock_update(d);
     flags = list_lock();
     id = free_id_locked();
     if (id != DOMID_INVALID) {
@@ -300,6 +305,21 @@ void domain_destroy(struct domain *d)
     }
     tell_dom0(d);
     put_domain(d);
+}
+
+void domain_set_name(struct domain *d, const char *name)
+{
+    unsigned long flags = list_lock();
+
+    strlcpy(d->name, name, sizeof(d->name));
+    list_unlock(flags);
+}
+
+void domain_set_max_pages(struct domain *d, uint64_t max_pages)
+{
+    spin_lock(&d->page_lock);
+    d->max_pages = max_pages;
+    spin_unlock(&d->page_lock);
 }
 
 void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg)

@@ -26,12 +26,26 @@
 #define PXCTL_readconsole    5   /* read the hypervisor's log ring */
 #define PXCTL_populate       6   /* give a created domain more memory */
 #define PXCTL_getmemlist     7   /* the machine frames a domain owns */
+#define PXCTL_setvcpucontext 8   /* a vCPU's first context, while it has none */
+#define PXCTL_getvcpuinfo    9   /* a vCPU's state, CPU and CPU time */
+#define PXCTL_setname       10   /* rename a domain */
+#define PXCTL_setmaxmem     11   /* a domain's memory limit */
+#define PXCTL_settime       12   /* the wall clock, for every domain */
+#define PXCTL_setiopriv     13   /* I/O privilege: every port, device memory */
+#define PXCTL_ioport_permission 14   /* grant or revoke a range of I/O ports */
+/* 16-23: the scheduler's (pause, unpause, vCPU pinning, parameters). */
 
 /* pxctl_domaininfo.flags */
 #define PXDOMF_privileged  (1u << 0)
 #define PXDOMF_running     (1u << 1)   /* its vCPUs may run (not paused) */
 #define PXDOMF_shutdown    (1u << 2)   /* shut itself down: shutdown_reason */
 #define PXDOMF_crashed     (1u << 3)   /* stopped by the hypervisor */
+
+/* pxctl_vcpuinfo.flags */
+#define PXVCPUF_online      (1u << 0)   /* up (VCPUOP_up, or set online) */
+#define PXVCPUF_blocked     (1u << 1)   /* waiting for an event */
+#define PXVCPUF_running     (1u << 2)   /* on its CPU now */
+#define PXVCPUF_initialised (1u << 3)   /* has a context */
 
 #define PXCTL_NAME_LEN 32
 
@@ -91,6 +105,55 @@ struct pxctl_getmemlist {
 };
 _Static_assert(sizeof(struct pxctl_getmemlist) == 24, "pxctl_getmemlist size");
 
+struct pxctl_vcpucontext {
+    uint32_t vcpu;               /* IN: which vCPU */
+    uint32_t _pad0;
+    uint64_t ctxt;               /* IN: guest address of a vcpu_guest_context
+                                  * (public/arch-x86/xen.h) */
+};
+_Static_assert(sizeof(struct pxctl_vcpucontext) == 16, "pxctl_vcpucontext size");
+
+struct pxctl_vcpuinfo {
+    uint32_t vcpu;               /* IN: which vCPU */
+    uint32_t flags;              /* OUT: PXVCPUF_* */
+    uint32_t cpu;                /* OUT: the CPU it runs on */
+    uint32_t _pad0;
+    uint64_t cpu_time;           /* OUT: ns spent running */
+};
+_Static_assert(sizeof(struct pxctl_vcpuinfo) == 24, "pxctl_vcpuinfo size");
+
+struct pxctl_setname {
+    char name[PXCTL_NAME_LEN];   /* IN: NUL-terminated, not empty */
+};
+_Static_assert(sizeof(struct pxctl_setname) == 32, "pxctl_setname size");
+
+struct pxctl_setmaxmem {
+    uint64_t max_pages;          /* IN: the new limit, in pages */
+};
+_Static_assert(sizeof(struct pxctl_setmaxmem) == 8, "pxctl_setmaxmem size");
+
+struct pxctl_settime {
+    uint64_t secs;               /* IN: UTC at system_time */
+    uint32_t nsecs;              /* IN */
+    uint32_t _pad0;              /* IN: 0 */
+    uint64_t system_time;        /* IN: ns since boot */
+};
+_Static_assert(sizeof(struct pxctl_settime) == 24, "pxctl_settime size");
+
+struct pxctl_setiopriv {
+    uint32_t enable;             /* IN: 1 give, 0 take away */
+    uint32_t _pad0;              /* IN: 0 */
+};
+_Static_assert(sizeof(struct pxctl_setiopriv) == 8, "pxctl_setiopriv size");
+
+struct pxctl_ioport_permission {
+    uint32_t first_port;         /* IN */
+    uint32_t nr_ports;           /* IN: at least 1, not past port 0xffff */
+    uint32_t allow;              /* IN: 1 grant, 0 revoke */
+    uint32_t _pad0;              /* IN: 0 */
+};
+_Static_assert(sizeof(struct pxctl_ioport_permission) == 16, "pxctl_ioport_permission size");
+
 struct proxen_control {
     uint32_t version;            /* IN: PROXEN_CONTROL_VERSION */
     uint32_t cmd;                /* IN: PXCTL_* */
@@ -103,6 +166,13 @@ struct proxen_control {
         struct pxctl_readconsole readconsole;
         struct pxctl_populate populate;
         struct pxctl_getmemlist getmemlist;
+        struct pxctl_vcpucontext vcpucontext;
+        struct pxctl_vcpuinfo vcpuinfo;
+        struct pxctl_setname setname;
+        struct pxctl_setmaxmem setmaxmem;
+        struct pxctl_settime settime;
+        struct pxctl_setiopriv setiopriv;
+        struct pxctl_ioport_permission ioport_permission;
         uint8_t pad[112];
     } u;
 };

@@ -15,6 +15,8 @@
 #include <proxen/errno.h>
 #include <proxen/guest_access.h>
 #include <proxen/page_alloc.h>
+#include <proxen/runstate.h>
+#include <proxen/wallclock.h>
 #include "fake_arch.h"
 #include "fake_heap.h"
 
@@ -22,8 +24,72 @@
 
 static struct page_info *table;
 static struct domain dom0, guest;
-static struct vcpu v0, vg;
+static struct vcpu v0, vg, guest_vcpus[2];
 static unsigned int creates, destroys;
+
+/* What the building sub-ops reached below control_build.c. */
+static unsigned int set_contexts, wallclock_sets, iopriv_sets, ioport_sets;
+static long set_context_rc;
+static bool set_context_online;
+static unsigned int last_first_port, last_last_port;
+static bool last_allow, caller_has_ports;
+
+long arch_vcpu_set_context(struct vcpu *v, uint64_t gva, bool *online)
+{
+    (void)v;
+    (void)gva;
+    set_contexts++;
+    *online = set_context_online;
+    return set_context_rc;
+}
+
+void runstate_get(struct vcpu *v, struct vcpu_runstate_info *out)
+{
+    *out = (struct vcpu_runstate_info){ .state = v->vcpu_id ? RUNSTATE_offline : RUNSTATE_running };
+    out->time[RUNSTATE_running] = 1000 + v->vcpu_id;
+}
+
+void domain_set_name(struct domain *d, const char *name)
+{
+    strncpy(d->name, name, sizeof(d->name));
+}
+
+void domain_set_max_pages(struct domain *d, uint64_t max_pages)
+{
+    d->max_pages = max_pages;
+}
+
+void wallclock_set(uint64_t secs, uint32_t nsecs, uint64_t system_time)
+{
+    (void)secs;
+    (void)nsecs;
+    (void)system_time;
+    wallclock_sets++;
+}
+
+void arch_set_io_privilege(struct domain *d, bool on)
+{
+    (void)d;
+    (void)on;
+    iopriv_sets++;
+}
+
+bool arch_ioports_permitted(const struct domain *d, unsigned int first, unsigned int last)
+{
+    (void)first;
+    (void)last;
+    return d == &dom0 && caller_has_ports;
+}
+
+int arch_ioports_set(struct domain *d, unsigned int first, unsigned int last, bool allow)
+{
+    (void)d;
+    ioport_sets++;
+    last_first_port = first;
+    last_last_port = last;
+    last_allow = allow;
+    return 0;
+}
 
 int copy_from_guest(void *dst, uint64_t gva, size_t len)
 {
@@ -88,6 +154,15 @@ static int setup(void **state)
     v0 = (struct vcpu){ .domain = &dom0 };
     vg = (struct vcpu){ .domain = &guest };
     creates = destroys = 0;
+    for (unsigned int i = 0; i < 2; i++) {
+        guest_vcpus[i] = (struct vcpu){ .vcpu_id = i, .domain = &guest, .processor = i };
+        guest.vcpu[i] = &guest_vcpus[i];
+    }
+    guest.max_vcpus = 2;
+    set_contexts = wallclock_sets = iopriv_sets = ioport_sets = 0;
+    set_context_rc = 0;
+    set_context_online = false;
+    caller_has_ports = true;
     return 0;
 }
 
@@ -204,6 +279,167 @@ static void test_getdomaininfo(void **state)
     assert_int_equal(control_op(&v0, &op), -ESRCH);
 }
 
+static struct proxen_control vcpu_op(uint32_t cmd, domid_t d, uint32_t vcpu)
+{
+    struct proxen_control op = op_of(cmd, d);
+
+    op.u.vcpucontext.vcpu = vcpu;       /* the first field of both */
+    return op;
+}
+
+/* Only a domain being built, only an existing vCPU, only once; a refused
+ * or failed context leaves the vCPU without one. */
+static void test_setvcpucontext(void **state)
+{
+    struct proxen_control op;
+
+    (void)state;
+    op = vcpu_op(PXCTL_setvcpucontext, 0, 0);
+    assert_int_equal(control_op(&v0, &op), -EINVAL);     /* itself */
+    op = vcpu_op(PXCTL_setvcpucontext, 9, 0);
+    assert_int_equal(control_op(&v0, &op), -ESRCH);
+    op = vcpu_op(PXCTL_setvcpucontext, 5, 2);
+    assert_int_equal(control_op(&v0, &op), -EINVAL);     /* no vCPU 2 */
+    op = vcpu_op(PXCTL_setvcpucontext, 5, 0xffffffffu);
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    assert_int_equal(set_contexts, 0);
+    set_context_rc = -EINVAL;
+    op = vcpu_op(PXCTL_setvcpucontext, 5, 1);
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    assert_int_equal(guest_vcpus[1].context, VCPU_CONTEXT_NONE);
+    set_context_rc = 0;
+    set_context_online = true;
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(guest_vcpus[1].context, VCPU_CONTEXT_READY);
+    assert_true(guest_vcpus[1].up);
+    assert_int_equal(control_op(&v0, &op), -EEXIST);     /* it has one now */
+    assert_int_equal(set_contexts, 2);
+    op = vcpu_op(PXCTL_setvcpucontext, 5, 0);
+    set_context_online = false;
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_false(guest_vcpus[0].up);
+    /* Never a privileged domain's. */
+    guest.is_privileged = true;
+    guest_vcpus[1].context = VCPU_CONTEXT_NONE;
+    op = vcpu_op(PXCTL_setvcpucontext, 5, 1);
+    assert_int_equal(control_op(&v0, &op), -EPERM);
+    guest.is_privileged = false;
+    assert_int_equal(set_contexts, 3);
+}
+
+static void test_getvcpuinfo(void **state)
+{
+    struct proxen_control op = vcpu_op(PXCTL_getvcpuinfo, 5, 0);
+
+    (void)state;
+    guest_vcpus[0].up = true;
+    guest_vcpus[0].context = VCPU_CONTEXT_READY;
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(op.u.vcpuinfo.flags, PXVCPUF_online | PXVCPUF_running | PXVCPUF_initialised);
+    assert_int_equal(op.u.vcpuinfo.cpu, 0);
+    assert_int_equal(op.u.vcpuinfo.cpu_time, 1000);
+    guest_vcpus[1].blocked = true;
+    op = vcpu_op(PXCTL_getvcpuinfo, 5, 1);
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(op.u.vcpuinfo.flags, PXVCPUF_blocked);
+    assert_int_equal(op.u.vcpuinfo.cpu, 1);
+    assert_int_equal(op.u.vcpuinfo.cpu_time, 1001);
+    op = vcpu_op(PXCTL_getvcpuinfo, 5, 2);
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    op = vcpu_op(PXCTL_getvcpuinfo, 9, 0);
+    assert_int_equal(control_op(&v0, &op), -ESRCH);
+}
+
+static void test_setname(void **state)
+{
+    struct proxen_control op = op_of(PXCTL_setname, 5);
+
+    (void)state;
+    strcpy(guest.name, "old");
+    assert_int_equal(control_op(&v0, &op), -EINVAL);     /* empty */
+    memset(op.u.setname.name, 'x', PXCTL_NAME_LEN);
+    assert_int_equal(control_op(&v0, &op), -EINVAL);     /* unterminated */
+    assert_string_equal(guest.name, "old");
+    strcpy(op.u.setname.name, "new");
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_string_equal(guest.name, "new");
+    op = op_of(PXCTL_setname, 0);
+    strcpy(op.u.setname.name, "Dom0");
+    assert_int_equal(control_op(&v0, &op), 0);           /* itself too */
+    assert_string_equal(dom0.name, "Dom0");
+}
+
+static void test_setmaxmem_settime(void **state)
+{
+    struct proxen_control op = op_of(PXCTL_setmaxmem, 5);
+
+    (void)state;
+    op.u.setmaxmem.max_pages = 77;
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(guest.max_pages, 77);
+    op = op_of(PXCTL_setmaxmem, 9);
+    assert_int_equal(control_op(&v0, &op), -ESRCH);
+    op = op_of(PXCTL_settime, 0);
+    op.u.settime.nsecs = 1000000000;
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    op.u.settime.nsecs = 5;
+    op.u.settime._pad0 = 1;
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    assert_int_equal(wallclock_sets, 0);
+    op.u.settime._pad0 = 0;
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(wallclock_sets, 1);
+}
+
+static struct proxen_control ports_op(domid_t d, uint32_t first, uint32_t nr, uint32_t allow)
+{
+    struct proxen_control op = op_of(PXCTL_ioport_permission, d);
+
+    op.u.ioport_permission = (struct pxctl_ioport_permission){ first, nr, allow, 0 };
+    return op;
+}
+
+/* Xen's range rules; only ports the caller has itself; only a domain
+ * being built. */
+static void test_io_permissions(void **state)
+{
+    struct proxen_control op;
+
+    (void)state;
+    op = ports_op(5, 0x100, 0, 1);
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    op = ports_op(5, 0xfff0, 0x11, 1);
+    assert_int_equal(control_op(&v0, &op), -EINVAL);     /* past 0xffff */
+    op = ports_op(5, 0x100, 0xffffffffu, 1);
+    assert_int_equal(control_op(&v0, &op), -EINVAL);     /* wraps */
+    op = ports_op(5, 0x100, 1, 2);
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    op = ports_op(0, 0x100, 1, 1);
+    assert_int_equal(control_op(&v0, &op), -EINVAL);     /* itself */
+    caller_has_ports = false;
+    op = ports_op(5, 0x100, 1, 1);
+    assert_int_equal(control_op(&v0, &op), -EPERM);
+    assert_int_equal(ioport_sets, 0);
+    caller_has_ports = true;
+    op = ports_op(5, 0xfff0, 0x10, 1);
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(ioport_sets, 1);
+    assert_int_equal(last_first_port, 0xfff0);
+    assert_int_equal(last_last_port, 0xffff);
+    assert_true(last_allow);
+    op = op_of(PXCTL_setiopriv, 5);
+    op.u.setiopriv.enable = 2;
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    op = op_of(PXCTL_setiopriv, 0);
+    op.u.setiopriv.enable = 1;
+    assert_int_equal(control_op(&v0, &op), -EINVAL);     /* itself */
+    assert_int_equal(iopriv_sets, 0);
+    op = op_of(PXCTL_setiopriv, 5);
+    op.u.setiopriv.enable = 1;
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(iopriv_sets, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +448,11 @@ int main(void)
         cmocka_unit_test_setup(test_create_fields, setup),
         cmocka_unit_test_setup(test_destroy_targets, setup),
         cmocka_unit_test_setup(test_getdomaininfo, setup),
+        cmocka_unit_test_setup(test_setvcpucontext, setup),
+        cmocka_unit_test_setup(test_getvcpuinfo, setup),
+        cmocka_unit_test_setup(test_setname, setup),
+        cmocka_unit_test_setup(test_setmaxmem_settime, setup),
+        cmocka_unit_test_setup(test_io_permissions, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

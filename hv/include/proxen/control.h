@@ -3,10 +3,24 @@
 #ifndef PROXEN_CONTROL_H
 #define PROXEN_CONTROL_H
 
+#include <stdbool.h>
 #include <public/control.h>
 
+struct domain;
 struct vcpu;
 
 long control_op(struct vcpu *cur, struct proxen_control *op);
+
+/* The building sub-ops (control_build.c), on a domain control.c looked
+ * up (and holds a reference to). */
+long control_setvcpucontext(struct domain *d, const struct pxctl_vcpucontext *c);
+long control_getvcpuinfo(struct domain *d, struct pxctl_vcpuinfo *i);
+bool control_name_ok(const char name[PXCTL_NAME_LEN]);
+long control_setname(struct domain *d, const struct pxctl_setname *n);
+long control_setmaxmem(struct domain *d, const struct pxctl_setmaxmem *m);
+long control_settime(const struct pxctl_settime *t);
+long control_setiopriv(struct domain *d, const struct pxctl_setiopriv *p);
+long control_ioport_permission(struct domain *caller, struct domain *d,
+                               const struct pxctl_ioport_permission *p);
 
 #endif

@@ -132,6 +132,11 @@ struct page_info *domain_alloc_extent(struct domain *d, unsigned int order);
 int domain_give_up_frame(struct domain *d, struct page_info *pg);
 uint64_t domain_memlist(struct domain *d, uint64_t start, uint64_t *mfns, uint64_t max);
 
+/* Rename d (under the list's lock: getdomaininfo never sees half a
+ * name); set its memory limit (under its page lock). */
+void domain_set_name(struct domain *d, const char *name);
+void domain_set_max_pages(struct domain *d, uint64_t max_pages);
+
 /* Take d off the list and tear it down (its event channels first, so no
  * peer is left linked to it); idempotent. */
 void domain_destroy(struct domain *d);
@@ -157,6 +162,18 @@ void arch_vcpu_init(struct vcpu *v);
 /* A destroyed domain's own hold on its frames: its vCPUs' page tables
  * and descriptor tables, and its pinned tables (pv/teardown.c). */
 void arch_domain_relinquish(struct domain *d);
+/* The domain's last reference went (pv/teardown.c). */
+void arch_domain_free(struct domain *d);
+/* The control interface's setvcpucontext: VCPUOP_initialise's checks and
+ * references for the context at guest address gva, done in one go and
+ * never for a domain being destroyed (-ESRCH); *online: VGCF_online. */
+long arch_vcpu_set_context(struct vcpu *v, uint64_t gva, bool *online);
+/* I/O privilege (every port but the hypervisor's, device memory's cache
+ * attributes), and single ports [first, last] (pv/ioports.c): may d use
+ * them all; grant or revoke them (0, -ENOMEM). */
+void arch_set_io_privilege(struct domain *d, bool on);
+bool arch_ioports_permitted(const struct domain *d, unsigned int first, unsigned int last);
+int arch_ioports_set(struct domain *d, unsigned int first, unsigned int last, bool allow);
 /* VCPUOP_initialise: check and take the guest's vcpu_guest_context at
  * arg (0, or a negative errno with nothing changed). */
 long arch_vcpu_initialise(struct vcpu *v, uint64_t arg);

@@ -196,8 +196,8 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 
 /* The virtual IOPL decides whether the instruction may run at all (else
  * #GP, as on hardware); the port list decides whether it reaches the
- * device.  Ports the hypervisor drives itself, and every port for a domain
- * without I/O privilege, read as all ones and ignore writes, as on Xen. */
+ * device (ioports.c).  Ports the hypervisor drives itself, and every port
+ * a domain was not given, read as all ones and ignore writes, as on Xen. */
 /* The guest kernel counts as CPL 1, or with VMASST_TYPE_architectural_iopl
  * as CPL 0 (so it may always), guest user mode as CPL 3: Xen's rule. */
 static bool iopl_ok(const struct vcpu *v)
@@ -210,19 +210,7 @@ static bool iopl_ok(const struct vcpu *v)
 
 static bool port_is_guests(const struct vcpu *v, unsigned int port, unsigned int bytes)
 {
-    static const struct { uint16_t lo, hi; } hv_ports[] = {
-        { 0x20, 0x21 }, { 0x40, 0x43 }, { 0x61, 0x61 }, { 0xa0, 0xa1 },
-        { DEBUG_EXIT_PORT, DEBUG_EXIT_PORT + 3 }, { 0x2f8, 0x2ff }, { 0x3f8, 0x3ff },
-        { 0xcf8, 0xcff },
-    };
-    unsigned int last = port + bytes - 1;
-
-    if (!v->domain->arch.io_privileged || last > 0xffff)
-        return false;
-    for (unsigned int i = 0; i < ARRAY_SIZE(hv_ports); i++)
-        if (port <= hv_ports[i].hi && last >= hv_ports[i].lo)
-            return false;
-    return true;
+    return arch_ioports_permitted(v->domain, port, port + bytes - 1);
 }
 
 static bool do_io(struct vcpu *v, struct cpu_user_regs *regs, bool in, unsigned int port,

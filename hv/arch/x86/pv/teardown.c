@@ -52,3 +52,8 @@ void arch_domain_relinquish(struct domain *d)
     page_types_unlock(d);
     unpin_all(d);
 }
+
+void arch_domain_free(struct domain *d)
+{
+    pv_ioports_free(d);
+}

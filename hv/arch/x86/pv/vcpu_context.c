@@ -208,6 +208,33 @@ long arch_vcpu_initialise(struct vcpu *v, uint64_t arg)
     return rc;
 }
 
+/* The control interface's setvcpucontext, for a domain being built by
+ * another: the same checks and references, in one go (nothing is left
+ * half-validated in a domain that may be destroyed before a continuation),
+ * and never once its teardown began (which drops what it finds, under
+ * the same lock). */
+long arch_vcpu_set_context(struct vcpu *v, uint64_t gva, bool *online)
+{
+    struct vcpu_guest_context *c = xmalloc_obj(struct vcpu_guest_context);
+    struct domain *d = v->domain;
+    long rc;
+
+    if (!c)
+        return -ENOMEM;
+    if (copy_from_guest(c, gva, sizeof(*c))) {
+        xfree(c);
+        return -EFAULT;
+    }
+    do {
+        page_types_lock(d);
+        page_types_allow_restart(d);
+        rc = d->dying ? -ESRCH : initialise(v, c);
+    } while (page_types_unlock(d) && rc == -ERESTART);
+    *online = c->flags & VGCF_online;
+    xfree(c);
+    return rc;
+}
+
 /* --- kicks ------------------------------------------------------------------ */
 
 /* Nothing to do here: the CPU looks at what it runs on its way out (or

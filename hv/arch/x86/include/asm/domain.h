@@ -61,6 +61,8 @@ struct arch_vcpu {
 
 struct arch_domain {
     bool io_privileged;                   /* may use all I/O ports (dom0) */
+    uint64_t *ioports;                    /* one bit per port granted, or NULL
+                                           * (pv/ioports.c) */
 };
 
 #endif

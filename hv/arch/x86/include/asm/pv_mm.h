@@ -79,6 +79,8 @@ int pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents);
 /* Drop a vCPU's hold on its GDT and LDT frames (descriptor.c). */
 void pv_release_gdt(struct vcpu *v);
 void pv_release_ldt(struct vcpu *v);
+/* Free the ports a domain was granted (ioports.c). */
+void pv_ioports_free(struct domain *d);
 
 /* Walk the vCPU's kernel page table (validated, read through the direct
  * map) for va: the frame holding va's entry at `level` (1-4), or with
