@@ -9,6 +9,7 @@
 #include <proxen/domain.h>
 #include <proxen/errno.h>
 #include <proxen/runstate.h>
+#include <proxen/sched.h>
 #include <proxen/wallclock.h>
 #include <public/control.h>
 
@@ -37,8 +38,11 @@ long control_setvcpucontext(struct domain *d, const struct pxctl_vcpucontext *c)
         return -EEXIST;
     rc = arch_vcpu_set_context(v, c->ctxt, &online);
     v->context = rc ? VCPU_CONTEXT_NONE : VCPU_CONTEXT_READY;
-    if (!rc)
-        v->up = online;
+    if (!rc && online) {            /* as VCPUOP_up */
+        atomic_store(&v->up, true);
+        runstate_wake(v);
+        sched_vcpu_update(v);
+    }
     return rc;
 }
 

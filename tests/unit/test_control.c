@@ -16,6 +16,7 @@
 #include <proxen/guest_access.h>
 #include <proxen/page_alloc.h>
 #include <proxen/runstate.h>
+#include <proxen/sched.h>
 #include <proxen/wallclock.h>
 #include "fake_arch.h"
 #include "fake_heap.h"
@@ -42,6 +43,9 @@ long arch_vcpu_set_context(struct vcpu *v, uint64_t gva, bool *online)
     *online = set_context_online;
     return set_context_rc;
 }
+
+void runstate_wake(struct vcpu *v) { (void)v; }
+void sched_vcpu_update(struct vcpu *v) { (void)v; }
 
 void runstate_get(struct vcpu *v, struct vcpu_runstate_info *out)
 {

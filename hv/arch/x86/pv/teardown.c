@@ -3,12 +3,16 @@
  * tables, and the page tables it (or the domain that built it) pinned.
  * Afterwards only other domains' mappings hold its frames.
  *
- * Each is dropped under the domain's type lock, which is also where a
+ * Its vCPUs are paused for good by then (domain_destroy).  Each is
+ * dropped under the domain's type lock, which is also where a
  * builder's pin or vCPU context checks that the domain is not dying:
  * either that came first and is undone here, or it is refused.  Nothing
  * here is preempted: a domain's tables are released in one go. */
+#include <stdatomic.h>
 #include <asm/pv_mm.h>
 #include <proxen/domain.h>
+#include <proxen/vcpu_info.h>
+#include <public/xen.h>
 
 static void put_table(mfn_t *slot)
 {
@@ -18,10 +22,27 @@ static void put_table(mfn_t *slot)
     *slot = INVALID_MFN;
 }
 
+/* A vcpu_info the guest moved into one of its frames goes back to
+ * shared_info (nothing written there later reaches a freed frame). */
+static void release_vcpu_info(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+
+    if (atomic_load(&v->vcpu_info_state) != VCPU_INFO_MOVED)
+        return;
+    __atomic_store_n(&v->vcpu_info, &d->shared_info->vcpu_info[v->vcpu_id], __ATOMIC_RELEASE);
+    atomic_store(&v->vcpu_info_state, VCPU_INFO_SHARED);
+    put_page_and_type(mfn_to_page(v->vcpu_info_mfn));
+}
+
 static void release_vcpu(struct vcpu *v)
 {
-    /* Only a vCPU that ran has a release it still owes; none has yet. */
-    ASSERT(!v->arch.old_table);
+    /* A release the vCPU still owed (its domain is paused for good). */
+    if (v->arch.old_table) {
+        put_page_and_type(v->arch.old_table);
+        v->arch.old_table = NULL;
+    }
+    release_vcpu_info(v);
     put_table(&v->arch.guest_table);
     put_table(&v->arch.guest_table_user);
     pv_release_gdt(v);
