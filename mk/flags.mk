@@ -5,6 +5,7 @@ CC      ?= cc
 HOSTCC  ?= $(CC)
 LD      := ld
 OBJCOPY := objcopy
+AR      := ar
 NM      := nm
 PYTHON  ?= python3
 

@@ -32,7 +32,7 @@ GUEST_BENCH_SRCS  := $(wildcard guest/apps/bench/*.c guest/apps/bench/*.S)
 GUEST_DOM0_SRCS   := $(wildcard guest/apps/shell/*.c)
 GUEST_DEMO_SRCS   := $(wildcard guest/apps/demo/*.c)
 
-GUEST_KERNEL_OBJS := $(call guest_objs,$(GUEST_KERNEL_SRCS)) $(LIB_GUEST_OBJS)
+GUEST_KERNEL_OBJS := $(call guest_objs,$(GUEST_KERNEL_SRCS))
 GUEST_TESTS_OBJS  := $(call guest_objs,$(GUEST_TESTS_SRCS))
 GUEST_BENCH_OBJS  := $(call guest_objs,$(GUEST_BENCH_SRCS))
 GUEST_DOM0_OBJS   := $(call guest_objs,$(GUEST_DOM0_SRCS))
@@ -76,13 +76,13 @@ $(GUEST_LDS): guest/arch/x86_64/guest.lds.S mk/guest.mk
 	@mkdir -p $(@D)
 	$(Q)$(CC) -E -P -x c -D__ASSEMBLER__ -Iguest/include -MMD -MP -MT $@ -MF $@.d $< -o $@
 
-$(GUEST_IMAGE): $(GUEST_KERNEL_OBJS) $(GUEST_TESTS_OBJS) $(GUEST_LDS)
-$(BENCH_IMAGE): $(GUEST_KERNEL_OBJS) $(GUEST_BENCH_OBJS) $(GUEST_LDS)
-$(DOM0_IMAGE): $(GUEST_KERNEL_OBJS) $(GUEST_DOM0_OBJS) $(GUEST_LDS)
-$(DEMO_IMAGE): $(GUEST_KERNEL_OBJS) $(GUEST_DEMO_OBJS) $(GUEST_LDS)
+$(GUEST_IMAGE): $(GUEST_KERNEL_OBJS) $(GUEST_TESTS_OBJS) $(LIB_GUEST_A) $(GUEST_LDS)
+$(BENCH_IMAGE): $(GUEST_KERNEL_OBJS) $(GUEST_BENCH_OBJS) $(LIB_GUEST_A) $(GUEST_LDS)
+$(DOM0_IMAGE): $(GUEST_KERNEL_OBJS) $(GUEST_DOM0_OBJS) $(LIB_GUEST_A) $(GUEST_LDS)
+$(DEMO_IMAGE): $(GUEST_KERNEL_OBJS) $(GUEST_DEMO_OBJS) $(LIB_GUEST_A) $(GUEST_LDS)
 $(GUEST_IMAGE) $(BENCH_IMAGE) $(DOM0_IMAGE) $(DEMO_IMAGE):
 	@echo "  LD      $@"
-	$(Q)$(LD) $(GUEST_LDFLAGS) -T $(GUEST_LDS) -o $@ $(filter %.o,$^)
+	$(Q)$(LD) $(GUEST_LDFLAGS) -T $(GUEST_LDS) -o $@ $(filter %.o,$^) $(filter %.a,$^)
 
 -include $(GUEST_DEPS)
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <proxen/elf_image.h>
+#include <lib/elf_image.h>
 #include <proxen/errno.h>
 #include <proxen/lib.h>
 

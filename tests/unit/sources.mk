@@ -4,7 +4,7 @@ vsnprintf_SRCS := lib/vsnprintf.c
 params_SRCS := hv/common/params.c lib/strtoul.c
 timer_heap_SRCS := hv/common/timer_heap.c
 console_SRCS := hv/common/console.c lib/vsnprintf.c hv/common/lock_order.c
-elf_image_SRCS := hv/common/elf_image.c hv/common/elf_xen_meta.c
+elf_image_SRCS := lib/elf_image.c lib/elf_xen_meta.c
 page_type_SRCS := hv/common/page_type.c hv/common/page_alloc.c hv/common/lock_order.c
 # Preemption checks every 2 entries: the fake tables have 8.
 page_type_CFLAGS := -DPT_PREEMPT_EVERY=2

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <proxen/elf_image.h>
+#include <lib/elf_image.h>
 #include <proxen/errno.h>
 #include <proxen/lib.h>
 

@@ -13,10 +13,10 @@
 #include <asm/pv_mm.h>
 #include <asm/time.h>
 #include <asm/x86.h>
+#include <lib/elf_image.h>
 #include <proxen/console.h>
 #include <proxen/console_input.h>
 #include <proxen/domain.h>
-#include <proxen/elf_image.h>
 #include <proxen/errno.h>
 #include <proxen/options.h>
 #include <proxen/page_type.h>

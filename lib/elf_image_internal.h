@@ -4,9 +4,20 @@
 #ifndef ELF_IMAGE_INTERNAL_H
 #define ELF_IMAGE_INTERNAL_H
 
-#include <proxen/elf_image.h>
-#include <proxen/errno.h>
-#include <proxen/lib.h>
+#include <lib/elf_image.h>
+#include <lib/errno.h>
+#include <lib/string.h>
+
+/* Only the parser's files include this header, and no kernel's, so these
+ * names are free here. */
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ROUNDUP(x, a) (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
+#define PAGE_SHIFT 12             /* x86: the hypercall page is one 4 KiB page */
+#define PAGE_SIZE  (1ULL << PAGE_SHIFT)
 
 /* ELF64 layouts and constants (System V gABI, x86-64 psABI). */
 struct elf64_ehdr {

@@ -1,4 +1,5 @@
-/* Guest kernel image parser for the domain builder.
+/* Guest kernel image parser for the domain builders: the hypervisor's of
+ * dom0 and the one in dom0's toolstack (lib/elf_image.c, elf_xen_meta.c).
  *
  * A PV kernel arrives as an ELF64 x86-64 executable whose Xen ELF notes (or,
  * for very old kernels, a "__xen_guest" section) say where it wants to be
@@ -12,11 +13,14 @@
  *     p_paddr + virt_base - paddr_offset
  * (p_vaddr is ignored), and the kernel occupies [virt_kstart, virt_kend).
  *
- * Pure logic: no allocation, no locks, no global state. */
-#ifndef PROXEN_ELF_IMAGE_H
-#define PROXEN_ELF_IMAGE_H
+ * Pure logic: no allocation, no locks, no global state.  Freestanding: the
+ * hypervisor, the guest and host programs build it alike. */
+#ifndef LIB_ELF_IMAGE_H
+#define LIB_ELF_IMAGE_H
 
-#include <proxen/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <public/elfnote.h>
 #include <public/features.h>
 
@@ -75,7 +79,7 @@ struct elf_image_info {
 };
 
 /* Parse and validate a kernel image.  hv_features is the XENFEAT bitmap the
- * hypervisor offers this domain; a feature the kernel requires outside it
+ * hypervisor offers the domain being built; a feature the kernel requires outside it
  * fails the parse.  Returns 0, or -ENOEXEC (not an x86-64 ELF executable),
  * -EINVAL (malformed), -E2BIG (too many or too large segments),
  * -EOPNOTSUPP (requires a feature not offered).  On failure *why (if why is
