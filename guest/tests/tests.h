@@ -144,6 +144,11 @@ void test_machphys_mapping(void);
 void test_hv_area_access(void);
 void test_memory_maximum_ram_page_count(void);
 void test_memory_op_cmd_mask(void);
+/* reservation.c */
+void test_memop_increase_reservation(void);
+void test_memop_populate_physmap(void);
+void test_memop_reservation_refused(void);
+void test_memop_other_domain(void);
 /* sched.c */
 void test_vcpu_is_up(void);
 void test_sched_yield(void);

@@ -1,7 +1,8 @@
-/* memory_op: what a PV guest may learn about memory.  Changing a
- * reservation (ballooning) comes later and is -ENOSYS until then. */
+/* memory_op: what a PV guest may learn about memory, and (reservation.c)
+ * changes to its memory or, for the privileged domain, another's. */
 #include <asm/boot.h>
 #include <asm/config.h>
+#include <asm/pv_mm.h>
 #include <proxen/domain.h>
 #include <proxen/errno.h>
 #include <proxen/guest_access.h>
@@ -10,15 +11,28 @@
 #include <public/memory.h>
 #include <public/xen.h>
 
-static long reservation(struct domain *d, uint64_t arg, bool maximum)
+/* current/maximum_reservation and maximum_gpfn: of any domain (DOMID_SELF
+ * or an id, the caller's own too; -ESRCH for none), another's only for a
+ * privileged caller (-EPERM), as Xen's. */
+static long reservation(struct domain *self, uint64_t arg, unsigned int op)
 {
+    struct domain *d;
     domid_t id;
+    long rc;
 
     if (copy_from_guest(&id, arg, sizeof(id)))
         return -EFAULT;
-    if (id != DOMID_SELF && id != d->domain_id)
-        return d->is_privileged ? -ESRCH : -EPERM;
-    return (long)(maximum ? d->max_pages : d->tot_pages);
+    d = get_domain_by_id(id == DOMID_SELF ? self->domain_id : id);
+    if (!d)
+        return -ESRCH;
+    if (d != self && !self->is_privileged) {
+        put_domain(d);
+        return -EPERM;
+    }
+    rc = (long)(op == XENMEM_maximum_reservation ? d->max_pages
+                : op == XENMEM_current_reservation ? d->tot_pages : d->tot_pages - 1);
+    put_domain(d);
+    return rc;
 }
 
 /* A PV guest's pseudo-physical space: one RAM range of its pages. */
@@ -76,20 +90,23 @@ long do_memory_op(const uint64_t a[6])
 {
     struct domain *d = current_vcpu()->domain;
 
-    /* Above the command bits only the reservation ops (not provided yet)
-     * take a start extent; for the others it is -EINVAL, as on Xen. */
+    switch (a[0] & MEMOP_CMD_MASK) {
+    case XENMEM_increase_reservation:
+    case XENMEM_decrease_reservation:
+    case XENMEM_populate_physmap:
+        return pv_memory_reservation((unsigned int)(a[0] & MEMOP_CMD_MASK), a[0], a[1]);
+    }
+    /* Above the command bits only the reservation ops take a start
+     * extent; for the others it is -EINVAL, as on Xen. */
     if (a[0] & ~(uint64_t)MEMOP_CMD_MASK)
         return -EINVAL;
     switch (a[0]) {
     case XENMEM_maximum_ram_page:
         return (long)max_mfn;        /* frames covered: one past the highest */
     case XENMEM_current_reservation:
-        return reservation(d, a[1], false);
     case XENMEM_maximum_reservation:
-        return reservation(d, a[1], true);
     case XENMEM_maximum_gpfn:
-        return reservation(d, a[1], false) < 0 ? reservation(d, a[1], false)
-                                                 : (long)d->tot_pages - 1;
+        return reservation(d, a[1], (unsigned int)a[0]);
     case XENMEM_memory_map:
         return memory_map(d, a[1]);
     case XENMEM_machine_memory_map:

@@ -79,6 +79,10 @@ int pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents);
 /* Drop a vCPU's hold on its GDT and LDT frames (descriptor.c). */
 void pv_release_gdt(struct vcpu *v);
 void pv_release_ldt(struct vcpu *v);
+/* memory_op's increase_reservation, decrease_reservation and
+ * populate_physmap (reservation.c): op, the whole command (its upper bits
+ * the extent to start from) and the argument; extents done. */
+long pv_memory_reservation(unsigned int op, uint64_t cmd, uint64_t arg);
 /* Free the ports a domain was granted (ioports.c). */
 void pv_ioports_free(struct domain *d);
 
