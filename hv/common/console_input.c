@@ -3,6 +3,7 @@
 #include <stdatomic.h>
 #include <proxen/console.h>
 #include <proxen/console_input.h>
+#include <proxen/errno.h>
 #include <proxen/keyhandler.h>
 #include <proxen/spinlock.h>
 
@@ -19,18 +20,33 @@ static _Atomic bool to_dom0;
 static bool dom0_started;
 static unsigned int switch_count;     /* the poller's alone */
 
+/* Set by the boot options, before anything is read. */
+static unsigned char switch_code = CONSOLE_INPUT_SWITCH_CODE;
+static bool no_auto_switch;
+
+int console_input_parse_conswitch(const char *value)
+{
+    if (!value || value[0] < 'a' || value[0] > 'z' || (value[1] && strcmp(value + 1, "x")))
+        return -EINVAL;
+    switch_code = (unsigned char)(value[0] - 'a' + 1);
+    no_auto_switch = value[1] == 'x';
+    return 0;
+}
+
 static void announce(void)
 {
+    char key = (char)('A' + switch_code - 1);
+
     if (to_dom0)
-        printk("*** Serial input to dom0 (type Ctrl-A three times for the debug keys)\n");
+        printk("*** Serial input to dom0 (type Ctrl-%c three times for the debug keys)\n", key);
     else
-        printk("*** Serial input to the debug keys (type Ctrl-A three times for dom0)\n");
+        printk("*** Serial input to the debug keys (type Ctrl-%c three times for dom0)\n", key);
 }
 
 void console_input_endboot(bool dom0)
 {
     dom0_started = dom0;
-    to_dom0 = dom0;
+    to_dom0 = dom0 && !no_auto_switch;
     if (dom0)
         announce();
     reading = true;
@@ -71,7 +87,7 @@ static void deliver(unsigned char c)
  * anything else are delivered after all, as on Xen. */
 void console_input_receive(unsigned char c)
 {
-    if (c == CONSOLE_INPUT_SWITCH_CODE) {
+    if (c == switch_code) {
         if (++switch_count == 3) {
             switch_count = 0;
             switch_input();
@@ -79,7 +95,7 @@ void console_input_receive(unsigned char c)
         return;
     }
     for (; switch_count; switch_count--)
-        deliver(CONSOLE_INPUT_SWITCH_CODE);
+        deliver(switch_code);
     deliver(c);
 }
 

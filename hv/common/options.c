@@ -2,6 +2,7 @@
  * (dom0_mem, sched, tbuf_size) are accepted and kept now, so that one
  * command line works across versions. */
 #include <proxen/console.h>
+#include <proxen/console_input.h>
 #include <proxen/options.h>
 #include <proxen/params.h>
 
@@ -19,6 +20,7 @@ char hv_cmdline[1024];              /* as given, for XENVER_commandline */
 static const struct param boot_params[] = {
     { "console", PARAM_STRING, opt_console, sizeof(opt_console), NULL },
     { "loglvl", PARAM_CUSTOM, NULL, 0, console_parse_loglevel },
+    { "conswitch", PARAM_CUSTOM, NULL, 0, console_input_parse_conswitch },
     { "dom0_mem", PARAM_SIZE, &opt_dom0_mem, 0, NULL },
     { "dom0_max_vcpus", PARAM_UINT, &opt_dom0_max_vcpus, 0, NULL },
     { "maxcpus", PARAM_UINT, &opt_maxcpus, 0, NULL },

@@ -319,6 +319,15 @@ CASES = [
                  r"^\(d0\) Staying up .*\n\(PRX\) \*\*\* Serial input to the debug keys .*\n"
                  r"\(PRX\) Powering off \(status 0\)\n*$"],
          reject=[r"Domain 0 \(Domain-0\) (shut down|crashed)", r"FATAL TRAP"]),
+    # conswitch=bx (as Xen's): input stays with the debug keys when dom0
+    # starts, and Ctrl-B is the switch.
+    dict(name="conswitch-no-auto-switch", cmdline="conswitch=bx",
+         modules=[GUEST + " stay only=console_write"],
+         keys=[("(d0) Staying up", "\x02\x02\x02o\x02\x02\x02"), ("Serial input to the debug keys", "o")],
+         expect=[r"\*\*\* Serial input to the debug keys \(type Ctrl-B three times for dom0\)"
+                 r"(.*\n)*.*\*\*\* Serial input to dom0 \(type Ctrl-B three times"
+                 r"(.*\n)*.*\*\*\* Serial input to the debug keys .*\n\(PRX\) Powering off \(status 0\)\n*$"],
+         reject=[r"FATAL TRAP", r"unknown option"]),
     # Characters typed while input goes to dom0 reach it (CONSOLEIO_read,
     # VIRQ_CONSOLE; a faulting read consumes nothing).
     dict(name="guest-console-read-typed", modules=[GUEST + " only=console_read typed_input"],

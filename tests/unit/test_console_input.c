@@ -16,6 +16,7 @@
 
 #include <proxen/console.h>
 #include <proxen/console_input.h>
+#include <proxen/errno.h>
 #include <proxen/keyhandler.h>
 #include "fake_arch.h"
 
@@ -166,6 +167,39 @@ static void test_racing_readers(void **state)
     assert_true(console_input_consume(tb, 0));
 }
 
+static void test_conswitch_refused(void **state)
+{
+    static const char *const bad[] = { "", "A", "1", "ab", "axx", "a ", "`" };
+
+    for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_int_equal(console_input_parse_conswitch(bad[i]), -EINVAL);
+    assert_int_equal(console_input_parse_conswitch(NULL), -EINVAL);
+    /* Nothing changed: Ctrl-A still switches. */
+    send("\x01\x01\x01");
+    assert_false(console_input_to_dom0());
+    send("\x01\x01\x01");
+    assert_true(console_input_to_dom0());
+}
+
+/* conswitch=bx: Ctrl-B switches, Ctrl-A is ordinary input, and dom0's
+ * start leaves input with the keys. */
+static void test_conswitch_other_key_no_auto(void **state)
+{
+    char buf[8];
+
+    assert_int_equal(console_input_parse_conswitch("bx"), 0);
+    console_input_endboot(true);
+    assert_false(console_input_to_dom0());
+    send("m\x02\x02\x02\x01\x01\x01z");
+    assert_string_equal(keys, "m");
+    assert_true(console_input_to_dom0());
+    assert_int_equal(drain(buf, sizeof(buf) - 1), 4);
+    assert_string_equal(buf, "\x01\x01\x01z");
+    assert_int_equal(console_input_parse_conswitch("a"), 0);
+    console_input_endboot(true);
+    assert_true(console_input_to_dom0());
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -174,6 +208,7 @@ int main(void)
         T(test_not_read_before_endboot), T(test_keys_without_dom0), T(test_dom0_gets_input),
         T(test_switch_and_back), T(test_fewer_than_three_delivered),
         T(test_full_ring_drops_and_notifies), T(test_partial_reads), T(test_racing_readers),
+        T(test_conswitch_refused), T(test_conswitch_other_key_no_auto),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,11 +21,17 @@
  * domain still told), as Xen does with its ring. */
 #define CONSOLE_INPUT_RING_SIZE 1024
 
-/* The switch: Ctrl-A (as Xen's default conswitch=a). */
+/* The switch: Ctrl-A by default, as Xen's conswitch=a. */
 #define CONSOLE_INPUT_SWITCH_CODE 0x01
 
+/* The boot option conswitch=<letter>[x], as Xen's: Ctrl-<letter> three
+ * times switches; "x" keeps input with the debug keys when dom0 starts.
+ * Returns 0, or -EINVAL (nothing changed) for anything else. */
+int console_input_parse_conswitch(const char *value);
+
 /* The boot is over: input goes to the initial domain when it was started
- * (to_dom0), else to the debug keys; from now on it is read. */
+ * (to_dom0) unless conswitch= said otherwise, else to the debug keys;
+ * from now on it is read. */
 void console_input_endboot(bool to_dom0);
 bool console_input_reading(void);
 
