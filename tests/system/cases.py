@@ -365,7 +365,8 @@ CASES = [
         "destroy x", "destroy 7", "destroy Domain-0", "destroy", "create", "create nothing",
         "create demo memory=lots", "create demo vcpus=0", "create demo vcpus=33",
         "create demo colour=red", "create demo name=", "create demo memory=100000G",
-        "create demo name=d", "create demo name=d", "list extra", "frobnicate", "list"],
+        "create demo name=d", "create demo name=d", "list extra", "frobnicate",
+        "create" + " w" * 16, "list"],
         status=3,
         expect=[r"^\(d0\) destroy: no domain 'x'$", r"^\(d0\) destroy: no domain '7'$",
                 r"^\(d0\) destroy: 'Domain-0' is the control domain",
@@ -381,10 +382,11 @@ CASES = [
                 r"^\(d0\) create: a domain named 'd' exists \(id 1\)$",
                 r"^\(d0\) list: takes no arguments$",
                 r"^\(d0\) frobnicate: unknown command \('help' lists them\)$",
+                r"^\(d0\) create: too many words \(at most 16\)$",
                 # the refused creates left nothing behind
                 r"^\(d0\) proxen> list\n.*\n\(d0\) Domain-0 .*\n\(d0\) d +1 +16 +1 +--p---\n"
                 r"\(d0\) Script done",
-                failed_count(15, 17), r"Domain 0 \(Domain-0\) shut down: crash"]),
+                failed_count(16, 18), r"Domain 0 \(Domain-0\) shut down: crash"]),
     # One unknown command is enough for a non-zero status.
     shell_script("shell-script-unknown-command", ["list", "bogus"], status=3,
                  expect=[r"^\(d0\) bogus: unknown command", failed_count(1, 2)]),

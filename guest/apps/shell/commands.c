@@ -87,7 +87,7 @@ bool command_run(char *line)
     int argc = split(line, argv);
 
     if (argc < 0) {
-        printk("too many words (at most %d)\n", SHELL_MAX_ARGS);
+        printk("%s: too many words (at most %d)\n", argv[0], SHELL_MAX_ARGS);
         return false;
     }
     if (argc == 0 || argv[0][0] == '#')
