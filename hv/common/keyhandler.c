@@ -9,6 +9,7 @@
 #include <proxen/errno.h>
 #include <proxen/keyhandler.h>
 #include <proxen/page_alloc.h>
+#include <proxen/sched.h>
 #include <proxen/timer.h>
 #include <proxen/xmalloc.h>
 
@@ -59,6 +60,7 @@ static const struct keyhandler keys[] = {
     { 'i', "show uptime and CPU count", show_info },
     { 'm', "show memory statistics", show_memory },
     { 'q', "show domains and their vCPUs", domains_dump },
+    { 'r', "show the scheduler and its run queues", sched_dump },
     { 't', "show timer queues", timers_dump },
     { 'o', "power off", power_off },
     { 'R', "reboot", reboot },

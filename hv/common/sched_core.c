@@ -160,6 +160,28 @@ struct vcpu *sched_current(unsigned int cpu)
     return cpus[cpu].curr;
 }
 
+/* Debug key 'r': the policy's settings, then each CPU's current vCPU and
+ * run queue, each CPU under its lock. */
+void sched_dump(void)
+{
+    printk("Scheduler: %s (sched=%s, id %u)\n", sched->name, sched->opt_name, sched->sched_id);
+    if (sched->dump_settings)
+        sched->dump_settings();
+    for (unsigned int cpu = 0; cpu < arch_nr_cpus_online() && cpu < SCHED_NR_CPUS; cpu++) {
+        unsigned long flags = spin_lock_irqsave(sched_lock_of(cpu));
+        const struct vcpu *v = cpus[cpu].curr;
+
+        if (v)
+            printk("  CPU%u: d%uv%u%s\n", cpu, v->domain->domain_id, v->vcpu_id,
+                   atomic_load(&cpus[cpu].resched) ? ", reschedule asked" : "");
+        else
+            printk("  CPU%u: idle%s\n", cpu, atomic_load(&cpus[cpu].resched) ? ", reschedule asked" : "");
+        if (sched->dump_cpu_state)
+            sched->dump_cpu_state(cpu);
+        spin_unlock_irqrestore(sched_lock_of(cpu), flags);
+    }
+}
+
 /* --- runnability ---------------------------------------------------------- */
 
 bool vcpu_runnable(const struct vcpu *v)

@@ -161,7 +161,7 @@ static void rr_dump_cpu_state(unsigned int cpu)
 {
     struct list_head *p;
 
-    printk("  CPU%u runs %s; queue:", cpu, rr_cpus[cpu].curr ? "a vCPU" : "idle");
+    printk("    run queue:%s", list_empty(&rr_cpus[cpu].runq) ? " empty" : "");
     list_for_each(p, &rr_cpus[cpu].runq) {
         const struct rr_vcpu *r = list_entry(p, struct rr_vcpu, queue);
 

@@ -197,7 +197,7 @@ static void test_time(void)
 
 static void test_keys(void)
 {
-    static const char keys[] = "himqt?d";
+    static const char keys[] = "himqrt?d";
 
     for (const char *k = keys; *k; k++)
         handle_keypress((unsigned char)*k);

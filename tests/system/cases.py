@@ -157,6 +157,7 @@ CASES = [
     dict(name="debug-keys", smp=2, cmdline="test=keys",
          expect=[r"Debug keys:", r"'d'  dump registers", r"Memory: \d+ of \d+ frames free",
                  r"Timer queues at", r"Uptime", r"Domains:", r"No debug key '\?'",
+                 r"Scheduler: round-robin \(sched=rr, id \d+\)", r"CPU1: idle",
                  r"Registers of CPU1 \(interrupted\)", r"RIP: .*<idle_loop", SUCCESS]),
     dict(name="serial-input", smp=1, cmdline="",
          keys=("Debug keys: press 'h'", "mo"),

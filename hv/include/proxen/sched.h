@@ -82,6 +82,9 @@ void sched_yield(struct vcpu *v);
 struct task_slice sched_pick(unsigned int cpu, s_time_t now);
 struct vcpu *sched_current(unsigned int cpu);
 
+/* Print the policy and every CPU's run queue (debug key 'r'). */
+void sched_dump(void);
+
 /* The schedule lock of a CPU, for the policy's own assertions. */
 spinlock_t *sched_lock_of(unsigned int cpu);
 
