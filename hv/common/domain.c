@@ -242,6 +242,8 @@ int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_p
     d->shared_info = s;
     d->shared_info_mfn = _mfn(arch_virt_to_maddr(s) >> PAGE_SHIFT);
     d->max_pages = max_pages;
+    atomic_store(&d->controller_pause_count, 1);    /* until unpaused: started */
+    atomic_store(&d->pause_count, 1);
     if (domain_add_vcpus(d, max_vcpus)) {
         domain_destroy(d);
         return -ENOMEM;
@@ -520,6 +522,36 @@ void domain_unpause(struct domain *d)
     ASSERT(was > 0);
     if (was == 1)
         update_vcpus(d);
+}
+
+/* Xen's domain_pause_by_systemcontroller: counted, so that two pauses
+ * need two unpauses. */
+int domain_pause_by_controller(struct domain *d)
+{
+    int old = atomic_load(&d->controller_pause_count);
+
+    do {
+        if (old == INT32_MAX)
+            return -EOVERFLOW;
+    } while (!atomic_compare_exchange_weak(&d->controller_pause_count, &old, old + 1));
+    domain_pause(d);
+    return 0;
+}
+
+/* A domain is created paused by its controller; the first time the count
+ * drops to 0 its building is over and it starts. */
+int domain_unpause_by_controller(struct domain *d)
+{
+    int old = atomic_load(&d->controller_pause_count);
+
+    do {
+        if (old <= 0)
+            return -EINVAL;
+    } while (!atomic_compare_exchange_weak(&d->controller_pause_count, &old, old - 1));
+    if (old == 1 && d->state == DOMAIN_BUILDING)
+        d->state = DOMAIN_RUNNING;
+    domain_unpause(d);
+    return 0;
 }
 
 void domain_shutdown(struct domain *d, unsigned int reason)

@@ -78,7 +78,7 @@ struct domain {
     enum domain_state state;
     unsigned int shutdown_reason;
     _Atomic int pause_count;            /* domain_pause: none of its vCPUs runs */
-    bool controller_paused;             /* paused by the toolstack (control.c) */
+    _Atomic int controller_pause_count; /* the toolstack's pauses (control.c) */
     bool is_privileged;
 
     spinlock_t page_lock;
@@ -152,6 +152,11 @@ int domain_alloc_pages(struct domain *d, uint64_t nr, struct page_info **out);
  * every pause needs its unpause. */
 void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
+/* The toolstack's pause and unpause (counted apart from the others):
+ * 0, -EOVERFLOW, or -EINVAL for an unpause with no pause to undo.  A
+ * created domain starts paused; its first unpause starts it. */
+int domain_pause_by_controller(struct domain *d);
+int domain_unpause_by_controller(struct domain *d);
 
 /* The guest asked to stop (SCHEDOP_shutdown) or broke the ABI. */
 void domain_shutdown(struct domain *d, unsigned int reason);
