@@ -133,12 +133,16 @@ static struct task_slice rr_do_schedule(unsigned int cpu, s_time_t now)
     return s;
 }
 
-/* The slice, in ns. */
-static int rr_control(uint64_t slice_ns)
+/* The slice, in ns: 100 us to 1 s. */
+static int rr_control(bool set, uint64_t *slice_ns)
 {
-    if (slice_ns < (uint64_t)RR_SLICE_MIN || slice_ns > (uint64_t)RR_SLICE_MAX)
+    if (!set) {
+        *slice_ns = (uint64_t)rr_slice;
+        return 0;
+    }
+    if (*slice_ns < (uint64_t)RR_SLICE_MIN || *slice_ns > (uint64_t)RR_SLICE_MAX)
         return -EINVAL;
-    rr_slice = (s_time_t)slice_ns;
+    rr_slice = (s_time_t)*slice_ns;
     return 0;
 }
 

@@ -181,13 +181,18 @@ static void test_cpus_separate(void **state)
 static void test_slice_control(void **state)
 {
     struct sched_adjdom op = { .set = false };
+    uint64_t slice = MILLISECS(3), got = 0;
 
     (void)state;
-    assert_int_equal(sched->control(MILLISECS(3)), 0);
+    assert_int_equal(sched->control(true, &slice), 0);
     sched_wake(&vcpus[0]);
     assert_int_equal(sched_pick(0, 0).time, MILLISECS(3));
-    assert_int_equal(sched->control(MICROSECS(99)), -EINVAL);
-    assert_int_equal(sched->control(SECONDS(2)), -EINVAL);
+    slice = MICROSECS(99);
+    assert_int_equal(sched->control(true, &slice), -EINVAL);
+    slice = SECONDS(2);
+    assert_int_equal(sched->control(true, &slice), -EINVAL);
+    assert_int_equal(sched->control(false, &got), 0);
+    assert_int_equal(got, MILLISECS(3));            /* refusals changed nothing */
     assert_int_equal(sched->adjdom(&dom, &op), 0);
     assert_int_equal(op.params[0], MILLISECS(3));
     op.set = true;

@@ -51,7 +51,7 @@ struct scheduler {
     void (*do_block)(struct vcpu *v);   /* stopped being runnable */
     void (*yield)(struct vcpu *v);      /* would let others run first */
     struct task_slice (*do_schedule)(unsigned int cpu, s_time_t now);
-    int (*control)(uint64_t param);     /* policy-wide settings */
+    int (*control)(bool set, uint64_t *param);  /* policy-wide setting: read or set */
     int (*adjdom)(struct domain *d, struct sched_adjdom *op);
     void (*dump_settings)(void);
     void (*dump_cpu_state)(unsigned int cpu);
