@@ -98,7 +98,7 @@ void test_control_create_destroy(void)
         if (a != 1 || b != 2)
             test_fail("round %u: new domains got ids %u and %u, expected 1 and 2", round, a, b);
         if (expect_rc("getdomaininfo(a)", ctl_info(a, &i), 0) &&
-            (i.domain != a || strcmp(i.name, "guest-a") || i.flags != 0 || i.max_vcpus != 2 ||
+            (i.domain != a || strcmp(i.name, "guest-a") || i.flags != PXDOMF_paused || i.max_vcpus != 2 ||
              i.max_pages != 1024 || i.tot_pages != 0))
             test_fail("domain a: id %u name \"%s\" flags %#x vcpus %u pages %lu/%lu", i.domain,
                       i.name, i.flags, i.max_vcpus, i.tot_pages, i.max_pages);

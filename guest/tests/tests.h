@@ -227,6 +227,11 @@ void test_set_timer_op_huge(void);
 void test_evtchn_virq_con_ring(void);
 void test_sched_poll_refused(void);
 
+/* control_sched.c */
+void test_control_pause_unpause(void);
+void test_control_vcpu_affinity(void);
+void test_control_sched_policy(void);
+
 /* control.c */
 void test_control_checks(void);
 void test_control_physinfo(void);

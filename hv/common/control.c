@@ -5,6 +5,7 @@
  * Checked in this order, each failure changing nothing: the argument can
  * be read (-EFAULT), its version (-EACCES), the caller's privilege
  * (-EPERM), then the sub-op's own fields. */
+#include <stdatomic.h>
 #include <arch/arch.h>
 #include <proxen/console.h>
 #include <proxen/control.h>
@@ -13,6 +14,7 @@
 #include <proxen/guest_access.h>
 #include <proxen/hypercall.h>
 #include <proxen/page_alloc.h>
+#include <proxen/runstate.h>
 #include <public/control.h>
 
 #define CONTROL_ABI_VERSION ((4u << 16) | 17u)   /* as XENVER_version */
@@ -31,7 +33,7 @@ static void physinfo(struct pxctl_physinfo *p)
     };
 }
 
-static void fill_info(const struct domain *d, struct pxctl_domaininfo *i)
+static void fill_info(struct domain *d, struct pxctl_domaininfo *i)
 {
     *i = (struct pxctl_domaininfo){
         .domain = d->domain_id,
@@ -39,13 +41,26 @@ static void fill_info(const struct domain *d, struct pxctl_domaininfo *i)
         .tot_pages = d->tot_pages,
         .max_pages = d->max_pages,
     };
+    bool paused = atomic_load(&d->controller_pause_count) > 0;
+
     i->flags = (d->is_privileged ? PXDOMF_privileged : 0) |
-               (d->state == DOMAIN_RUNNING ? PXDOMF_running : 0) |
+               (d->state == DOMAIN_RUNNING && !paused ? PXDOMF_running : 0) |
                (d->state == DOMAIN_SHUTDOWN ? PXDOMF_shutdown : 0) |
-               (d->state == DOMAIN_CRASHED ? PXDOMF_crashed : 0);
+               (d->state == DOMAIN_CRASHED ? PXDOMF_crashed : 0) |
+               (paused ? PXDOMF_paused : 0);
     if (d->state == DOMAIN_SHUTDOWN)
         i->shutdown_reason = d->shutdown_reason;
     strlcpy(i->name, d->name, sizeof(i->name));
+    for (unsigned int n = 0; n < d->max_vcpus; n++) {
+        struct vcpu *v = d->vcpu[n];
+        struct vcpu_runstate_info rs;
+
+        if (!v)
+            continue;
+        runstate_get(v, &rs);
+        i->cpu_time += rs.time[RUNSTATE_running];
+        i->online_vcpus += atomic_load(&v->up);
+    }
 }
 
 struct first_from {
@@ -195,6 +210,16 @@ static long on_domain(struct domain *cur, struct proxen_control *op, struct doma
         return control_setiopriv(d, &op->u.setiopriv);
     case PXCTL_ioport_permission:
         return control_ioport_permission(cur, d, &op->u.ioport_permission);
+    case PXCTL_pausedomain:
+        return control_pausedomain(cur, d);
+    case PXCTL_unpausedomain:
+        return control_unpausedomain(d);
+    case PXCTL_setvcpuaffinity:
+        return control_setvcpuaffinity(d, &op->u.vcpuaffinity);
+    case PXCTL_getvcpuaffinity:
+        return control_getvcpuaffinity(d, &op->u.vcpuaffinity);
+    case PXCTL_sched_adjdom:
+        return control_sched_adjdom(d, &op->u.sched_adjdom);
     }
     return -ENOSYS;
 }
@@ -258,7 +283,17 @@ long control_op(struct vcpu *cur, struct proxen_control *op)
     case PXCTL_setmaxmem:
     case PXCTL_setiopriv:
     case PXCTL_ioport_permission:
+    case PXCTL_pausedomain:
+    case PXCTL_unpausedomain:
+    case PXCTL_setvcpuaffinity:
+    case PXCTL_getvcpuaffinity:
+    case PXCTL_sched_adjdom:
         return domain_op(cur->domain, op);
+    case PXCTL_sched_id:
+        control_sched_id(&op->u.sched_id);
+        return 0;
+    case PXCTL_sched_control:
+        return control_sched_control(&op->u.sched_control);
     }
     return -ENOSYS;
 }

@@ -17,7 +17,7 @@
  * interface version in this struct's version field and gets -EACCES. */
 #define __HYPERVISOR_control __HYPERVISOR_domctl
 
-#define PROXEN_CONTROL_VERSION 0x50580001   /* "PX", layout 1 */
+#define PROXEN_CONTROL_VERSION 0x50580002   /* "PX", layout 2 */
 
 #define PXCTL_physinfo       1   /* the machine: CPUs, memory, version */
 #define PXCTL_getdomaininfo  2   /* the first domain with id >= domain */
@@ -33,13 +33,21 @@
 #define PXCTL_settime       12   /* the wall clock, for every domain */
 #define PXCTL_setiopriv     13   /* I/O privilege: every port, device memory */
 #define PXCTL_ioport_permission 14   /* grant or revoke a range of I/O ports */
-/* 16-23: the scheduler's (pause, unpause, vCPU pinning, parameters). */
+#define PXCTL_pausedomain   16   /* stop a domain's vCPUs (counted, as Xen's) */
+#define PXCTL_unpausedomain 17   /* undo one pause; a created domain's first starts it */
+#define PXCTL_setvcpuaffinity 18 /* the CPUs a vCPU may run on */
+#define PXCTL_getvcpuaffinity 19
+#define PXCTL_sched_id      20   /* the scheduling policy */
+#define PXCTL_sched_adjdom  21   /* a domain's scheduling parameters */
+#define PXCTL_sched_control 22   /* the policy's own setting (round-robin: its slice) */
+/* 23: reserved for the scheduler. */
 
 /* pxctl_domaininfo.flags */
 #define PXDOMF_privileged  (1u << 0)
 #define PXDOMF_running     (1u << 1)   /* its vCPUs may run (not paused) */
 #define PXDOMF_shutdown    (1u << 2)   /* shut itself down: shutdown_reason */
 #define PXDOMF_crashed     (1u << 3)   /* stopped by the hypervisor */
+#define PXDOMF_paused      (1u << 4)   /* paused by the toolstack (created: until started) */
 
 /* pxctl_vcpuinfo.flags */
 #define PXVCPUF_online      (1u << 0)   /* up (VCPUOP_up, or set online) */
@@ -71,8 +79,11 @@ struct pxctl_domaininfo {
     uint64_t tot_pages;          /* OUT */
     uint64_t max_pages;          /* OUT */
     char name[PXCTL_NAME_LEN];   /* OUT: NUL-terminated */
+    uint32_t online_vcpus;       /* OUT: vCPUs up */
+    uint32_t _pad1;
+    uint64_t cpu_time;           /* OUT: ns its vCPUs ran (runstate), all together */
 };
-_Static_assert(sizeof(struct pxctl_domaininfo) == 64, "pxctl_domaininfo size");
+_Static_assert(sizeof(struct pxctl_domaininfo) == 80, "pxctl_domaininfo size");
 _Static_assert(offsetof(struct pxctl_domaininfo, tot_pages) == 16, "pxctl_domaininfo.tot_pages");
 _Static_assert(offsetof(struct pxctl_domaininfo, name) == 32, "pxctl_domaininfo.name");
 
@@ -154,6 +165,35 @@ struct pxctl_ioport_permission {
 };
 _Static_assert(sizeof(struct pxctl_ioport_permission) == 16, "pxctl_ioport_permission size");
 
+struct pxctl_vcpuaffinity {
+    uint32_t vcpu;               /* IN: which vCPU */
+    uint32_t _pad0;              /* IN: 0 */
+    uint64_t cpumap;             /* IN (set) / OUT (get): bit n = CPU n; set:
+                                  * offline CPUs ignored, at least one online */
+};
+_Static_assert(sizeof(struct pxctl_vcpuaffinity) == 16, "pxctl_vcpuaffinity size");
+
+struct pxctl_sched_id {
+    uint32_t sched_id;           /* OUT: the policy's number (round-robin: 100) */
+    uint32_t _pad0;
+    char name[16];               /* OUT: its sched= name, NUL-terminated */
+};
+_Static_assert(sizeof(struct pxctl_sched_id) == 24, "pxctl_sched_id size");
+
+struct pxctl_sched_adjdom {
+    uint32_t set;                /* IN: 0 read, 1 set */
+    uint32_t _pad0;              /* IN: 0 */
+    uint64_t params[4];          /* IN (set) / OUT: the policy's meaning */
+};
+_Static_assert(sizeof(struct pxctl_sched_adjdom) == 40, "pxctl_sched_adjdom size");
+
+struct pxctl_sched_control {
+    uint32_t set;                /* IN: 0 read, 1 set */
+    uint32_t _pad0;              /* IN: 0 */
+    uint64_t param;              /* IN (set) / OUT: the policy's meaning */
+};
+_Static_assert(sizeof(struct pxctl_sched_control) == 16, "pxctl_sched_control size");
+
 struct proxen_control {
     uint32_t version;            /* IN: PROXEN_CONTROL_VERSION */
     uint32_t cmd;                /* IN: PXCTL_* */
@@ -173,6 +213,10 @@ struct proxen_control {
         struct pxctl_settime settime;
         struct pxctl_setiopriv setiopriv;
         struct pxctl_ioport_permission ioport_permission;
+        struct pxctl_vcpuaffinity vcpuaffinity;
+        struct pxctl_sched_id sched_id;
+        struct pxctl_sched_adjdom sched_adjdom;
+        struct pxctl_sched_control sched_control;
         uint8_t pad[112];
     } u;
 };

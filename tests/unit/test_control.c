@@ -149,6 +149,43 @@ uint64_t domain_memlist(struct domain *d, uint64_t start, uint64_t *mfns, uint64
 }
 void domain_destroy(struct domain *d) { (void)d; destroys++; }
 
+/* What the scheduling sub-ops reached below control_sched.c. */
+static unsigned int pauses, unpauses, affinity_sets, adjdoms, policy_sets;
+static uint64_t last_affinity;
+
+int domain_pause_by_controller(struct domain *d) { (void)d; pauses++; return 0; }
+int domain_unpause_by_controller(struct domain *d) { (void)d; unpauses++; return 0; }
+
+int sched_set_affinity(struct vcpu *v, uint64_t mask)
+{
+    (void)v;
+    affinity_sets++;
+    last_affinity = mask;
+    return 0;
+}
+
+static int fake_adjdom(struct domain *d, struct sched_adjdom *op)
+{
+    (void)d;
+    adjdoms++;
+    op->params[0] = 42;
+    return 0;
+}
+
+static int fake_control(bool set, uint64_t *param)
+{
+    policy_sets += set;
+    if (!set)
+        *param = 7;
+    return 0;
+}
+
+static const struct scheduler fake_policy = {
+    .name = "fake", .opt_name = "fake-policy", .sched_id = 77,
+    .adjdom = fake_adjdom, .control = fake_control,
+};
+const struct scheduler *sched = &fake_policy;
+
 static int setup(void **state)
 {
     (void)state;
@@ -164,6 +201,7 @@ static int setup(void **state)
     }
     guest.max_vcpus = 2;
     set_contexts = wallclock_sets = iopriv_sets = ioport_sets = 0;
+    pauses = unpauses = affinity_sets = adjdoms = policy_sets = 0;
     set_context_rc = 0;
     set_context_online = false;
     caller_has_ports = true;
@@ -199,7 +237,10 @@ static void test_version_first(void **state)
 static void test_unprivileged_refused(void **state)
 {
     static const uint32_t cmds[] = { PXCTL_physinfo, PXCTL_getdomaininfo, PXCTL_createdomain,
-                                     PXCTL_destroydomain, PXCTL_readconsole, 99 };
+                                     PXCTL_destroydomain, PXCTL_readconsole, PXCTL_pausedomain,
+                                     PXCTL_unpausedomain, PXCTL_setvcpuaffinity,
+                                     PXCTL_getvcpuaffinity, PXCTL_sched_id, PXCTL_sched_adjdom,
+                                     PXCTL_sched_control, 99 };
 
     (void)state;
     for (unsigned int i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
@@ -211,6 +252,7 @@ static void test_unprivileged_refused(void **state)
     }
     assert_int_equal(creates, 0);
     assert_int_equal(destroys, 0);
+    assert_int_equal(pauses + unpauses + affinity_sets + adjdoms + policy_sets, 0);
 }
 
 static void test_create_fields(void **state)
@@ -444,6 +486,97 @@ static void test_io_permissions(void **state)
     assert_int_equal(iopriv_sets, 1);
 }
 
+/* Pausing: never the caller's own domain (it would wait for itself), an
+ * unknown one -ESRCH; unpausing any listed domain. */
+static void test_pause_targets(void **state)
+{
+    struct proxen_control op;
+
+    (void)state;
+    op = op_of(PXCTL_pausedomain, 0);
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    op = op_of(PXCTL_pausedomain, 9);
+    assert_int_equal(control_op(&v0, &op), -ESRCH);
+    op = op_of(PXCTL_unpausedomain, 9);
+    assert_int_equal(control_op(&v0, &op), -ESRCH);
+    assert_int_equal(pauses + unpauses, 0);
+    op = op_of(PXCTL_pausedomain, 5);
+    assert_int_equal(control_op(&v0, &op), 0);
+    op = op_of(PXCTL_unpausedomain, 5);
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(pauses, 1);
+    assert_int_equal(unpauses, 1);
+}
+
+/* Affinity: the vCPU must exist, the padding be 0; the map is the
+ * scheduler's to check; reading gives the online part of it. */
+static void test_affinity_fields(void **state)
+{
+    struct proxen_control op = op_of(PXCTL_setvcpuaffinity, 5);
+
+    (void)state;
+    op.u.vcpuaffinity.vcpu = 2;                 /* the guest has 2 */
+    op.u.vcpuaffinity.cpumap = 1;
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    op.u.vcpuaffinity.vcpu = 1;
+    op.u.vcpuaffinity._pad0 = 1;
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    assert_int_equal(affinity_sets, 0);
+    op.u.vcpuaffinity._pad0 = 0;
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(affinity_sets, 1);
+    assert_int_equal(last_affinity, 1);
+
+    guest_vcpus[1].affinity = ~0ULL;
+    fake_set_nr_cpus(3);
+    op = op_of(PXCTL_getvcpuaffinity, 5);
+    op.u.vcpuaffinity.vcpu = 1;
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(op.u.vcpuaffinity.cpumap, 7);
+    fake_set_nr_cpus(1);
+    op.u.vcpuaffinity.vcpu = 7;
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+}
+
+/* The policy: its id and name; adjdom and control through its hooks,
+ * with their own fields checked first. */
+static void test_sched_ops(void **state)
+{
+    struct proxen_control op = op_of(PXCTL_sched_id, 0);
+
+    (void)state;
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(op.u.sched_id.sched_id, 77);
+    assert_string_equal(op.u.sched_id.name, "fake-policy");
+
+    op = op_of(PXCTL_sched_adjdom, 5);
+    op.u.sched_adjdom.set = 2;
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    op.u.sched_adjdom.set = 0;
+    op.u.sched_adjdom._pad0 = 1;
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    assert_int_equal(adjdoms, 0);
+    op.u.sched_adjdom._pad0 = 0;
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(op.u.sched_adjdom.params[0], 42);
+    op = op_of(PXCTL_sched_adjdom, 9);
+    assert_int_equal(control_op(&v0, &op), -ESRCH);
+
+    op = op_of(PXCTL_sched_control, 0);
+    op.u.sched_control.set = 3;
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    op.u.sched_control.set = 0;
+    op.u.sched_control._pad0 = 1;
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    op.u.sched_control._pad0 = 0;
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(op.u.sched_control.param, 7);
+    assert_int_equal(policy_sets, 0);
+    op.u.sched_control.set = 1;
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(policy_sets, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +590,9 @@ int main(void)
         cmocka_unit_test_setup(test_setname, setup),
         cmocka_unit_test_setup(test_setmaxmem_settime, setup),
         cmocka_unit_test_setup(test_io_permissions, setup),
+        cmocka_unit_test_setup(test_pause_targets, setup),
+        cmocka_unit_test_setup(test_affinity_fields, setup),
+        cmocka_unit_test_setup(test_sched_ops, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

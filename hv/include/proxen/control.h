@@ -23,4 +23,13 @@ long control_setiopriv(struct domain *d, const struct pxctl_setiopriv *p);
 long control_ioport_permission(struct domain *caller, struct domain *d,
                                const struct pxctl_ioport_permission *p);
 
+/* The scheduling sub-ops (control_sched.c). */
+long control_pausedomain(struct domain *caller, struct domain *d);
+long control_unpausedomain(struct domain *d);
+long control_setvcpuaffinity(struct domain *d, const struct pxctl_vcpuaffinity *a);
+long control_getvcpuaffinity(struct domain *d, struct pxctl_vcpuaffinity *a);
+void control_sched_id(struct pxctl_sched_id *s);
+long control_sched_adjdom(struct domain *d, struct pxctl_sched_adjdom *a);
+long control_sched_control(struct pxctl_sched_control *c);
+
 #endif
