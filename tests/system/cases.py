@@ -346,28 +346,41 @@ CASES = [
     # command with what it must print, then its refusals, each one line.
     shell_script("shell-commands", [
         "help", "list", "info", "images", "create demo name=a memory=8M vcpus=2",
-        "create guest", "list", "destroy a", "destroy 2", "list", "dmesg"],
+        "create guest", "list", "vcpu-list", "vcpu-list a", "rename a b", "mem-max b 32M", "list",
+        "destroy b", "destroy 2", "list", "dmesg"],
         expect=[r"^\(d0\) proxen> help\n\(d0\) Commands:$",
                 r"^\(d0\)   destroy DOMAIN +destroy a domain",
-                r"^\(d0\) proxen> list\n\(d0\) Name +ID +Mem VCPUs +State\n"
-                r"\(d0\) Domain-0 +0 +256 +2 +r-----\n\(d0\) proxen> info",
+                r"^\(d0\) proxen> list\n\(d0\) Name +ID +Mem VCPUs +State +Time\(s\)\n"
+                r"\(d0\) Domain-0 +0 +256 +2 +r----- +\d+\.\d\n\(d0\) proxen> info",
                 r"^\(d0\) nr_cpus +: 2$", r"^\(d0\) total_memory +: 50\d MiB$",
                 r"^\(d0\) demo +\d+\n\(d0\) guest +\d+\n\(d0\) bench +\d+$",
                 r"^\(d0\) Created domain 1 'a' from image 'demo' \(\d+ bytes\): 8 MiB, 2 vCPUs, paused$",
                 r"^\(d0\) Created domain 2 'guest' from image 'guest' \(\d+ bytes\): 16 MiB, 1 vCPU",
-                r"^\(d0\) a +1 +8 +2 +--p---\n\(d0\) guest +2 +16 +1 +--p---$",
-                r"^\(d0\) Destroyed domain 1 'a'$", r"^\(d0\) Destroyed domain 2 'guest'$",
+                r"^\(d0\) a +1 +8 +2 +--p--- +0\.0\n\(d0\) guest +2 +16 +1 +--p--- +0\.0$",
+                # vcpu-list: dom0's vCPU 0 runs the shell; a paused domain's
+                # vCPUs have no CPU yet
+                r"^\(d0\) proxen> vcpu-list\n\(d0\) Name +ID +VCPU +CPU +State +Time\(s\)\n"
+                r"\(d0\) Domain-0 +0 +0 +0 +r-- +\d+\.\d\n\(d0\) Domain-0 +0 +1 .*\n"
+                r"\(d0\) a +1 +0 +- +--p +0\.0\n\(d0\) a +1 +1 +- +--p +0\.0\n"
+                r"\(d0\) guest +2 +0 +- +--p +0\.0\n\(d0\) proxen> vcpu-list a\n\(d0\) Name.*\n"
+                r"\(d0\) a +1 +0 .*\n\(d0\) a +1 +1 .*\n\(d0\) proxen> rename",
+                r"^\(d0\) Renamed domain 1 'a' to 'b'$",
+                r"^\(d0\) Domain 1 'b' may have at most 32 MiB$",
+                r"^\(d0\) b +1 +8 +2 +--p--- +0\.0\n\(d0\) guest +2 ",
+                r"^\(d0\) Destroyed domain 1 'b'$", r"^\(d0\) Destroyed domain 2 'guest'$",
                 r"^\(d0\) proxen> list\n\(d0\) Name.*\n\(d0\) Domain-0 .*\n\(d0\) proxen> dmesg$",
                 # dmesg: the hypervisor's log from its first line, read back
                 r"^\(d0\) Proxen 0\.1 \(x86-64\) starting; command line",
-                r"^\(d0\) Script done: 11 commands, all succeeded; powering off$",
+                r"^\(d0\) Script done: 16 commands, all succeeded; powering off$",
                 r"Domain 0 \(Domain-0\) shut down: poweroff"]),
     shell_script("shell-refusals", [
         "destroy x", "destroy 7", "destroy Domain-0", "destroy", "create", "create nothing",
         "create demo memory=lots", "create demo vcpus=0", "create demo vcpus=33",
         "create demo colour=red", "create demo name=", "create demo memory=100000G",
         "create demo name=d", "create demo name=d", "list extra", "frobnicate",
-        "create" + " w" * 16, "list"],
+        "create" + " w" * 16, "rename d Domain-0", "rename x y", "rename d",
+        "rename d " + "n" * 32, "mem-max x 8M", "mem-max d lots", "mem-max d", "vcpu-list x",
+        "vcpu-list d e", "list"],
         status=3,
         expect=[r"^\(d0\) destroy: no domain 'x'$", r"^\(d0\) destroy: no domain '7'$",
                 r"^\(d0\) destroy: 'Domain-0' is the control domain",
@@ -384,10 +397,17 @@ CASES = [
                 r"^\(d0\) list: takes no arguments$",
                 r"^\(d0\) frobnicate: unknown command \('help' lists them\)$",
                 r"^\(d0\) create: too many words \(at most 16\)$",
+                r"^\(d0\) rename: a domain named 'Domain-0' exists \(id 0\)$",
+                r"^\(d0\) rename: no domain 'x'$", r"^\(d0\) rename: which domain, and its new name\?$",
+                r"^\(d0\) rename: a name has 1 to 31 characters$",
+                r"^\(d0\) mem-max: no domain 'x'$",
+                r"^\(d0\) mem-max: 'lots' is not a size \(such as 64M\)$",
+                r"^\(d0\) mem-max: which domain, and its limit",
+                r"^\(d0\) vcpu-list: no domain 'x'$", r"^\(d0\) vcpu-list: at most one domain$",
                 # the refused creates left nothing behind
-                r"^\(d0\) proxen> list\n.*\n\(d0\) Domain-0 .*\n\(d0\) d +1 +16 +1 +--p---\n"
+                r"^\(d0\) proxen> list\n.*\n\(d0\) Domain-0 .*\n\(d0\) d +1 +16 +1 +--p--- +0\.0\n"
                 r"\(d0\) Script done",
-                failed_count(16, 18), r"Domain 0 \(Domain-0\) shut down: crash"]),
+                failed_count(25, 27), r"Domain 0 \(Domain-0\) shut down: crash"]),
     # One unknown command is enough for a non-zero status.
     shell_script("shell-script-unknown-command", ["list", "bogus"], status=3,
                  expect=[r"^\(d0\) bogus: unknown command", failed_count(1, 2)]),

@@ -15,13 +15,16 @@ static bool cmd_help(int argc, char **argv);
 static bool cmd_poweroff(int argc, char **argv);
 
 static const struct command commands[] = {
-    { "list", "", "the domains: id, name, memory, vCPUs, state", cmd_list },
+    { "list", "", "the domains: id, name, memory, vCPUs, state, CPU time", cmd_list },
     { "info", "", "the machine: CPUs, memory, hypervisor version", cmd_info },
     { "dmesg", "", "the hypervisor's log", cmd_dmesg },
     { "images", "", "the images a domain can be created from", cmd_images },
     { "create", "IMAGE [name=NAME] [memory=SIZE] [vcpus=N]",
       "create a domain (paused, with its memory) from an image", cmd_create },
     { "destroy", "DOMAIN", "destroy a domain (by name or id)", cmd_destroy },
+    { "rename", "DOMAIN NAME", "give a domain another name", cmd_rename },
+    { "mem-max", "DOMAIN SIZE", "set the most memory a domain may have", cmd_mem_max },
+    { "vcpu-list", "[DOMAIN]", "the vCPUs: CPU, state, CPU time", cmd_vcpu_list },
     { "help", "", "this list", cmd_help },
     { "poweroff", "", "power the machine off", cmd_poweroff },
 };

@@ -30,13 +30,14 @@ bool cmd_list(int argc, char **argv)
         printk("list: takes no arguments\n");
         return false;
     }
-    printk("%-32s %5s %7s %5s %8s\n", "Name", "ID", "Mem", "VCPUs", "State");
+    printk("%-32s %5s %7s %5s %8s %9s\n", "Name", "ID", "Mem", "VCPUs", "State", "Time(s)");
     while (domain_next(&id, &d)) {
-        char state[7];
+        char state[7], time[24];
 
         state_letters(&d, state);
-        printk("%-32s %5u %7llu %5u %8s\n", d.name, d.domain,
-               (unsigned long long)(d.tot_pages * PAGE_BYTES >> 20), d.max_vcpus, state);
+        print_seconds(time, sizeof(time), domain_cpu_time(&d));
+        printk("%-32s %5u %7llu %5u %8s %9s\n", d.name, d.domain,
+               (unsigned long long)(d.tot_pages * PAGE_BYTES >> 20), d.max_vcpus, state, time);
         if (id == 0)
             break;
     }

@@ -58,5 +58,14 @@ bool cmd_dmesg(int argc, char **argv);
 bool cmd_images(int argc, char **argv);
 bool cmd_create(int argc, char **argv);
 bool cmd_destroy(int argc, char **argv);
+bool cmd_vcpu_list(int argc, char **argv);
+bool cmd_rename(int argc, char **argv);
+bool cmd_mem_max(int argc, char **argv);
+
+/* The CPU time of all the domain's vCPUs, in ns (0 for those it cannot
+ * read). */
+uint64_t domain_cpu_time(const struct pxctl_domaininfo *d);
+/* ns as seconds with one decimal, as xl prints them. */
+void print_seconds(char *buf, size_t size, uint64_t ns);
 
 #endif

@@ -1,0 +1,71 @@
+/* rename and mem-max: a domain's name and memory limit. */
+#include <console.h>
+#include <lib/errno.h>
+#include "shell.h"
+
+#define PAGE_BYTES 4096ULL
+
+bool cmd_rename(int argc, char **argv)
+{
+    struct pxctl_domaininfo d, other;
+    struct proxen_control op = { .cmd = PXCTL_setname };
+    long rc;
+
+    if (argc != 3) {
+        printk("rename: which domain, and its new name?\n");
+        return false;
+    }
+    if (domain_find(argv[1], &d)) {
+        printk("rename: no domain '%s'\n", argv[1]);
+        return false;
+    }
+    if (strlen(argv[2]) >= PXCTL_NAME_LEN) {
+        printk("rename: a name has 1 to %d characters\n", PXCTL_NAME_LEN - 1);
+        return false;
+    }
+    /* Names are how the shell finds domains: one domain each, as xl. */
+    if (!domain_find(argv[2], &other) && other.domain != d.domain) {
+        printk("rename: a domain named '%s' exists (id %u)\n", argv[2], other.domain);
+        return false;
+    }
+    op.domain = d.domain;
+    strlcpy(op.u.setname.name, argv[2], sizeof(op.u.setname.name));
+    rc = pxctl(&op);
+    if (rc) {
+        printk("rename: %s: %s\n", argv[1], errno_text(rc));
+        return false;
+    }
+    printk("Renamed domain %u '%s' to '%s'\n", d.domain, d.name, argv[2]);
+    return true;
+}
+
+bool cmd_mem_max(int argc, char **argv)
+{
+    struct pxctl_domaininfo d;
+    struct proxen_control op = { .cmd = PXCTL_setmaxmem };
+    uint64_t bytes;
+    long rc;
+
+    if (argc != 3) {
+        printk("mem-max: which domain, and its limit (such as 64M)?\n");
+        return false;
+    }
+    if (domain_find(argv[1], &d)) {
+        printk("mem-max: no domain '%s'\n", argv[1]);
+        return false;
+    }
+    if (!parse_size(argv[2], &bytes)) {
+        printk("mem-max: '%s' is not a size (such as 64M)\n", argv[2]);
+        return false;
+    }
+    op.domain = d.domain;
+    op.u.setmaxmem.max_pages = bytes / PAGE_BYTES;
+    rc = pxctl(&op);
+    if (rc) {
+        printk("mem-max: %s: %s\n", argv[1], errno_text(rc));
+        return false;
+    }
+    printk("Domain %u '%s' may have at most %llu MiB\n", d.domain, d.name,
+           (unsigned long long)(bytes >> 20));
+    return true;
+}
