@@ -24,6 +24,7 @@ Fields of a case:
             the repository root, its output the log), which must exit with
             `exit`
 """
+import random
 import re
 
 MIB = 1 << 20
@@ -62,6 +63,21 @@ def shell_script(name, lines, status=0, expect=(), reject=(), modules=None, **kw
                 status=status, expect=list(expect),
                 reject=[r"FATAL TRAP", r"PANIC", r"Domain 0 \(Domain-0\) crashed"] + list(reject),
                 **kw)
+
+
+def garbage(seed, n):
+    """n bytes for the shell to survive: words of the commands and random
+    bytes (controls, escape sequences, high bytes) mixed, never the switch
+    (Ctrl-A) or the end of input (EOT)."""
+    rng = random.Random(seed)
+    words = ["list", "info", "create", "destroy", "images", "rename", "mem-max", "vcpu-list",
+             "demo", "name=", "memory=", "vcpus=", "\x1b[A", "\x1b[B", "\x1b[", "\x7f", "\x15",
+             "\x17", "\x03", "\r", "\n", "\t", " ", "Domain-0", "0", "99999999999999999999G"]
+    out = []
+    while sum(map(len, out)) < n:
+        out.append(rng.choice(words) if rng.random() < 0.6 else
+                   chr(rng.choice([b for b in range(256) if b not in (1, 4)])))
+    return "".join(out)
 
 
 def failed_count(n, of):
@@ -408,6 +424,18 @@ CASES = [
                 r"^\(d0\) proxen> list\n.*\n\(d0\) Domain-0 .*\n\(d0\) d +1 +16 +1 +--p--- +0\.0\n"
                 r"\(d0\) Script done",
                 failed_count(25, 27), r"Domain 0 \(Domain-0\) shut down: crash"]),
+    # Garbage typed or piped in: every line gets an answer, dom0 never
+    # crashes or hangs, and a command after it still works.
+    dict(name="shell-garbage-script", smp=2, mem="512M", modules=[DOM0 + " script", IMAGES],
+         keys=(SHELL_READY, garbage(1, 3000) + "\nlist\n" + EOT), status=3,
+         expect=[r"^\(d0\) proxen> list\n\(d0\) Name +ID.*\n\(d0\) Domain-0 .*(\n.*)*"
+                 r"\(d0\) Script done: \d+ of \d+ commands failed"],
+         reject=[r"FATAL TRAP", r"PANIC", r"Domain 0 \(Domain-0\) crashed", r"Powering off \(status [^3]"]),
+    dict(name="shell-garbage-terminal", smp=2, mem="512M", modules=[DOM0, IMAGES],
+         keys=[(SHELL_READY, garbage(2, 3000) + "\x03info\r"), ("free_memory", "\x01\x01\x01"),
+               ("Serial input to the debug keys", "o")],
+         expect=[r"^\(d0\) proxen> info\n\(d0\) xen_version", r"Powering off \(status 0\)"],
+         reject=[r"FATAL TRAP", r"PANIC", r"Domain 0 \(Domain-0\) (crashed|shut down)"]),
     # One unknown command is enough for a non-zero status.
     shell_script("shell-script-unknown-command", ["list", "bogus"], status=3,
                  expect=[r"^\(d0\) bogus: unknown command", failed_count(1, 2)]),
