@@ -202,6 +202,7 @@ const struct test tests[] = {
     { "control_pause_unpause", test_control_pause_unpause },
     { "control_vcpu_affinity", test_control_vcpu_affinity },
     { "control_sched_policy", test_control_sched_policy },
+    { "control_create_destroy_many", test_control_create_destroy_many },
     { "foreign_map", test_foreign_map },
     { "foreign_map_refused", test_foreign_map_refused },
     { "foreign_map_outlives_destroy", test_foreign_map_outlives_destroy },

@@ -231,6 +231,7 @@ void test_sched_poll_refused(void);
 void test_control_pause_unpause(void);
 void test_control_vcpu_affinity(void);
 void test_control_sched_policy(void);
+void test_control_create_destroy_many(void);
 
 /* control.c */
 void test_control_checks(void);

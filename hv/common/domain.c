@@ -3,6 +3,7 @@
 #include <arch/arch.h>
 #include <proxen/console.h>
 #include <proxen/domain.h>
+#include <proxen/domain_ids.h>
 #include <proxen/errno.h>
 #include <proxen/event.h>
 #include <proxen/hypercall.h>
@@ -27,6 +28,20 @@ static void list_unlock(unsigned long flags)
     spin_unlock_irqrestore(&domlist_lock, flags);
 }
 static LIST_HEAD(domlist);
+static struct domid_table domids;       /* the listed domains by id */
+
+/* Under domlist_lock: d becomes findable, or stops being. */
+static void list_insert_locked(struct domain *d)
+{
+    list_add_tail(&d->domain_list, &domlist);
+    domid_table_insert(&domids, d);
+}
+
+static void list_remove_locked(struct domain *d)
+{
+    list_del(&d->domain_list);
+    domid_table_remove(&domids, d);
+}
 
 static const char *const state_names[] = {
     [DOMAIN_BUILDING] = "building", [DOMAIN_RUNNING] = "running",
@@ -92,7 +107,7 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     list_init(&d->domain_list);
     if (id != DOMID_INVALID) {
         flags = list_lock();
-        list_add_tail(&d->domain_list, &domlist);
+        list_insert_locked(d);
         list_unlock(flags);
     }
     return d;
@@ -101,15 +116,7 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
 /* Under domlist_lock: the listed domain with this id. */
 static struct domain *find_locked(domid_t id)
 {
-    struct list_head *pos;
-
-    list_for_each(pos, &domlist) {
-        struct domain *d = list_entry(pos, struct domain, domain_list);
-
-        if (d->domain_id == id)
-            return d;
-    }
-    return NULL;
+    return domid_table_find(&domids, id);
 }
 
 struct domain *get_domain_by_id(domid_t id)
@@ -220,10 +227,7 @@ void put_domain(struct domain *d)
 /* The lowest id no listed domain has (0 is the initial domain's). */
 static domid_t free_id_locked(void)
 {
-    for (domid_t id = 1; id < DOMID_FIRST_RESERVED; id++)
-        if (!find_locked(id))
-            return id;
-    return DOMID_INVALID;
+    return domid_table_lowest_free(&domids, 1);
 }
 
 int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_pages,
@@ -259,7 +263,7 @@ int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_p
     id = free_id_locked();
     if (id != DOMID_INVALID) {
         d->domain_id = id;
-        list_add_tail(&d->domain_list, &domlist);   /* built: now visible */
+        list_insert_locked(d);                      /* built: now visible */
     }
     list_unlock(flags);
     if (id == DOMID_INVALID) {
@@ -297,7 +301,8 @@ void domain_destroy(struct domain *d)
         return;
     }
     d->dying = true;
-    list_del(&d->domain_list);
+    if (d->domain_id != DOMID_INVALID)         /* listed (creation may have failed before) */
+        list_remove_locked(d);
     list_unlock(flags);
     domain_pause(d);                    /* for good: none of its vCPUs runs again */
     evtchn_domain_destroy(d);

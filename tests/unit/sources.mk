@@ -33,3 +33,4 @@ errno_SRCS := lib/errno_name.c lib/vsnprintf.c
 cpio_SRCS := guest/apps/shell/cpio.c
 cpio_CFLAGS := -Iguest/apps/shell
 foreign_owner_SRCS := hv/common/foreign_owner.c
+domain_ids_SRCS := hv/common/domain_ids.c

@@ -42,6 +42,9 @@ extern const unsigned int nr_benches;
  * "BENCH <metric> n/a <why>". */
 void bench_fail(const char *fmt, ...) __printf(1, 2);
 
+/* domains.c: many small domains, created, kept and destroyed. */
+void bench_domain_density(void);
+
 /* hostile.c: the largest requests of the long hypercalls, unmeasured here. */
 void bench_hostile_batches(void);
 

@@ -163,6 +163,7 @@ void guest_main(void)
         else
             print_result(&benches[i], &results[i], scale);
     printk("bench: %u rounds in %lu ms\n", ROUNDS, (system_time_ns() - t0) / 1000000);
+    bench_domain_density();
     bench_hostile_batches();
     printk("BENCH done\n");
 }

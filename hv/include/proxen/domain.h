@@ -71,6 +71,7 @@ struct domain {
      * counts of the domain's frames. */
     struct page_types page_types;
     struct list_head domain_list;       /* all domains, under domlist_lock */
+    struct domain *hash_next;           /* its id's bucket (domain_ids.h) */
     _Atomic unsigned int refcnt;        /* the list's, and get_domain_by_id's */
     bool dying;                         /* destroyed: off the list */
     domid_t domain_id;
