@@ -33,9 +33,14 @@ int console_input_parse_conswitch(const char *value)
     return 0;
 }
 
+char console_input_switch_letter(void)
+{
+    return (char)('A' + switch_code - 1);
+}
+
 static void announce(void)
 {
-    char key = (char)('A' + switch_code - 1);
+    char key = console_input_switch_letter();
 
     if (to_dom0)
         printk("*** Serial input to dom0 (type Ctrl-%c three times for the debug keys)\n", key);

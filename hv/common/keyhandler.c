@@ -71,6 +71,8 @@ static void show_help(void)
     printk("Debug keys:\n");
     for (unsigned int i = 0; i < ARRAY_SIZE(keys); i++)
         printk("  '%c'  %s\n", keys[i].key, keys[i].desc);
+    printk("  Ctrl-%c three times: serial input to dom0 (once it runs) and back\n",
+           console_input_switch_letter());
 }
 
 int handle_keypress(unsigned char key)

@@ -171,7 +171,7 @@ CASES = [
     dict(name="timer-pit", smp=1, machine="pc,hpet=off,acpi=off", cmdline="test=timer",
          expect=[r"calibrated against PIT", SUCCESS]),
     dict(name="debug-keys", smp=2, cmdline="test=keys",
-         expect=[r"Debug keys:", r"'d'  dump registers", r"Memory: \d+ of \d+ frames free",
+         expect=[r"Debug keys:", r"'d'  dump registers", r"Ctrl-A three times: serial input to dom0", r"Memory: \d+ of \d+ frames free",
                  r"Timer queues at", r"Uptime", r"Domains:", r"No debug key '\?'",
                  r"Scheduler: round-robin \(sched=rr, id \d+\)", r"CPU1: idle",
                  r"Registers of CPU1 \(interrupted\)", r"RIP: .*<idle_loop", SUCCESS]),
@@ -396,7 +396,7 @@ CASES = [
         "create demo name=d", "create demo name=d", "list extra", "frobnicate",
         "create" + " w" * 16, "rename d Domain-0", "rename x y", "rename d",
         "rename d " + "n" * 32, "mem-max x 8M", "mem-max d lots", "mem-max d", "vcpu-list x",
-        "vcpu-list d e", "list"],
+        "vcpu-list d e", "create demo name=42", "rename d 7", "list"],
         status=3,
         expect=[r"^\(d0\) destroy: no domain 'x'$", r"^\(d0\) destroy: no domain '7'$",
                 r"^\(d0\) destroy: 'Domain-0' is the control domain",
@@ -420,10 +420,12 @@ CASES = [
                 r"^\(d0\) mem-max: 'lots' is not a size \(such as 64M\)$",
                 r"^\(d0\) mem-max: which domain, and its limit",
                 r"^\(d0\) vcpu-list: no domain 'x'$", r"^\(d0\) vcpu-list: at most one domain$",
+                r"^\(d0\) create: a name cannot be a number \(a number names a domain by its id\)$",
+                r"^\(d0\) rename: a name cannot be a number",
                 # the refused creates left nothing behind
                 r"^\(d0\) proxen> list\n.*\n\(d0\) Domain-0 .*\n\(d0\) d +1 +16 +1 +--p--- +0\.0\n"
                 r"\(d0\) Script done",
-                failed_count(25, 27), r"Domain 0 \(Domain-0\) shut down: crash"]),
+                failed_count(27, 29), r"Domain 0 \(Domain-0\) shut down: crash"]),
     # Garbage typed or piped in: every line gets an answer, dom0 never
     # crashes or hangs, and a command after it still works.
     dict(name="shell-garbage-script", smp=2, mem="512M", modules=[DOM0 + " script", IMAGES],

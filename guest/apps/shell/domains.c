@@ -70,6 +70,21 @@ bool cmd_info(int argc, char **argv)
     return true;
 }
 
+bool name_ok(const char *cmd, const char *name)
+{
+    uint64_t n;
+
+    if (!*name || strlen(name) >= PXCTL_NAME_LEN) {
+        printk("%s: a name has 1 to %d characters\n", cmd, PXCTL_NAME_LEN - 1);
+        return false;
+    }
+    if (parse_uint(name, &n)) {
+        printk("%s: a name cannot be a number (a number names a domain by its id)\n", cmd);
+        return false;
+    }
+    return true;
+}
+
 struct create_args {
     const struct image *image;
     const char *name;
@@ -117,11 +132,7 @@ static bool parse_create(int argc, char **argv, struct create_args *a)
             return false;
         }
     }
-    if (!*a->name || strlen(a->name) >= PXCTL_NAME_LEN) {
-        printk("create: a name has 1 to %d characters\n", PXCTL_NAME_LEN - 1);
-        return false;
-    }
-    return true;
+    return name_ok("create", a->name);
 }
 
 static void destroy_id(domid_t id)

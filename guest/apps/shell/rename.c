@@ -19,10 +19,8 @@ bool cmd_rename(int argc, char **argv)
         printk("rename: no domain '%s'\n", argv[1]);
         return false;
     }
-    if (strlen(argv[2]) >= PXCTL_NAME_LEN) {
-        printk("rename: a name has 1 to %d characters\n", PXCTL_NAME_LEN - 1);
+    if (!name_ok("rename", argv[2]))
         return false;
-    }
     /* Names are how the shell finds domains: one domain each, as xl. */
     if (!domain_find(argv[2], &other) && other.domain != d.domain) {
         printk("rename: a domain named '%s' exists (id %u)\n", argv[2], other.domain);

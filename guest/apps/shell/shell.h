@@ -48,6 +48,9 @@ const char *images_problem(void);
  * memory=): the size in bytes, or false if it is not one. */
 bool parse_size(const char *s, uint64_t *bytes);
 bool parse_uint(const char *s, uint64_t *v);
+/* A name the shell can find a domain by: 1 to 31 characters, not a
+ * number (numbers are ids).  If not, prints why, as cmd's error. */
+bool name_ok(const char *cmd, const char *name);
 /* The name of a negative errno ("ESRCH"), or its number. */
 const char *errno_text(long rc);
 

@@ -39,6 +39,9 @@ bool console_input_reading(void);
  * context). */
 void console_input_receive(unsigned char c);
 
+/* The letter of the switch (Ctrl-A: 'A'), for the help. */
+char console_input_switch_letter(void);
+
 /* Whether input now goes to the initial domain. */
 bool console_input_to_dom0(void);
 
