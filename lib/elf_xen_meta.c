@@ -2,6 +2,7 @@
  * PT_NOTE segments, else SHT_NOTE sections), the FEATURES string, and the
  * legacy "__xen_guest" section of very old kernels.  See elf_image.h for
  * the rules. */
+#include <lib/strtoul.h>
 #include "elf_image_internal.h"
 
 /* ---- FEATURES strings ----------------------------------------------- */
@@ -300,38 +301,18 @@ static int parse_note_sections(struct parse *p)
  * Numbers follow strtoull base 0; HYPERCALL_PAGE is a page number counted
  * from VIRT_BASE. */
 
-static int digit_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return 99;
-}
-
+/* The whole of [s, s + len) is one number, or -EINVAL (an overflowing
+ * number stops the parse at a digit, short of the end). */
 static int parse_number(const char *s, size_t len, uint64_t *out)
 {
-    unsigned int base = 10;
-    uint64_t v = 0;
+    const char *end;
+    uint64_t v;
 
-    if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-        len -= 2;
-    } else if (len > 1 && s[0] == '0') {
-        base = 8;
-    }
     if (len == 0)
         return -EINVAL;
-    for (; len; s++, len--) {
-        unsigned int d = (unsigned int)digit_value(*s);
-
-        if (d >= base || v > (UINT64_MAX - d) / base)
-            return -EINVAL;
-        v = v * base + d;
-    }
+    v = simple_strntoull(s, len, &end, 0);
+    if (end != s + len)
+        return -EINVAL;
     *out = v;
     return 0;
 }

@@ -1,5 +1,5 @@
 params_SRCS := hv/common/params.c lib/strtoul.c
-elf_image_SRCS := lib/elf_image.c lib/elf_xen_meta.c
+elf_image_SRCS := lib/elf_image.c lib/elf_xen_meta.c lib/strtoul.c
 ptwr_decode_SRCS := hv/arch/x86/pv/ptwr_decode.c
 ptwr_decode_CFLAGS := -Ihv/arch/x86/include
 desc_check_SRCS := hv/arch/x86/pv/desc_check.c

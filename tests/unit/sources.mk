@@ -4,7 +4,7 @@ vsnprintf_SRCS := lib/vsnprintf.c
 params_SRCS := hv/common/params.c lib/strtoul.c
 timer_heap_SRCS := hv/common/timer_heap.c
 console_SRCS := hv/common/console.c lib/vsnprintf.c hv/common/lock_order.c
-elf_image_SRCS := lib/elf_image.c lib/elf_xen_meta.c
+elf_image_SRCS := lib/elf_image.c lib/elf_xen_meta.c lib/strtoul.c
 page_type_SRCS := hv/common/page_type.c hv/common/page_alloc.c hv/common/lock_order.c
 # Preemption checks every 2 entries: the fake tables have 8.
 page_type_CFLAGS := -DPT_PREEMPT_EVERY=2
@@ -34,3 +34,4 @@ cpio_SRCS := guest/apps/shell/cpio.c
 cpio_CFLAGS := -Iguest/apps/shell
 foreign_owner_SRCS := hv/common/foreign_owner.c
 domain_ids_SRCS := hv/common/domain_ids.c
+strtoul_SRCS := lib/strtoul.c

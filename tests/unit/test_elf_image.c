@@ -926,6 +926,80 @@ static void test_truncated_everywhere(void **state)
 
 /* ---- legacy __xen_guest ------------------------------------------------ */
 
+/* A PT_NOTE segment whose bytes run past the end of the image is refused
+ * before its notes are walked: the walk would read beyond the image. */
+static void test_note_segment_beyond_image(void **state)
+{
+    b_minimal();
+    b_note_u32(IN_PHDR, XEN_ELFNOTE_ENTRY, 0x200000);
+    build();
+    phdr(img.note_phdr)->p_filesz = img.size;
+    assert_int_equal(parse(), -EINVAL);
+    assert_why("segment 1 extends beyond the image");
+}
+
+/* A string note without a NUL ends with its descriptor, not at whatever
+ * follows it (here the next note's header, whose first byte is 4). */
+static void test_string_note_unterminated(void **state)
+{
+    b_minimal();
+    b_note(IN_PHDR, XEN_ELFNOTE_GUEST_OS, "abcd", 4);
+    b_note_str(IN_PHDR, XEN_ELFNOTE_GUEST_VERSION, "2.6");
+    build();
+    assert_int_equal(parse(), 0);
+    assert_string_equal(info.guest_os, "abcd");
+    assert_string_equal(info.guest_version, "2.6");
+}
+
+/* An image whose only Xen metadata is __xen_guest, with a copy of its
+ * section-name table's header placed just past the section headers, where
+ * an index one too large would find it. */
+static void build_legacy_with_spare_strtab(void)
+{
+    b_minimal();
+    b.guest_info = "GUEST_OS=linux,XEN_VER=xen-3.0";
+    build();
+    assert_true(img.size % 8 == 0 &&
+                ehdr()->e_shoff + ehdr()->e_shnum * sizeof(Elf64_Shdr) == img.size);
+    memcpy(img.buf + img.size, shdr(ehdr()->e_shstrndx), sizeof(Elf64_Shdr));
+    img.size += sizeof(Elf64_Shdr);
+    assert_int_equal(parse(), 0);
+    assert_true(info.legacy_guest_info);
+}
+
+/* A section-name table index past the section headers names nothing: no
+ * section is found by name, so the legacy metadata is not read. */
+static void test_shstrndx_out_of_range(void **state)
+{
+    build_legacy_with_spare_strtab();
+    ehdr()->e_shstrndx = ehdr()->e_shnum;
+    assert_int_equal(parse(), 0);
+    assert_false(info.has_xen_notes);
+}
+
+/* A section's name must lie inside the section-name table, even when the
+ * bytes after the table spell it. */
+static void test_section_name_outside_strtab(void **state)
+{
+    build_legacy_with_spare_strtab();
+    shdr(ehdr()->e_shstrndx)->sh_size = 1;         /* only the leading NUL */
+    assert_int_equal(parse(), 0);
+    assert_false(info.has_xen_notes);
+}
+
+/* A __xen_guest section running past the end of the image is refused. */
+static void test_legacy_section_beyond_image(void **state)
+{
+    b_minimal();
+    b.guest_info = "GUEST_OS=linux,XEN_VER=xen-3.0";
+    build();
+    assert_int_equal(parse(), 0);
+    assert_true(info.legacy_guest_info);
+    shdr(1)->sh_size = img.size;
+    assert_int_equal(parse(), -EINVAL);
+    assert_why("section 1 extends beyond the image");
+}
+
 static void test_legacy_guest_info(void **state)
 {
     b_reset();
@@ -1167,6 +1241,11 @@ int main(void)
         cmocka_unit_test(test_header_tables),
         cmocka_unit_test(test_not_for_us),
         cmocka_unit_test(test_truncated_everywhere),
+        cmocka_unit_test(test_note_segment_beyond_image),
+        cmocka_unit_test(test_string_note_unterminated),
+        cmocka_unit_test(test_shstrndx_out_of_range),
+        cmocka_unit_test(test_section_name_outside_strtab),
+        cmocka_unit_test(test_legacy_section_beyond_image),
         cmocka_unit_test(test_legacy_guest_info),
         cmocka_unit_test(test_legacy_numbers),
         cmocka_unit_test(test_notes_beat_legacy),

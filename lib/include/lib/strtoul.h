@@ -3,6 +3,8 @@
 #ifndef LIB_STRTOUL_H
 #define LIB_STRTOUL_H
 
+#include <stddef.h>
+
 /* Parse an unsigned integer in base (2-36; 0 picks 16 for a "0x" prefix,
  * 8 for a leading "0", 10 otherwise; 16 also accepts "0x").  No sign, no
  * leading space.  *end (if end) is set past the last digit used; with no
@@ -11,5 +13,10 @@
  * callers that insist on *end reaching the end of the text reject
  * out-of-range numbers without a separate check. */
 unsigned long long simple_strtoull(const char *s, const char **end, unsigned int base);
+
+/* The same for text of len bytes, not necessarily terminated (a field of
+ * a file, a note of an image): nothing at or past s + len is read. */
+unsigned long long simple_strntoull(const char *s, size_t len, const char **end,
+                                    unsigned int base);
 
 #endif
