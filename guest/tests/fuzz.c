@@ -5,6 +5,7 @@
  * ones), and "fuzz_verbose" to print every operation before it runs.
  * The seed is printed first, so any failure can be replayed. */
 #include <kernel.h>
+#include <lib/strtoul.h>
 #include <test.h>
 #include "../fuzz/fuzz.h"
 #include "tests.h"
@@ -14,13 +15,10 @@
 static uint64_t arg_value(const char *name, uint64_t dflt)
 {
     char val[24];
-    uint64_t n = 0;
 
     if (!cmdline_get(name, val, sizeof(val)) || !val[0])
         return dflt;
-    for (const char *p = val; *p >= '0' && *p <= '9'; p++)
-        n = n * 10 + (uint64_t)(*p - '0');
-    return n;
+    return simple_strtoull(val, NULL, 10);
 }
 
 void test_hypercall_fuzz(void)

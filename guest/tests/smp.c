@@ -10,6 +10,7 @@
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>
+#include <lib/strtoul.h>
 #include <mm.h>
 #include <pagetable.h>
 #include <pt_tree.h>
@@ -276,11 +277,8 @@ void test_smp_stress(void)
         test_skip("one vCPU");
         goto out;
     }
-    if (cmdline_get("smp_stress_iters", val, sizeof(val))) {
-        stress_iters = 0;
-        for (const char *p = val; *p >= '0' && *p <= '9'; p++)
-            stress_iters = stress_iters * 10 + (unsigned int)(*p - '0');
-    }
+    if (cmdline_get("smp_stress_iters", val, sizeof(val)))
+        stress_iters = (unsigned int)simple_strtoull(val, NULL, 10);
     if (!shared || !stress_setup(n, virt_to_mfn(shared))) {
         test_error("set-up failed");
         goto out;

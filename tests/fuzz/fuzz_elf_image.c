@@ -11,8 +11,7 @@
 #include <string.h>
 
 #include <lib/elf_image.h>
-#include <proxen/errno.h>
-#include <proxen/lib.h>
+#include <lib/errno.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

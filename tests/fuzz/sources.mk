@@ -8,3 +8,4 @@ gp_decode_SRCS := hv/arch/x86/pv/gp_decode.c
 gp_decode_CFLAGS := -Ihv/arch/x86/include
 cpio_SRCS := guest/apps/shell/cpio.c
 cpio_CFLAGS := -Iguest/apps/shell
+strtoul_SRCS := lib/strtoul.c

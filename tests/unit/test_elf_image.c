@@ -15,8 +15,10 @@
 #include <cmocka.h>
 
 #include <lib/elf_image.h>
-#include <proxen/errno.h>
-#include <proxen/lib.h>
+#include <lib/errno.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ROUNDUP(x, a) (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
 
 #define IMG_MAX    (64 * 1024)
 #define MAX_SEGS   20
