@@ -18,6 +18,8 @@
 #define VMAP_END         0xffffc00040000000
 #define SHARED_INFO_VA   VMAP_START                 /* the shared_info page */
 #define SCRATCH_VA       (VMAP_START + 0x200000)     /* 2 MiB for tests */
+#define BUILD_MAP_VA     (VMAP_START + 0x400000)     /* the domain builder's window
+                                                      * onto another domain's frames */
 #define UNMAPPED_VA      (VMAP_END - 0x1000)         /* never mapped */
 
 #define BOOT_STACK_SIZE  16384

@@ -203,6 +203,8 @@ const struct test tests[] = {
     { "control_vcpu_affinity", test_control_vcpu_affinity },
     { "control_sched_policy", test_control_sched_policy },
     { "control_create_destroy_many", test_control_create_destroy_many },
+    { "domain_build", test_domain_build },
+    { "domain_build_refused", test_domain_build_refused },
     { "foreign_map", test_foreign_map },
     { "foreign_map_refused", test_foreign_map_refused },
     { "foreign_map_outlives_destroy", test_foreign_map_outlives_destroy },

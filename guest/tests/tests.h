@@ -251,6 +251,9 @@ void test_control_setname(void);
 void test_control_setmaxmem(void);
 void test_control_settime(void);
 void test_control_ioports(void);
+/* domain_build.c */
+void test_domain_build(void);
+void test_domain_build_refused(void);
 /* foreign.c */
 void test_foreign_map(void);
 void test_foreign_map_refused(void);

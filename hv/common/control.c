@@ -40,6 +40,7 @@ static void fill_info(struct domain *d, struct pxctl_domaininfo *i)
         .max_vcpus = d->max_vcpus,
         .tot_pages = d->tot_pages,
         .max_pages = d->max_pages,
+        .shared_info_frame = mfn_x(d->shared_info_mfn),
     };
     bool paused = atomic_load(&d->controller_pause_count) > 0;
 

@@ -82,8 +82,11 @@ struct pxctl_domaininfo {
     uint32_t online_vcpus;       /* OUT: vCPUs up */
     uint32_t _pad1;
     uint64_t cpu_time;           /* OUT: ns its vCPUs ran (runstate), all together */
+    uint64_t shared_info_frame;  /* OUT: machine frame of its shared_info */
 };
-_Static_assert(sizeof(struct pxctl_domaininfo) == 80, "pxctl_domaininfo size");
+_Static_assert(sizeof(struct pxctl_domaininfo) == 88, "pxctl_domaininfo size");
+_Static_assert(offsetof(struct pxctl_domaininfo, shared_info_frame) == 80,
+               "pxctl_domaininfo.shared_info_frame");
 _Static_assert(offsetof(struct pxctl_domaininfo, tot_pages) == 16, "pxctl_domaininfo.tot_pages");
 _Static_assert(offsetof(struct pxctl_domaininfo, name) == 32, "pxctl_domaininfo.name");
 

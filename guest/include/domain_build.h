@@ -1,0 +1,48 @@
+/* The domain builder (guest/kernel/domain_build.c): from a PV kernel
+ * image (ELF with Xen notes, checked by lib/elf_image) it creates a
+ * paused domain through the control interface, gives it memory, loads
+ * the image through foreign mappings and lays out the boot memory as
+ * Xen's PV builder does, then gives vCPU 0 its first context.  The domain
+ * is left paused: the caller starts it. */
+#ifndef GUEST_DOMAIN_BUILD_H
+#define GUEST_DOMAIN_BUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <public/xen.h>
+
+/* The largest domain this builder makes (its P2M is kept here). */
+#define BUILD_MAX_PAGES 16384
+
+struct domain_build {
+    /* IN */
+    const void *image;
+    size_t image_len;
+    const char *name;
+    uint64_t nr_pages;          /* its memory, all given at once */
+    unsigned int vcpus;
+    const char *cmdline;
+
+    /* OUT: the domain and where its boot memory lies (virtual addresses,
+     * from v_start, pseudo-physical frame n at v_start + n * 4096):
+     *   kernel | P2M list | start_info | xenstore | console | page tables
+     *   | boot stack, padded to a 4 MiB boundary with 512 KiB to spare */
+    domid_t domid;
+    uint64_t v_start, v_end, entry;
+    uint64_t p2m_va, start_info_va, store_va, console_va, pt_va, stack_end;
+    uint64_t nr_pt;             /* page-table frames, the L4 first */
+    uint64_t l4_mfn;
+    uint32_t store_evtchn, console_evtchn;
+    const char *why;            /* on failure, what went wrong */
+};
+
+/* 0, or a negative errno with b->why set and no domain left behind:
+ * -ENOEXEC / -EINVAL / -E2BIG / -EOPNOTSUPP for an image Xen would not
+ * run, -ENOMEM when nr_pages cannot hold its boot layout, or what the
+ * hypervisor answered. */
+long domain_build(struct domain_build *b);
+
+/* The frames of the last domain built: p2m[pfn] is its machine frame. */
+extern uint64_t domain_build_p2m[BUILD_MAX_PAGES];
+
+#endif

@@ -1,0 +1,408 @@
+/* The domain builder (domain_build.h), run by the initial domain.
+ *
+ * Under the same rules as the hypervisor's builder of dom0 (the image is
+ * hostile: lib/elf_image checks it, and the layout is checked against the
+ * address space), with Xen's PV layout for a domU: everything from the
+ * kernel's virtual base up is mapped writable in the new domain's own
+ * page tables, except those page-table frames, mapped read-only.  Every
+ * write into the new domain goes through a foreign mapping of one of its
+ * frames (mmu_update's foreign-domain argument) at BUILD_MAP_VA; its
+ * frames come zeroed, so only what is not zero is written.  The L4 is then
+ * pinned, which validates the tables against the new domain's own frames,
+ * and vCPU 0 gets its context.  Any failure destroys the domain. */
+#include <arch.h>
+#include <domain_build.h>
+#include <hypercall.h>
+#include <layout.h>
+#include <lib.h>
+#include <lib/elf_image.h>
+#include <lib/errno.h>
+#include <pagetable.h>
+#include <public/control.h>
+#include <public/event_channel.h>
+#include <public/features.h>
+
+#define MIB (1UL << 20)
+#define PT_MAX 64                  /* page-table frames the builder writes */
+#define MAP_BATCH 128              /* M2P updates per mmu_update */
+
+/* What a domU kernel may require of the hypervisor. */
+#define DOMU_FEATURES ((1u << XENFEAT_writable_page_tables) | \
+                       (1u << XENFEAT_mmu_pt_update_preserve_ad) | \
+                       (1u << XENFEAT_pae_pgdir_above_4gb))
+
+uint64_t domain_build_p2m[BUILD_MAX_PAGES];
+
+static struct elf_image_info info;
+static uint64_t pt_buf[PT_MAX][512];
+static uint64_t mapped_pfn = ~0UL;      /* the frame at BUILD_MAP_VA */
+
+static long control(uint32_t cmd, domid_t dom, struct proxen_control *op)
+{
+    op->version = PROXEN_CONTROL_VERSION;
+    op->cmd = cmd;
+    op->domain = dom;
+    return hypercall(__HYPERVISOR_control, (uint64_t)op, 0, 0, 0, 0);
+}
+
+static long fail(struct domain_build *b, long rc, const char *why)
+{
+    b->why = why;
+    return rc;
+}
+
+/* --- layout ---------------------------------------------------------------- */
+
+static uint64_t tables_needed(uint64_t s, uint64_t e, unsigned int shift)
+{
+    return ((e - 1) >> shift) - (s >> shift) + 1;
+}
+
+/* An L4, and as many L3/L2/L1 as [s, e) touches 512 GiB / 1 GiB / 2 MiB. */
+static uint64_t pt_frames(uint64_t s, uint64_t e)
+{
+    return 1 + tables_needed(s, e, 39) + tables_needed(s, e, 30) + tables_needed(s, e, 21);
+}
+
+/* Each step rounds up to a page and must not wrap. */
+static bool place(uint64_t *at, uint64_t len, uint64_t *out)
+{
+    uint64_t start = *at, end = (start + len + PAGE_SIZE - 1) & PAGE_MASK;
+
+    if (end < start)
+        return false;
+    *out = start;
+    *at = end;
+    return true;
+}
+
+static long compute_layout(struct domain_build *b)
+{
+    uint64_t at = (info.virt_kend + PAGE_SIZE - 1) & PAGE_MASK;
+
+    b->v_start = info.virt_base & PAGE_MASK;
+    if (at < info.virt_kend || !place(&at, b->nr_pages * 8, &b->p2m_va) ||
+        !place(&at, PAGE_SIZE, &b->start_info_va) || !place(&at, PAGE_SIZE, &b->store_va) ||
+        !place(&at, PAGE_SIZE, &b->console_va))
+        return fail(b, -EINVAL, "the boot layout wraps around the top");
+    b->pt_va = at;
+    for (b->nr_pt = 1;; ) {            /* the tables map themselves too */
+        uint64_t end = b->pt_va + b->nr_pt * PAGE_SIZE + PAGE_SIZE, need;
+
+        b->v_end = (end + 4 * MIB - 1) & ~(4 * MIB - 1);
+        if (b->v_end - end < 512 * 1024)
+            b->v_end += 4 * MIB;
+        if (end < b->pt_va || b->v_end < end)
+            return fail(b, -EINVAL, "the boot layout wraps around the top");
+        need = pt_frames(b->v_start, b->v_end);
+        if (need <= b->nr_pt)
+            break;
+        if (need > PT_MAX)
+            return fail(b, -E2BIG, "the boot layout needs too many page tables");
+        b->nr_pt = need;
+    }
+    b->stack_end = b->pt_va + (b->nr_pt + 1) * PAGE_SIZE;
+    if ((b->v_end - b->v_start) / PAGE_SIZE > b->nr_pages)
+        return fail(b, -ENOMEM, "too little memory for the boot layout");
+    return 0;
+}
+
+/* The image's range and its layout: canonical, one half of the address
+ * space, clear of the hypervisor's range. */
+static bool range_ok(uint64_t s, uint64_t e)
+{
+    uint64_t last = e - 1;
+    bool canonical = (s >> 47 == 0 || s >> 47 == 0x1ffff) && (last >> 47 == 0 || last >> 47 == 0x1ffff);
+
+    return e > s && canonical && (s >> 63) == (last >> 63) &&
+           (s >= HYPERVISOR_VIRT_END || last < HYPERVISOR_VIRT_START);
+}
+
+/* --- writing into the new domain -------------------------------------------- */
+
+static long map_frame(domid_t dom, uint64_t mfn, bool writable)
+{
+    struct mmu_update u = {
+        .ptr = pt_entry_maddr(BUILD_MAP_VA, 1) | MMU_NORMAL_PT_UPDATE,
+        .val = mfn ? (mfn << PAGE_SHIFT) | (writable ? PTE_KERNEL_RW : PTE_KERNEL_RO) : 0,
+    };
+    struct mmuext_op flush = { .cmd = MMUEXT_INVLPG_LOCAL, .arg1.linear_addr = BUILD_MAP_VA };
+    long rc = hypercall_mmu_update(&u, 1, NULL, dom);
+
+    hypercall_mmuext_op(&flush, 1, NULL, DOMID_SELF);
+    return rc;
+}
+
+static void unmap_frame(domid_t dom)
+{
+    if (mapped_pfn != ~0UL)
+        (void)map_frame(dom, 0, false);
+    mapped_pfn = ~0UL;
+}
+
+struct writer {
+    struct domain_build *b;
+    long rc;
+};
+
+/* len bytes at the new domain's virtual address va (src NULL: zeroes,
+ * which its fresh frames hold already). */
+static int write_at(void *ctx, uint64_t va, const void *src, uint64_t len)
+{
+    struct writer *w = ctx;
+    struct domain_build *b = w->b;
+
+    while (len) {
+        uint64_t n = MIN(len, PAGE_SIZE - (va & ~PAGE_MASK)), pfn = (va - b->v_start) >> PAGE_SHIFT;
+
+        if (va < b->v_start || pfn >= b->nr_pages)
+            return -EINVAL;
+        if (src) {
+            if (pfn != mapped_pfn) {
+                long rc = map_frame(b->domid, domain_build_p2m[pfn], true);
+
+                if (rc)
+                    return (int)rc;
+                mapped_pfn = pfn;
+            }
+            memcpy((char *)BUILD_MAP_VA + (va & ~PAGE_MASK), src, n);
+            src = (const char *)src + n;
+        }
+        va += n;
+        len -= n;
+    }
+    return 0;
+}
+
+static int zero_at(void *ctx, uint64_t va, uint64_t len)
+{
+    return write_at(ctx, va, NULL, len);
+}
+
+static uint64_t pfn_of(const struct domain_build *b, uint64_t va)
+{
+    return (va - b->v_start) >> PAGE_SHIFT;
+}
+
+static uint64_t pte(uint64_t pfn, bool writable)
+{
+    return (domain_build_p2m[pfn] << PAGE_SHIFT) | (writable ? PTE_KERNEL_RW : PTE_KERNEL_RO);
+}
+
+/* The table in pt_buf that entry e names. */
+static uint64_t *table_of(const struct domain_build *b, uint64_t e)
+{
+    uint64_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT, first = pfn_of(b, b->pt_va);
+
+    for (uint64_t i = 0; i < b->nr_pt; i++)
+        if (domain_build_p2m[first + i] == mfn)
+            return pt_buf[i];
+    return NULL;
+}
+
+/* The tables in pt_buf (frame i is the page at pt_va + i pages), mapping
+ * [v_start, v_end): the L4 first, then the others as the walk needs them
+ * (compute_layout counted enough). */
+static void build_tables(const struct domain_build *b)
+{
+    uint64_t pt_first = pfn_of(b, b->pt_va), next = 1;
+
+    memset(pt_buf, 0, sizeof(pt_buf[0]) * b->nr_pt);
+    for (uint64_t va = b->v_start; va < b->v_end; va += PAGE_SIZE) {
+        uint64_t *t = pt_buf[0], pfn = pfn_of(b, va);
+
+        for (unsigned int level = 4; level > 1; level--) {
+            uint64_t *e = &t[(va >> (12 + 9 * (level - 1))) & 511];
+
+            if (!*e)
+                *e = pte(pt_first + next++, true);
+            t = table_of(b, *e);
+        }
+        t[(va >> 12) & 511] = pte(pfn, pfn < pt_first || pfn >= pt_first + b->nr_pt);
+    }
+}
+
+/* The 64-bit PV hypercall page: one 32-byte stub per hypercall, as Xen
+ * writes it for a guest kernel in ring 3 (the iret one does not return). */
+static void fill_hypercall_page(uint8_t *page)
+{
+    memset(page, 0xcc, PAGE_SIZE);
+    for (unsigned int i = 0; i < PAGE_SIZE / 32; i++) {
+        static const uint8_t iret[] = { 0x51, 0x41, 0x53, 0x50, 0xb8, 23, 0, 0, 0, 0x0f, 0x05 };
+        const uint8_t call[] = { 0x51, 0x41, 0x53, 0xb8, (uint8_t)i, 0, 0, 0, 0x0f, 0x05,
+                                 0x41, 0x5b, 0x59, 0xc3 };
+
+        if (i == __HYPERVISOR_iret)
+            memcpy(page + i * 32, iret, sizeof(iret));
+        else
+            memcpy(page + i * 32, call, sizeof(call));
+    }
+}
+
+/* --- the steps ---------------------------------------------------------------- */
+
+static long create(struct domain_build *b)
+{
+    struct proxen_control op = { 0 };
+    long rc;
+
+    op.u.createdomain.max_vcpus = b->vcpus;
+    op.u.createdomain.max_pages = b->nr_pages;
+    strlcpy(op.u.createdomain.name, b->name, sizeof(op.u.createdomain.name));
+    rc = control(PXCTL_createdomain, 0, &op);
+    b->domid = op.domain;
+    return rc ? fail(b, rc, "createdomain refused") : 0;
+}
+
+/* Its memory, its frame list, and the M2P entries naming its frames. */
+static long populate(struct domain_build *b)
+{
+    struct proxen_control op = { 0 };
+    struct mmu_update u[MAP_BATCH];
+    long rc;
+
+    op.u.populate.nr_pages = b->nr_pages;
+    if ((rc = control(PXCTL_populate, b->domid, &op)))
+        return fail(b, rc, "populate refused");
+    op.u.getmemlist = (struct pxctl_getmemlist){ (uint64_t)domain_build_p2m, 0, b->nr_pages };
+    if ((rc = control(PXCTL_getmemlist, b->domid, &op)) || op.u.getmemlist.max != b->nr_pages)
+        return fail(b, rc ? rc : -EIO, "getmemlist failed");
+    for (uint64_t pfn = 0; pfn < b->nr_pages; pfn += MAP_BATCH) {
+        unsigned int n = (unsigned int)MIN((uint64_t)MAP_BATCH, b->nr_pages - pfn);
+
+        for (unsigned int i = 0; i < n; i++)
+            u[i] = (struct mmu_update){ (domain_build_p2m[pfn + i] << PAGE_SHIFT) |
+                                        MMU_MACHPHYS_UPDATE, pfn + i };
+        if ((rc = hypercall_mmu_update(u, n, NULL, b->domid)))
+            return fail(b, rc, "M2P update refused");
+    }
+    return 0;
+}
+
+static long alloc_port(struct domain_build *b, uint32_t *port)
+{
+    struct evtchn_alloc_unbound au = { .dom = b->domid, .remote_dom = 0 };
+    long rc = hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &au);
+
+    *port = au.port;
+    return rc ? fail(b, rc, "no event channel") : 0;
+}
+
+static long write_boot_info(struct domain_build *b, struct writer *w)
+{
+    static struct start_info si;
+    static uint8_t page[PAGE_SIZE];
+    struct proxen_control op = { 0 };
+    long rc;
+
+    if ((rc = control(PXCTL_getdomaininfo, b->domid, &op)) || op.u.domaininfo.domain != b->domid)
+        return fail(b, rc ? rc : -ESRCH, "getdomaininfo failed");
+    if ((rc = alloc_port(b, &b->store_evtchn)) || (rc = alloc_port(b, &b->console_evtchn)))
+        return rc;
+    memset(&si, 0, sizeof(si));
+    strlcpy(si.magic, XEN_START_INFO_MAGIC, sizeof(si.magic));
+    si.nr_pages = b->nr_pages;
+    si.shared_info = op.u.domaininfo.shared_info_frame << PAGE_SHIFT;
+    si.store_mfn = domain_build_p2m[pfn_of(b, b->store_va)];
+    si.store_evtchn = b->store_evtchn;
+    si.console.domU.mfn = domain_build_p2m[pfn_of(b, b->console_va)];
+    si.console.domU.evtchn = b->console_evtchn;
+    si.pt_base = b->pt_va;
+    si.nr_pt_frames = b->nr_pt;
+    si.mfn_list = b->p2m_va;
+    strlcpy(si.cmd_line, b->cmdline ? b->cmdline : "", sizeof(si.cmd_line));
+    if ((rc = write_at(w, b->start_info_va, &si, sizeof(si))) ||
+        (rc = write_at(w, b->p2m_va, domain_build_p2m, b->nr_pages * 8)))
+        return fail(b, rc, "writing the boot information failed");
+    if (info.hypercall_page) {
+        fill_hypercall_page(page);
+        if ((rc = write_at(w, info.hypercall_page & PAGE_MASK, page, PAGE_SIZE)))
+            return fail(b, rc, "writing the hypercall page failed");
+    }
+    return 0;
+}
+
+static long load(struct domain_build *b)
+{
+    struct writer w = { b, 0 };
+    long rc = elf_image_load(b->image, b->image_len, &info, write_at, zero_at, &w);
+
+    if (rc)
+        return fail(b, rc, "loading the image failed");
+    if ((rc = write_boot_info(b, &w)))
+        return rc;
+    build_tables(b);
+    for (uint64_t i = 0; i < b->nr_pt && !rc; i++)
+        rc = write_at(&w, b->pt_va + i * PAGE_SIZE, pt_buf[i], PAGE_SIZE);
+    unmap_frame(b->domid);          /* a table mapped writable cannot be pinned */
+    return rc ? fail(b, rc, "writing the page tables failed") : 0;
+}
+
+/* Pin the L4 (validating the whole tree as the new domain's) and give
+ * vCPU 0 its first context, online. */
+static long start_context(struct domain_build *b)
+{
+    static struct vcpu_guest_context c;
+    struct mmuext_op pin = { .cmd = MMUEXT_PIN_L4_TABLE };
+    struct proxen_control op = { 0 };
+    long rc;
+
+    b->l4_mfn = domain_build_p2m[pfn_of(b, b->pt_va)];
+    pin.arg1.mfn = b->l4_mfn;
+    if ((rc = hypercall_mmuext_op(&pin, 1, NULL, b->domid)))
+        return fail(b, rc, "its page tables were refused");
+    memset(&c, 0, sizeof(c));
+    c.flags = VGCF_in_kernel | VGCF_online;
+    c.user_regs.rip = info.entry;
+    c.user_regs.rsp = b->stack_end;
+    c.user_regs.rsi = b->start_info_va;
+    c.user_regs.cs = FLAT_KERNEL_CS;
+    c.user_regs.ss = FLAT_KERNEL_SS;
+    c.user_regs.rflags = 1u << 9;            /* events as the kernel's upcall mask says */
+    c.kernel_ss = FLAT_KERNEL_SS;
+    c.kernel_sp = b->stack_end;
+    c.ctrlreg[3] = xen_pfn_to_cr3(b->l4_mfn);
+    op.u.vcpucontext = (struct pxctl_vcpucontext){ .vcpu = 0, .ctxt = (uint64_t)&c };
+    rc = control(PXCTL_setvcpucontext, b->domid, &op);
+    return rc ? fail(b, rc, "vCPU 0's context was refused") : 0;
+}
+
+static long check_image(struct domain_build *b)
+{
+    const char *why = NULL;
+    long rc = elf_image_parse(b->image, b->image_len, DOMU_FEATURES, &info, &why);
+
+    if (!rc)
+        rc = elf_image_check_xen(&info, &why);
+    if (rc)
+        return fail(b, rc, why ? why : "image refused");
+    if (!range_ok(info.virt_base & PAGE_MASK, (info.virt_kend + PAGE_SIZE - 1) & PAGE_MASK))
+        return fail(b, -EINVAL, "the image's virtual range is not a guest's");
+    if (!b->nr_pages || b->nr_pages > BUILD_MAX_PAGES || !b->vcpus)
+        return fail(b, -EINVAL, "memory or vCPUs out of range");
+    if ((rc = compute_layout(b)))
+        return rc;
+    return range_ok(b->v_start, b->v_end) ? 0
+           : fail(b, -EINVAL, "the boot layout is not in a guest's range");
+}
+
+long domain_build(struct domain_build *b)
+{
+    struct proxen_control op = { 0 };
+    long rc;
+
+    b->why = NULL;
+    b->domid = DOMID_INVALID;
+    if ((rc = check_image(b)) || (rc = create(b)))
+        return rc;
+    if ((rc = pt_ensure_l1(BUILD_MAP_VA)) && !b->why)
+        fail(b, rc, "no window for foreign mappings");
+    if (!rc && !(rc = populate(b)) && !(rc = load(b)))
+        rc = start_context(b);
+    unmap_frame(b->domid);
+    if (rc) {
+        control(PXCTL_destroydomain, b->domid, &op);
+        b->domid = DOMID_INVALID;
+    }
+    return rc;
+}

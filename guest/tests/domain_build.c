@@ -1,0 +1,267 @@
+/* The domain builder (guest/kernel/domain_build.c) on a small image made
+ * here: the built domain, before it is started, has its memory and M2P,
+ * its image, hypercall page, P2M list, start_info and event channels,
+ * page tables mapping its boot layout (read-only where they lie
+ * themselves) and pinned, and vCPU 0's context; images Xen would refuse,
+ * and too little memory, leave no domain behind. */
+#include <arch.h>
+#include <domain_build.h>
+#include <hypercall.h>
+#include <layout.h>
+#include <lib.h>
+#include <lib/errno.h>
+#include <mm.h>
+#include <pagetable.h>
+#include <public/elfnote.h>
+#include <public/event_channel.h>
+#include <test.h>
+#include "control_ops.h"
+#include "tests.h"
+
+#define IMG_BASE  0xffffffff80000000UL
+#define IMG_SIZE  (4 * PAGE_SIZE)
+#define CODE_OFF  PAGE_SIZE            /* the PT_LOAD segment's file offset */
+#define NOTES_OFF 0x200
+#define NR_PAGES  2048
+
+struct ehdr {
+    uint8_t ident[16];
+    uint16_t type, machine;
+    uint32_t version;
+    uint64_t entry, phoff, shoff;
+    uint32_t flags;
+    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct phdr {
+    uint32_t type, flags;
+    uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+static uint8_t image[IMG_SIZE];
+static const uint8_t code[] = { 0x90, 0x90, 0xeb, 0xfe, 'p', 'r', 'o', 'x', 'e', 'n' };
+
+static size_t note(size_t at, uint32_t type, const void *desc, uint32_t len)
+{
+    uint32_t hdr[3] = { 4, len, type };
+
+    memcpy(image + at, hdr, sizeof(hdr));
+    memcpy(image + at + 12, "Xen", 4);
+    memcpy(image + at + 16, desc, len);
+    return at + 16 + ((len + 3) & ~3u);
+}
+
+static size_t note_num(size_t at, uint32_t type, uint64_t v)
+{
+    return note(at, type, &v, sizeof(v));
+}
+
+/* An executable of one segment (code, the hypercall page, a page of bss)
+ * at virt_base, with Xen's notes. */
+static void make_image(uint64_t virt_base, bool notes)
+{
+    struct ehdr *eh = (struct ehdr *)image;
+    struct phdr *ph = (struct phdr *)(image + sizeof(*eh));
+    size_t end = NOTES_OFF;
+
+    memset(image, 0, sizeof(image));
+    if (notes) {
+        end = note(end, XEN_ELFNOTE_GUEST_OS, "Proxen-test", 12);
+        end = note(end, XEN_ELFNOTE_XEN_VERSION, "xen-3.0", 8);
+        end = note(end, XEN_ELFNOTE_LOADER, "generic", 8);
+        end = note_num(end, XEN_ELFNOTE_VIRT_BASE, virt_base);
+        end = note_num(end, XEN_ELFNOTE_PADDR_OFFSET, 0);
+        end = note_num(end, XEN_ELFNOTE_ENTRY, virt_base);
+        end = note_num(end, XEN_ELFNOTE_HYPERCALL_PAGE, virt_base + PAGE_SIZE);
+    }
+    *eh = (struct ehdr){ .ident = { 0x7f, 'E', 'L', 'F', 2, 1, 1 }, .type = 2, .machine = 62,
+                         .version = 1, .entry = virt_base, .phoff = sizeof(*eh),
+                         .ehsize = sizeof(*eh), .phentsize = sizeof(*ph), .phnum = 2 };
+    ph[0] = (struct phdr){ .type = 1, .flags = 7, .offset = CODE_OFF, .vaddr = virt_base,
+                           .paddr = 0, .filesz = 2 * PAGE_SIZE, .memsz = 3 * PAGE_SIZE,
+                           .align = PAGE_SIZE };
+    ph[1] = (struct phdr){ .type = 4, .flags = 4, .offset = NOTES_OFF, .filesz = end - NOTES_OFF,
+                           .memsz = end - NOTES_OFF, .align = 4 };
+    memcpy(image + CODE_OFF, code, sizeof(code));
+}
+
+/* x's frame mfn, read-only at va (foreign), or NULL. */
+static const uint64_t *peek(uint64_t va, uint64_t mfn, domid_t x)
+{
+    struct mmuext_op flush = { .cmd = MMUEXT_INVLPG_LOCAL, .arg1.linear_addr = va };
+    struct mmu_update u;
+    long rc = pt_ensure_l1(va);
+
+    if (!rc) {
+        u = (struct mmu_update){ pt_entry_maddr(va, 1) | MMU_NORMAL_PT_UPDATE,
+                                 (mfn << PAGE_SHIFT) | PTE_KERNEL_RO };
+        rc = hypercall_mmu_update(&u, 1, NULL, x);
+    }
+    if (rc) {
+        test_fail("mapping frame %#lx of domain %u at %#lx: %ld", mfn, x, va, rc);
+        return NULL;
+    }
+    hypercall_mmuext_op(&flush, 1, NULL, DOMID_SELF);
+    return (const uint64_t *)va;
+}
+
+static uint64_t pfn_at(const struct domain_build *b, uint64_t va)
+{
+    return (va - b->v_start) >> PAGE_SHIFT;
+}
+
+/* Walk x's tables for every page of the boot layout. */
+static void check_tables(const struct domain_build *b)
+{
+    const uint64_t *frames = domain_build_p2m;
+    uint64_t pt_first = pfn_at(b, b->pt_va), l1_mfn = 0;
+    const uint64_t *l1 = NULL;
+
+    for (uint64_t va = b->v_start; va < b->v_end; va += PAGE_SIZE) {
+        uint64_t mfn = b->l4_mfn, e = 0, pfn = pfn_at(b, va);
+        bool table = pfn >= pt_first && pfn < pt_first + b->nr_pt;
+
+        for (unsigned int level = 4; level > 1; level--) {
+            const uint64_t *t = peek(SCRATCH_VA + level * PAGE_SIZE, mfn, b->domid);
+
+            e = t ? t[(va >> (12 + 9 * (level - 1))) & 511] : 0;
+            if (!(e & _PAGE_PRESENT)) {
+                test_fail("%#lx: no level-%u entry", va, level);
+                return;
+            }
+            mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+        }
+        if (mfn != l1_mfn) {
+            l1 = peek(SCRATCH_VA, mfn, b->domid);
+            l1_mfn = mfn;
+        }
+        e = l1 ? l1[(va >> 12) & 511] : 0;
+        if ((e & PTE_ADDR_MASK) >> PAGE_SHIFT != frames[pfn] || !(e & _PAGE_PRESENT) ||
+            !!(e & _PAGE_RW) == table) {
+            test_fail("%#lx (pfn %lu%s) is mapped by %#lx, its frame is %#lx", va, pfn,
+                      table ? ", a page table" : "", e, frames[pfn]);
+            return;
+        }
+    }
+    for (unsigned int i = 0; i <= 4; i++)
+        pt_unmap(SCRATCH_VA + i * PAGE_SIZE);
+}
+
+static void check_memory(const struct domain_build *b, uint64_t shared_info_frame)
+{
+    const uint64_t *p = peek(SCRATCH_VA, domain_build_p2m[0], b->domid);
+    const struct start_info *si;
+    uint64_t store = domain_build_p2m[pfn_at(b, b->store_va)];
+    uint64_t console = domain_build_p2m[pfn_at(b, b->console_va)];
+
+    if (!p || memcmp(p, code, sizeof(code)))
+        test_fail("the image's code is not at its virtual base");
+    p = peek(SCRATCH_VA, domain_build_p2m[1], b->domid);
+    if (!p || ((const uint8_t *)p)[3] != 0xb8 || ((const uint8_t *)p)[32 + 4] != 1 ||
+        ((const uint8_t *)p)[23 * 32 + 5] != 23)
+        test_fail("the hypercall page holds no stubs");
+    p = peek(SCRATCH_VA, domain_build_p2m[2], b->domid);
+    for (unsigned int i = 0; p && i < 512; i++)
+        if (p[i])
+            test_fail("the bss page holds %#lx at %u", p[i], i * 8);
+    p = peek(SCRATCH_VA, domain_build_p2m[pfn_at(b, b->p2m_va)], b->domid);
+    if (!p || memcmp(p, domain_build_p2m, PAGE_SIZE))
+        test_fail("the P2M list in the domain is not its frame list");
+    si = (const void *)peek(SCRATCH_VA, domain_build_p2m[pfn_at(b, b->start_info_va)], b->domid);
+    if (!si || strcmp(si->magic, XEN_START_INFO_MAGIC) || si->nr_pages != NR_PAGES ||
+        si->pt_base != b->pt_va || si->nr_pt_frames != b->nr_pt || si->mfn_list != b->p2m_va ||
+        si->store_mfn != store || si->console.domU.mfn != console || si->flags ||
+        si->shared_info != shared_info_frame << PAGE_SHIFT || strcmp(si->cmd_line, "hello"))
+        test_fail("start_info is not what the builder laid out");
+    pt_unmap(SCRATCH_VA);
+}
+
+static void check_ports(const struct domain_build *b)
+{
+    uint32_t ports[2] = { b->store_evtchn, b->console_evtchn };
+
+    for (unsigned int i = 0; i < 2; i++) {
+        struct evtchn_status st = { .dom = b->domid, .port = ports[i] };
+
+        if (expect_rc("EVTCHNOP_status", hypercall_event_channel_op(EVTCHNOP_status, &st), 0) &&
+            (st.status != EVTCHNSTAT_unbound || st.u.unbound.dom != 0))
+            test_fail("the domain's port %u: status %u for domain %u", ports[i], st.status,
+                      st.u.unbound.dom);
+    }
+}
+
+void test_domain_build(void)
+{
+    struct domain_build b = { .image = image, .image_len = sizeof(image), .name = "built",
+                              .nr_pages = NR_PAGES, .vcpus = 1, .cmdline = "hello" };
+    uint64_t before = ctl_free_pages(), got;
+    static uint64_t list[NR_PAGES];
+    struct proxen_control op = ctl_op(PXCTL_getvcpuinfo, 0);
+    struct pxctl_domaininfo i;
+
+    make_image(IMG_BASE, true);
+    if (!expect_rc("domain_build", domain_build(&b), 0)) {
+        test_fail("the builder says: %s", b.why);
+        return;
+    }
+    if (expect_rc("getdomaininfo", ctl_info(b.domid, &i), 0) &&
+        (i.domain != b.domid || i.tot_pages != NR_PAGES || i.flags || strcmp(i.name, "built")))
+        test_fail("the built domain: %u \"%s\", %lu pages, flags %#x", i.domain, i.name,
+                  i.tot_pages, i.flags);
+    if (expect_rc("getmemlist", ctl_memlist(b.domid, 0, list, NR_PAGES, &got), 0) &&
+        (got != NR_PAGES || memcmp(list, domain_build_p2m, sizeof(list))))
+        test_fail("the builder's P2M is not the domain's frame list");
+    for (uint64_t pfn = 0; pfn < NR_PAGES; pfn++)
+        if (mfn_to_pfn(domain_build_p2m[pfn]) != pfn) {
+            test_fail("the M2P says %#lx for pfn %#lx", mfn_to_pfn(domain_build_p2m[pfn]), pfn);
+            break;
+        }
+    if (b.v_start != IMG_BASE || b.p2m_va != IMG_BASE + 3 * PAGE_SIZE ||
+        b.start_info_va != b.p2m_va + 4 * PAGE_SIZE || b.store_va != b.start_info_va + PAGE_SIZE ||
+        b.console_va != b.store_va + PAGE_SIZE || b.pt_va != b.console_va + PAGE_SIZE ||
+        b.stack_end != b.pt_va + (b.nr_pt + 1) * PAGE_SIZE || b.v_end != IMG_BASE + 4 * 0x100000 ||
+        b.nr_pt != 5)
+        test_fail("layout: %#lx p2m %#lx si %#lx store %#lx console %#lx pt %#lx (%lu) stack %#lx "
+                  "end %#lx", b.v_start, b.p2m_va, b.start_info_va, b.store_va, b.console_va,
+                  b.pt_va, b.nr_pt, b.stack_end, b.v_end);
+    check_memory(&b, i.shared_info_frame);
+    check_tables(&b);
+    check_ports(&b);
+    expect_rc("map its L4 writable", pt_map(SCRATCH_VA, b.l4_mfn, PTE_KERNEL_RW), -EBUSY);
+    op.domain = b.domid;
+    if (expect_rc("getvcpuinfo", ctl_call(&op), 0) &&
+        op.u.vcpuinfo.flags != (PXVCPUF_online | PXVCPUF_initialised))
+        test_fail("vCPU 0 of the built domain: flags %#x", op.u.vcpuinfo.flags);
+    expect_rc("destroydomain", ctl_destroy(b.domid), 0);
+    if (ctl_free_pages() != before)
+        test_fail("free pages %lu after the built domain went, %lu before", ctl_free_pages(),
+                  before);
+}
+
+static void expect_refused(const char *what, uint64_t pages, long want)
+{
+    struct domain_build b = { .image = image, .image_len = sizeof(image), .name = "refused",
+                              .nr_pages = pages, .vcpus = 1 };
+    uint64_t before = ctl_free_pages();
+    struct pxctl_domaininfo i;
+
+    if (!expect_rc(what, domain_build(&b), want))
+        test_fail("%s: the builder says %s", what, b.why ? b.why : "nothing");
+    else if (!b.why)
+        test_fail("%s: refused without a reason", what);
+    if (ctl_info(1, &i) != -ESRCH || ctl_free_pages() != before)
+        test_fail("%s: domain %u left behind, free pages %lu -> %lu", what, i.domain, before,
+                  ctl_free_pages());
+}
+
+void test_domain_build_refused(void)
+{
+    make_image(IMG_BASE, true);
+    expect_refused("too little memory", 100, -ENOMEM);
+    memcpy(image, "junk", 4);
+    expect_refused("not an ELF image", NR_PAGES, -ENOEXEC);
+    make_image(IMG_BASE, false);
+    expect_refused("no Xen notes", NR_PAGES, -EINVAL);
+    make_image(0xffff800000000000UL, true);
+    expect_refused("in the hypervisor's range", NR_PAGES, -EINVAL);
+}
