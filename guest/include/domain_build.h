@@ -12,7 +12,7 @@
 #include <public/xen.h>
 
 /* The largest domain this builder makes (its P2M is kept here). */
-#define BUILD_MAX_PAGES 16384
+#define BUILD_MAX_PAGES 4096
 
 struct domain_build {
     /* IN */

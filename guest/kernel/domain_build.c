@@ -23,7 +23,7 @@
 #include <public/features.h>
 
 #define MIB (1UL << 20)
-#define PT_MAX 64                  /* page-table frames the builder writes */
+#define PT_MAX 8                   /* page-table frames the builder writes */
 #define MAP_BATCH 128              /* M2P updates per mmu_update */
 
 /* What a domU kernel may require of the hypervisor. */

@@ -12,8 +12,10 @@
 #include <lib/errno.h>
 #include <mm.h>
 #include <pagetable.h>
+#include <pvclock.h>
 #include <public/elfnote.h>
 #include <public/event_channel.h>
+#include <public/sched.h>
 #include <test.h>
 #include "control_ops.h"
 #include "tests.h"
@@ -39,7 +41,14 @@ struct phdr {
 };
 
 static uint8_t image[IMG_SIZE];
-static const uint8_t code[] = { 0x90, 0x90, 0xeb, 0xfe, 'p', 'r', 'o', 'x', 'e', 'n' };
+/* At the virtual base: SCHEDOP_shutdown (poweroff, the reason word is
+ * the zeroed bss page) through the hypercall page, then spin:
+ *     mov $2,%edi; mov $(base + 0x2000),%rsi; call base + 0x1000 + 29 * 32
+ *     jmp . */
+static const uint8_t code[] = { 0xbf, 0x02, 0x00, 0x00, 0x00,
+                                0x48, 0xc7, 0xc6, 0x00, 0x20, 0x00, 0x80,
+                                0xe8, 0x8f, 0x13, 0x00, 0x00,
+                                0xeb, 0xfe };
 
 static size_t note(size_t at, uint32_t type, const void *desc, uint32_t len)
 {
@@ -205,7 +214,8 @@ void test_domain_build(void)
         return;
     }
     if (expect_rc("getdomaininfo", ctl_info(b.domid, &i), 0) &&
-        (i.domain != b.domid || i.tot_pages != NR_PAGES || i.flags || strcmp(i.name, "built")))
+        (i.domain != b.domid || i.tot_pages != NR_PAGES || i.flags != PXDOMF_paused ||
+         strcmp(i.name, "built")))
         test_fail("the built domain: %u \"%s\", %lu pages, flags %#x", i.domain, i.name,
                   i.tot_pages, i.flags);
     if (expect_rc("getmemlist", ctl_memlist(b.domid, 0, list, NR_PAGES, &got), 0) &&
@@ -236,6 +246,35 @@ void test_domain_build(void)
     if (ctl_free_pages() != before)
         test_fail("free pages %lu after the built domain went, %lu before", ctl_free_pages(),
                   before);
+}
+
+/* Started, the built domain runs its code: it shuts itself down. */
+void test_domain_build_runs(void)
+{
+    struct domain_build b = { .image = image, .image_len = sizeof(image), .name = "runs",
+                              .nr_pages = NR_PAGES, .vcpus = 1 };
+    struct proxen_control op;
+    uint64_t before = ctl_free_pages(), deadline;
+    struct pxctl_domaininfo i = { 0 };
+
+    make_image(IMG_BASE, true);
+    if (!expect_rc("domain_build", domain_build(&b), 0)) {
+        test_fail("the builder says: %s", b.why);
+        return;
+    }
+    op = ctl_op(PXCTL_unpausedomain, b.domid);
+    if (expect_rc("unpausedomain", ctl_call(&op), 0)) {
+        deadline = system_time_ns() + 5000000000UL;
+        while (!ctl_info(b.domid, &i) && !(i.flags & (PXDOMF_shutdown | PXDOMF_crashed)) &&
+               system_time_ns() < deadline)
+            hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+        if (!(i.flags & PXDOMF_shutdown) || i.shutdown_reason != SHUTDOWN_poweroff)
+            test_fail("the started domain: flags %#x, reason %u (expected shut down, poweroff)",
+                      i.flags, i.shutdown_reason);
+    }
+    expect_rc("destroydomain", ctl_destroy(b.domid), 0);
+    if (ctl_free_pages() != before)
+        test_fail("free pages %lu after the domain went, %lu before", ctl_free_pages(), before);
 }
 
 static void expect_refused(const char *what, uint64_t pages, long want)
