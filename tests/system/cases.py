@@ -457,11 +457,16 @@ CASES = [
     dict(name="shell-terminal", smp=2, modules=[DOM0, IMAGES],
          keys=[(SHELL_READY, "lisx\x7ft\r"), ("r-----", "\x1b[A\r"),
                ("proxen> list", "info\x15images\r"), ("bench", "destroy\x03"),
-               ("^C", "\x01\x01\x01"), ("Serial input to the debug keys", "o")],
+               ("^C", "lst\x1b[D\x1b[Di\r"), ("Time(s)", "info x\x1b[H\x0bimages\r"),
+               ("guest", "\x01\x01\x01"), ("Serial input to the debug keys", "o")],
          expect=[r"^\(d0\) proxen> lisx\x08 \x08t\n\(d0\) Name +ID",
                  r"^\(d0\) proxen> list\n\(d0\) Name +ID",
-                 r"^\(d0\) proxen> info(\x08 \x08){4}images\n\(d0\) Name +Bytes",
+                 r"^\(d0\) proxen> info\x08{4} {4}\x08{4}images\n\(d0\) Name +Bytes",
                  r"^\(d0\) proxen> destroy\^C\n",
+                 # Left twice, then an 'i' inserted: the tail written again
+                 r"^\(d0\) proxen> lst\x08\x08ist\x08\x08st\n\(d0\) Name +ID",
+                 # Home, Ctrl-K (kill to the end), then a new line typed
+                 r"^\(d0\) proxen> info x\x08{6} {6}\x08{6}images\n\(d0\) Name +Bytes",
                  r"Serial input to the debug keys.*\n\(PRX\) Powering off \(status 0\)"],
          reject=[r"unknown command", r"destroy: which", r"FATAL TRAP"]),
     # `make run` with commands piped in: a script; it exits 0 when all

@@ -20,6 +20,9 @@
  * false at end of input: EOT in a script, never on a terminal. */
 bool line_read(char *buf, size_t size, bool script);
 
+/* The terminal's line editor: always a line. */
+bool line_edit(char *buf, size_t size);
+
 /* Run one command line; false if it failed (its error already printed). */
 bool command_run(char *line);
 /* The list `help` prints. */
