@@ -41,14 +41,31 @@ struct phdr {
 };
 
 static uint8_t image[IMG_SIZE];
-/* At the virtual base: SCHEDOP_shutdown (poweroff, the reason word is
- * the zeroed bss page) through the hypercall page, then spin:
- *     mov $2,%edi; mov $(base + 0x2000),%rsi; call base + 0x1000 + 29 * 32
+/* At the virtual base: map shared_info (start_info.shared_info) over the
+ * bss page with update_va_mapping, then SCHEDOP_shutdown through the
+ * hypercall page, reason poweroff if the mapping worked, crash if not:
+ *     mov 40(%rsi),%rdx; or $0x27,%rdx; mov $(base + 0x2000),%rdi
+ *     mov %rdx,%rsi; mov $2,%edx; call hypercall_page + 14 * 32
+ *     test %rax,%rax; setne %al; movzbq %al,%rax; imul $3,%rax,%rax
+ *     push %rax; mov %rsp,%rsi; mov $2,%edi; call hypercall_page + 29 * 32
  *     jmp . */
-static const uint8_t code[] = { 0xbf, 0x02, 0x00, 0x00, 0x00,
-                                0x48, 0xc7, 0xc6, 0x00, 0x20, 0x00, 0x80,
-                                0xe8, 0x8f, 0x13, 0x00, 0x00,
-                                0xeb, 0xfe };
+static const uint8_t code[] = {
+    0x48, 0x8b, 0x56, 0x28,  0x48, 0x83, 0xca, 0x27,  0x48, 0xc7, 0xc7, 0x00, 0x20, 0x00, 0x80,
+    0x48, 0x89, 0xd6,  0xba, 0x02, 0x00, 0x00, 0x00,  0xe8, 0, 0, 0, 0,
+    0x48, 0x85, 0xc0,  0x0f, 0x95, 0xc0,  0x48, 0x0f, 0xb6, 0xc0,  0x48, 0x6b, 0xc0, 0x03,
+    0x50,  0x48, 0x89, 0xe6,  0xbf, 0x02, 0x00, 0x00, 0x00,  0xe8, 0, 0, 0, 0,
+    0xeb, 0xfe,
+};
+#define CALL_UVM   23              /* offsets of the two calls in code[] */
+#define CALL_SCHED 51
+
+/* code[]'s call at offset at, to hypercall n, in the image at base. */
+static void patch_call(uint8_t *at_code, size_t at, unsigned int n)
+{
+    int32_t rel = (int32_t)(PAGE_SIZE + n * 32 - (at + 5));
+
+    memcpy(at_code + at + 1, &rel, sizeof(rel));
+}
 
 static size_t note(size_t at, uint32_t type, const void *desc, uint32_t len)
 {
@@ -92,6 +109,8 @@ static void make_image(uint64_t virt_base, bool notes)
     ph[1] = (struct phdr){ .type = 4, .flags = 4, .offset = NOTES_OFF, .filesz = end - NOTES_OFF,
                            .memsz = end - NOTES_OFF, .align = 4 };
     memcpy(image + CODE_OFF, code, sizeof(code));
+    patch_call(image + CODE_OFF, CALL_UVM, __HYPERVISOR_update_va_mapping);
+    patch_call(image + CODE_OFF, CALL_SCHED, __HYPERVISOR_sched_op);
 }
 
 /* x's frame mfn, read-only at va (foreign), or NULL. */
@@ -163,7 +182,7 @@ static void check_memory(const struct domain_build *b, uint64_t shared_info_fram
     uint64_t store = domain_build_p2m[pfn_at(b, b->store_va)];
     uint64_t console = domain_build_p2m[pfn_at(b, b->console_va)];
 
-    if (!p || memcmp(p, code, sizeof(code)))
+    if (!p || memcmp(p, image + CODE_OFF, sizeof(code)))
         test_fail("the image's code is not at its virtual base");
     p = peek(SCRATCH_VA, domain_build_p2m[1], b->domid);
     if (!p || ((const uint8_t *)p)[3] != 0xb8 || ((const uint8_t *)p)[32 + 4] != 1 ||
@@ -248,7 +267,8 @@ void test_domain_build(void)
                   before);
 }
 
-/* Started, the built domain runs its code: it shuts itself down. */
+/* Started, the built domain runs its code: it maps its shared_info and
+ * shuts itself down. */
 void test_domain_build_runs(void)
 {
     struct domain_build b = { .image = image, .image_len = sizeof(image), .name = "runs",

@@ -109,6 +109,7 @@ out:
 void test_foreign_map_refused(void)
 {
     uint64_t *mine = page_alloc(), mine_mfn, mx[2], my[1];
+    struct pxctl_domaininfo i;
     struct mmu_update m2p;
     domid_t x, y;
 
@@ -139,6 +140,9 @@ void test_foreign_map_refused(void)
               map_with(VA_A, mx[0], PTE_KERNEL_RO, ((x + 1u) << 16) | x), -EOPNOTSUPP);
     expect_rc("mmu_update(x's frame, page tables of 77)",
               map_with(VA_A, mx[0], PTE_KERNEL_RO, ((NO_SUCH_DOMAIN + 1u) << 16) | x), -ESRCH);
+    if (expect_rc("getdomaininfo(x)", ctl_info(x, &i), 0))
+        expect_rc("mmu_update(x's shared_info, foreigndom x)",
+                  map_with(VA_A, i.shared_info_frame, PTE_KERNEL_RO, x), -EBUSY);
     expect_unmapped("a refused foreign mapping", VA_A);
     if (expect_rc("mmu_update(x's frame, page tables our own by id)",
                   map_with(VA_A, mx[0], PTE_KERNEL_RO, (1u << 16) | x), 0))

@@ -218,6 +218,11 @@ void test_memop_other_domain(void)
             test_fail("x's frame %#lx: M2P %#lx after our refused give-back, expected 5", theirs,
                       mfn_to_pfn(theirs));
     }
+    if (expect_rc("getdomaininfo(x)", ctl_info(x, &i), 0)) {
+        list[0] = i.shared_info_frame;
+        expect_rc("decrease_reservation(x, its shared_info)",
+                  memop(XENMEM_decrease_reservation, 0, list, 1, 0, 0, x), 0);
+    }
     expect_rc("populate_physmap(x, on demand)",
               memop(XENMEM_populate_physmap, 0, list, 3, 0, XENMEMF_populate_on_demand, x), 3);
     expect_rc("destroydomain(x)", ctl_destroy(x), 0);

@@ -173,7 +173,8 @@ int domain_give_up_frame(struct domain *d, struct page_info *pg)
     int rc = -EINVAL;
 
     spin_lock(&d->page_lock);
-    if (pg->owner == d && (pg->count_info & PGC_allocated)) {
+    if (pg->owner == d && (pg->count_info & PGC_allocated) &&
+        !mfn_eq(page_to_mfn(pg), d->shared_info_mfn)) {
         give_up_frame(d, pg);
         rc = 0;
     }
@@ -190,6 +191,32 @@ static void relinquish_memory(struct domain *d)
     while (!list_empty(&d->page_list))
         give_up_frame(d, list_first_entry(&d->page_list, struct page_info, list));
     spin_unlock(&d->page_lock);
+}
+
+/* A guest maps its shared_info page (start_info.shared_info), but only
+ * ever as data: the hypervisor writes it, so a type reference that is
+ * never dropped keeps it from becoming a page table or descriptor page.
+ * It is on no page list and counts in no reservation; no other domain
+ * maps it (pt_validate.c) and no one can give it back, so once the
+ * domain's own tables are gone (teardown) only these two hold it. */
+static void share_shared_info(struct domain *d)
+{
+    struct page_info *pg = mfn_to_page(d->shared_info_mfn);
+
+    page_set_owner_allocated(pg, d);
+    pg->type_info = PGT_writable_page | PGT_validated | 1;
+}
+
+static void unshare_shared_info(struct domain *d)
+{
+    struct page_info *pg = mfn_to_page(d->shared_info_mfn);
+
+    if (pg->owner != d)
+        return;
+    ASSERT(page_ref_count(pg) == 1 && page_type_count(pg) == 1);
+    pg->count_info &= ~(PGC_allocated | PGC_count_mask);
+    pg->type_info = 0;
+    pg->owner = NULL;
 }
 
 /* The last reference: nothing can reach the domain any more. */
@@ -212,8 +239,10 @@ static void domain_free(struct domain *d)
         sched_remove_vcpu(v);
         xfree(v);
     }
-    if (d->shared_info)
+    if (d->shared_info) {
+        unshare_shared_info(d);
         free_xenheap_page(d->shared_info);
+    }
     arch_domain_free(d);
     xfree(d);
 }
@@ -245,6 +274,7 @@ int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_p
     }
     d->shared_info = s;
     d->shared_info_mfn = _mfn(arch_virt_to_maddr(s) >> PAGE_SHIFT);
+    share_shared_info(d);
     d->max_pages = max_pages;
     atomic_store(&d->controller_pause_count, 1);    /* until unpaused: started */
     atomic_store(&d->pause_count, 1);

@@ -73,6 +73,8 @@ int pv_get_foreign_pte_ref(uint64_t e, unsigned int level, struct domain *d,
         return 0;
     if ((e & (d->arch.io_privileged ? 0 : PTE_CACHE_ATTRS)) || mfn >= max_mfn)
         return -EINVAL;
+    if (mfn == mfn_x(pg_owner->shared_info_mfn))
+        return -EBUSY;          /* its own only (domain.c, share_shared_info) */
     pg = mfn_to_page(_mfn(mfn));
     if (!(e & _PAGE_RW))
         return get_page(pg, pg_owner) ? 0 : -EBUSY;
