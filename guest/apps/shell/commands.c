@@ -19,9 +19,11 @@ static const struct command commands[] = {
     { "info", "", "the machine: CPUs, memory, hypervisor version", cmd_info },
     { "dmesg", "", "the hypervisor's log", cmd_dmesg },
     { "images", "", "the images a domain can be created from", cmd_images },
-    { "create", "IMAGE [name=NAME] [memory=SIZE] [vcpus=N]",
-      "create a domain (paused, with its memory) from an image", cmd_create },
+    { "create", "[-p] IMAGE [name=NAME] [memory=SIZE] [vcpus=N] [ARGS...]",
+      "build a domain from an image and start it (-p: leave it paused)", cmd_create },
     { "destroy", "DOMAIN", "destroy a domain (by name or id)", cmd_destroy },
+    { "pause", "DOMAIN", "stop a domain's vCPUs", cmd_pause },
+    { "unpause", "DOMAIN", "let a paused domain run again", cmd_unpause },
     { "rename", "DOMAIN NAME", "give a domain another name", cmd_rename },
     { "mem-max", "DOMAIN SIZE", "set the most memory a domain may have", cmd_mem_max },
     { "vcpu-list", "[DOMAIN]", "the vCPUs: CPU, state, CPU time", cmd_vcpu_list },
@@ -41,10 +43,10 @@ void commands_help(void)
 {
     printk("Commands:\n");
     for (unsigned int i = 0; i < ARRAY_SIZE(commands); i++) {
-        char usage[64];
+        char usage[80];
 
         snprintf(usage, sizeof(usage), "%s %s", commands[i].name, commands[i].args);
-        printk("  %-50s %s\n", usage, commands[i].what);
+        printk("  %-60s %s\n", usage, commands[i].what);
     }
     printk("Ctrl-A three times switches the serial line to the hypervisor's debug keys and back.\n");
 }

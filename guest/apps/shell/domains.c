@@ -1,5 +1,6 @@
 /* Domains: list, create, destroy; and the machine: info. */
 #include <console.h>
+#include <domain_build.h>
 #include <lib/errno.h>
 #include "shell.h"
 
@@ -90,49 +91,68 @@ struct create_args {
     const char *name;
     uint64_t memory;
     uint64_t vcpus;
+    bool paused;                         /* -p: build, do not start */
+    char cmdline[SHELL_LINE_MAX];        /* the words after the options */
 };
 
-/* Options are name=, memory=, vcpus=; anything else is refused. */
+static bool parse_option(const char *arg, struct create_args *a)
+{
+    const char *v = strchr(arg, '=') + 1;
+
+    if (!strncmp(arg, "name=", 5)) {
+        a->name = v;
+    } else if (!strncmp(arg, "memory=", 7)) {
+        if (!parse_size(v, &a->memory) || a->memory < PAGE_BYTES) {
+            printk("create: memory '%s' is not a size (such as 64M)\n", v);
+            return false;
+        }
+    } else if (!strncmp(arg, "vcpus=", 6)) {
+        if (!parse_uint(v, &a->vcpus) || a->vcpus == 0 || a->vcpus > 32) {
+            printk("create: vcpus '%s' is not a number from 1 to 32\n", v);
+            return false;
+        }
+    } else {
+        printk("create: unknown option '%s' (name=, memory=, vcpus=)\n", arg);
+        return false;
+    }
+    return true;
+}
+
+/* create [-p] IMAGE [name=] [memory=] [vcpus=] [ARGS...]: the options
+ * come first; the rest is the domain's command line. */
 static bool parse_create(int argc, char **argv, struct create_args *a)
 {
-    if (argc < 2) {
+    int i = 1;
+
+    a->paused = argc > 1 && !strcmp(argv[1], "-p");
+    i += a->paused;
+    if (i >= argc) {
         printk("create: which image? ('images' lists them)\n");
         return false;
     }
-    a->image = image_find(argv[1]);
+    a->image = image_find(argv[i]);
     if (!a->image) {
-        printk("create: no image '%s' ('images' lists them)\n", argv[1]);
+        printk("create: no image '%s' ('images' lists them)\n", argv[i]);
         return false;
     }
     a->name = a->image->name;
     a->memory = DEFAULT_MEMORY;
     a->vcpus = 1;
-    for (int i = 2; i < argc; i++) {
-        const char *v = strchr(argv[i], '=');
-
-        if (!v) {
-            printk("create: '%s' is not NAME=VALUE\n", argv[i]);
+    a->cmdline[0] = '\0';
+    for (i++; i < argc && strchr(argv[i], '='); i++)
+        if (!parse_option(argv[i], a))
             return false;
-        }
-        v++;
-        if (!strncmp(argv[i], "name=", 5)) {
-            a->name = v;
-        } else if (!strncmp(argv[i], "memory=", 7)) {
-            if (!parse_size(v, &a->memory) || a->memory < PAGE_BYTES) {
-                printk("create: memory '%s' is not a size (such as 64M)\n", v);
-                return false;
-            }
-        } else if (!strncmp(argv[i], "vcpus=", 6)) {
-            if (!parse_uint(v, &a->vcpus) || a->vcpus == 0 || a->vcpus > 32) {
-                printk("create: vcpus '%s' is not a number from 1 to 32\n", v);
-                return false;
-            }
-        } else {
-            printk("create: unknown option '%s' (name=, memory=, vcpus=)\n", argv[i]);
-            return false;
-        }
-    }
+    for (size_t len = 0; i < argc; i++)        /* fits: it came from one line */
+        len += (size_t)snprintf(a->cmdline + len, sizeof(a->cmdline) - len, "%s%s",
+                                len ? " " : "", argv[i]);
     return name_ok("create", a->name);
+}
+
+long domain_unpause(domid_t id)
+{
+    struct proxen_control op = { .cmd = PXCTL_unpausedomain, .domain = id };
+
+    return pxctl(&op);
 }
 
 static void destroy_id(domid_t id)
@@ -142,14 +162,12 @@ static void destroy_id(domid_t id)
     pxctl(&op);
 }
 
-/* Until dom0 can build a domain from its image (load it, set its first
- * context), create stops at a paused domain with its memory. */
+/* Build the domain from its image (domain_build.h), then start it. */
 bool cmd_create(int argc, char **argv)
 {
     struct create_args a;
     struct pxctl_domaininfo other;
-    struct proxen_control op = { .cmd = PXCTL_createdomain };
-    domid_t id;
+    struct domain_build b = { 0 };
     long rc;
 
     if (!parse_create(argc, argv, &a))
@@ -158,27 +176,26 @@ bool cmd_create(int argc, char **argv)
         printk("create: a domain named '%s' exists (id %u)\n", a.name, other.domain);
         return false;
     }
-    op.u.createdomain.max_vcpus = (uint32_t)a.vcpus;
-    op.u.createdomain.max_pages = a.memory / PAGE_BYTES;
-    strlcpy(op.u.createdomain.name, a.name, sizeof(op.u.createdomain.name));
-    rc = pxctl(&op);
+    b.image = a.image->data;
+    b.image_len = a.image->size;
+    b.name = a.name;
+    b.nr_pages = a.memory / PAGE_BYTES;
+    b.vcpus = (unsigned int)a.vcpus;
+    b.cmdline = a.cmdline;
+    rc = domain_build(&b);
     if (rc) {
-        printk("create: %s\n", errno_text(rc));
-        return false;
-    }
-    id = op.domain;
-    op = (struct proxen_control){ .cmd = PXCTL_populate, .domain = id };
-    op.u.populate.nr_pages = a.memory / PAGE_BYTES;
-    rc = pxctl(&op);
-    if (rc) {
-        printk("create: %llu MiB for '%s': %s\n", (unsigned long long)(a.memory >> 20), a.name,
+        printk("create: image '%s': %s (%s)\n", a.image->name, b.why ? b.why : "refused",
                errno_text(rc));
-        destroy_id(id);
         return false;
     }
-    printk("Created domain %u '%s' from image '%s' (%zu bytes): %llu MiB, %llu vCPU%s, paused\n",
-           id, a.name, a.image->name, a.image->size, (unsigned long long)(a.memory >> 20),
-           (unsigned long long)a.vcpus, a.vcpus == 1 ? "" : "s");
+    if (!a.paused && (rc = domain_unpause(b.domid))) {
+        printk("create: starting '%s': %s\n", a.name, errno_text(rc));
+        destroy_id(b.domid);
+        return false;
+    }
+    printk("Created domain %u '%s' from image '%s' (%zu bytes): %llu MiB, %llu vCPU%s, %s\n",
+           b.domid, a.name, a.image->name, a.image->size, (unsigned long long)(a.memory >> 20),
+           (unsigned long long)a.vcpus, a.vcpus == 1 ? "" : "s", a.paused ? "paused" : "started");
     return true;
 }
 

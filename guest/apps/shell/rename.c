@@ -1,4 +1,5 @@
-/* rename and mem-max: a domain's name and memory limit. */
+/* rename, mem-max, pause and unpause: a domain's name, memory limit and
+ * whether it runs. */
 #include <console.h>
 #include <lib/errno.h>
 #include "shell.h"
@@ -66,4 +67,44 @@ bool cmd_mem_max(int argc, char **argv)
     printk("Domain %u '%s' may have at most %llu MiB\n", d.domain, d.name,
            (unsigned long long)(bytes >> 20));
     return true;
+}
+
+/* pause and unpause: the control interface's counted pause, as xl's. */
+static bool pause_cmd(int argc, char **argv, unsigned int cmd, const char *done)
+{
+    struct pxctl_domaininfo d;
+    struct proxen_control op = { .cmd = cmd };
+    long rc;
+
+    if (argc != 2) {
+        printk("%s: which domain? (a name or an id)\n", argv[0]);
+        return false;
+    }
+    if (domain_find(argv[1], &d)) {
+        printk("%s: no domain '%s'\n", argv[0], argv[1]);
+        return false;
+    }
+    if (d.flags & PXDOMF_privileged) {
+        printk("%s: '%s' is the control domain\n", argv[0], d.name);
+        return false;
+    }
+    op.domain = d.domain;
+    rc = pxctl(&op);
+    if (rc) {
+        printk("%s: %s: %s\n", argv[0], argv[1],
+               rc == -EINVAL && cmd == PXCTL_unpausedomain ? "not paused" : errno_text(rc));
+        return false;
+    }
+    printk("%s domain %u '%s'\n", done, d.domain, d.name);
+    return true;
+}
+
+bool cmd_pause(int argc, char **argv)
+{
+    return pause_cmd(argc, argv, PXCTL_pausedomain, "Paused");
+}
+
+bool cmd_unpause(int argc, char **argv)
+{
+    return pause_cmd(argc, argv, PXCTL_unpausedomain, "Unpaused");
 }

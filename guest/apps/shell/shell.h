@@ -67,6 +67,11 @@ bool cmd_destroy(int argc, char **argv);
 bool cmd_vcpu_list(int argc, char **argv);
 bool cmd_rename(int argc, char **argv);
 bool cmd_mem_max(int argc, char **argv);
+bool cmd_pause(int argc, char **argv);
+bool cmd_unpause(int argc, char **argv);
+
+/* Start a paused domain (undo one pause): 0 or a negative errno. */
+long domain_unpause(domid_t id);
 
 /* The CPU time of all the domain's vCPUs, in ns (0 for those it cannot
  * read). */
