@@ -206,6 +206,7 @@ const struct test tests[] = {
     { "domain_build", test_domain_build },
     { "domain_build_refused", test_domain_build_refused },
     { "domain_build_runs", test_domain_build_runs },
+    { "domain_build_module", test_domain_build_module },
     { "foreign_map", test_foreign_map },
     { "foreign_map_refused", test_foreign_map_refused },
     { "foreign_map_outlives_destroy", test_foreign_map_outlives_destroy },

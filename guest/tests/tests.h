@@ -255,6 +255,7 @@ void test_control_ioports(void);
 void test_domain_build(void);
 void test_domain_build_refused(void);
 void test_domain_build_runs(void);
+void test_domain_build_module(void);
 /* foreign.c */
 void test_foreign_map(void);
 void test_foreign_map_refused(void);

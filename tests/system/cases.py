@@ -230,6 +230,14 @@ CASES = [
     # The hypercall fuzzer with other seeds than the guest-tests run (seed
     # 1), one of them with four vCPUs (the fuzzed hypercalls include the
     # vCPU operations); `make fuzz` runs longer ones.
+    # dom0's domain builder (guest/kernel/domain_build.c) builds the demo
+    # guest, given as dom0's boot module, and starts it: it boots as an
+    # unprivileged domain and counts on its console.
+    dict(name="domain-build-demo", mem="512M",
+         modules=[GUEST + " only=domain_build_module", "build/guest/proxen-demo"],
+         expect=[r"^\(d1\) Proxen guest 0\.1 starting: domain", r"^\(d1\) demo: tick 1$",
+                 r"TEST domain_build_module: SUCCESS",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
     dict(name="guest-fuzz-seed2",
          modules=[GUEST + " only=hypercall_fuzz fuzz_seed=2 fuzz_iters=20000"],
          expect=[r"fuzz: seed 2, 20000 iterations", r"TEST hypercall_fuzz: SUCCESS",
