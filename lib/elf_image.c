@@ -230,11 +230,6 @@ static int collect_segments(struct parse *p)
 
 /* ---- placement ------------------------------------------------------ */
 
-static bool canonical(uint64_t va)
-{
-    return va < CANONICAL_LOW_END || va >= CANONICAL_HIGH_BASE;
-}
-
 /* [va, va + len) neither wraps nor touches the non-canonical hole. */
 static bool range_canonical(uint64_t va, uint64_t len)
 {
@@ -243,7 +238,7 @@ static bool range_canonical(uint64_t va, uint64_t len)
     if (len > UINT64_MAX - va)
         return false;
     last = len ? va + len - 1 : va;
-    return canonical(va) && canonical(last) && (va >> 63) == (last >> 63);
+    return is_canonical(va) && is_canonical(last) && (va >> 63) == (last >> 63);
 }
 
 static bool overlap(const struct elf_image_seg *a, const struct elf_image_seg *b)

@@ -7,6 +7,7 @@
 #include <lib/elf_image.h>
 #include <lib/errno.h>
 #include <lib/string.h>
+#include <lib/x86_pte.h>
 
 /* Only the parser's files include this header, and no kernel's, so these
  * names are free here. */
@@ -71,9 +72,6 @@ BUILD_BUG_ON(sizeof(struct elf_note_hdr) != 12);
  * image can cause (many headers pointing at the same notes). */
 #define MAX_NOTES     1024
 #define MAX_STRING    4096      /* Xen's limit on a note string */
-
-#define CANONICAL_LOW_END   0x0000800000000000ULL
-#define CANONICAL_HIGH_BASE 0xffff800000000000ULL
 
 struct parse {
     const uint8_t *img;

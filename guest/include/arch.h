@@ -58,11 +58,6 @@ static inline uint64_t read_rflags(void)
 #define MSR_GS_BASE        0xc0000101
 #define MSR_SHADOW_GS_BASE 0xc0000102
 
-static inline bool is_canonical(uint64_t va)
-{
-    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
-}
-
 static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;

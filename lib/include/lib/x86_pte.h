@@ -1,10 +1,12 @@
-/* x86-64 4-level page-table entries: the bits and the index of an address
- * at each level.  The hypervisor's own tables, its validation of guest
- * tables, and the guest's tables (its kernel and the domain builder) all
- * use these. */
+/* x86-64 4-level paging: the bits of a page-table entry, the index of an
+ * address at each level, and which addresses are canonical.  The
+ * hypervisor's own tables, its validation of guest tables, the guest's
+ * tables (its kernel and the domain builder) and the kernel-image parser
+ * all use these. */
 #ifndef LIB_X86_PTE_H
 #define LIB_X86_PTE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define _PAGE_PRESENT  (1ULL << 0)
@@ -25,6 +27,12 @@
 static inline unsigned int pt_index(uint64_t va, unsigned int level)
 {
     return (unsigned int)(va >> (12 + 9 * (level - 1))) & (PT_ENTRIES - 1);
+}
+
+/* A canonical address under 4-level paging: bits 63-47 all equal. */
+static inline bool is_canonical(uint64_t va)
+{
+    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
 }
 
 #endif

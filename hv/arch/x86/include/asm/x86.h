@@ -3,6 +3,7 @@
 #define ASM_X86_H
 
 #include <proxen/types.h>
+#include <lib/x86_pte.h>       /* is_canonical() */
 
 #define X86_CR0_PE  (1UL << 0)
 #define X86_CR0_MP  (1UL << 1)
@@ -92,9 +93,6 @@ static inline unsigned long read_rflags(void)
     __asm__ volatile("pushfq; popq %0" : "=r"(f) :: "memory");
     return f;
 }
-
-/* A 48-bit canonical address: bits 63-47 all equal. */
-static inline bool is_canonical(uint64_t a) { return (uint64_t)((int64_t)(a << 16) >> 16) == a; }
 
 static inline void cpu_pause(void) { __asm__ volatile("pause" ::: "memory"); }
 static inline void cpu_halt(void) { __asm__ volatile("hlt" ::: "memory"); }
