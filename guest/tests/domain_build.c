@@ -322,6 +322,11 @@ void test_domain_build_refused(void)
     expect_refused("not an ELF image", NR_PAGES, -ENOEXEC);
     make_image(IMG_BASE, false);
     expect_refused("no Xen notes", NR_PAGES, -EINVAL);
+    make_image(IMG_BASE, true);
+    for (size_t at = NOTES_OFF; at < CODE_OFF - 8; at++)
+        if (!memcmp(image + at, "xen-3.0", 8))
+            image[at + 4] = '2';            /* built for another interface */
+    expect_refused("built for xen-2.0", NR_PAGES, -EINVAL);
     make_image(0xffff800000000000UL, true);
     expect_refused("in the hypervisor's range", NR_PAGES, -EINVAL);
 }
