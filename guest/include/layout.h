@@ -20,6 +20,9 @@
 #define SCRATCH_VA       (VMAP_START + 0x200000)     /* 2 MiB for tests */
 #define BUILD_MAP_VA     (VMAP_START + 0x400000)     /* the domain builder's window
                                                       * onto another domain's frames */
+#define CONSOLE_BACK_VA  (VMAP_START + 0x600000)     /* the console daemon's
+                                                      * mappings of domains' rings */
+#define CONSOLE_BACK_SLOTS 64
 #define UNMAPPED_VA      (VMAP_END - 0x1000)         /* never mapped */
 
 #define BOOT_STACK_SIZE  16384

@@ -84,6 +84,7 @@ void kernel_start(const struct start_info *si)
     mm_init();
     map_shared_info();
     events_init();
+    console_ring_init();
     printk("Memory: %lu pages free\n", page_alloc_free_pages());
     if (cmdline_get("crash", NULL, 0))
         crash_on_purpose();

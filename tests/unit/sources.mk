@@ -35,3 +35,4 @@ cpio_CFLAGS := -Iguest/apps/shell
 foreign_owner_SRCS := hv/common/foreign_owner.c
 domain_ids_SRCS := hv/common/domain_ids.c
 strtoul_SRCS := lib/strtoul.c
+xencons_ring_SRCS := lib/xencons_ring.c

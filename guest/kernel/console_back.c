@@ -1,0 +1,167 @@
+/* The console daemon of the initial domain (console_back.h). */
+#include <arch.h>
+#include <console_back.h>
+#include <events.h>
+#include <hypercall.h>
+#include <layout.h>
+#include <lib.h>
+#include <lib/errno.h>
+#include <lib/xencons_ring.h>
+#include <pagetable.h>
+
+struct console {
+    bool used;
+    domid_t dom;
+    evtchn_port_t port;                 /* ours, bound to the domain's */
+    struct xencons_interface *ring;     /* at CONSOLE_BACK_VA + slot pages */
+    console_sink_fn *sink;
+    uint64_t total;                     /* bytes ever read */
+    char history[CONSOLE_HISTORY];      /* byte n at n % CONSOLE_HISTORY */
+};
+
+static struct console consoles[CONSOLE_BACK_SLOTS];
+
+static struct console *find(domid_t dom)
+{
+    for (unsigned int i = 0; i < CONSOLE_BACK_SLOTS; i++)
+        if (consoles[i].used && consoles[i].dom == dom)
+            return &consoles[i];
+    return NULL;
+}
+
+static uint64_t slot_va(const struct console *c)
+{
+    return CONSOLE_BACK_VA + (uint64_t)(c - consoles) * PAGE_SIZE;
+}
+
+/* Map (mfn != 0) or unmap the ring's frame, which dom owns. */
+static long map_ring(const struct console *c, domid_t dom, uint64_t mfn)
+{
+    uint64_t va = slot_va(c);
+    struct mmu_update u = { .val = mfn ? (mfn << PAGE_SHIFT) | PTE_KERNEL_RW : 0 };
+    struct mmuext_op flush = { .cmd = MMUEXT_INVLPG_LOCAL, .arg1.linear_addr = va };
+    long rc;
+
+    if (!pt_entry_maddr(va, 1) && (rc = pt_ensure_l1(va)))
+        return rc;
+    u.ptr = pt_entry_maddr(va, 1) | MMU_NORMAL_PT_UPDATE;
+    rc = hypercall_mmu_update(&u, 1, NULL, dom);
+    hypercall_mmuext_op(&flush, 1, NULL, DOMID_SELF);
+    return rc;
+}
+
+static void drain(struct console *c)
+{
+    char buf[256];
+    size_t n;
+
+    while ((n = xencons_back_read(c->ring, buf, sizeof(buf))) != 0) {
+        for (size_t i = 0; i < n; i++)
+            c->history[(c->total + i) % CONSOLE_HISTORY] = buf[i];
+        c->total += n;
+        if (c->sink)
+            c->sink(buf, n);
+    }
+    /* The domain may wait for room: say there is some. */
+    {
+        struct evtchn_send s = { .port = c->port };
+
+        hypercall_event_channel_op(EVTCHNOP_send, &s);
+    }
+}
+
+static void ring_event(evtchn_port_t port, void *data)
+{
+    (void)port;
+    drain(data);
+}
+
+long console_back_connect(domid_t dom, uint64_t ring_mfn, evtchn_port_t remote_port)
+{
+    struct console *c = NULL;
+    struct evtchn_bind_interdomain bi = { .remote_dom = dom, .remote_port = remote_port };
+    long rc;
+
+    if (find(dom))
+        return -EEXIST;
+    for (unsigned int i = 0; i < CONSOLE_BACK_SLOTS && !c; i++)
+        if (!consoles[i].used)
+            c = &consoles[i];
+    if (!c)
+        return -ENOSPC;
+    if ((rc = map_ring(c, dom, ring_mfn)))
+        return rc;
+    if ((rc = hypercall_event_channel_op(EVTCHNOP_bind_interdomain, &bi))) {
+        map_ring(c, dom, 0);
+        return rc;
+    }
+    *c = (struct console){ .used = true, .dom = dom, .port = bi.local_port,
+                           .ring = (struct xencons_interface *)slot_va(c) };
+    events_set_handler(c->port, ring_event, c);
+    drain(c);                           /* what it wrote before we came */
+    return 0;
+}
+
+long console_back_disconnect(domid_t dom)
+{
+    struct console *c = find(dom);
+    bool were;
+
+    if (!c)
+        return -ENOENT;
+    were = events_save_disable();
+    events_unbind(c->port);
+    map_ring(c, dom, 0);
+    c->used = false;
+    events_restore(were);
+    return 0;
+}
+
+size_t console_back_history(domid_t dom, char *buf, size_t len)
+{
+    struct console *c = find(dom);
+    uint64_t from, n;
+    bool were;
+
+    if (!c)
+        return 0;
+    were = events_save_disable();
+    n = MIN(MIN(c->total, (uint64_t)CONSOLE_HISTORY), (uint64_t)len);
+    from = c->total - n;
+    for (uint64_t i = 0; i < n; i++)
+        buf[i] = c->history[(from + i) % CONSOLE_HISTORY];
+    events_restore(were);
+    return (size_t)n;
+}
+
+long console_back_attach(domid_t dom, console_sink_fn *sink)
+{
+    struct console *c = find(dom);
+
+    if (!c)
+        return -ENOENT;
+    c->sink = sink;
+    return 0;
+}
+
+long console_back_input(domid_t dom, const char *s, size_t len)
+{
+    struct console *c = find(dom);
+    struct evtchn_send send;
+    size_t n;
+
+    if (!c)
+        return -ENOENT;
+    n = xencons_back_write(c->ring, s, len);
+    send = (struct evtchn_send){ .port = c->port };
+    if (n)
+        hypercall_event_channel_op(EVTCHNOP_send, &send);
+    return (long)n;
+}
+
+uint64_t console_back_total(domid_t dom)
+{
+    struct console *c = find(dom);
+
+    return c ? c->total : 0;
+}
