@@ -227,6 +227,12 @@ void test_set_timer_op_huge(void);
 void test_evtchn_virq_con_ring(void);
 void test_sched_poll_refused(void);
 
+/* domu.c */
+void test_domu_console(void);
+void test_domu_two_spinners_share_a_cpu(void);
+void test_domu_destroy_in_every_state(void);
+void test_domu_shared_info_stays_data(void);
+
 /* control_sched.c */
 void test_control_pause_unpause(void);
 void test_control_vcpu_affinity(void);

@@ -47,6 +47,7 @@ SUCCESS = r"Test result: SUCCESS"
 GUEST = "build/guest/proxen-guest"
 BENCH_GUEST = "build/guest/proxen-bench"
 DOM0 = "build/guest/proxen-dom0"
+DEMO = "build/guest/proxen-demo"
 IMAGES = "build/guest/images.cpio"
 SHELL_READY = "'help' lists the commands"
 EOT = "\x04"
@@ -276,6 +277,20 @@ CASES = [
          modules=[GUEST + " only=smp smp_stress_iters=100"],
          expect=[r"dom0: 3 vCPUs", r"TEST smp_bringup: SUCCESS", r"TEST smp_stress: SUCCESS",
                  r"TEST smp_ipi: SUCCESS",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
+    # Domains built by dom0 from the demo image (its second module) run
+    # beside it: their consoles served by dom0's daemon, two spinners
+    # sharing one CPU, destroyed running, blocked, paused and crashed; on
+    # two CPUs and on one.
+    dict(name="guest-domu", smp=2, cmdline="dom0_mem=128M", modules=[GUEST + " only=domu", DEMO],
+         expect=[r"TEST domu_console: SUCCESS", r"TEST domu_two_spinners_share_a_cpu: SUCCESS",
+                 r"TEST domu_destroy_in_every_state: SUCCESS",
+                 r"\(d\d\) Proxen guest 0.1 starting: domain, 2048 pages",
+                 r"Domain \d+ \(crashed\) crashed: unhandled exception",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
+    dict(name="guest-domu-one-cpu", smp=1, cmdline="dom0_mem=128M", modules=[GUEST + " only=domu", DEMO],
+         expect=[r"TEST domu_console: SUCCESS", r"TEST domu_two_spinners_share_a_cpu: SUCCESS",
+                 r"TEST domu_destroy_in_every_state: SUCCESS",
                  r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
     # System time read on CPUs one after the other never goes back; with
     # tsc_skew_test each CPU's TSC reads further ahead (CPU3 3e9 ticks),

@@ -1,0 +1,229 @@
+/* Domains built by this domain and run beside it, from the domU image
+ * given as this domain's module (the demo, guest/apps/demo: it counts on
+ * its console, or spins with "spin"; the kernel crashes itself with
+ * "crash"): its console served by this domain's console daemon, several
+ * sharing one CPU, destroyed running, blocked, paused and crashed, each
+ * leaving the others running and the heap as it was.  Without a module
+ * (the plain test run) they skip; the system case guest-domu gives one. */
+#include <console_back.h>
+#include <domain_build.h>
+#include <hypercall.h>
+#include <kernel.h>
+#include <lib.h>
+#include <lib/errno.h>
+#include <public/control.h>
+#include <pvclock.h>
+#include <test.h>
+#include <timers.h>
+#include "control_ops.h"
+#include "tests.h"
+
+#define MS 1000000UL
+#define DOMU_PAGES 2048                 /* 8 MiB */
+
+static bool have_image(void)
+{
+    if (start_info->mod_start && start_info->mod_len)
+        return true;
+    test_skip("no domU image among this domain's modules");
+    return false;
+}
+
+/* Build a domU from the module with cmdline, its console connected here. */
+static bool build(const char *name, const char *cmdline, struct domain_build *b)
+{
+    uint64_t ring_mfn;
+
+    *b = (struct domain_build){ .image = (const void *)start_info->mod_start,
+                                .image_len = start_info->mod_len, .name = name,
+                                .nr_pages = DOMU_PAGES, .vcpus = 1, .cmdline = cmdline };
+    if (!expect_rc("domain_build", domain_build(b), 0)) {
+        test_fail("building %s: %s", name, b->why ? b->why : "?");
+        return false;
+    }
+    ring_mfn = domain_build_p2m[(b->console_va - b->v_start) >> 12];
+    return expect_rc("console_back_connect", console_back_connect(b->domid, ring_mfn,
+                                                                   b->console_evtchn), 0);
+}
+
+static long unpause(domid_t id)
+{
+    struct proxen_control op = ctl_op(PXCTL_unpausedomain, id);
+
+    return ctl_call(&op);
+}
+
+static void destroy(domid_t id)
+{
+    console_back_disconnect(id);
+    expect_rc("destroydomain", ctl_destroy(id), 0);
+}
+
+static bool history_has(domid_t id, const char *text)
+{
+    static char buf[CONSOLE_HISTORY + 1];
+    size_t n = console_back_history(id, buf, CONSOLE_HISTORY);
+
+    buf[n] = '\0';
+    return strstr(buf, text) != NULL;
+}
+
+/* Wait (blocking, events on) until cond or timeout_ms. */
+static bool wait_for(bool (*cond)(domid_t, const char *), domid_t id, const char *arg,
+                     unsigned int timeout_ms)
+{
+    uint64_t end = system_time_ns() + timeout_ms * MS;
+
+    while (!cond(id, arg)) {
+        if (system_time_ns() > end)
+            return false;
+        sleep_until(system_time_ns() + MS);
+    }
+    return true;
+}
+
+static uint64_t cpu_time(domid_t id)
+{
+    struct pxctl_domaininfo i;
+
+    return ctl_info(id, &i) == 0 && i.domain == id ? i.cpu_time : 0;
+}
+
+static bool is_crashed(domid_t id, const char *unused)
+{
+    struct pxctl_domaininfo i;
+
+    (void)unused;
+    return ctl_info(id, &i) == 0 && i.domain == id && (i.flags & PXDOMF_crashed);
+}
+
+/* What the domain prints once its ring is set up (its kernel's memory
+ * line, the demo's first tick) reaches the daemon through the ring; its
+ * banner, printed before, went to the hypervisor's log; input goes the
+ * other way. */
+void test_domu_console(void)
+{
+    struct domain_build b;
+
+    if (!have_image() || !build("console", "", &b))
+        return;
+    expect_rc("unpausedomain", unpause(b.domid), 0);
+    if (!wait_for(history_has, b.domid, "demo: tick 1", 5000))
+        test_fail("no \"demo: tick 1\" on the domain's console in 5 s (%lu bytes came)",
+                  console_back_total(b.domid));
+    if (!history_has(b.domid, "pages free\ndemo: counting\n"))
+        test_fail("the domain's first lines on its ring are not on its console");
+    if (history_has(b.domid, "Proxen guest 0.1 starting"))
+        test_fail("the banner, printed before the ring was set up, is on the console");
+    if (console_back_input(b.domid, "x", 1) != 1)
+        test_fail("one byte of input did not fit an empty ring");
+    destroy(b.domid);
+    if (console_back_total(b.domid) || console_back_input(b.domid, "x", 1) != -ENOENT)
+        test_fail("a destroyed domain's console is still connected");
+}
+
+/* Two CPU-bound domains pinned to one CPU both make progress (the slice
+ * timer preempts each), and this domain stays responsive meanwhile. */
+void test_domu_two_spinners_share_a_cpu(void)
+{
+    struct domain_build a, b;
+    struct proxen_control op;
+    uint64_t t0, ta, tb, elapsed;
+
+    if (!have_image() || !build("spin-a", "spin", &a))
+        return;
+    if (!build("spin-b", "spin", &b)) {
+        destroy(a.domid);
+        return;
+    }
+    for (unsigned int i = 0; i < 2; i++) {
+        op = ctl_op(PXCTL_setvcpuaffinity, i ? b.domid : a.domid);
+        op.u.vcpuaffinity.cpumap = 1;           /* both on CPU0 */
+        expect_rc("setvcpuaffinity(CPU0)", ctl_call(&op), 0);
+    }
+    t0 = system_time_ns();
+    expect_rc("unpausedomain(a)", unpause(a.domid), 0);
+    expect_rc("unpausedomain(b)", unpause(b.domid), 0);
+    sleep_until(system_time_ns() + 400 * MS);
+    ta = cpu_time(a.domid);
+    tb = cpu_time(b.domid);
+    elapsed = system_time_ns() - t0;
+    /* Fair shares on CPU0 are a third each at worst (this domain's vCPU 0
+     * may be there too, but mostly sleeps): ask for a tenth. */
+    if (ta < elapsed / 10 || tb < elapsed / 10)
+        test_fail("in %lu ms on one CPU the spinners ran %lu and %lu ms", elapsed / MS,
+                  ta / MS, tb / MS);
+    if (!wait_for(history_has, a.domid, "demo: spinning", 1000) ||
+        !wait_for(history_has, b.domid, "demo: spinning", 1000))
+        test_fail("a spinner's console does not say it spins");
+    destroy(a.domid);                           /* running */
+    destroy(b.domid);
+}
+
+/* Destroyed in every state, the others untouched: a crashed domain's
+ * neighbour keeps running; every frame comes back. */
+void test_domu_destroy_in_every_state(void)
+{
+    struct domain_build spinner, blocked, paused, crashed;
+    struct proxen_control op;
+    uint64_t before, t;
+
+    if (!have_image())
+        return;
+    before = ctl_free_pages();
+    if (!build("spinner", "spin", &spinner))
+        return;
+    expect_rc("unpausedomain(spinner)", unpause(spinner.domid), 0);
+    if (build("blocked", "", &blocked)) {        /* counts: blocked between ticks */
+        expect_rc("unpausedomain(blocked)", unpause(blocked.domid), 0);
+        if (!wait_for(history_has, blocked.domid, "demo: counting", 3000))
+            test_fail("the counting domain did not start");
+        destroy(blocked.domid);
+    }
+    if (build("paused", "", &paused)) {
+        expect_rc("unpausedomain(paused)", unpause(paused.domid), 0);
+        op = ctl_op(PXCTL_pausedomain, paused.domid);
+        expect_rc("pausedomain", ctl_call(&op), 0);
+        destroy(paused.domid);
+    }
+    if (build("crashed", "crash", &crashed)) {
+        expect_rc("unpausedomain(crashed)", unpause(crashed.domid), 0);
+        if (!wait_for(is_crashed, crashed.domid, NULL, 3000))
+            test_fail("the domain told to crash is not crashed");
+        t = cpu_time(spinner.domid);
+        sleep_until(system_time_ns() + 50 * MS);
+        if (cpu_time(spinner.domid) <= t)
+            test_fail("the spinner stopped when its neighbour crashed");
+        destroy(crashed.domid);
+    }
+    t = cpu_time(spinner.domid);
+    sleep_until(system_time_ns() + 50 * MS);
+    if (cpu_time(spinner.domid) <= t)
+        test_fail("the spinner stopped while the others were destroyed");
+    destroy(spinner.domid);
+    if (ctl_free_pages() != before)
+        test_fail("free pages %lu after building and destroying four domains, %lu before",
+                  ctl_free_pages(), before);
+}
+
+/* A domain's shared_info page is the hypervisor's, shared as data only:
+ * neither the domain nor its builder can make it a page table (the
+ * hypervisor writes it), while the builder may map it. */
+void test_domu_shared_info_stays_data(void)
+{
+    struct pxctl_domaininfo i;
+    struct mmuext_op pin = { .cmd = MMUEXT_PIN_L1_TABLE };
+    domid_t id;
+
+    if (!expect_rc("createdomain", ctl_create("shared", 1, &id), 0))
+        return;
+    if (expect_rc("getdomaininfo", ctl_info(id, &i), 0) && i.domain == id) {
+        pin.arg1.mfn = i.shared_info_frame;
+        expect_rc("pin its shared_info as an L1 table", hypercall_mmuext_op(&pin, 1, NULL, id),
+                  -EINVAL);
+        pin.cmd = MMUEXT_PIN_L4_TABLE;
+        expect_rc("pin its shared_info as an L4 table", hypercall_mmuext_op(&pin, 1, NULL, id),
+                  -EINVAL);
+    }
+    expect_rc("destroydomain", ctl_destroy(id), 0);
+}
