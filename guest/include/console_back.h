@@ -15,11 +15,11 @@
 #include <public/event_channel.h>
 #include <public/xen.h>
 
-#define CONSOLE_HISTORY 4096
+#define CONSOLE_HISTORY 4096     /* a page each, while connected */
 
 typedef void console_sink_fn(const char *s, size_t len);
 
-/* 0, -ENOSPC (CONSOLE_BACK_SLOTS domains already), -EEXIST, or the
+/* 0, -ENOSPC (CONSOLE_BACK_SLOTS domains already), -EEXIST, -ENOMEM, or the
  * hypervisor's answer to the mapping or the binding (nothing kept). */
 long console_back_connect(domid_t dom, uint64_t ring_mfn, evtchn_port_t remote_port);
 /* Unbind and unmap (the domain is going); -ENOENT if not connected. */

@@ -7,6 +7,7 @@
 #include <lib.h>
 #include <lib/errno.h>
 #include <lib/xencons_ring.h>
+#include <mm.h>
 #include <pagetable.h>
 
 struct console {
@@ -16,7 +17,7 @@ struct console {
     struct xencons_interface *ring;     /* at CONSOLE_BACK_VA + slot pages */
     console_sink_fn *sink;
     uint64_t total;                     /* bytes ever read */
-    char history[CONSOLE_HISTORY];      /* byte n at n % CONSOLE_HISTORY */
+    char *history;                      /* a page: byte n at n % CONSOLE_HISTORY */
 };
 
 static struct console consoles[CONSOLE_BACK_SLOTS];
@@ -80,6 +81,7 @@ long console_back_connect(domid_t dom, uint64_t ring_mfn, evtchn_port_t remote_p
 {
     struct console *c = NULL;
     struct evtchn_bind_interdomain bi = { .remote_dom = dom, .remote_port = remote_port };
+    char *history;
     long rc;
 
     if (find(dom))
@@ -89,14 +91,19 @@ long console_back_connect(domid_t dom, uint64_t ring_mfn, evtchn_port_t remote_p
             c = &consoles[i];
     if (!c)
         return -ENOSPC;
-    if ((rc = map_ring(c, dom, ring_mfn)))
+    if (!(history = page_alloc()))
+        return -ENOMEM;
+    if ((rc = map_ring(c, dom, ring_mfn))) {
+        page_free(history);
         return rc;
+    }
     if ((rc = hypercall_event_channel_op(EVTCHNOP_bind_interdomain, &bi))) {
         map_ring(c, dom, 0);
+        page_free(history);
         return rc;
     }
     *c = (struct console){ .used = true, .dom = dom, .port = bi.local_port,
-                           .ring = (struct xencons_interface *)slot_va(c) };
+                           .ring = (struct xencons_interface *)slot_va(c), .history = history };
     events_set_handler(c->port, ring_event, c);
     drain(c);                           /* what it wrote before we came */
     return 0;
@@ -114,6 +121,7 @@ long console_back_disconnect(domid_t dom)
     map_ring(c, dom, 0);
     c->used = false;
     events_restore(were);
+    page_free(c->history);
     return 0;
 }
 
