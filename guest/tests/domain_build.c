@@ -5,6 +5,7 @@
  * themselves) and pinned, and vCPU 0's context; images Xen would refuse,
  * and too little memory, leave no domain behind. */
 #include <arch.h>
+#include <console_back.h>
 #include <domain_build.h>
 #include <hypercall.h>
 #include <kernel.h>
@@ -18,6 +19,7 @@
 #include <public/event_channel.h>
 #include <public/sched.h>
 #include <test.h>
+#include <timers.h>
 #include "control_ops.h"
 #include "tests.h"
 
@@ -333,18 +335,55 @@ void test_domain_build_refused(void)
 
 /* dom0's boot module, when it is a kernel image (the system case
  * domain-build-demo gives the demo guest): built into a domain of 16 MiB
- * and started, it boots and counts on its console, which reaches the
- * hypervisor's log. */
-void test_domain_build_module(void)
+ * and started, it boots: its banner, printed before it finds its console
+ * ring, reaches the hypervisor's log (console_io); then it counts on its
+ * console ring, which this domain's console daemon serves. */
+static bool log_has_since(uint64_t index, const char *want, uint64_t timeout_ns)
 {
     static char log[4096];
+    struct proxen_control op;
+    uint64_t deadline = system_time_ns() + timeout_ns;
+
+    while (system_time_ns() < deadline) {
+        op = ctl_op(PXCTL_readconsole, 0);
+        op.u.readconsole = (struct pxctl_readconsole){ (uint64_t)log, sizeof(log) - 1, 0, index };
+        if (ctl_call(&op))
+            return false;
+        log[op.u.readconsole.size] = '\0';
+        if (strstr(log, want))
+            return true;
+        if (!op.u.readconsole.size)
+            hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+        else
+            index = op.u.readconsole.index - MIN(op.u.readconsole.size, 64u);
+    }
+    return false;
+}
+
+static bool console_has(domid_t id, const char *want, uint64_t timeout_ns)
+{
+    static char buf[CONSOLE_HISTORY + 1];
+    uint64_t deadline = system_time_ns() + timeout_ns;
+
+    while (system_time_ns() < deadline) {
+        size_t n = console_back_history(id, buf, CONSOLE_HISTORY);
+
+        buf[n] = '\0';
+        if (strstr(buf, want))
+            return true;
+        sleep_until(system_time_ns() + 1000000);  /* the daemon runs in the upcall */
+    }
+    return false;
+}
+
+void test_domain_build_module(void)
+{
+    static char log[8];
     struct domain_build b = { .image = (const void *)start_info->mod_start,
                               .image_len = start_info->mod_len, .name = "demo",
                               .nr_pages = 4096, .vcpus = 1, .cmdline = "" };
     struct proxen_control op;
-    uint64_t before = ctl_free_pages(), deadline, index = 0;
-    const char *want = "demo: tick 1";     /* the log ring keeps no prefixes */
-    bool seen = false;
+    uint64_t before = ctl_free_pages(), index;
 
     if (!start_info->mod_start || !start_info->mod_len) {
         test_skip("no kernel image among dom0's boot modules");
@@ -354,29 +393,22 @@ void test_domain_build_module(void)
         test_fail("domain_build: %s", b.why);
         return;
     }
+    expect_rc("console_back_connect",
+              console_back_connect(b.domid, domain_build_p2m[(b.console_va - b.v_start) >> 12],
+                                   b.console_evtchn), 0);
     op = ctl_op(PXCTL_readconsole, 0);
     op.u.readconsole = (struct pxctl_readconsole){ (uint64_t)log, 0, 0, 0 };
     ctl_call(&op);                              /* where the log is now */
     index = op.u.readconsole.index;
     op = ctl_op(PXCTL_unpausedomain, b.domid);
     if (expect_rc("unpausedomain", ctl_call(&op), 0)) {
-        deadline = system_time_ns() + 20000000000UL;
-        while (!seen && system_time_ns() < deadline) {
-            op = ctl_op(PXCTL_readconsole, 0);
-            op.u.readconsole = (struct pxctl_readconsole){ (uint64_t)log, sizeof(log) - 1, 0,
-                                                           index };
-            if (ctl_call(&op))
-                break;
-            log[op.u.readconsole.size] = '\0';
-            seen = strstr(log, want) != NULL;
-            if (!op.u.readconsole.size)
-                hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
-            else if (!seen)
-                index = op.u.readconsole.index - MIN(op.u.readconsole.size, 64u);
-        }
-        if (!seen)
-            test_fail("no \"%s\" in the log within 20 s", want);
+        /* The log ring keeps no prefixes. */
+        if (!log_has_since(index, "Proxen guest 0.1 starting: domain", 20000000000UL))
+            test_fail("no banner from the demo in the hypervisor's log within 20 s");
+        if (!console_has(b.domid, "demo: tick 1", 20000000000UL))
+            test_fail("no \"demo: tick 1\" on the demo's console within 20 s");
     }
+    console_back_disconnect(b.domid);
     expect_rc("destroydomain", ctl_destroy(b.domid), 0);
     /* Its 4096 frames are back; the hypervisor's small-object allocator
      * may keep an empty slab for a size class only a running domain used
