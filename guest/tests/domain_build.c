@@ -300,6 +300,165 @@ void test_domain_build_runs(void)
         test_fail("free pages %lu after the domain went, %lu before", ctl_free_pages(), before);
 }
 
+/* --- an unprivileged domain's requests ------------------------------------ */
+
+/* x86-64 code written into the image at run time. */
+struct prog {
+    uint8_t *p;
+    size_t n;
+    size_t fails[16];           /* jne rel32 fields to point at the failure */
+    unsigned int nr_fails;
+};
+
+static void emit(struct prog *g, const void *bytes, size_t len)
+{
+    memcpy(g->p + g->n, bytes, len);
+    g->n += len;
+}
+
+static void emit1(struct prog *g, uint8_t b) { emit(g, &b, 1); }
+static void emit4(struct prog *g, uint32_t v) { emit(g, &v, 4); }
+
+/* movabs $v, reg (rdi 7, rsi 6, rdx 2, r10 10) */
+static void set_reg(struct prog *g, unsigned int reg, uint64_t v)
+{
+    emit1(g, reg >= 8 ? 0x49 : 0x48);
+    emit1(g, (uint8_t)(0xb8 + (reg & 7)));
+    emit(g, &v, 8);
+}
+
+/* call the hypercall page's stub for nr (the page is at base + 4096) */
+static void call_stub(struct prog *g, unsigned int nr)
+{
+    size_t at = g->n;
+
+    emit1(g, 0xe8);
+    emit4(g, (uint32_t)(PAGE_SIZE + nr * 32 - (at + 5)));
+}
+
+/* cmp $v,%rax; jne failure */
+static void expect_rax(struct prog *g, int32_t v)
+{
+    emit1(g, 0x48);
+    emit1(g, 0x3d);
+    emit4(g, (uint32_t)v);
+    emit1(g, 0x0f);
+    emit1(g, 0x85);
+    g->fails[g->nr_fails++] = g->n;
+    emit4(g, 0);
+}
+
+/* movl $v, addr (addr in the top 2 GiB) */
+static void store32(struct prog *g, uint64_t addr, uint32_t v)
+{
+    static const uint8_t op[] = { 0xc7, 0x04, 0x25 };
+
+    emit(g, op, sizeof(op));
+    emit4(g, (uint32_t)addr);
+    emit4(g, v);
+}
+
+static void shutdown_with(struct prog *g, uint64_t reason_at)
+{
+    set_reg(g, 7, SCHEDOP_shutdown);
+    set_reg(g, 6, reason_at);
+    call_stub(g, __HYPERVISOR_sched_op);
+    emit1(g, 0xeb);
+    emit1(g, 0xfe);
+}
+
+#define BSS (IMG_BASE + 2 * PAGE_SIZE)      /* zeroed: domain 0's id, a reason 0 */
+
+/* The domain asks about domain 0 and its frames: -EPERM from the control
+ * interface, the foreign-domain argument of mmu_update and
+ * update_va_mapping_otherdomain, and the reservation queries; an
+ * increase_reservation or a populate_physmap (on demand) for domain 0
+ * does nothing (0 extents, as Xen).
+ * Then it shuts down, reason poweroff, or crash if any answer differs. */
+static void make_unprivileged_program(void)
+{
+    struct prog g = { .p = image + CODE_OFF };
+    size_t fail;
+
+    store32(&g, BSS + 0x800, SHUTDOWN_crash);
+    store32(&g, BSS + 0x100, PROXEN_CONTROL_VERSION);       /* a physinfo request */
+    store32(&g, BSS + 0x104, PXCTL_physinfo);
+    set_reg(&g, 7, BSS + 0x100);
+    call_stub(&g, __HYPERVISOR_control);
+    expect_rax(&g, -EPERM);
+    set_reg(&g, 7, XENMEM_current_reservation);              /* about domain 0 */
+    set_reg(&g, 6, BSS);
+    call_stub(&g, __HYPERVISOR_memory_op);
+    expect_rax(&g, -EPERM);
+    set_reg(&g, 7, XENMEM_maximum_reservation);
+    set_reg(&g, 6, BSS);
+    call_stub(&g, __HYPERVISOR_memory_op);
+    expect_rax(&g, -EPERM);
+    store32(&g, BSS + 0x208, 1);                             /* nr_extents 1, domid 0 */
+    set_reg(&g, 7, XENMEM_increase_reservation);
+    set_reg(&g, 6, BSS + 0x200);
+    call_stub(&g, __HYPERVISOR_memory_op);
+    expect_rax(&g, 0);
+    store32(&g, BSS + 0x280, (uint32_t)(BSS + 0x400));      /* populate_physmap on */
+    store32(&g, BSS + 0x284, (uint32_t)((BSS + 0x400) >> 32)); /* demand for domain 0 */
+    store32(&g, BSS + 0x288, 1);
+    store32(&g, BSS + 0x294, XENMEMF_populate_on_demand);
+    set_reg(&g, 7, XENMEM_populate_physmap);
+    set_reg(&g, 6, BSS + 0x280);
+    call_stub(&g, __HYPERVISOR_memory_op);
+    expect_rax(&g, 0);
+    set_reg(&g, 7, BSS + 0x300);                             /* mmu_update, foreigndom 0 */
+    set_reg(&g, 6, 1);
+    set_reg(&g, 2, 0);
+    set_reg(&g, 10, 0);
+    call_stub(&g, __HYPERVISOR_mmu_update);
+    expect_rax(&g, -EPERM);
+    set_reg(&g, 7, IMG_BASE);                                /* domain 0's frame 0 */
+    set_reg(&g, 6, PTE_KERNEL_RO);
+    set_reg(&g, 2, 0);
+    set_reg(&g, 10, 0);
+    call_stub(&g, __HYPERVISOR_update_va_mapping_otherdomain);
+    expect_rax(&g, -EPERM);
+    shutdown_with(&g, BSS);                                  /* reason 0: poweroff */
+    fail = g.n;
+    for (unsigned int i = 0; i < g.nr_fails; i++) {
+        uint32_t rel = (uint32_t)(fail - (g.fails[i] + 4));
+
+        memcpy(g.p + g.fails[i], &rel, 4);
+    }
+    shutdown_with(&g, BSS + 0x800);                          /* reason crash */
+}
+
+/* An unprivileged domain gets -EPERM for the privileged domain's
+ * requests (the control interface, foreign frames, other domains'
+ * memory). */
+void test_domain_build_unprivileged(void)
+{
+    struct domain_build b = { .image = image, .image_len = sizeof(image), .name = "unpriv",
+                              .nr_pages = NR_PAGES, .vcpus = 1 };
+    struct proxen_control op;
+    uint64_t deadline;
+    struct pxctl_domaininfo i = { 0 };
+
+    make_image(IMG_BASE, true);
+    make_unprivileged_program();
+    if (domain_build(&b)) {
+        test_fail("domain_build: %s", b.why);
+        return;
+    }
+    op = ctl_op(PXCTL_unpausedomain, b.domid);
+    if (expect_rc("unpausedomain", ctl_call(&op), 0)) {
+        deadline = system_time_ns() + 5000000000UL;
+        while (!ctl_info(b.domid, &i) && !(i.flags & (PXDOMF_shutdown | PXDOMF_crashed)) &&
+               system_time_ns() < deadline)
+            hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+        if (!(i.flags & PXDOMF_shutdown) || i.shutdown_reason != SHUTDOWN_poweroff)
+            test_fail("the unprivileged domain: flags %#x, reason %u (crash: one of its "
+                      "requests was not refused as it should be)", i.flags, i.shutdown_reason);
+    }
+    expect_rc("destroydomain", ctl_destroy(b.domid), 0);
+}
+
 static void expect_refused(const char *what, uint64_t pages, long want)
 {
     struct domain_build b = { .image = image, .image_len = sizeof(image), .name = "refused",

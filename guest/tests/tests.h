@@ -262,6 +262,7 @@ void test_domain_build(void);
 void test_domain_build_refused(void);
 void test_domain_build_runs(void);
 void test_domain_build_module(void);
+void test_domain_build_unprivileged(void);
 /* foreign.c */
 void test_foreign_map(void);
 void test_foreign_map_refused(void);
