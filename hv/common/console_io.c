@@ -40,6 +40,24 @@ static size_t sanitise(char *s, size_t n, bool privileged)
     return out;
 }
 
+/* An unprivileged domain's output reaches the log a whole line at a time
+ * (as Xen's per-domain buffer does), so that lines of domains writing at
+ * once never mix; a line longer than the buffer is cut into lines.  The
+ * privileged domain's goes out at once: its shell's prompt and echo
+ * cannot wait for a newline. */
+static void line_write(struct vcpu *v, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        v->console_line[v->console_line_len++] = s[i];
+        if (s[i] != '\n' && v->console_line_len < CONSOLE_LINE_MAX - 1)
+            continue;
+        if (s[i] != '\n')
+            v->console_line[v->console_line_len++] = '\n';
+        console_guest_write(v->domain->domain_id, v->console_line, v->console_line_len);
+        v->console_line_len = 0;
+    }
+}
+
 /* Between chunks the write may be preempted; it then continues with the
  * rest of the buffer, as on Xen. */
 static long console_write(struct domain *d, uint64_t count, uint64_t buf)
@@ -59,7 +77,10 @@ static long console_write(struct domain *d, uint64_t count, uint64_t buf)
             return -EFAULT;
         done += n;
         n = sanitise(chunk, n, d->is_privileged);
-        console_guest_write(d->domain_id, chunk, n);
+        if (d->is_privileged)
+            console_guest_write(d->domain_id, chunk, n);
+        else
+            line_write(current_vcpu(), chunk, n);
     }
     return 0;                    /* as Xen: 0 once everything is written */
 }

@@ -39,6 +39,8 @@ struct shared_info;
 struct vcpu_info;
 struct multicall_entry;
 
+#define CONSOLE_LINE_MAX 128
+
 struct vcpu {
     unsigned int vcpu_id;
     struct domain *domain;
@@ -62,6 +64,10 @@ struct vcpu {
     void *sched_priv;             /* the scheduling policy's (sched.h) */
     struct multicall_entry *mc_call;  /* the multicall entry being run, if any */
     bool mc_preempted;            /* ... and it asked to be continued */
+    /* An unprivileged domain's console_io output, held until its line
+     * ends (console_io.c); only the vCPU itself touches it. */
+    char console_line[CONSOLE_LINE_MAX];
+    unsigned int console_line_len;
     struct arch_vcpu arch;
 };
 
