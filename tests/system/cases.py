@@ -478,15 +478,28 @@ CASES = [
                 r"^\(d0\) Destroyed domain 3 'c'$",
                 r"^\(d0\) proxen> list\n\(d0\) Name.*\n\(d0\) Domain-0 .*\n\(d0\) Script done",
                 failed_count(4, 14)]),
-         # each domain started is seen running (its program's first line)
+         # each domain started is seen running (its kernel's first line,
+         # written to the hypervisor's log before its console ring is up)
          # before the script goes on
          keys=[(SHELL_READY, "create demo name=a\n"),
-               ("(d1) demo: counting", "pause a\nunpause a\nunpause a\npause Domain-0\npause x\n"
+               ("(d1) Proxen guest", "pause a\nunpause a\nunpause a\npause Domain-0\npause x\n"
                 "unpause\ncreate -p demo name=b memory=8M\nunpause b\n"),
-               ("(d2) demo: counting", "create demo name=c spin\n"),
-               ("(d3) demo: spinning", "destroy a\ndestroy b\ndestroy c\nlist\n" + EOT)],
+               ("(d2) Proxen guest", "create demo name=c spin\n"),
+               ("(d3) Proxen guest", "destroy a\ndestroy b\ndestroy c\nlist\n" + EOT)],
          reject=[r"FATAL TRAP", r"PANIC", r"Domain 0 \(Domain-0\) crashed",
                  r"Domain [1-9]\d* \(\w+\) (crashed|shut down)"]),
+    # console: what the domain wrote through its PV console ring (dom0's
+    # daemon keeps it), then what it writes, until Ctrl-] detaches.
+    dict(name="shell-console", smp=2, mem="512M", modules=[DOM0, IMAGES],
+         keys=[(SHELL_READY, "create demo name=a\r"), ("Created domain 1", "console a\r"),
+               ("demo: tick 2", "\x1d"), ("[detached from 'a']", "console x\rconsole Domain-0\r"),
+               ("hypervisor's console", "\x01\x01\x01"), ("Serial input to the debug keys", "o")],
+         expect=[r"^\(d0\) \[console of 'a': Ctrl-\] detaches\]$",
+                 r"^\(d0\) demo: counting$", r"^\(d0\) demo: tick 1$", r"^\(d0\) demo: tick 2$",
+                 r"^\(d0\) \[detached from 'a'\]$", r"^\(d0\) console: no domain 'x'$",
+                 r"^\(d0\) console: 'Domain-0' writes to the hypervisor's console",
+                 r"Powering off \(status 0\)"],
+         reject=[r"FATAL TRAP", r"PANIC", r"Domain \d+ \(\w+\) (crashed|shut down)"]),
     # One unknown command is enough for a non-zero status.
     shell_script("shell-script-unknown-command", ["list", "bogus"], status=3,
                  expect=[r"^\(d0\) bogus: unknown command", failed_count(1, 2)]),

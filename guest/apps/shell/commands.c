@@ -22,6 +22,7 @@ static const struct command commands[] = {
     { "create", "[-p] IMAGE [name=NAME] [memory=SIZE] [vcpus=N] [ARGS...]",
       "build a domain from an image and start it (-p: leave it paused)", cmd_create },
     { "destroy", "DOMAIN", "destroy a domain (by name or id)", cmd_destroy },
+    { "console", "DOMAIN", "a domain's console (Ctrl-] detaches)", cmd_console },
     { "pause", "DOMAIN", "stop a domain's vCPUs", cmd_pause },
     { "unpause", "DOMAIN", "let a paused domain run again", cmd_unpause },
     { "rename", "DOMAIN NAME", "give a domain another name", cmd_rename },

@@ -1,5 +1,6 @@
 /* Domains: list, create, destroy; and the machine: info. */
 #include <console.h>
+#include <console_back.h>
 #include <domain_build.h>
 #include <lib/errno.h>
 #include "shell.h"
@@ -188,8 +189,14 @@ bool cmd_create(int argc, char **argv)
                errno_text(rc));
         return false;
     }
-    if (!a.paused && (rc = domain_unpause(b.domid))) {
+    /* Its console ring, served by dom0's daemon (console_back.h). */
+    rc = console_back_connect(b.domid, domain_build_p2m[(b.console_va - b.v_start) >> 12],
+                              b.console_evtchn);
+    if (!rc && !a.paused)
+        rc = domain_unpause(b.domid);
+    if (rc) {
         printk("create: starting '%s': %s\n", a.name, errno_text(rc));
+        console_back_disconnect(b.domid);
         destroy_id(b.domid);
         return false;
     }
@@ -223,6 +230,7 @@ bool cmd_destroy(int argc, char **argv)
         printk("destroy: %s: %s\n", argv[1], errno_text(rc));
         return false;
     }
+    console_back_disconnect(d.domain);      /* -ENOENT if it had none */
     printk("Destroyed domain %u '%s'\n", d.domain, d.name);
     return true;
 }

@@ -21,6 +21,13 @@ static __noreturn void script_end(unsigned int run, unsigned int failed)
     shutdown(SHUTDOWN_crash);
 }
 
+static bool script;
+
+bool shell_script_mode(void)
+{
+    return script;
+}
+
 static bool blank(const char *s)
 {
     while (*s == ' ' || *s == '\t')
@@ -31,9 +38,10 @@ static bool blank(const char *s)
 void guest_main(void)
 {
     static char line[SHELL_LINE_MAX];
-    bool script = cmdline_get("script", NULL, 0);
     unsigned int run = 0, failed = 0;
     long rc = console_input_init();
+
+    script = cmdline_get("script", NULL, 0);
 
     if (rc)
         panic("cannot bind VIRQ_CONSOLE (%ld): no way to read commands", rc);

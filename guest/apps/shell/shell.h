@@ -68,6 +68,10 @@ bool cmd_vcpu_list(int argc, char **argv);
 bool cmd_rename(int argc, char **argv);
 bool cmd_mem_max(int argc, char **argv);
 bool cmd_pause(int argc, char **argv);
+bool cmd_console(int argc, char **argv);
+
+/* Whether the shell runs a script (no terminal to attach to). */
+bool shell_script_mode(void);
 bool cmd_unpause(int argc, char **argv);
 
 /* Start a paused domain (undo one pause): 0 or a negative errno. */
