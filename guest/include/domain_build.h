@@ -22,13 +22,17 @@ struct domain_build {
     uint64_t nr_pages;          /* its memory, all given at once */
     unsigned int vcpus;
     const char *cmdline;
+    const void *module;         /* an initial ramdisk, or NULL */
+    size_t module_len;
 
     /* OUT: the domain and where its boot memory lies (virtual addresses,
      * from v_start, pseudo-physical frame n at v_start + n * 4096):
-     *   kernel | P2M list | start_info | xenstore | console | page tables
-     *   | boot stack, padded to a 4 MiB boundary with 512 KiB to spare */
+     *   kernel | module | P2M list | start_info | xenstore | console
+     *   | page tables | boot stack, padded to a 4 MiB boundary with
+     *   512 KiB to spare */
     domid_t domid;
     uint64_t v_start, v_end, entry;
+    uint64_t module_va;         /* start_info.mod_start (0: no module) */
     uint64_t p2m_va, start_info_va, store_va, console_va, pt_va, stack_end;
     uint64_t nr_pt;             /* page-table frames, the L4 first */
     uint64_t l4_mfn;

@@ -3,7 +3,8 @@
  * Under the same rules as the hypervisor's builder of dom0 (the image is
  * hostile: lib/elf_image checks it, and the layout is checked against the
  * address space), with Xen's PV layout for a domU: everything from the
- * kernel's virtual base up is mapped writable in the new domain's own
+ * kernel's virtual base up (the kernel, an initial ramdisk if given, the
+ * boot information) is mapped writable in the new domain's own
  * page tables, except those page-table frames, mapped read-only.  Every
  * write into the new domain goes through a foreign mapping of one of its
  * frames (mmu_update's foreign-domain argument) at BUILD_MAP_VA; its
@@ -81,6 +82,9 @@ static long compute_layout(struct domain_build *b)
     uint64_t at = (info.virt_kend + PAGE_SIZE - 1) & PAGE_MASK;
 
     b->v_start = info.virt_base & PAGE_MASK;
+    b->module_va = 0;
+    if (b->module_len && !place(&at, b->module_len, &b->module_va))
+        return fail(b, -EINVAL, "the boot layout wraps around the top");
     if (at < info.virt_kend || !place(&at, b->nr_pages * 8, &b->p2m_va) ||
         !place(&at, PAGE_SIZE, &b->start_info_va) || !place(&at, PAGE_SIZE, &b->store_va) ||
         !place(&at, PAGE_SIZE, &b->console_va))
@@ -310,8 +314,11 @@ static long write_boot_info(struct domain_build *b, struct writer *w)
     si.pt_base = b->pt_va;
     si.nr_pt_frames = b->nr_pt;
     si.mfn_list = b->p2m_va;
+    si.mod_start = b->module_va;
+    si.mod_len = b->module_len;
     strlcpy(si.cmd_line, b->cmdline ? b->cmdline : "", sizeof(si.cmd_line));
-    if ((rc = write_at(w, b->start_info_va, &si, sizeof(si))) ||
+    if ((b->module_len && (rc = write_at(w, b->module_va, b->module, b->module_len))) ||
+        (rc = write_at(w, b->start_info_va, &si, sizeof(si))) ||
         (rc = write_at(w, b->p2m_va, domain_build_p2m, b->nr_pages * 8)))
         return fail(b, rc, "writing the boot information failed");
     if (info.hypercall_page) {

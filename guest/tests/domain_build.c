@@ -300,6 +300,43 @@ void test_domain_build_runs(void)
         test_fail("free pages %lu after the domain went, %lu before", ctl_free_pages(), before);
 }
 
+/* An initial ramdisk: right after the kernel, named by start_info, its
+ * bytes in the domain's memory; the rest of the layout moves up. */
+void test_domain_build_ramdisk(void)
+{
+    static uint8_t ramdisk[5000];
+    struct domain_build b = { .image = image, .image_len = sizeof(image), .name = "ramdisk",
+                              .nr_pages = NR_PAGES, .vcpus = 1, .module = ramdisk,
+                              .module_len = sizeof(ramdisk) };
+    const struct start_info *si;
+    const uint8_t *p;
+
+    for (size_t i = 0; i < sizeof(ramdisk); i++)
+        ramdisk[i] = (uint8_t)(i * 7 + 1);
+    make_image(IMG_BASE, true);
+    if (domain_build(&b)) {
+        test_fail("domain_build: %s", b.why);
+        return;
+    }
+    if (b.module_va != IMG_BASE + 3 * PAGE_SIZE || b.p2m_va != b.module_va + 2 * PAGE_SIZE)
+        test_fail("module at %#lx, P2M list at %#lx", b.module_va, b.p2m_va);
+    si = (const void *)peek(SCRATCH_VA, domain_build_p2m[pfn_at(&b, b.start_info_va)], b.domid);
+    if (si && (si->mod_start != b.module_va || si->mod_len != sizeof(ramdisk)))
+        test_fail("start_info: module at %#lx, %lu bytes", si->mod_start, si->mod_len);
+    for (uint64_t off = 0; off < sizeof(ramdisk); off += PAGE_SIZE) {
+        size_t n = MIN(sizeof(ramdisk) - off, (size_t)PAGE_SIZE);
+
+        p = (const void *)peek(SCRATCH_VA, domain_build_p2m[pfn_at(&b, b.module_va + off)],
+                               b.domid);
+        if (p && memcmp(p, ramdisk + off, n))
+            test_fail("the module's bytes from %lu differ in the domain", off);
+        if (p && off + n < off + PAGE_SIZE && p[n])
+            test_fail("the module's last page is not zero past its end");
+    }
+    pt_unmap(SCRATCH_VA);
+    expect_rc("destroydomain", ctl_destroy(b.domid), 0);
+}
+
 /* --- an unprivileged domain's requests ------------------------------------ */
 
 /* x86-64 code written into the image at run time. */
