@@ -58,6 +58,8 @@ void schedule(void)
         vcpu_switch_out(prev, state_after(prev));
         arch_vcpu_save(prev);
         set_current_vcpu(NULL);
+        if (!next)
+            arch_switch_to_idle();
         atomic_store(&prev->is_running, false);
         if (atomic_load(&prev->migrating))
             sched_migrate_finish(prev);

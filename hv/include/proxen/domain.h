@@ -194,6 +194,9 @@ long arch_vcpu_initialise(struct vcpu *v, uint64_t arg);
  * v's and make it the current vCPU. */
 void arch_vcpu_save(struct vcpu *v);
 void arch_vcpu_load(struct vcpu *v);
+/* The CPU goes idle after saving a vCPU: nothing of that vCPU's may stay
+ * in use (its page tables may be freed once its domain is destroyed). */
+void arch_switch_to_idle(void);
 void arch_dump_guest_state(struct vcpu *v);
 void arch_dump_vcpu(struct vcpu *v);    /* mode, page tables, callbacks */
 

@@ -16,6 +16,7 @@
  *   ours.  FXSAVE, not XSAVE: the CPU model the hypervisor runs on offers
  *   no XSAVE state to guests. */
 #include <asm/desc.h>
+#include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/pv.h>
 #include <asm/x86.h>
@@ -121,6 +122,14 @@ void arch_vcpu_save(struct vcpu *v)
     save_selectors(a);
     save_bases(a);
     save_fpu(a);
+}
+
+/* The hypervisor's own page tables: the idle loop runs on them, never on
+ * a guest's, which its domain's teardown may free and reuse while this
+ * CPU idles (a TLB miss would then walk whatever the frame holds). */
+void arch_switch_to_idle(void)
+{
+    write_cr3(idle_pt_maddr());
 }
 
 void arch_vcpu_load(struct vcpu *v)
