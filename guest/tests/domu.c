@@ -5,12 +5,14 @@
  * sharing one CPU, destroyed running, blocked, paused and crashed, each
  * leaving the others running and the heap as it was.  Without a module
  * (the plain test run) they skip; the system case guest-domu gives one. */
+#include <console.h>
 #include <console_back.h>
 #include <domain_build.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <lib.h>
 #include <lib/errno.h>
+#include <lib/strtoul.h>
 #include <public/control.h>
 #include <pvclock.h>
 #include <test.h>
@@ -226,4 +228,73 @@ void test_domu_shared_info_stays_data(void)
                   -EINVAL);
     }
     expect_rc("destroydomain", ctl_destroy(id), 0);
+}
+
+uint64_t domu_ping_pong(uint64_t cpumap, unsigned int rounds);
+
+static bool has_result(domid_t id, const char *unused)
+{
+    (void)unused;
+    return history_has(id, " ns each\n") || history_has(id, "bind_interdomain");
+}
+
+/* Start a pong and a ping domain (on CPUs by cpumap, 0: anywhere), give
+ * them their port and return the ping's best round trip in ns, or 0. */
+uint64_t domu_ping_pong(uint64_t cpumap, unsigned int rounds)
+{
+    struct domain_build pong, ping;
+    struct evtchn_alloc_unbound au;
+    char cmd[32], line[32], buf[CONSOLE_HISTORY + 1], *p;
+    uint64_t best = 0;
+    size_t n;
+
+    snprintf(cmd, sizeof(cmd), "ping rounds=%u", rounds);
+    if (!build("pong", "pong", &pong))
+        return 0;
+    if (!build("ping", cmd, &ping)) {
+        destroy(pong.domid);
+        return 0;
+    }
+    for (unsigned int i = 0; cpumap && i < 2; i++) {
+        struct proxen_control op = ctl_op(PXCTL_setvcpuaffinity, i ? ping.domid : pong.domid);
+
+        op.u.vcpuaffinity.cpumap = cpumap;
+        expect_rc("setvcpuaffinity", ctl_call(&op), 0);
+    }
+    au = (struct evtchn_alloc_unbound){ .dom = pong.domid, .remote_dom = ping.domid };
+    if (expect_rc("alloc_unbound in pong for ping",
+                  hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &au), 0)) {
+        expect_rc("unpause pong", unpause(pong.domid), 0);
+        expect_rc("unpause ping", unpause(ping.domid), 0);
+        snprintf(line, sizeof(line), "%u\n", au.port);
+        console_back_input(pong.domid, line, strlen(line));
+        snprintf(line, sizeof(line), "%u %u\n", pong.domid, au.port);
+        console_back_input(ping.domid, line, strlen(line));
+        if (!wait_for(has_result, ping.domid, NULL, 30000))
+            test_fail("no ping-pong result in 30 s");
+        n = console_back_history(ping.domid, buf, CONSOLE_HISTORY);
+        buf[n] = '\0';
+        if ((p = strstr(buf, ", best ")))
+            best = simple_strtoull(p + 7, NULL, 10);
+        else if (strstr(buf, "bind_interdomain"))
+            test_fail("the ping domain could not bind: %s", strstr(buf, "demo: ping-pong"));
+    }
+    destroy(ping.domid);
+    destroy(pong.domid);
+    return best;
+}
+
+/* Interdomain events between two domUs, on two CPUs and on one. */
+void test_domu_ping_pong(void)
+{
+    uint64_t two, one;
+
+    if (!have_image())
+        return;
+    two = domu_ping_pong(0, 200);
+    one = domu_ping_pong(1, 200);
+    if (!two || !one)
+        test_fail("ping-pong between two domains: %lu ns on any CPUs, %lu ns on one", two, one);
+    else
+        printk("domu_ping_pong: round trip %lu ns (any CPUs), %lu ns (one CPU)\n", two, one);
 }

@@ -1,11 +1,13 @@
 /* A demo domain (proxen-demo, the image "demo" in dom0's archive): counts
  * on its console once a second, forever.  With the command-line word
  * "spin" it counts as fast as it can instead (CPU-bound) and reports the
- * count once a second. */
+ * count once a second; with "ping" or "pong" it plays interdomain event
+ * ping-pong with another demo domain (pingpong.c). */
 #include <console.h>
 #include <kernel.h>
 #include <pvclock.h>
 #include <timers.h>
+#include "demo.h"
 
 #define SECOND 1000000000ULL
 
@@ -31,8 +33,18 @@ static __noreturn void spin(void)
     }
 }
 
+__noreturn void demo_idle(void)
+{
+    for (;;)
+        sleep_until(system_time_ns() + 3600 * SECOND);
+}
+
 void guest_main(void)
 {
+    if (cmdline_get("pong", NULL, 0))
+        demo_pong();
+    if (cmdline_get("ping", NULL, 0))
+        demo_ping();
     printk("demo: %s\n", cmdline_get("spin", NULL, 0) ? "spinning" : "counting");
     if (cmdline_get("spin", NULL, 0))
         spin();
