@@ -187,6 +187,7 @@ void smp_call_function(void (*fn)(void *), void *data)
 /* --- NMIs ----------------------------------------------------------------- */
 
 static void (*_Atomic nmi_action[NR_CPUS])(void);
+static _Atomic bool nmi_busy[NR_CPUS];     /* its action has not finished */
 
 void do_nmi(struct cpu_user_regs *regs)
 {
@@ -199,10 +200,13 @@ void do_nmi(struct cpu_user_regs *regs)
         fn();
     else
         pr_warn("CPU%u: unexpected NMI\n", cpu);
+    atomic_store(&nmi_busy[cpu], false);
     lock_order_irq_exit(held);
 }
 
-/* One CPU at a time, so dumps do not interleave. */
+/* One CPU at a time, each finished before the next (bounded: a CPU that
+ * never answers is skipped), so dumps do not interleave and the caller's
+ * next lines come after them. */
 void smp_nmi_others(void (*fn)(void))
 {
     unsigned int self = get_cpu_info()->cpu_id;
@@ -210,9 +214,10 @@ void smp_nmi_others(void (*fn)(void))
     for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
         if (cpu == self || !atomic_load(&percpu[cpu].online))
             continue;
+        atomic_store(&nmi_busy[cpu], true);
         atomic_store(&nmi_action[cpu], fn);
         apic_send_ipi(percpu[cpu].apic_id, APIC_DM_NMI);
-        for (unsigned int i = 0; i < 10000000 && atomic_load(&nmi_action[cpu]); i++)
+        for (unsigned int i = 0; i < 10000000 && atomic_load(&nmi_busy[cpu]); i++)
             cpu_pause();
     }
 }
