@@ -27,9 +27,10 @@ PACKAGES := make gcc clang libclang-rt-14-dev binutils gawk python3 libcmocka-de
             $(ISO_PACKAGES)
 
 # dom0 is the management shell (docs/shell.md) with the images' archive
-# as its second module; MODULES= boots the hypervisor alone.  Input piped
+# as its second module, starting two demo domains (the archive's
+# .autostart); MODULES= boots the hypervisor alone.  Input piped
 # into `make run` is run as a script (tools/run-qemu).
-MODULES ?= $(DOM0_IMAGE),$(IMAGES_CPIO)
+MODULES ?= $(DOM0_IMAGE) autostart,$(IMAGES_CPIO)
 
 run: $(HV_IMAGE) $(DOM0_IMAGE) $(IMAGES_CPIO)
 	@tools/need-packages qemu-system-x86

@@ -87,9 +87,13 @@ $(GUEST_IMAGE) $(BENCH_IMAGE) $(DOM0_IMAGE) $(DEMO_IMAGE):
 -include $(GUEST_DEPS)
 
 # The images dom0's shell offers (`images`), by name.
-IMAGES := demo=$(DEMO_IMAGE) guest=$(GUEST_IMAGE) bench=$(BENCH_IMAGE)
+# .autostart: the commands the shell runs first when dom0's command line
+# says "autostart" (make run and make iso do).
+IMAGES := demo=$(DEMO_IMAGE) guest=$(GUEST_IMAGE) bench=$(BENCH_IMAGE) \
+          .autostart=guest/apps/shell/autostart
 
-$(IMAGES_CPIO): $(DEMO_IMAGE) $(GUEST_IMAGE) $(BENCH_IMAGE) tools/mkcpio mk/guest.mk
+$(IMAGES_CPIO): $(DEMO_IMAGE) $(GUEST_IMAGE) $(BENCH_IMAGE) guest/apps/shell/autostart \
+		tools/mkcpio mk/guest.mk
 	@echo "  CPIO    $@"
 	$(Q)$(PYTHON) tools/mkcpio $@ $(IMAGES)
 

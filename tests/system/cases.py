@@ -392,7 +392,8 @@ CASES = [
                 r"^\(d0\) proxen> list\n\(d0\) Name +ID +Mem VCPUs +State +Time\(s\)\n"
                 r"\(d0\) Domain-0 +0 +256 +2 +r----- +\d+\.\d\n\(d0\) proxen> info",
                 r"^\(d0\) nr_cpus +: 2$", r"^\(d0\) total_memory +: 50\d MiB$",
-                r"^\(d0\) demo +\d+\n\(d0\) guest +\d+\n\(d0\) bench +\d+$",
+                # (the shell's own .autostart is no image)
+                r"^\(d0\) demo +\d+\n\(d0\) guest +\d+\n\(d0\) bench +\d+\n\(d0\) proxen> create",
                 r"^\(d0\) Created domain 1 'a' from image 'demo' \(\d+ bytes\): 8 MiB, 2 vCPUs, paused$",
                 r"^\(d0\) Created domain 2 'guest' from image 'guest' \(\d+ bytes\): 16 MiB, 1 vCPU",
                 r"^\(d0\) a +1 +8 +2 +--p--- +0\.0\n\(d0\) guest +2 +16 +1 +--p--- +0\.0$",
@@ -531,10 +532,14 @@ CASES = [
                  r"^\(d0\) proxen> info x\x08{6} {6}\x08{6}images\n\(d0\) Name +Bytes",
                  r"Serial input to the debug keys.*\n\(PRX\) Powering off \(status 0\)"],
          reject=[r"unknown command", r"destroy: which", r"FATAL TRAP"]),
-    # `make run` with commands piped in: a script; it exits 0 when all
-    # succeed, 1 (Proxen's status 3) when one does not.
+    # `make run` with commands piped in: a script, after the two demo
+    # domains of the archive's .autostart have been started (and are seen
+    # running); it exits 0 when all succeed, 1 (Proxen's status 3) when
+    # one does not.
     dict(name="make-run-piped", command="printf 'list\\ninfo\\n' | tools/run-qemu build/proxen", exit=0,
-         expect=[r"\(d0\) proxen> list", r"Script done: 2 commands, all succeeded"]),
+         expect=[r"^\(d0\) proxen> create demo name=counter", r"^\(d0\) autostart: 2 commands, 0 failed$",
+                 r"^\(d0\) counter +1 +8 +1 +r----- ", r"^\(d0\) spinner +2 +8 +1 +r----- ",
+                 r"Script done: 2 commands, all succeeded"]),
     dict(name="make-run-piped-unknown", command="printf 'list\\nbogus\\n' | tools/run-qemu build/proxen",
          exit=1, expect=[r"bogus: unknown command", r"^Proxen exited with status 3$"]),
     # `make iso`: the firmware boots GRUB from the CD, GRUB boots Proxen
@@ -545,6 +550,7 @@ CASES = [
                ("Serial input to the debug keys", "o")],
          expect=[r'module 0: .*"/boot/proxen-dom0"', r'module 1: .*"/boot/images.cpio"',
                  r"^\(d0\) proxen> images\n\(d0\) Name +Bytes\n\(d0\) demo +\d+",
+                 r"^\(d0\) autostart: 2 commands, 0 failed$",
                  r"Powering off \(status 0\)"],
          reject=[r"FATAL TRAP", r"unknown option"]),
     # The benchmark guest (guest/apps/bench, run by `make bench`) as dom0,

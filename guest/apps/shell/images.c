@@ -49,12 +49,19 @@ const struct image *image_at(unsigned int i)
     return i < images_count() ? &images[i] : NULL;
 }
 
-const struct image *image_find(const char *name)
+const struct image *archive_file(const char *name)
 {
     for (unsigned int i = 0; i < images_count(); i++)
         if (!strcmp(images[i].name, name))
             return &images[i];
     return NULL;
+}
+
+/* Files whose names start with a dot are the shell's own (.autostart),
+ * not images. */
+const struct image *image_find(const char *name)
+{
+    return name[0] == '.' ? NULL : archive_file(name);
 }
 
 const char *images_problem(void)
@@ -74,6 +81,7 @@ bool cmd_images(int argc, char **argv)
         printk("images: %s\n", images_problem());
     printk("%-32s %10s\n", "Name", "Bytes");
     for (unsigned int i = 0; i < images_count(); i++)
-        printk("%-32s %10zu\n", images[i].name, images[i].size);
+        if (images[i].name[0] != '.')
+            printk("%-32s %10zu\n", images[i].name, images[i].size);
     return !images_problem() || images_count();
 }

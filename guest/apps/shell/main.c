@@ -9,15 +9,16 @@
 #include <public/sched.h>
 #include "shell.h"
 
-static __noreturn void script_end(unsigned int run, unsigned int failed)
+static __noreturn void script_end(unsigned int run, unsigned int failed,
+                                  unsigned int auto_failed)
 {
-    if (!failed) {
+    if (!failed && !auto_failed) {
         printk("Script done: %u command%s, all succeeded; powering off\n", run,
                run == 1 ? "" : "s");
         shutdown(SHUTDOWN_poweroff);
     }
-    printk("Script done: %u of %u command%s failed; powering off with an error\n", failed, run,
-           run == 1 ? "" : "s");
+    printk("Script done: %u of %u command%s failed%s; powering off with an error\n", failed, run,
+           run == 1 ? "" : "s", auto_failed ? " (and autostart's)" : "");
     shutdown(SHUTDOWN_crash);
 }
 
@@ -35,10 +36,52 @@ static bool blank(const char *s)
     return !*s || *s == '#';
 }
 
+static size_t strcspn_newline(const char *s)
+{
+    size_t n = 0;
+
+    while (s[n] && s[n] != '\n' && s[n] != '\r')
+        n++;
+    return n;
+}
+
+/* With the command-line word "autostart": the commands of the archive's
+ * .autostart, each echoed, before any input is read (`make run` starts
+ * its demo domains so).  Returns how many failed. */
+static unsigned int autostart(void)
+{
+    static char text[1024];
+    const struct image *f = archive_file(".autostart");
+    unsigned int run = 0, failed = 0;
+    size_t n;
+
+    if (!cmdline_get("autostart", NULL, 0))
+        return 0;
+    if (!f) {
+        printk("autostart: the images' archive has no .autostart\n");
+        return 1;
+    }
+    n = MIN(f->size, sizeof(text) - 1);
+    memcpy(text, f->data, n);
+    text[n] = '\0';
+    for (char *line = text, *end; *line; line = end) {
+        end = line + strcspn_newline(line);
+        if (*end)
+            *end++ = '\0';
+        if (blank(line))
+            continue;
+        printk(SHELL_PROMPT "%s\n", line);
+        run++;
+        failed += !command_run(line);
+    }
+    printk("autostart: %u command%s, %u failed\n", run, run == 1 ? "" : "s", failed);
+    return failed;
+}
+
 void guest_main(void)
 {
     static char line[SHELL_LINE_MAX];
-    unsigned int run = 0, failed = 0;
+    unsigned int run = 0, failed = 0, auto_failed;
     long rc = console_input_init();
 
     script = cmdline_get("script", NULL, 0);
@@ -49,6 +92,7 @@ void guest_main(void)
            script ? ", running the commands piped in" : "");
     if (images_problem())
         printk("%s\n", images_problem());
+    auto_failed = autostart();
     while (line_read(line, sizeof(line), script)) {
         if (script) {
             if (blank(line))
@@ -59,5 +103,5 @@ void guest_main(void)
         if (!command_run(line))
             failed++;
     }
-    script_end(run, failed);
+    script_end(run, failed, auto_failed);
 }

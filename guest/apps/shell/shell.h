@@ -44,6 +44,8 @@ struct image {
 unsigned int images_count(void);
 const struct image *image_at(unsigned int i);
 const struct image *image_find(const char *name);
+/* Any file of the archive, images and the shell's own (.autostart). */
+const struct image *archive_file(const char *name);
 /* Why there are no images (no module, not an archive), or NULL. */
 const char *images_problem(void);
 
