@@ -408,7 +408,8 @@ static void shutdown_with(struct prog *g, uint64_t reason_at)
 
 /* The domain asks about domain 0 and its frames: -EPERM from the control
  * interface, the foreign-domain argument of mmu_update and
- * update_va_mapping_otherdomain, and the reservation queries; an
+ * update_va_mapping_otherdomain, the reservation queries and a remote
+ * shutdown of domain 0; an
  * increase_reservation or a populate_physmap (on demand) for domain 0
  * does nothing (0 extents, as Xen).
  * Then it shuts down, reason poweroff, or crash if any answer differs. */
@@ -455,6 +456,10 @@ static void make_unprivileged_program(void)
     set_reg(&g, 2, 0);
     set_reg(&g, 10, 0);
     call_stub(&g, __HYPERVISOR_update_va_mapping_otherdomain);
+    expect_rax(&g, -EPERM);
+    set_reg(&g, 7, SCHEDOP_remote_shutdown);                 /* domain 0, poweroff */
+    set_reg(&g, 6, BSS + 0x500);
+    call_stub(&g, __HYPERVISOR_sched_op);
     expect_rax(&g, -EPERM);
     shutdown_with(&g, BSS);                                  /* reason 0: poweroff */
     fail = g.n;

@@ -10,6 +10,7 @@
 #include <domain_build.h>
 #include <hypercall.h>
 #include <kernel.h>
+#include <layout.h>
 #include <lib.h>
 #include <lib/errno.h>
 #include <lib/strtoul.h>
@@ -297,4 +298,36 @@ void test_domu_ping_pong(void)
         test_fail("ping-pong between two domains: %lu ns on any CPUs, %lu ns on one", two, one);
     else
         printk("domu_ping_pong: round trip %lu ns (any CPUs), %lu ns (one CPU)\n", two, one);
+}
+
+static long remote_shutdown(domid_t id, uint32_t reason, uint64_t arg)
+{
+    struct sched_remote_shutdown r = { .domain_id = id, .reason = reason };
+
+    return hypercall_sched_op(SCHEDOP_remote_shutdown, arg ? (void *)arg : &r);
+}
+
+/* SCHEDOP_remote_shutdown stops a running domain with the reason given,
+ * as the shell's shutdown and reboot do; an unknown domain is -ESRCH, an
+ * unreadable argument -EFAULT (an unprivileged caller's -EPERM is
+ * domain_build_unprivileged's). */
+void test_domu_remote_shutdown(void)
+{
+    struct domain_build b;
+    struct pxctl_domaininfo i;
+
+    expect_rc("remote_shutdown(no such domain)", remote_shutdown(0x7000, 0, 0), -ESRCH);
+    expect_rc("remote_shutdown(DOMID_SELF)", remote_shutdown(DOMID_SELF, 0, 0), -ESRCH);
+    expect_rc("remote_shutdown(unmapped)", remote_shutdown(0, 0, UNMAPPED_VA), -EFAULT);
+    if (!have_image() || !build("remote", "", &b))
+        return;
+    expect_rc("unpausedomain", unpause(b.domid), 0);
+    if (!wait_for(history_has, b.domid, "demo: counting", 5000))
+        test_fail("the domain did not start");
+    expect_rc("remote_shutdown(reboot)", remote_shutdown(b.domid, SHUTDOWN_reboot, 0), 0);
+    if (expect_rc("getdomaininfo", ctl_info(b.domid, &i), 0) &&
+        (!(i.flags & PXDOMF_shutdown) || i.shutdown_reason != SHUTDOWN_reboot ||
+         (i.flags & PXDOMF_running)))
+        test_fail("after a remote reboot: flags %#x, reason %u", i.flags, i.shutdown_reason);
+    destroy(b.domid);
 }

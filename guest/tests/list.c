@@ -208,6 +208,7 @@ const struct test tests[] = {
     { "domu_destroy_in_every_state", test_domu_destroy_in_every_state },
     { "domu_shared_info_stays_data", test_domu_shared_info_stays_data },
     { "domu_ping_pong", test_domu_ping_pong },
+    { "domu_remote_shutdown", test_domu_remote_shutdown },
     { "domain_build", test_domain_build },
     { "domain_build_refused", test_domain_build_refused },
     { "domain_build_runs", test_domain_build_runs },

@@ -233,6 +233,7 @@ void test_domu_two_spinners_share_a_cpu(void);
 void test_domu_destroy_in_every_state(void);
 void test_domu_shared_info_stays_data(void);
 void test_domu_ping_pong(void);
+void test_domu_remote_shutdown(void);
 
 /* control_sched.c */
 void test_control_pause_unpause(void);

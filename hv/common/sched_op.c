@@ -149,6 +149,28 @@ static long shutdown(struct domain *d, uint64_t arg, bool code_only)
     return 0;
 }
 
+/* SCHEDOP_remote_shutdown, as Xen: the privileged domain stops another
+ * (the toolstack's shutdown and reboot, before xenstore).  Xen looks the
+ * domain up before the privilege, and takes the reason as a byte without
+ * checking it. */
+static long remote_shutdown(struct domain *self, uint64_t arg)
+{
+    struct sched_remote_shutdown r;
+    struct domain *d;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -EFAULT;
+    if (!(d = get_domain_by_id(r.domain_id)))
+        return -ESRCH;
+    if (!self->is_privileged) {
+        put_domain(d);
+        return -EPERM;
+    }
+    domain_shutdown(d, (uint8_t)r.reason);
+    put_domain(d);
+    return 0;
+}
+
 long do_sched_op(const uint64_t a[6])
 {
     struct vcpu *v = current_vcpu();
@@ -165,6 +187,8 @@ long do_sched_op(const uint64_t a[6])
         return shutdown(v->domain, a[1], false);
     case SCHEDOP_shutdown_code:
         return shutdown(v->domain, a[1], true);
+    case SCHEDOP_remote_shutdown:
+        return remote_shutdown(v->domain, a[1]);
     }
     return -ENOSYS;
 }
