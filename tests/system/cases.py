@@ -492,6 +492,34 @@ CASES = [
                ("(d3) Proxen guest", "destroy a\ndestroy b\ndestroy c\nlist\n" + EOT)],
          reject=[r"FATAL TRAP", r"PANIC", r"Domain 0 \(Domain-0\) crashed",
                  r"Domain [1-9]\d* \(\w+\) (crashed|shut down)"]),
+    # vcpu-pin, sched-rr, reboot (built again with its create line) and
+    # shutdown (powered off, then destroyed, as xl's defaults), with their
+    # refusals.
+    dict(shell_script("shell-lifecycle", [], status=3,
+        expect=[r"^\(d0\) Domain 1 'a' vCPU 0 may run on CPUs 1$",
+                r"^\(d0\) a +1 +0 +1 ",                 # vcpu-list: on CPU 1 now
+                r"^\(d0\) Domain 1 'a' vCPU 0 may run on CPUs all$",
+                r"^\(d0\) vcpu-pin: domain 'a' has no vCPU '5'$",
+                r"^\(d0\) vcpu-pin: 7: no such CPU online$",
+                r"^\(d0\) vcpu-pin: 'x' is not a CPU list",
+                r"^\(d0\) Scheduler round-robin \(id 100\): slice 10 ms$",
+                r"^\(d0\) Round-robin slice set to 5 ms$",
+                r"^\(d0\) Scheduler round-robin \(id 100\): slice 5 ms$",
+                r"^\(d0\) sched-rr: usage: sched-rr \[-s SLICE_MS\]$",
+                r"^\(d0\) sched-rr: slice 5000 ms: out of range",
+                r"^\(d0\) Domain 1 'a' rebooting: create demo name=a$",
+                r"rebooting: create demo name=a\n\(d0\) Created domain 1 'a' from image 'demo'",
+                r"Domain 1 \(a\) shut down: reboot",
+                r"Domain 1 \(a\) shut down: poweroff",
+                r"^\(d0\) Domain 1 'a' shut down and destroyed$",
+                r"^\(d0\) shutdown: no domain 'a'$",
+                r"^\(d0\) shutdown: 'Domain-0' is the control domain",
+                failed_count(7, 18)]),
+         keys=[(SHELL_READY, "create demo name=a\n"),
+               ("(d1) Proxen guest", "vcpu-pin a 0 1\nvcpu-list a\nvcpu-pin a 0 all\n"
+                "vcpu-pin a 5 0\nvcpu-pin a 0 7\nvcpu-pin a 0 x\nsched-rr\nsched-rr -s 5\n"
+                "sched-rr\nsched-rr -s 0\nsched-rr -s 5000\nsched-rr -s 10\nreboot a\n"),
+               ("(d1) Proxen guest", "shutdown a\nshutdown a\nshutdown Domain-0\nlist\n" + EOT)]),
     # console: what the domain wrote through its PV console ring (dom0's
     # daemon keeps it), then what it writes, until Ctrl-] detaches.
     dict(name="shell-console", smp=2, mem="512M", modules=[DOM0, IMAGES],

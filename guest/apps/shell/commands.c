@@ -28,6 +28,13 @@ static const struct command commands[] = {
     { "rename", "DOMAIN NAME", "give a domain another name", cmd_rename },
     { "mem-max", "DOMAIN SIZE", "set the most memory a domain may have", cmd_mem_max },
     { "vcpu-list", "[DOMAIN]", "the vCPUs: CPU, state, CPU time", cmd_vcpu_list },
+    { "vcpu-pin", "DOMAIN VCPU CPUS", "the CPUs a vCPU may run on (all, 1, 0-2, 0,3)",
+      cmd_vcpu_pin },
+    { "shutdown", "DOMAIN", "power a domain off and destroy it", cmd_shutdown },
+    { "reboot", "DOMAIN", "reboot a domain: shut down, then built again as created",
+      cmd_reboot },
+    { "sched-rr", "[-s SLICE_MS]", "the round-robin scheduler's slice, read or set",
+      cmd_sched_rr },
     { "help", "", "this list", cmd_help },
     { "poweroff", "", "power the machine off", cmd_poweroff },
 };

@@ -200,6 +200,7 @@ bool cmd_create(int argc, char **argv)
         destroy_id(b.domid);
         return false;
     }
+    lifecycle_created(b.domid, argc, argv);
     printk("Created domain %u '%s' from image '%s' (%zu bytes): %llu MiB, %llu vCPU%s, %s\n",
            b.domid, a.name, a.image->name, a.image->size, (unsigned long long)(a.memory >> 20),
            (unsigned long long)a.vcpus, a.vcpus == 1 ? "" : "s", a.paused ? "paused" : "started");

@@ -56,6 +56,9 @@ bool parse_uint(const char *s, uint64_t *v);
 /* A name the shell can find a domain by: 1 to 31 characters, not a
  * number (numbers are ids).  If not, prints why, as cmd's error. */
 bool name_ok(const char *cmd, const char *name);
+/* A started domain's create line, for reboot (lifecycle.c). */
+void lifecycle_created(domid_t id, int argc, char **argv);
+
 /* The name of a negative errno ("ESRCH"), or its number. */
 const char *errno_text(long rc);
 
@@ -67,6 +70,10 @@ bool cmd_images(int argc, char **argv);
 bool cmd_create(int argc, char **argv);
 bool cmd_destroy(int argc, char **argv);
 bool cmd_vcpu_list(int argc, char **argv);
+bool cmd_vcpu_pin(int argc, char **argv);
+bool cmd_shutdown(int argc, char **argv);
+bool cmd_reboot(int argc, char **argv);
+bool cmd_sched_rr(int argc, char **argv);
 bool cmd_rename(int argc, char **argv);
 bool cmd_mem_max(int argc, char **argv);
 bool cmd_pause(int argc, char **argv);

@@ -1,0 +1,210 @@
+/* shutdown, reboot, vcpu-pin and sched-rr.  Until xenstore exists,
+ * shutdown and reboot use SCHEDOP_remote_shutdown (Xen's hypervisor call
+ * for it; xl uses the domain's control/shutdown node), and the shell then
+ * does what xl does by default: destroy a domain that powered off, and
+ * build a rebooted one again as it was created. */
+#include <console.h>
+#include <console_back.h>
+#include <hypercall.h>
+#include <lib/errno.h>
+#include <public/sched.h>
+#include "shell.h"
+
+#define RECORDS 64
+
+/* How each started domain was created, to build it again on reboot. */
+static struct {
+    domid_t id;
+    bool used;
+    char line[SHELL_LINE_MAX];
+} records[RECORDS];
+
+void lifecycle_created(domid_t id, int argc, char **argv)
+{
+    unsigned int slot = id % RECORDS;
+    size_t at = 0;
+
+    records[slot].id = id;
+    records[slot].used = true;
+    records[slot].line[0] = '\0';
+    for (int i = 0; i < argc && at < sizeof(records[slot].line); i++)
+        at += (size_t)snprintf(records[slot].line + at, sizeof(records[slot].line) - at,
+                               "%s%s", i ? " " : "", argv[i]);
+}
+
+static bool find_guest(const char *cmd, int argc, char **argv, struct pxctl_domaininfo *d)
+{
+    if (argc != 2) {
+        printk("%s: which domain? (a name or an id)\n", cmd);
+        return false;
+    }
+    if (domain_find(argv[1], d)) {
+        printk("%s: no domain '%s'\n", cmd, argv[1]);
+        return false;
+    }
+    if (d->flags & PXDOMF_privileged) {
+        printk("%s: '%s' is the control domain (poweroff ends it)\n", cmd, d->name);
+        return false;
+    }
+    return true;
+}
+
+static long stop(const struct pxctl_domaininfo *d, unsigned int reason)
+{
+    struct sched_remote_shutdown r = { .domain_id = d->domain, .reason = reason };
+    struct proxen_control op = { .cmd = PXCTL_destroydomain, .domain = d->domain };
+    long rc = hypercall_sched_op(SCHEDOP_remote_shutdown, &r);
+
+    if (rc)
+        return rc;
+    console_back_disconnect(d->domain);
+    return pxctl(&op);
+}
+
+bool cmd_shutdown(int argc, char **argv)
+{
+    struct pxctl_domaininfo d;
+    long rc;
+
+    if (!find_guest("shutdown", argc, argv, &d))
+        return false;
+    if ((rc = stop(&d, SHUTDOWN_poweroff))) {
+        printk("shutdown: %s: %s\n", argv[1], errno_text(rc));
+        return false;
+    }
+    records[d.domain % RECORDS].used = false;
+    printk("Domain %u '%s' shut down and destroyed\n", d.domain, d.name);
+    return true;
+}
+
+bool cmd_reboot(int argc, char **argv)
+{
+    struct pxctl_domaininfo d;
+    char line[SHELL_LINE_MAX];
+    unsigned int slot;
+    long rc;
+
+    if (!find_guest("reboot", argc, argv, &d))
+        return false;
+    slot = d.domain % RECORDS;
+    if (!records[slot].used || records[slot].id != d.domain) {
+        printk("reboot: %s: not created by this shell, so it cannot be built again\n", argv[1]);
+        return false;
+    }
+    strlcpy(line, records[slot].line, sizeof(line));
+    if ((rc = stop(&d, SHUTDOWN_reboot))) {
+        printk("reboot: %s: %s\n", argv[1], errno_text(rc));
+        return false;
+    }
+    records[slot].used = false;
+    printk("Domain %u '%s' rebooting: %s\n", d.domain, d.name, line);
+    return command_run(line);
+}
+
+/* "all", or CPU numbers and ranges: "0", "1-3", "0,2-3". */
+static bool parse_cpus(const char *s, uint64_t *map)
+{
+    *map = 0;
+    if (!strcmp(s, "all")) {
+        *map = ~0ULL;
+        return true;
+    }
+    while (*s) {
+        char num[8];
+        uint64_t lo, hi;
+        size_t n = 0;
+
+        while (s[n] && s[n] != ',' && s[n] != '-' && n < sizeof(num) - 1) {
+            num[n] = s[n];
+            n++;
+        }
+        num[n] = '\0';
+        if (!parse_uint(num, &lo) || lo > 63)
+            return false;
+        s += n;
+        hi = lo;
+        if (*s == '-') {
+            s++;
+            for (n = 0; s[n] && s[n] != ',' && n < sizeof(num) - 1; n++)
+                num[n] = s[n];
+            num[n] = '\0';
+            if (!parse_uint(num, &hi) || hi > 63 || hi < lo)
+                return false;
+            s += n;
+        }
+        for (uint64_t c = lo; c <= hi; c++)
+            *map |= 1ULL << c;
+        if (*s == ',')
+            s++;
+        else if (*s)
+            return false;
+    }
+    return *map != 0;
+}
+
+bool cmd_vcpu_pin(int argc, char **argv)
+{
+    struct pxctl_domaininfo d;
+    struct proxen_control op = { .cmd = PXCTL_setvcpuaffinity };
+    uint64_t vcpu, map;
+    long rc;
+
+    if (argc != 4) {
+        printk("vcpu-pin: usage: vcpu-pin DOMAIN VCPU CPUS\n");
+        return false;
+    }
+    if (domain_find(argv[1], &d)) {
+        printk("vcpu-pin: no domain '%s'\n", argv[1]);
+        return false;
+    }
+    if (!parse_uint(argv[2], &vcpu) || vcpu >= d.max_vcpus) {
+        printk("vcpu-pin: domain '%s' has no vCPU '%s'\n", d.name, argv[2]);
+        return false;
+    }
+    if (!parse_cpus(argv[3], &map)) {
+        printk("vcpu-pin: '%s' is not a CPU list (all, 1, 0-2, 0,3)\n", argv[3]);
+        return false;
+    }
+    op.domain = d.domain;
+    op.u.vcpuaffinity.vcpu = (uint32_t)vcpu;
+    op.u.vcpuaffinity.cpumap = map;
+    if ((rc = pxctl(&op))) {
+        printk("vcpu-pin: %s: %s\n", argv[3], rc == -EINVAL ? "no such CPU online" : errno_text(rc));
+        return false;
+    }
+    printk("Domain %u '%s' vCPU %llu may run on CPUs %s\n", d.domain, d.name,
+           (unsigned long long)vcpu, argv[3]);
+    return true;
+}
+
+/* sched-rr [-s SLICE_MS]: the round-robin policy's slice, read or set. */
+bool cmd_sched_rr(int argc, char **argv)
+{
+    struct proxen_control id = { .cmd = PXCTL_sched_id };
+    struct proxen_control op = { .cmd = PXCTL_sched_control };
+    uint64_t ms = 0;
+    long rc;
+
+    if (pxctl(&id) || strcmp(id.u.sched_id.name, "rr")) {
+        printk("sched-rr: the scheduler is '%s', not round-robin\n", id.u.sched_id.name);
+        return false;
+    }
+    if (argc == 3 && !strcmp(argv[1], "-s") && parse_uint(argv[2], &ms) && ms) {
+        op.u.sched_control.set = 1;
+        op.u.sched_control.param = ms * 1000000ULL;
+    } else if (argc != 1) {
+        printk("sched-rr: usage: sched-rr [-s SLICE_MS]\n");
+        return false;
+    }
+    if ((rc = pxctl(&op))) {
+        printk("sched-rr: slice %s ms: %s\n", argc == 3 ? argv[2] : "?",
+               rc == -EINVAL ? "out of range (1 to 1000)" : errno_text(rc));
+        return false;
+    }
+    if (!op.u.sched_control.set)
+        printk("Scheduler round-robin (id %u): slice %llu ms\n", id.u.sched_id.sched_id,
+               (unsigned long long)(op.u.sched_control.param / 1000000ULL));
+    else
+        printk("Round-robin slice set to %llu ms\n", (unsigned long long)ms);
+    return true;
+}
