@@ -7,6 +7,7 @@
 #include <arch.h>
 #include <console_back.h>
 #include <domain_build.h>
+#include <domu.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>
@@ -561,22 +562,6 @@ static bool log_has_since(uint64_t index, const char *want, uint64_t timeout_ns)
     return false;
 }
 
-static bool console_has(domid_t id, const char *want, uint64_t timeout_ns)
-{
-    static char buf[CONSOLE_HISTORY + 1];
-    uint64_t deadline = system_time_ns() + timeout_ns;
-
-    while (system_time_ns() < deadline) {
-        size_t n = console_back_history(id, buf, CONSOLE_HISTORY);
-
-        buf[n] = '\0';
-        if (strstr(buf, want))
-            return true;
-        sleep_until(system_time_ns() + 1000000);  /* the daemon runs in the upcall */
-    }
-    return false;
-}
-
 void test_domain_build_module(void)
 {
     static char log[8];
@@ -606,7 +591,7 @@ void test_domain_build_module(void)
         /* The log ring keeps no prefixes. */
         if (!log_has_since(index, "Proxen guest 0.1 starting: domain", 20000000000UL))
             test_fail("no banner from the demo in the hypervisor's log within 20 s");
-        if (!console_has(b.domid, "demo: tick 1", 20000000000UL))
+        if (!domu_console_wait(b.domid, "demo: tick 1", 20000000000UL))
             test_fail("no \"demo: tick 1\" on the demo's console within 20 s");
     }
     console_back_disconnect(b.domid);

@@ -7,13 +7,12 @@
  * (the plain test run) they skip; the system case guest-domu gives one. */
 #include <console.h>
 #include <console_back.h>
-#include <domain_build.h>
+#include <domu.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>
 #include <lib.h>
 #include <lib/errno.h>
-#include <lib/strtoul.h>
 #include <public/control.h>
 #include <pvclock.h>
 #include <test.h>
@@ -35,40 +34,27 @@ static bool have_image(void)
 /* Build a domU from the module with cmdline, its console connected here. */
 static bool build(const char *name, const char *cmdline, struct domain_build *b)
 {
-    uint64_t ring_mfn;
+    long rc = domu_build((const void *)start_info->mod_start, start_info->mod_len, name,
+                         cmdline, DOMU_PAGES, b);
 
-    *b = (struct domain_build){ .image = (const void *)start_info->mod_start,
-                                .image_len = start_info->mod_len, .name = name,
-                                .nr_pages = DOMU_PAGES, .vcpus = 1, .cmdline = cmdline };
-    if (!expect_rc("domain_build", domain_build(b), 0)) {
-        test_fail("building %s: %s", name, b->why ? b->why : "?");
-        return false;
-    }
-    ring_mfn = domain_build_p2m[(b->console_va - b->v_start) >> 12];
-    return expect_rc("console_back_connect", console_back_connect(b->domid, ring_mfn,
-                                                                   b->console_evtchn), 0);
+    if (rc)
+        test_fail("building %s: %s (%ld)", name, b->why ? b->why : "?", rc);
+    return !rc;
 }
 
 static long unpause(domid_t id)
 {
-    struct proxen_control op = ctl_op(PXCTL_unpausedomain, id);
-
-    return ctl_call(&op);
+    return domu_unpause(id);
 }
 
 static void destroy(domid_t id)
 {
-    console_back_disconnect(id);
-    expect_rc("destroydomain", ctl_destroy(id), 0);
+    expect_rc("destroydomain", domu_destroy(id), 0);
 }
 
 static bool history_has(domid_t id, const char *text)
 {
-    static char buf[CONSOLE_HISTORY + 1];
-    size_t n = console_back_history(id, buf, CONSOLE_HISTORY);
-
-    buf[n] = '\0';
-    return strstr(buf, text) != NULL;
+    return domu_console_has(id, text);
 }
 
 /* Wait (blocking, events on) until cond or timeout_ms. */
@@ -231,71 +217,20 @@ void test_domu_shared_info_stays_data(void)
     expect_rc("destroydomain", ctl_destroy(id), 0);
 }
 
-uint64_t domu_ping_pong(uint64_t cpumap, unsigned int rounds);
-
-static bool has_result(domid_t id, const char *unused)
-{
-    (void)unused;
-    return history_has(id, " ns each\n") || history_has(id, "bind_interdomain");
-}
-
-/* Start a pong and a ping domain (on CPUs by cpumap, 0: anywhere), give
- * them their port and return the ping's best round trip in ns, or 0. */
-uint64_t domu_ping_pong(uint64_t cpumap, unsigned int rounds)
-{
-    struct domain_build pong, ping;
-    struct evtchn_alloc_unbound au;
-    char cmd[32], line[32], buf[CONSOLE_HISTORY + 1], *p;
-    uint64_t best = 0;
-    size_t n;
-
-    snprintf(cmd, sizeof(cmd), "ping rounds=%u", rounds);
-    if (!build("pong", "pong", &pong))
-        return 0;
-    if (!build("ping", cmd, &ping)) {
-        destroy(pong.domid);
-        return 0;
-    }
-    for (unsigned int i = 0; cpumap && i < 2; i++) {
-        struct proxen_control op = ctl_op(PXCTL_setvcpuaffinity, i ? ping.domid : pong.domid);
-
-        op.u.vcpuaffinity.cpumap = cpumap;
-        expect_rc("setvcpuaffinity", ctl_call(&op), 0);
-    }
-    au = (struct evtchn_alloc_unbound){ .dom = pong.domid, .remote_dom = ping.domid };
-    if (expect_rc("alloc_unbound in pong for ping",
-                  hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &au), 0)) {
-        expect_rc("unpause pong", unpause(pong.domid), 0);
-        expect_rc("unpause ping", unpause(ping.domid), 0);
-        snprintf(line, sizeof(line), "%u\n", au.port);
-        console_back_input(pong.domid, line, strlen(line));
-        snprintf(line, sizeof(line), "%u %u\n", pong.domid, au.port);
-        console_back_input(ping.domid, line, strlen(line));
-        if (!wait_for(has_result, ping.domid, NULL, 30000))
-            test_fail("no ping-pong result in 30 s");
-        n = console_back_history(ping.domid, buf, CONSOLE_HISTORY);
-        buf[n] = '\0';
-        if ((p = strstr(buf, ", best ")))
-            best = simple_strtoull(p + 7, NULL, 10);
-        else if (strstr(buf, "bind_interdomain"))
-            test_fail("the ping domain could not bind: %s", strstr(buf, "demo: ping-pong"));
-    }
-    destroy(ping.domid);
-    destroy(pong.domid);
-    return best;
-}
-
 /* Interdomain events between two domUs, on two CPUs and on one. */
 void test_domu_ping_pong(void)
 {
+    const void *image = (const void *)start_info->mod_start;
+    const char *why = "";
     uint64_t two, one;
 
     if (!have_image())
         return;
-    two = domu_ping_pong(0, 200);
-    one = domu_ping_pong(1, 200);
+    two = domu_ping_pong(image, start_info->mod_len, 0, 200, &why);
+    one = two ? domu_ping_pong(image, start_info->mod_len, 1, 200, &why) : 0;
     if (!two || !one)
-        test_fail("ping-pong between two domains: %lu ns on any CPUs, %lu ns on one", two, one);
+        test_fail("ping-pong between two domains: %lu ns on any CPUs, %lu ns on one (%s)", two,
+                  one, why);
     else
         printk("domu_ping_pong: round trip %lu ns (any CPUs), %lu ns (one CPU)\n", two, one);
 }
