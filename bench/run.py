@@ -522,6 +522,8 @@ def main():
                     "(default: BUILD/proxen with test=bench-loop)")
     ap.add_argument("--bare-args", help="the bare kernel's command line")
     ap.add_argument("--no-bare", action="store_true", help="skip the bare-kernel runs")
+    ap.add_argument("--no-domu", action="store_true",
+                    help="give dom0 no demo image (the domU metrics are then n/a)")
     args = ap.parse_args()
 
     build = args.build if os.path.isabs(args.build) else os.path.join(ROOT, args.build)
@@ -531,6 +533,12 @@ def main():
                  "It is built from guest/ by `make`; until then pass --guest PATH "
                  "(any Xen PV ELF kernel that runs as dom0).")
     module = module_arg(guest, args.guest_args)
+    # The demo domain, dom0's second module (its initial ramdisk), which the
+    # benchmark guest builds and runs beside itself under Proxen (domain
+    # creation, interdomain ping-pong); Xen's dom0 gets it too, unused.
+    demo = os.path.join(build, "guest", "proxen-demo")
+    if not args.no_domu and os.path.isfile(demo):
+        module += "," + module_arg(demo, "")
 
     systems = []
     wanted = [s.strip() for s in args.systems.split(",") if s.strip()]

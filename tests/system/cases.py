@@ -89,7 +89,9 @@ def failed_count(n, of):
 BENCH_METRICS = ["null_hypercall_ns", "mmu_update_ns_per_entry_64", "multicall_ns_per_noop_64",
                  "evtchn_send_self_ns", "int3_bounce_ns", "pf_bounce_ns", "ipi_round_trip_ns",
                  "timer_lateness_median_ns", "timer_lateness_p99_ns", "timer_lateness_max_ns",
-                 "cpu_loop_ns_per_iter"]
+                 "cpu_loop_ns_per_iter", "density_create_ns_100", "density_create_ns_1000",
+                 "domain_destroy_ns", "domain_create_to_console_ns", "interdomain_ping_pong_ns",
+                 "interdomain_ping_pong_one_cpu_ns"]
 BENCH_MAY_BE_NA = set()
 
 
@@ -588,6 +590,8 @@ CASES = [
     # The benchmark guest (guest/apps/bench, run by `make bench`) as dom0,
     # on two CPUs as `make bench` runs it: a line for every metric, then
     # BENCH done and a clean poweroff.
-    dict(name="guest-bench", smp=2, modules=[BENCH_GUEST],
+    # As make bench runs it: dom0 of 256 MiB in 1 GiB, the demo its module.
+    dict(name="guest-bench", smp=2, mem="1024M", cmdline="dom0_mem=256M dom0_max_vcpus=2",
+         modules=[BENCH_GUEST, DEMO],
          expect=[r"Domain 0 \(Domain-0\) shut down: poweroff"], check=bench_lines_complete),
 ]

@@ -9,6 +9,9 @@
  * Xen 4.17 answers Proxen's control call (its domctl number, another
  * layout) with -EACCES: these metrics are n/a there. */
 #include <console.h>
+#include <console_back.h>
+#include <domu.h>
+#include <events.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <lib.h>
@@ -134,4 +137,92 @@ void bench_domain_density(void)
            "less their %u pages each)\n",
            ((before - after) / made - DOMAIN_PAGES) * 4, made, DOMAIN_PAGES);
     printk("BENCH domain_destroy_ns %lu ns (mean of %u destroydomain)\n", destroy_ns, made);
+}
+
+/* --- domains that run ------------------------------------------------------
+ * With the demo image as this domain's module (bench/run.py gives it):
+ *   domain_create_to_console_ns      building a 8 MiB demo domain and
+ *                                    starting it, to the first bytes on
+ *                                    its console ring (min of 5);
+ *   interdomain_ping_pong_ns         an event from one demo domain to
+ *                                    another and back, on any CPUs;
+ *   interdomain_ping_pong_one_cpu_ns the same with both on CPU 0: two
+ *                                    switches between domains a round. */
+#define CREATE_REPS 5
+#define PING_ROUNDS 500
+
+static void domu_na(const char *why)
+{
+    printk("BENCH domain_create_to_console_ns n/a %s\n", why);
+    printk("BENCH interdomain_ping_pong_ns n/a %s\n", why);
+    printk("BENCH interdomain_ping_pong_one_cpu_ns n/a %s\n", why);
+}
+
+/* Blocked until the daemon has seen output (its event wakes us). */
+static bool first_output(domid_t id, uint64_t deadline)
+{
+    events_save_disable();
+    while (!console_back_total(id)) {
+        if (system_time_ns() > deadline)
+            return false;
+        hypercall_set_timer_op(system_time_ns() + 1000000);
+        hypercall_sched_op(SCHEDOP_block, NULL);
+        events_save_disable();
+    }
+    return true;
+}
+
+static uint64_t create_to_console(const void *image, size_t len)
+{
+    uint64_t best = ~0ULL;
+
+    for (unsigned int i = 0; i < CREATE_REPS; i++) {
+        struct domain_build b;
+        uint64_t t0 = system_time_ns();
+        bool ok = !domu_build(image, len, "create", "", 2048, &b);
+
+        if (!ok)
+            return 0;
+        ok = !domu_unpause(b.domid) && first_output(b.domid, t0 + 10000000000ULL);
+        if (ok)
+            best = MIN(best, system_time_ns() - t0);
+        domu_destroy(b.domid);
+        if (!ok)
+            return 0;
+    }
+    return best;
+}
+
+void bench_domu(void)
+{
+    const void *image = (const void *)start_info->mod_start;
+    size_t len = start_info->mod_len;
+    const char *why = "";
+    uint64_t free_now, create, any, one;
+
+    if (free_pages(&free_now)) {
+        domu_na("no Proxen control interface");
+        return;
+    }
+    if (!image || !len) {
+        domu_na("no domU image among dom0's modules");
+        return;
+    }
+    create = create_to_console(image, len);
+    if (create)
+        printk("BENCH domain_create_to_console_ns %lu ns (min of %u: build an 8 MiB demo "
+               "domain, start it, its first console bytes)\n", create, CREATE_REPS);
+    else
+        printk("BENCH domain_create_to_console_ns n/a the demo domain did not start\n");
+    any = domu_ping_pong(image, len, 0, PING_ROUNDS, &why);
+    if (any)
+        printk("BENCH interdomain_ping_pong_ns %lu ns (best of 10 batches of %u round trips "
+               "between two demo domains)\n", any, PING_ROUNDS);
+    else
+        printk("BENCH interdomain_ping_pong_ns n/a %s\n", why);
+    one = domu_ping_pong(image, len, 1, PING_ROUNDS, &why);
+    if (one)
+        printk("BENCH interdomain_ping_pong_one_cpu_ns %lu ns (as above, both on CPU 0)\n", one);
+    else
+        printk("BENCH interdomain_ping_pong_one_cpu_ns n/a %s\n", why);
 }
