@@ -18,6 +18,7 @@
 #include <pvclock.h>
 #include <public/elfnote.h>
 #include <public/event_channel.h>
+#include <public/physdev.h>
 #include <public/sched.h>
 #include <test.h>
 #include <timers.h>
@@ -500,6 +501,100 @@ void test_domain_build_unprivileged(void)
                       "requests was not refused as it should be)", i.flags, i.shutdown_reason);
     }
     expect_rc("destroydomain", ctl_destroy(b.domid), 0);
+}
+
+/* --- I/O ports granted to an unprivileged domain ---------------------------- */
+
+/* The domain raises its virtual IOPL to 1 (physdev_op set_iopl) and reads
+ * the keyboard controller's status port (0x64, never all ones under QEMU):
+ * it shuts down with reason poweroff if the read reached the device, and
+ * reboot if it read all ones (a port not granted), crash if set_iopl
+ * failed. */
+#define KBD_STATUS_PORT 0x64
+
+static void make_io_program(void)
+{
+    struct prog g = { .p = image + CODE_OFF };
+    size_t fail, all_ones;
+
+    store32(&g, BSS + 0x800, SHUTDOWN_crash);
+    store32(&g, BSS + 0x810, SHUTDOWN_reboot);
+    store32(&g, BSS + 0xa00, 1);                            /* iopl 1 */
+    set_reg(&g, 7, PHYSDEVOP_set_iopl);
+    set_reg(&g, 6, BSS + 0xa00);
+    call_stub(&g, __HYPERVISOR_physdev_op);
+    expect_rax(&g, 0);
+    emit1(&g, 0xe4);                                        /* in $0x64, %al */
+    emit1(&g, KBD_STATUS_PORT);
+    emit1(&g, 0x3c);                                        /* cmp $0xff, %al */
+    emit1(&g, 0xff);
+    emit1(&g, 0x0f);                                        /* je all_ones */
+    emit1(&g, 0x84);
+    all_ones = g.n;
+    emit4(&g, 0);
+    shutdown_with(&g, BSS);                                 /* reached: poweroff */
+    {
+        uint32_t rel = (uint32_t)(g.n - (all_ones + 4));
+
+        memcpy(g.p + all_ones, &rel, 4);
+    }
+    shutdown_with(&g, BSS + 0x810);                         /* all ones: reboot */
+    fail = g.n;
+    for (unsigned int i = 0; i < g.nr_fails; i++) {
+        uint32_t rel = (uint32_t)(fail - (g.fails[i] + 4));
+
+        memcpy(g.p + g.fails[i], &rel, 4);
+    }
+    shutdown_with(&g, BSS + 0x800);                         /* crash */
+}
+
+/* Run the I/O program in a new domain, given port `grant` (0: none): its
+ * shutdown reason, or -1. */
+static int io_program_reason(unsigned int grant)
+{
+    struct domain_build b = { .image = image, .image_len = sizeof(image), .name = "io",
+                              .nr_pages = NR_PAGES, .vcpus = 1 };
+    struct proxen_control op;
+    struct pxctl_domaininfo i = { 0 };
+    uint64_t deadline;
+    int reason = -1;
+
+    if (domain_build(&b)) {
+        test_fail("domain_build: %s", b.why);
+        return -1;
+    }
+    op = ctl_op(PXCTL_ioport_permission, b.domid);
+    op.u.ioport_permission = (struct pxctl_ioport_permission){ grant, 1, 1, 0 };
+    if ((!grant || expect_rc("ioport_permission", ctl_call(&op), 0)) &&
+        (op = ctl_op(PXCTL_unpausedomain, b.domid), expect_rc("unpausedomain", ctl_call(&op), 0))) {
+        deadline = system_time_ns() + 5000000000UL;
+        while (!ctl_info(b.domid, &i) && !(i.flags & (PXDOMF_shutdown | PXDOMF_crashed)) &&
+               system_time_ns() < deadline)
+            hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+        reason = (i.flags & PXDOMF_shutdown) ? (int)i.shutdown_reason : -1;
+    }
+    expect_rc("destroydomain", ctl_destroy(b.domid), 0);
+    return reason;
+}
+
+/* A port granted to an unprivileged domain reaches the device; one not
+ * granted reads as all ones, as on Xen, whether the domain was granted
+ * other ports or none. */
+void test_domain_build_ioports(void)
+{
+    int granted, other, none;
+
+    make_image(IMG_BASE, true);
+    make_io_program();
+    granted = io_program_reason(KBD_STATUS_PORT);
+    other = io_program_reason(0x70);
+    none = io_program_reason(0);
+    if (granted != SHUTDOWN_poweroff)
+        test_fail("with port 0x64 granted the domain ended with reason %d (0: it read the "
+                  "device, 1: all ones, 3: set_iopl failed)", granted);
+    if (other != SHUTDOWN_reboot || none != SHUTDOWN_reboot)
+        test_fail("without port 0x64 (another granted, none granted) the domains ended with "
+                  "reasons %d and %d (1 expected: all ones)", other, none);
 }
 
 static void expect_refused(const char *what, uint64_t pages, long want)

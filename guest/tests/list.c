@@ -214,6 +214,7 @@ const struct test tests[] = {
     { "domain_build_runs", test_domain_build_runs },
     { "domain_build_module", test_domain_build_module },
     { "domain_build_unprivileged", test_domain_build_unprivileged },
+    { "domain_build_ioports", test_domain_build_ioports },
     { "domain_build_ramdisk", test_domain_build_ramdisk },
     { "foreign_map", test_foreign_map },
     { "foreign_map_refused", test_foreign_map_refused },

@@ -265,6 +265,7 @@ void test_domain_build_refused(void);
 void test_domain_build_runs(void);
 void test_domain_build_module(void);
 void test_domain_build_unprivileged(void);
+void test_domain_build_ioports(void);
 void test_domain_build_ramdisk(void);
 /* foreign.c */
 void test_foreign_map(void);
