@@ -266,3 +266,42 @@ void test_domu_remote_shutdown(void)
         test_fail("after a remote reboot: flags %#x, reason %u", i.flags, i.shutdown_reason);
     destroy(b.domid);
 }
+
+/* A domain flooding the hypervisor with hypercalls and one spinning, both
+ * on CPU 0 with this domain's vCPU 0: the spinner still gets its turns and
+ * this domain's timers still wake it within a few slices. */
+void test_domu_flood_leaves_others(void)
+{
+    struct domain_build flood, spin;
+    uint64_t t0, ran, worst = 0;
+
+    if (!have_image() || !build("flood", "flood", &flood))
+        return;
+    if (!build("spin", "spin", &spin)) {
+        destroy(flood.domid);
+        return;
+    }
+    expect_rc("pin flood to CPU0", domu_pin(flood.domid, 1), 0);
+    expect_rc("pin spin to CPU0", domu_pin(spin.domid, 1), 0);
+    expect_rc("unpause flood", unpause(flood.domid), 0);
+    expect_rc("unpause spin", unpause(spin.domid), 0);
+    if (!wait_for(history_has, flood.domid, "demo: flooding", 5000))
+        test_fail("the flooding domain did not start");
+    t0 = system_time_ns();
+    ran = cpu_time(spin.domid);
+    for (unsigned int i = 0; i < 20; i++) {
+        uint64_t want = system_time_ns() + 10 * MS;
+
+        sleep_until(want);
+        worst = MAX(worst, system_time_ns() - want);
+    }
+    ran = cpu_time(spin.domid) - ran;
+    if (ran < (system_time_ns() - t0) / 10)
+        test_fail("beside the flood the spinner ran %lu of %lu ms", ran / MS,
+                  (system_time_ns() - t0) / MS);
+    if (worst > 200 * MS)
+        test_fail("beside the flood this domain's 10 ms sleeps ended up to %lu ms late",
+                  worst / MS);
+    destroy(flood.domid);
+    destroy(spin.domid);
+}

@@ -209,6 +209,7 @@ const struct test tests[] = {
     { "domu_shared_info_stays_data", test_domu_shared_info_stays_data },
     { "domu_ping_pong", test_domu_ping_pong },
     { "domu_remote_shutdown", test_domu_remote_shutdown },
+    { "domu_flood_leaves_others", test_domu_flood_leaves_others },
     { "domain_build", test_domain_build },
     { "domain_build_refused", test_domain_build_refused },
     { "domain_build_runs", test_domain_build_runs },

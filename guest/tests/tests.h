@@ -234,6 +234,7 @@ void test_domu_destroy_in_every_state(void);
 void test_domu_shared_info_stays_data(void);
 void test_domu_ping_pong(void);
 void test_domu_remote_shutdown(void);
+void test_domu_flood_leaves_others(void);
 
 /* control_sched.c */
 void test_control_pause_unpause(void);

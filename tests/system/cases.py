@@ -287,7 +287,7 @@ CASES = [
     dict(name="guest-domu", smp=2, cmdline="dom0_mem=128M", modules=[GUEST + " only=domu", DEMO],
          expect=[r"TEST domu_console: SUCCESS", r"TEST domu_two_spinners_share_a_cpu: SUCCESS",
                  r"TEST domu_destroy_in_every_state: SUCCESS", r"TEST domu_ping_pong: SUCCESS",
-                 r"TEST domu_remote_shutdown: SUCCESS",
+                 r"TEST domu_remote_shutdown: SUCCESS", r"TEST domu_flood_leaves_others: SUCCESS",
                  r"domu_ping_pong: round trip \d+ ns \(any CPUs\), \d+ ns \(one CPU\)",
                  r"Domain \d+ \(remote\) shut down: reboot",
                  r"\(d\d\) Proxen guest 0.1 starting: domain, 2048 pages",

@@ -2,8 +2,10 @@
  * on its console once a second, forever.  With the command-line word
  * "spin" it counts as fast as it can instead (CPU-bound) and reports the
  * count once a second; with "ping" or "pong" it plays interdomain event
- * ping-pong with another demo domain (pingpong.c). */
+ * ping-pong with another demo domain (pingpong.c); with "flood" it makes
+ * hypercalls as fast as it can. */
 #include <console.h>
+#include <hypercall.h>
 #include <kernel.h>
 #include <pvclock.h>
 #include <timers.h>
@@ -33,6 +35,20 @@ static __noreturn void spin(void)
     }
 }
 
+/* Hypercalls as fast as it can, for ever: a domain that floods the
+ * hypervisor must not stop the others. */
+static __noreturn void flood(void)
+{
+    struct evtchn_status st = { .dom = DOMID_SELF, .port = 1 };
+
+    printk("demo: flooding\n");
+    for (;;) {
+        hypercall_xen_version(XENVER_version, NULL);
+        hypercall_event_channel_op(EVTCHNOP_status, &st);
+        hypercall_sched_op(SCHEDOP_yield, NULL);
+    }
+}
+
 __noreturn void demo_idle(void)
 {
     for (;;)
@@ -45,6 +61,8 @@ void guest_main(void)
         demo_pong();
     if (cmdline_get("ping", NULL, 0))
         demo_ping();
+    if (cmdline_get("flood", NULL, 0))
+        flood();
     printk("demo: %s\n", cmdline_get("spin", NULL, 0) ? "spinning" : "counting");
     if (cmdline_get("spin", NULL, 0))
         spin();
