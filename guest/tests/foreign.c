@@ -185,7 +185,7 @@ void test_foreign_map_outlives_destroy(void)
 {
     volatile uint64_t *a = (uint64_t *)VA_A;
     uint64_t mfns[8], before = ctl_free_pages(), during;
-    domid_t x;
+    domid_t x, y;
 
     if (!new_domain("foreign-gone", 8, mfns, &x))
         return;
@@ -204,10 +204,21 @@ void test_foreign_map_outlives_destroy(void)
     if (a[0] != PATTERN)
         test_fail("the frame still mapped reads %#lx, expected %#lx", a[0], PATTERN);
     a[1] = PATTERN;                    /* still writable: ours until unmapped */
+    /* As on Xen, its id is not given again while the domain is held. */
+    if (expect_rc("createdomain while x is held", ctl_create("foreign-next", 1, &y), 0)) {
+        if (y == x)
+            test_fail("a new domain got the id %u of one still held (a frame mapped)", x);
+        ctl_destroy(y);
+    }
     expect_rc("unmap the last frame of x", pt_unmap(VA_A), 0);
     if (ctl_free_pages() != before)
         test_fail("free pages %lu once the frame was unmapped, %lu before x was made",
                   ctl_free_pages(), before);
+    if (expect_rc("createdomain once x is gone", ctl_create("foreign-next", 1, &y), 0)) {
+        if (y != x)
+            test_fail("once x was freed a new domain got id %u, not its %u", y, x);
+        ctl_destroy(y);
+    }
 }
 
 /* A created domain's page tables: written through a foreign mapping,

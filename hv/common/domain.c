@@ -35,6 +35,7 @@ static void list_insert_locked(struct domain *d)
 {
     list_add_tail(&d->domain_list, &domlist);
     domid_table_insert(&domids, d);
+    d->id_taken = true;
 }
 
 static void list_remove_locked(struct domain *d)
@@ -244,6 +245,8 @@ static void domain_free(struct domain *d)
         free_xenheap_page(d->shared_info);
     }
     arch_domain_free(d);
+    if (d->domain_id < DOMID_FIRST_RESERVED && d->id_taken)
+        domid_table_release(&domids, d->domain_id);     /* only now reusable */
     xfree(d);
 }
 

@@ -41,6 +41,9 @@ static void test_lowest_free(void **state)
     assert_int_equal(domid_table_lowest_free(&table, 0), 3);
     assert_int_equal(domid_table_lowest_free(&table, 1), 3);
     domid_table_remove(&table, &doms[1]);
+    assert_null(domid_table_find(&table, 1));
+    assert_int_equal(domid_table_lowest_free(&table, 1), 3);     /* not free until released */
+    domid_table_release(&table, 1);
     assert_int_equal(domid_table_lowest_free(&table, 1), 1);
     assert_int_equal(domid_table_lowest_free(&table, 2), 3);     /* never below from */
 }
@@ -75,6 +78,7 @@ static void test_shared_bucket(void **state)
     assert_ptr_equal(domid_table_find(&table, 5 + 2 * DOMID_HASH_BUCKETS), &doms[2]);
     assert_null(domid_table_find(&table, 5 + 3 * DOMID_HASH_BUCKETS));
     domid_table_remove(&table, &doms[1]);
+    domid_table_release(&table, 5 + DOMID_HASH_BUCKETS);
     assert_null(domid_table_find(&table, 5 + DOMID_HASH_BUCKETS));
     assert_ptr_equal(domid_table_find(&table, 5), &doms[0]);
     assert_ptr_equal(domid_table_find(&table, 5 + 2 * DOMID_HASH_BUCKETS), &doms[2]);

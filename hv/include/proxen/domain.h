@@ -78,6 +78,7 @@ struct domain {
     struct page_types page_types;
     struct list_head domain_list;       /* all domains, under domlist_lock */
     struct domain *hash_next;           /* its id's bucket (domain_ids.h) */
+    bool id_taken;                      /* its id is the table's until it is freed */
     _Atomic unsigned int refcnt;        /* the list's, and get_domain_by_id's */
     bool dying;                         /* destroyed: off the list */
     domid_t domain_id;
