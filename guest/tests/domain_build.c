@@ -345,7 +345,7 @@ void test_domain_build_ramdisk(void)
 struct prog {
     uint8_t *p;
     size_t n;
-    size_t fails[16];           /* jne rel32 fields to point at the failure */
+    size_t fails[64];           /* jne rel32 fields to point at the failure */
     unsigned int nr_fails;
 };
 
@@ -408,8 +408,8 @@ static void shutdown_with(struct prog *g, uint64_t reason_at)
 
 #define BSS (IMG_BASE + 2 * PAGE_SIZE)      /* zeroed: domain 0's id, a reason 0 */
 
-/* The domain asks about domain 0 and its frames: -EPERM from the control
- * interface, the foreign-domain argument of mmu_update and
+/* The domain asks about domain 0 and its frames: -EPERM from every
+ * sub-op of the control interface, the foreign-domain argument of mmu_update and
  * update_va_mapping_otherdomain, the reservation queries and a remote
  * shutdown of domain 0; an
  * increase_reservation or a populate_physmap (on demand) for domain 0
@@ -422,10 +422,15 @@ static void make_unprivileged_program(void)
 
     store32(&g, BSS + 0x800, SHUTDOWN_crash);
     store32(&g, BSS + 0x100, PROXEN_CONTROL_VERSION);       /* a physinfo request */
-    store32(&g, BSS + 0x104, PXCTL_physinfo);
-    set_reg(&g, 7, BSS + 0x100);
-    call_stub(&g, __HYPERVISOR_control);
-    expect_rax(&g, -EPERM);
+    /* Every sub-op of the control interface, each refused. */
+    for (uint32_t cmd = PXCTL_physinfo; cmd <= PXCTL_sched_control; cmd++) {
+        if (cmd == 15)                                       /* none */
+            continue;
+        store32(&g, BSS + 0x104, cmd);
+        set_reg(&g, 7, BSS + 0x100);
+        call_stub(&g, __HYPERVISOR_control);
+        expect_rax(&g, -EPERM);
+    }
     set_reg(&g, 7, XENMEM_current_reservation);              /* about domain 0 */
     set_reg(&g, 6, BSS);
     call_stub(&g, __HYPERVISOR_memory_op);

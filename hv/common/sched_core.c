@@ -215,7 +215,7 @@ void sched_vcpu_update(struct vcpu *v)
 
     if (vcpu_runnable(v)) {
         sched->wake_up(v);
-        if (!curr)
+        if (!curr || (curr != v && sched->reschedule && sched->reschedule(v)))
             sched_raise(cpu);
     } else {
         sched->do_block(v);

@@ -113,6 +113,13 @@ static void rr_do_block(struct vcpu *v)
     dequeue(rr(v));
 }
 
+/* A vCPU that wakes waits for its turn: round-robin never preempts. */
+static bool rr_reschedule(struct vcpu *v)
+{
+    assert_locked(v->processor);
+    return false;
+}
+
 /* The running vCPU, still runnable, goes to the back; the front runs. */
 static struct task_slice rr_do_schedule(unsigned int cpu, s_time_t now)
 {
@@ -185,6 +192,7 @@ static const struct scheduler sched_rr_def = {
     .remove_task = rr_remove_task,
     .wake_up = rr_wake_up,
     .do_block = rr_do_block,
+    .reschedule = rr_reschedule,
     .do_schedule = rr_do_schedule,
     .control = rr_control,
     .adjdom = rr_adjdom,

@@ -516,12 +516,15 @@ CASES = [
                 r"^\(d0\) Domain 1 'a' shut down and destroyed$",
                 r"^\(d0\) shutdown: no domain 'a'$",
                 r"^\(d0\) shutdown: 'Domain-0' is the control domain",
-                failed_count(7, 18)]),
+                r"^\(d0\) proxen> create -c demo name=c\n\(d0\) Created domain 1 'c' .*started\n"
+                r"(\(d\d\) .*\n)*\(d0\) proxen> list",
+                failed_count(7, 19)]),
          keys=[(SHELL_READY, "create demo name=a\n"),
                ("(d1) Proxen guest", "vcpu-pin a 0 1\nvcpu-list a\nvcpu-pin a 0 all\n"
                 "vcpu-pin a 5 0\nvcpu-pin a 0 7\nvcpu-pin a 0 x\nsched-rr\nsched-rr -s 5\n"
                 "sched-rr\nsched-rr -s 0\nsched-rr -s 5000\nsched-rr -s 10\nreboot a\n"),
-               ("(d1) Proxen guest", "shutdown a\nshutdown a\nshutdown Domain-0\nlist\n" + EOT)]),
+               ("(d1) Proxen guest", "shutdown a\nshutdown a\nshutdown Domain-0\n"
+                "create -c demo name=c\nlist\n" + EOT)]),
     # console: what the domain wrote through its PV console ring (dom0's
     # daemon keeps it), then what it writes, until Ctrl-] detaches.
     dict(name="shell-console", smp=2, mem="512M", modules=[DOM0, IMAGES],

@@ -291,6 +291,39 @@ static void test_wake_on_busy_cpu_waits_its_turn(void **state)
     assert_ptr_equal(next(0), &vcpus[1]);           /* at the slice's end */
 }
 
+/* A policy whose reschedule hook says so preempts the running vCPU for
+ * one that wakes; the hook is asked under the CPU's lock, and never about
+ * the vCPU running or an idle CPU. */
+static unsigned int reschedule_asked;
+
+static bool always_preempt(struct vcpu *v)
+{
+    assert_true(spin_is_locked_by_me(sched_lock_of(v->processor)));
+    reschedule_asked++;
+    return true;
+}
+
+static void test_reschedule_hook_preempts(void **state)
+{
+    const struct scheduler *rr_policy = sched;
+    struct scheduler preempting = *sched;
+
+    (void)state;
+    preempting.reschedule = always_preempt;
+    sched = &preempting;
+    reschedule_asked = 0;
+    make_up(&vcpus[0]);                             /* idle CPU: not asked */
+    assert_int_equal(reschedule_asked, 0);
+    assert_ptr_equal(next(0), &vcpus[0]);
+    sched_vcpu_update(&vcpus[0]);                   /* the running one: not asked */
+    assert_int_equal(reschedule_asked, 0);
+    make_up(&vcpus[1]);
+    assert_int_equal(reschedule_asked, 1);
+    assert_true(sched_resched_pending(0));
+    assert_ptr_equal(next(0), &vcpus[1]);
+    sched = rr_policy;
+}
+
 /* Another CPU is kicked when it must look: asked to reschedule, or its
  * running vCPU has an event; not for a vCPU that does not run. */
 static void test_remote_cpus_are_kicked(void **state)
@@ -397,6 +430,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_every_flag_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wake_on_busy_cpu_waits_its_turn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remote_cpus_are_kicked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reschedule_hook_preempts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_block_and_wake_in_either_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_queued_vcpu_moves, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_running_vcpu_moves_after_switch, setup, teardown),

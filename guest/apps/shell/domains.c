@@ -93,6 +93,7 @@ struct create_args {
     uint64_t memory;
     uint64_t vcpus;
     bool paused;                         /* -p: build, do not start */
+    bool attach;                         /* -c: its console at once */
     char cmdline[SHELL_LINE_MAX];        /* the words after the options */
 };
 
@@ -119,14 +120,21 @@ static bool parse_option(const char *arg, struct create_args *a)
     return true;
 }
 
-/* create [-p] IMAGE [name=] [memory=] [vcpus=] [ARGS...]: the options
+/* create [-p] [-c] IMAGE [name=] [memory=] [vcpus=] [ARGS...]: the options
  * come first; the rest is the domain's command line. */
 static bool parse_create(int argc, char **argv, struct create_args *a)
 {
     int i = 1;
 
-    a->paused = argc > 1 && !strcmp(argv[1], "-p");
-    i += a->paused;
+    a->paused = a->attach = false;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1] && !argv[i][2]; i++) {
+        if (argv[i][1] == 'p')
+            a->paused = true;
+        else if (argv[i][1] == 'c')
+            a->attach = true;
+        else
+            break;
+    }
     if (i >= argc) {
         printk("create: which image? ('images' lists them)\n");
         return false;
@@ -204,6 +212,13 @@ bool cmd_create(int argc, char **argv)
     printk("Created domain %u '%s' from image '%s' (%zu bytes): %llu MiB, %llu vCPU%s, %s\n",
            b.domid, a.name, a.image->name, a.image->size, (unsigned long long)(a.memory >> 20),
            (unsigned long long)a.vcpus, a.vcpus == 1 ? "" : "s", a.paused ? "paused" : "started");
+    if (a.attach) {                     /* as xl create -c */
+        char word[] = "console", name[SHELL_LINE_MAX];
+        char *cargv[] = { word, name };
+
+        strlcpy(name, a.name, sizeof(name));
+        return cmd_console(2, cargv);
+    }
     return true;
 }
 

@@ -50,6 +50,10 @@ struct scheduler {
     void (*wake_up)(struct vcpu *v);    /* became runnable */
     void (*do_block)(struct vcpu *v);   /* stopped being runnable */
     void (*yield)(struct vcpu *v);      /* would let others run first */
+    /* v just became runnable on its CPU, which runs another vCPU: whether
+     * the CPU should reschedule now (preempt) rather than at the slice's
+     * end.  Optional: none means never. */
+    bool (*reschedule)(struct vcpu *v);
     struct task_slice (*do_schedule)(unsigned int cpu, s_time_t now);
     int (*control)(bool set, uint64_t *param);  /* policy-wide setting: read or set */
     int (*adjdom)(struct domain *d, struct sched_adjdom *op);
