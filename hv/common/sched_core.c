@@ -18,10 +18,10 @@ extern const struct scheduler *const __stop_sched_policies[];
 struct sched_cpu {
     spinlock_t lock;
     struct vcpu *curr;                  /* NULL: the idle vCPU */
-    _Atomic bool resched;               /* schedule() at the next chance */
 };
 
 const struct scheduler *sched;
+_Atomic bool sched_resched[SCHED_NR_CPUS];
 static struct sched_cpu cpus[SCHED_NR_CPUS];
 
 static const struct scheduler *find(const char *opt_name)
@@ -47,7 +47,7 @@ int sched_init(const char *opt)
     for (unsigned int cpu = 0; cpu < SCHED_NR_CPUS; cpu++) {
         spin_lock_init_ranked(&cpus[cpu].lock, LOCK_SCHED);
         cpus[cpu].curr = NULL;
-        atomic_store(&cpus[cpu].resched, false);
+        atomic_store(&sched_resched[cpu], false);
     }
     sched = s;
     pr_info("Scheduler: %s (sched=%s)\n", s->name, s->opt_name);
@@ -146,7 +146,7 @@ struct task_slice sched_pick(unsigned int cpu, s_time_t now)
     unsigned long flags = spin_lock_irqsave(sched_lock_of(cpu));
     struct task_slice s;
 
-    atomic_store(&cpus[cpu].resched, false);
+    atomic_store(&sched_resched[cpu], false);
     s = sched->do_schedule(cpu, now);
     ASSERT(!s.task || s.task->processor == cpu);
     cpus[cpu].curr = s.task;
@@ -173,9 +173,9 @@ void sched_dump(void)
 
         if (v)
             printk("  CPU%u: d%uv%u%s\n", cpu, v->domain->domain_id, v->vcpu_id,
-                   atomic_load(&cpus[cpu].resched) ? ", reschedule asked" : "");
+                   atomic_load(&sched_resched[cpu]) ? ", reschedule asked" : "");
         else
-            printk("  CPU%u: idle%s\n", cpu, atomic_load(&cpus[cpu].resched) ? ", reschedule asked" : "");
+            printk("  CPU%u: idle%s\n", cpu, atomic_load(&sched_resched[cpu]) ? ", reschedule asked" : "");
         if (sched->dump_cpu_state)
             sched->dump_cpu_state(cpu);
         spin_unlock_irqrestore(sched_lock_of(cpu), flags);
@@ -196,16 +196,11 @@ bool vcpu_runnable(const struct vcpu *v)
 void sched_raise(unsigned int cpu)
 {
     ASSERT(cpu < SCHED_NR_CPUS);
-    atomic_store(&cpus[cpu].resched, true);
+    atomic_store(&sched_resched[cpu], true);
     if (cpu != arch_cpu_id())
         arch_cpu_kick(cpu);
 }
 
-bool sched_resched_pending(unsigned int cpu)
-{
-    ASSERT(cpu < SCHED_NR_CPUS);
-    return atomic_load(&cpus[cpu].resched);
-}
 
 void sched_vcpu_update(struct vcpu *v)
 {

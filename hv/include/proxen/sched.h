@@ -125,7 +125,12 @@ void vcpu_migrate_timers(struct vcpu *v, unsigned int cpu);
 /* Ask cpu to reschedule at its next way out to a guest or in its idle
  * loop (a kick if it is another CPU); whether this CPU is asked. */
 void sched_raise(unsigned int cpu);
-bool sched_resched_pending(unsigned int cpu);
+/* Inline: every way out to a guest asks. */
+extern _Atomic bool sched_resched[SCHED_NR_CPUS];
+static inline bool sched_resched_pending(unsigned int cpu)
+{
+    return __atomic_load_n(&sched_resched[cpu % SCHED_NR_CPUS], __ATOMIC_ACQUIRE);
+}
 
 /* schedule(): the decision for this CPU (its request cleared), its slice
  * timer armed, the switch done through the arch.  Called with interrupts
