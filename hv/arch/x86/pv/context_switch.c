@@ -147,5 +147,5 @@ void arch_vcpu_load(struct vcpu *v)
     pv_load_debugregs(v);
     load_fpu(a);
     *guest_cpu_user_regs() = a->user_regs;
-    arch_vcpu_time_refresh(v);     /* this CPU's TSC stamp, not the last one's */
+    pv_vcpu_time_switch_in(v);     /* this CPU's TSC stamp, not the last one's */
 }

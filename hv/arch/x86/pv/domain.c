@@ -28,6 +28,7 @@ void arch_vcpu_init(struct vcpu *v)
     v->arch.debugreg[6] = 0xffff0ff0;     /* the architectural reset values */
     v->arch.debugreg[7] = 0x400;
     pv_fpu_init(v->arch.fpu_image);
+    v->arch.time_cpu = ~0u;
 }
 
 void arch_dump_guest_state(struct vcpu *v)

@@ -53,9 +53,24 @@ void arch_vcpu_time_refresh(struct vcpu *v)
         return;                /* its CPU refreshes it when it runs there */
     flags = arch_irq_save();
     time_fill_vcpu_time(&v->vcpu_info->time);
+    v->arch.time_cpu = get_cpu_info()->cpu_id;
+    v->arch.time_stamped = NOW();
     if (v->arch.time_area)
         write_area(v->arch.time_area, &v->vcpu_info->time);
     arch_irq_restore(flags);
+}
+
+/* A vCPU switched in keeps its record if it was stamped on this CPU less
+ * than a refresh period ago: its extrapolation and NOW() then still agree
+ * to the scale's rounding, while a fresh stamp beside other vCPUs' older
+ * ones would show the rounding they have gathered as a step (time read
+ * on one vCPU, then on another, going back by tens of ns).  A record from
+ * another CPU (another TSC base) or an old one is stamped again. */
+void pv_vcpu_time_switch_in(struct vcpu *v)
+{
+    if (v->arch.time_cpu != get_cpu_info()->cpu_id ||
+        NOW() - v->arch.time_stamped >= REFRESH_PERIOD)
+        arch_vcpu_time_refresh(v);
 }
 
 long arch_vcpu_register_time_area(struct vcpu *v, uint64_t gva)

@@ -40,6 +40,8 @@ struct arch_vcpu {
     /* VCPUOP_register_vcpu_time_memory_area: a second copy of the time
      * record at this guest address, 0 if none (pv/vcpu_time.c). */
     uint64_t time_area;
+    unsigned int time_cpu;                /* where its record was stamped (~0: never) */
+    s_time_t time_stamped;                /* and when */
 
     uint64_t debugreg[8];
     bool virtual_ts;                      /* guest's CR0.TS (fpu_taskswitch) */

@@ -46,6 +46,7 @@ int pv_write_cr3(struct vcpu *v, uint64_t mfn);     /* -ERESTART: run it again *
 void pv_start_vcpu(struct vcpu *v, const struct cpu_user_regs *regs);
 void pv_vcpu_kick_init(void);                   /* the kick vector */
 void pv_fpu_init(uint8_t image[512]);           /* a reset FPU (context_switch.c) */
+void pv_vcpu_time_switch_in(struct vcpu *v);    /* its time record, if stale (vcpu_time.c) */
 /* Leave the guest frame (this CPU's vCPU is switched out by the idle
  * loop's schedule()) or enter it (current_vcpu()'s frame, through the
  * exit path): both from any depth of this CPU's stack. */
