@@ -46,6 +46,16 @@ struct phdr {
 };
 
 static uint8_t image[IMG_SIZE];
+
+/* Until a started domain shuts down or crashes (5 s at most): its info. */
+static void wait_stopped(domid_t id, struct pxctl_domaininfo *i)
+{
+    uint64_t deadline = system_time_ns() + 5000000000UL;
+
+    while (!ctl_info(id, i) && !(i->flags & (PXDOMF_shutdown | PXDOMF_crashed)) &&
+           system_time_ns() < deadline)
+        hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+}
 /* At the virtual base: map shared_info (start_info.shared_info) over the
  * bss page with update_va_mapping, then SCHEDOP_shutdown through the
  * hypercall page, reason poweroff if the mapping worked, crash if not:
@@ -279,7 +289,7 @@ void test_domain_build_runs(void)
     struct domain_build b = { .image = image, .image_len = sizeof(image), .name = "runs",
                               .nr_pages = NR_PAGES, .vcpus = 1 };
     struct proxen_control op;
-    uint64_t before = ctl_free_pages(), deadline;
+    uint64_t before = ctl_free_pages();
     struct pxctl_domaininfo i = { 0 };
 
     make_image(IMG_BASE, true);
@@ -289,10 +299,7 @@ void test_domain_build_runs(void)
     }
     op = ctl_op(PXCTL_unpausedomain, b.domid);
     if (expect_rc("unpausedomain", ctl_call(&op), 0)) {
-        deadline = system_time_ns() + 5000000000UL;
-        while (!ctl_info(b.domid, &i) && !(i.flags & (PXDOMF_shutdown | PXDOMF_crashed)) &&
-               system_time_ns() < deadline)
-            hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+        wait_stopped(b.domid, &i);
         if (!(i.flags & PXDOMF_shutdown) || i.shutdown_reason != SHUTDOWN_poweroff)
             test_fail("the started domain: flags %#x, reason %u (expected shut down, poweroff)",
                       i.flags, i.shutdown_reason);
@@ -486,7 +493,6 @@ void test_domain_build_unprivileged(void)
     struct domain_build b = { .image = image, .image_len = sizeof(image), .name = "unpriv",
                               .nr_pages = NR_PAGES, .vcpus = 1 };
     struct proxen_control op;
-    uint64_t deadline;
     struct pxctl_domaininfo i = { 0 };
 
     make_image(IMG_BASE, true);
@@ -497,10 +503,7 @@ void test_domain_build_unprivileged(void)
     }
     op = ctl_op(PXCTL_unpausedomain, b.domid);
     if (expect_rc("unpausedomain", ctl_call(&op), 0)) {
-        deadline = system_time_ns() + 5000000000UL;
-        while (!ctl_info(b.domid, &i) && !(i.flags & (PXDOMF_shutdown | PXDOMF_crashed)) &&
-               system_time_ns() < deadline)
-            hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+        wait_stopped(b.domid, &i);
         if (!(i.flags & PXDOMF_shutdown) || i.shutdown_reason != SHUTDOWN_poweroff)
             test_fail("the unprivileged domain: flags %#x, reason %u (crash: one of its "
                       "requests was not refused as it should be)", i.flags, i.shutdown_reason);
@@ -561,7 +564,6 @@ static int io_program_reason(unsigned int grant)
                               .nr_pages = NR_PAGES, .vcpus = 1 };
     struct proxen_control op;
     struct pxctl_domaininfo i = { 0 };
-    uint64_t deadline;
     int reason = -1;
 
     if (domain_build(&b)) {
@@ -572,10 +574,7 @@ static int io_program_reason(unsigned int grant)
     op.u.ioport_permission = (struct pxctl_ioport_permission){ grant, 1, 1, 0 };
     if ((!grant || expect_rc("ioport_permission", ctl_call(&op), 0)) &&
         (op = ctl_op(PXCTL_unpausedomain, b.domid), expect_rc("unpausedomain", ctl_call(&op), 0))) {
-        deadline = system_time_ns() + 5000000000UL;
-        while (!ctl_info(b.domid, &i) && !(i.flags & (PXDOMF_shutdown | PXDOMF_crashed)) &&
-               system_time_ns() < deadline)
-            hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+        wait_stopped(b.domid, &i);
         reason = (i.flags & PXDOMF_shutdown) ? (int)i.shutdown_reason : -1;
     }
     expect_rc("destroydomain", ctl_destroy(b.domid), 0);

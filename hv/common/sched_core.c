@@ -21,7 +21,7 @@ struct sched_cpu {
 };
 
 const struct scheduler *sched;
-_Atomic bool sched_resched[SCHED_NR_CPUS];
+bool sched_resched[SCHED_NR_CPUS];
 static struct sched_cpu cpus[SCHED_NR_CPUS];
 
 static const struct scheduler *find(const char *opt_name)
@@ -47,7 +47,7 @@ int sched_init(const char *opt)
     for (unsigned int cpu = 0; cpu < SCHED_NR_CPUS; cpu++) {
         spin_lock_init_ranked(&cpus[cpu].lock, LOCK_SCHED);
         cpus[cpu].curr = NULL;
-        atomic_store(&sched_resched[cpu], false);
+        __atomic_store_n(&sched_resched[cpu], false, __ATOMIC_RELEASE);
     }
     sched = s;
     pr_info("Scheduler: %s (sched=%s)\n", s->name, s->opt_name);
@@ -146,7 +146,7 @@ struct task_slice sched_pick(unsigned int cpu, s_time_t now)
     unsigned long flags = spin_lock_irqsave(sched_lock_of(cpu));
     struct task_slice s;
 
-    atomic_store(&sched_resched[cpu], false);
+    __atomic_store_n(&sched_resched[cpu], false, __ATOMIC_RELEASE);
     s = sched->do_schedule(cpu, now);
     ASSERT(!s.task || s.task->processor == cpu);
     cpus[cpu].curr = s.task;
@@ -171,11 +171,12 @@ void sched_dump(void)
         unsigned long flags = spin_lock_irqsave(sched_lock_of(cpu));
         const struct vcpu *v = cpus[cpu].curr;
 
+        const char *asked = sched_resched_pending(cpu) ? ", reschedule asked" : "";
+
         if (v)
-            printk("  CPU%u: d%uv%u%s\n", cpu, v->domain->domain_id, v->vcpu_id,
-                   atomic_load(&sched_resched[cpu]) ? ", reschedule asked" : "");
+            printk("  CPU%u: d%uv%u%s\n", cpu, v->domain->domain_id, v->vcpu_id, asked);
         else
-            printk("  CPU%u: idle%s\n", cpu, atomic_load(&sched_resched[cpu]) ? ", reschedule asked" : "");
+            printk("  CPU%u: idle%s\n", cpu, asked);
         if (sched->dump_cpu_state)
             sched->dump_cpu_state(cpu);
         spin_unlock_irqrestore(sched_lock_of(cpu), flags);
@@ -196,7 +197,7 @@ bool vcpu_runnable(const struct vcpu *v)
 void sched_raise(unsigned int cpu)
 {
     ASSERT(cpu < SCHED_NR_CPUS);
-    atomic_store(&sched_resched[cpu], true);
+    __atomic_store_n(&sched_resched[cpu], true, __ATOMIC_RELEASE);
     if (cpu != arch_cpu_id())
         arch_cpu_kick(cpu);
 }

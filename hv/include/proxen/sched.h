@@ -126,7 +126,7 @@ void vcpu_migrate_timers(struct vcpu *v, unsigned int cpu);
  * loop (a kick if it is another CPU); whether this CPU is asked. */
 void sched_raise(unsigned int cpu);
 /* Inline: every way out to a guest asks. */
-extern _Atomic bool sched_resched[SCHED_NR_CPUS];
+extern bool sched_resched[SCHED_NR_CPUS];      /* __atomic_* accesses only */
 static inline bool sched_resched_pending(unsigned int cpu)
 {
     return __atomic_load_n(&sched_resched[cpu % SCHED_NR_CPUS], __ATOMIC_ACQUIRE);
