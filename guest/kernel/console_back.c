@@ -51,12 +51,17 @@ static long map_ring(const struct console *c, domid_t dom, uint64_t mfn)
     return rc;
 }
 
+/* At most a ring's worth an event: a domain that refills its ring as
+ * fast as it is read cannot hold this domain in its upcall; what it
+ * writes meanwhile comes with its next notification. */
 static void drain(struct console *c)
 {
     char buf[256];
-    size_t n;
+    size_t n, taken = 0;
 
-    while ((n = xencons_back_read(c->ring, buf, sizeof(buf))) != 0) {
+    while (taken < sizeof(c->ring->out) &&
+           (n = xencons_back_read(c->ring, buf, sizeof(buf))) != 0) {
+        taken += n;
         for (size_t i = 0; i < n; i++)
             c->history[(c->total + i) % CONSOLE_HISTORY] = buf[i];
         c->total += n;

@@ -46,11 +46,10 @@ long control_setvcpuaffinity(struct domain *d, const struct pxctl_vcpuaffinity *
 long control_getvcpuaffinity(struct domain *d, struct pxctl_vcpuaffinity *a)
 {
     struct vcpu *v = vcpu_named(d, a->vcpu);
-    unsigned int n = arch_nr_cpus_online();
 
     if (!v || a->_pad0)
         return -EINVAL;
-    a->cpumap = atomic_load(&v->affinity) & (n >= 64 ? ~0ULL : (1ULL << n) - 1);
+    a->cpumap = atomic_load(&v->affinity) & sched_cpus_online();
     return 0;
 }
 

@@ -33,6 +33,7 @@ static struct domid_table domids;       /* the listed domains by id */
 /* Under domlist_lock: d becomes findable, or stops being. */
 static void list_insert_locked(struct domain *d)
 {
+    ASSERT(spin_is_locked_by_me(&domlist_lock));
     list_add_tail(&d->domain_list, &domlist);
     domid_table_insert(&domids, d);
     d->id_taken = true;
@@ -40,6 +41,7 @@ static void list_insert_locked(struct domain *d)
 
 static void list_remove_locked(struct domain *d)
 {
+    ASSERT(spin_is_locked_by_me(&domlist_lock));
     list_del(&d->domain_list);
     domid_table_remove(&domids, d);
 }

@@ -112,24 +112,6 @@ void sched_remove_vcpu(struct vcpu *v)
     sched->free_task(v);
 }
 
-void sched_wake(struct vcpu *v)
-{
-    unsigned long flags;
-    unsigned int cpu = lock_vcpu_cpu(v, &flags);
-
-    sched->wake_up(v);
-    unlock_cpu(cpu, flags);
-}
-
-void sched_block(struct vcpu *v)
-{
-    unsigned long flags;
-    unsigned int cpu = lock_vcpu_cpu(v, &flags);
-
-    sched->do_block(v);
-    unlock_cpu(cpu, flags);
-}
-
 void sched_yield(struct vcpu *v)
 {
     unsigned long flags;
@@ -250,7 +232,7 @@ void vcpu_sleep_sync(struct vcpu *v)
 #define MIGRATE_PENDING 1
 #define MIGRATE_MOVING  2
 
-static uint64_t online_mask(void)
+uint64_t sched_cpus_online(void)
 {
     unsigned int n = arch_nr_cpus_online();
 
@@ -276,7 +258,7 @@ static unsigned int choose_cpu(const struct vcpu *v, uint64_t mask)
 
 int sched_set_affinity(struct vcpu *v, uint64_t mask)
 {
-    mask &= online_mask();
+    mask &= sched_cpus_online();
     if (!mask)
         return -EINVAL;
     atomic_store(&v->affinity, mask);
@@ -301,7 +283,7 @@ void sched_migrate_finish(struct vcpu *v)
         return;
     }
     sched->remove_task(v);
-    new = choose_cpu(v, atomic_load(&v->affinity) & online_mask());
+    new = choose_cpu(v, atomic_load(&v->affinity) & sched_cpus_online());
     __atomic_store_n(&v->processor, new, __ATOMIC_RELEASE);
     unlock_cpu(old, flags);
 

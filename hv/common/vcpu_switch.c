@@ -1,6 +1,5 @@
-/* A vCPU switched in or out on its CPU (vcpu_switch.h).  Until there is a
- * scheduler, vCPU n runs on CPU n: it switches out when it blocks or goes
- * down and in when it wakes or comes up, in place. */
+/* A vCPU switched in or out on its CPU (vcpu_switch.h): schedule() calls
+ * these around the arch's save and load (schedule.c). */
 #include <proxen/domain.h>
 #include <proxen/periodic_timer.h>
 #include <proxen/runstate.h>

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <arch/arch.h>
 #include <proxen/control.h>
 #include <proxen/domain.h>
 #include <proxen/errno.h>
@@ -155,6 +156,11 @@ static uint64_t last_affinity;
 
 int domain_pause_by_controller(struct domain *d) { (void)d; pauses++; return 0; }
 int domain_unpause_by_controller(struct domain *d) { (void)d; unpauses++; return 0; }
+
+uint64_t sched_cpus_online(void)
+{
+    return (1ULL << arch_nr_cpus_online()) - 1;
+}
 
 int sched_set_affinity(struct vcpu *v, uint64_t mask)
 {

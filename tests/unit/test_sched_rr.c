@@ -45,6 +45,24 @@ void vcpu_migrate_timers(struct vcpu *v, unsigned int cpu)
     timers_moved_to[v->vcpu_id] = cpu + 1;
 }
 
+/* The policy's wake_up and do_block under the CPU's lock, as the core
+ * calls them, without the flags (the policy's own behaviour). */
+static void sched_wake(struct vcpu *v)
+{
+    unsigned long flags = spin_lock_irqsave(sched_lock_of(v->processor));
+
+    sched->wake_up(v);
+    spin_unlock_irqrestore(sched_lock_of(v->processor), flags);
+}
+
+static void sched_block(struct vcpu *v)
+{
+    unsigned long flags = spin_lock_irqsave(sched_lock_of(v->processor));
+
+    sched->do_block(v);
+    spin_unlock_irqrestore(sched_lock_of(v->processor), flags);
+}
+
 static int group_setup(void **state)
 {
     (void)state;

@@ -77,8 +77,6 @@ int sched_init_cpu(unsigned int cpu);
 /* A vCPU's life with the scheduler; each takes the CPU's lock. */
 int sched_add_vcpu(struct vcpu *v);     /* alloc_task + add_task */
 void sched_remove_vcpu(struct vcpu *v); /* remove_task + free_task */
-void sched_wake(struct vcpu *v);
-void sched_block(struct vcpu *v);
 void sched_yield(struct vcpu *v);
 
 /* Ask the policy what cpu runs next (the core records it as running).
@@ -116,6 +114,8 @@ void vcpu_sleep_sync(struct vcpu *v);
  * that is (at once if it does not run, else once its CPU switched it
  * out).  Any vCPU, the caller's own too. */
 int sched_set_affinity(struct vcpu *v, uint64_t mask);
+/* The CPUs online, as an affinity map. */
+uint64_t sched_cpus_online(void);
 /* Move a migrating v that no CPU runs (schedule.c calls it once it has
  * switched v out); does nothing otherwise. */
 void sched_migrate_finish(struct vcpu *v);
