@@ -10,6 +10,7 @@
 #ifndef PUBLIC_IO_XENBUS_H
 #define PUBLIC_IO_XENBUS_H
 
+#ifndef __ASSEMBLER__
 enum xenbus_state {
     XenbusStateUnknown       = 0,
     XenbusStateInitialising  = 1,
@@ -21,5 +22,6 @@ enum xenbus_state {
     XenbusStateReconfiguring = 7,
     XenbusStateReconfigured  = 8
 };
+#endif /* !__ASSEMBLER__ */
 
 #endif

@@ -10,8 +10,6 @@
 #ifndef PUBLIC_IO_XS_WIRE_H
 #define PUBLIC_IO_XS_WIRE_H
 
-#include <stddef.h>
-#include <stdint.h>
 
 /* xsd_sockmsg.type */
 #define XS_CONTROL                0   /* also known as XS_DEBUG */
@@ -46,6 +44,10 @@
 #define XS_WRITE_CREATE      "CREATE"
 #define XS_WRITE_CREATE_EXCL "CREATE|EXCL"
 
+#ifndef __ASSEMBLER__
+#include <stddef.h>
+#include <stdint.h>
+
 struct xsd_sockmsg {
     uint32_t type;     /* XS_* */
     uint32_t req_id;   /* chosen by the client, echoed in the reply */
@@ -54,14 +56,18 @@ struct xsd_sockmsg {
 };
 _Static_assert(sizeof(struct xsd_sockmsg) == 16, "xsd_sockmsg size");
 
+#endif /* !__ASSEMBLER__ */
+
 /* The strings of an XS_WATCH_EVENT payload, in order. */
 #define XS_WATCH_PATH  0
 #define XS_WATCH_TOKEN 1
 
 /* The shared page: two byte rings with free-running 32-bit indices. */
 #define XENSTORE_RING_SIZE 1024
-typedef uint32_t XENSTORE_RING_IDX;
 #define MASK_XENSTORE_IDX(idx) ((idx) & (XENSTORE_RING_SIZE - 1))
+
+#ifndef __ASSEMBLER__
+typedef uint32_t XENSTORE_RING_IDX;
 
 struct xenstore_domain_interface {
     char req[XENSTORE_RING_SIZE];    /* client -> daemon */
@@ -75,6 +81,7 @@ _Static_assert(sizeof(struct xenstore_domain_interface) == 2072, "xenstore ring 
 _Static_assert(offsetof(struct xenstore_domain_interface, req_cons) == 2048, "req_cons");
 _Static_assert(offsetof(struct xenstore_domain_interface, rsp_prod) == 2060, "rsp_prod");
 _Static_assert(offsetof(struct xenstore_domain_interface, connection) == 2068, "connection");
+#endif /* !__ASSEMBLER__ */
 
 /* The largest payload a message may carry: a longer one is a protocol
  * violation (the daemon resets the connection). */
