@@ -1,13 +1,13 @@
 # The shared freestanding library (lib/, headers in lib/include/lib/):
 # string functions, the printf family, integer parsing, error names, the
-# ELF and Xen-notes image parser.  It is compiled twice, with the
-# hypervisor's flags and with the guest's, into an archive each, so that
-# an image links only the parts it uses; and on the host by the unit
-# tests and fuzzers that list its sources (tests/unit/sources.mk).  It
-# includes only its own headers, the public ABI and the compiler's, never
-# hv/ or guest/.
+# ELF and Xen-notes image parser, the xenstore (lib/xenstore/).  It is
+# compiled twice, with the hypervisor's flags and with the guest's, into
+# an archive each, so that an image links only the parts it uses; and on
+# the host by the unit tests and fuzzers that list its sources
+# (tests/unit/sources.mk).  It includes only its own headers, the public
+# ABI and the compiler's, never hv/ or guest/.
 
-LIB_SRCS       := $(wildcard lib/*.c)
+LIB_SRCS       := $(wildcard lib/*.c lib/xenstore/*.c)
 LIB_HV_OBJS    := $(patsubst lib/%.c,$(BUILD)/lib/hv/%.o,$(LIB_SRCS))
 LIB_GUEST_OBJS := $(patsubst lib/%.c,$(BUILD)/lib/guest/%.o,$(LIB_SRCS))
 LIB_HV_A       := $(BUILD)/lib/hv/lib.a
