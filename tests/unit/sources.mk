@@ -38,3 +38,4 @@ strtoul_SRCS := lib/strtoul.c
 xencons_ring_SRCS := lib/xencons_ring.c
 schedule_SRCS := hv/common/schedule.c hv/common/sched_core.c hv/common/sched_rr.c hv/common/timer.c hv/common/timer_heap.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/console.c lib/vsnprintf.c hv/common/lock_order.c lib/string.c
 xs_ring_SRCS := lib/xs_ring.c
+heap_SRCS := lib/heap.c

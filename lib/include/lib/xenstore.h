@@ -37,18 +37,21 @@ struct xs_allocator {
  * store calls them only after checking the request (privilege, domid,
  * argument syntax) and before it answers.
  *
- * introduce: XS_INTRODUCE or xs_domain_introduce() for a domain that has
- *   no connection yet.  The daemon maps the store page (machine frame
- *   mfn), binds the event channel and calls xs_conn_create_domain()
- *   before returning 0; a negative errno refuses (sent as the error
- *   reply).  Without the hook an introduce is refused with ENOSYS.
+ * introduce: XS_INTRODUCE or xs_domain_introduce().  For a domain without
+ *   a connection (existing NULL) the daemon maps the store page (machine
+ *   frame mfn), binds the event channel and calls xs_conn_create_domain()
+ *   before returning 0.  For one already introduced (existing non-NULL),
+ *   as Xen: the store has dropped the connection's watches and
+ *   transactions, and the daemon binds the event channel again and resets
+ *   the ring indices.  A negative errno refuses (sent as the error
+ *   reply).  Without the hook a new domain is refused with ENOSYS.
  * release: the domain's connection is about to be destroyed (XS_RELEASE,
  *   xs_domain_release()); the daemon unmaps the page and unbinds the event
  *   channel.  It must not destroy the connection itself: the store does
- *   that when the hook returns, then fires @releaseDomain. */
+ *   that when the hook returns. */
 struct xs_hooks {
     int (*introduce)(void *opaque, unsigned int domid, uint64_t mfn,
-                     uint32_t evtchn);
+                     uint32_t evtchn, struct xs_conn *existing);
     void (*release)(void *opaque, unsigned int domid, struct xs_conn *conn);
     void *opaque;
 };
@@ -69,8 +72,9 @@ struct xs_quota {
     .node_size = 2048, .perms = 5, .trans_nodes = 1024,                           \
     .path_len = XENSTORE_REL_PATH_MAX, .outstanding = 20 }
 
-/* A new store holding "/" (owner dom0, no access for others), /local,
- * /local/domain and /tool, as Xen's xenstored starts.  alloc is copied;
+/* A new store as Xen's xenstored starts: "/", /tool and /tool/xenstored
+ * and the special nodes @introduceDomain and @releaseDomain, all owned by
+ * dom0 with no access for others.  alloc is copied;
  * hooks and quota may be NULL (no hooks; Xen's defaults).  NULL when out
  * of memory. */
 struct xs_store *xs_store_create(const struct xs_allocator *alloc,
@@ -130,14 +134,16 @@ bool xs_conn_may_read(const struct xs_conn *c);
 
 /* --- The toolstack's direct calls (as the messages from dom0) --------- */
 
-/* XS_INTRODUCE: calls hooks->introduce, then fires @introduceDomain.
- * An already introduced domain: 0, nothing done (as Xen for the same
- * page).  -EINVAL for domid 0 or >= DOMID_FIRST_RESERVED. */
+/* XS_INTRODUCE: calls hooks->introduce, then fires @introduceDomain (not
+ * for a domain introduced again).  -EINVAL for domid 0 or >=
+ * DOMID_FIRST_RESERVED or evtchn 0. */
 int xs_domain_introduce(struct xs_store *s, unsigned int domid, uint64_t mfn,
                         uint32_t evtchn);
-/* XS_RELEASE: calls hooks->release, destroys the domain's connection,
- * forgets its target and fires @releaseDomain.  -ENOENT if the domain is
- * not introduced. */
+/* XS_RELEASE, or the domain is destroyed: drops the domain's watches,
+ * calls hooks->release, destroys the connection, removes the nodes the
+ * domain owns and its entries in others' permissions (Xen 4.17), and
+ * fires @releaseDomain.  -ENOENT if the domain is not introduced, -EINVAL
+ * for domid 0. */
 int xs_domain_release(struct xs_store *s, unsigned int domid);
 /* The domain has shut down (crashed, powered off) but is not destroyed:
  * fires @releaseDomain once, as xenstored does on VIRQ_DOM_EXC; again
