@@ -149,6 +149,12 @@ const struct test tests[] = {
      * were used, all stay valid (as on Xen). */
     { "evtchn_exhaust", test_evtchn_exhaust },
     { "gnttab_query_size", test_gnttab_query_size },
+    { "gnttab_setup_table", test_gnttab_setup_table },
+    { "gnttab_table_frames", test_gnttab_table_frames },
+    { "gnttab_add_to_physmap", test_gnttab_add_to_physmap },
+    { "gnttab_get_version", test_gnttab_get_version },
+    { "gnttab_set_version_bad", test_gnttab_set_version_bad },
+    { "gnttab_switch_version", test_gnttab_switch_version },
     { "set_callbacks_noncanonical", test_set_callbacks_noncanonical },
     { "stack_switch_noncanonical", test_stack_switch_noncanonical },
     { "set_segment_base_bad_which", test_set_segment_base_bad_which },

@@ -53,6 +53,14 @@ void test_debug_dr6(void);
 void test_set_trap_table_atomic(void);
 void test_gs_selector_rpl(void);
 void test_debugreg_bad_register(void);
+/* gnttab_table.c, gnttab_version.c */
+void test_gnttab_query_size(void);
+void test_gnttab_setup_table(void);
+void test_gnttab_table_frames(void);
+void test_gnttab_add_to_physmap(void);
+void test_gnttab_get_version(void);
+void test_gnttab_set_version_bad(void);
+void test_gnttab_switch_version(void);
 /* mm.c */
 void test_p2m_m2p_agree(void);
 void test_page_alloc_many(void);
@@ -166,8 +174,6 @@ void test_wallclock_race(void);
 /* time_area.c */
 void test_time_area(void);
 void test_time_area_refused(void);
-/* absent.c: interfaces that may not exist yet */
-void test_gnttab_query_size(void);
 
 /* refused.c */
 void test_set_callbacks_noncanonical(void);

@@ -6,6 +6,7 @@
 #include <proxen/domain_ids.h>
 #include <proxen/errno.h>
 #include <proxen/event.h>
+#include <proxen/grant_table.h>
 #include <proxen/hypercall.h>
 #include <proxen/page_type.h>
 #include <proxen/sched.h>
@@ -176,8 +177,10 @@ int domain_give_up_frame(struct domain *d, struct page_info *pg)
     int rc = -EINVAL;
 
     spin_lock(&d->page_lock);
+    /* Not a page the hypervisor shares with d (shared_info, grant-table
+     * frames): those are not d's memory to give. */
     if (pg->owner == d && (pg->count_info & PGC_allocated) &&
-        !mfn_eq(page_to_mfn(pg), d->shared_info_mfn)) {
+        !(pg->count_info & PGC_xen_heap)) {
         give_up_frame(d, pg);
         rc = 0;
     }
@@ -242,6 +245,7 @@ static void domain_free(struct domain *d)
         sched_remove_vcpu(v);
         xfree(v);
     }
+    grant_table_free(d);
     if (d->shared_info) {
         unshare_shared_info(d);
         free_xenheap_page(d->shared_info);
@@ -281,6 +285,10 @@ int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_p
     d->shared_info_mfn = _mfn(arch_virt_to_maddr(s) >> PAGE_SHIFT);
     share_shared_info(d);
     d->max_pages = max_pages;
+    if (grant_table_create(d, GNTTAB_DEFAULT_MAX_FRAMES, GNTTAB_DEFAULT_MAX_MAPTRACK_FRAMES)) {
+        domain_destroy(d);
+        return -ENOMEM;
+    }
     atomic_store(&d->controller_pause_count, 1);    /* until unpaused: started */
     atomic_store(&d->pause_count, 1);
     if (domain_add_vcpus(d, max_vcpus)) {
@@ -343,6 +351,7 @@ void domain_destroy(struct domain *d)
     evtchn_domain_destroy(d);
     if (!d->is_privileged) {
         arch_domain_relinquish(d);
+        grant_table_relinquish(d);
         relinquish_memory(d);
     }
     tell_dom0(d);

@@ -24,6 +24,7 @@ static hypercall_fn *const table[NR_HYPERCALLS] = {
     [__HYPERVISOR_xen_version] = do_xen_version,
     [__HYPERVISOR_console_io] = do_console_io,
     [__HYPERVISOR_vm_assist] = do_vm_assist,
+    [__HYPERVISOR_grant_table_op] = do_grant_table_op,
     [__HYPERVISOR_update_va_mapping_otherdomain] = do_update_va_mapping_otherdomain,
     [__HYPERVISOR_vcpu_op] = do_vcpu_op,
     [__HYPERVISOR_set_segment_base] = do_set_segment_base,

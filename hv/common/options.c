@@ -3,6 +3,7 @@
  * command line works across versions. */
 #include <proxen/console.h>
 #include <proxen/console_input.h>
+#include <proxen/grant_table.h>
 #include <proxen/options.h>
 #include <proxen/params.h>
 
@@ -15,6 +16,8 @@ unsigned long long opt_tbuf_size;
 char opt_test[64];
 bool opt_stretch_stats;
 unsigned long long opt_tsc_skew_test;
+unsigned long long opt_gnttab_max_frames = GNTTAB_DEFAULT_MAX_FRAMES;
+unsigned long long opt_gnttab_max_maptrack_frames = GNTTAB_DEFAULT_MAX_MAPTRACK_FRAMES;
 char hv_cmdline[1024];              /* as given, for XENVER_commandline */
 
 static const struct param boot_params[] = {
@@ -29,6 +32,8 @@ static const struct param boot_params[] = {
     { "test", PARAM_STRING, opt_test, sizeof(opt_test), NULL },
     { "stretch_stats", PARAM_BOOL, &opt_stretch_stats, 0, NULL },
     { "tsc_skew_test", PARAM_UINT, &opt_tsc_skew_test, 0, NULL },
+    { "gnttab_max_frames", PARAM_UINT, &opt_gnttab_max_frames, 0, NULL },
+    { "gnttab_max_maptrack_frames", PARAM_UINT, &opt_gnttab_max_maptrack_frames, 0, NULL },
 };
 
 static void report(enum param_problem why, const char *word, size_t len, void *ctx)

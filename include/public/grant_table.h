@@ -3,7 +3,9 @@
  * the hypervisor, found with GNTTABOP_setup_table); the grantee names an
  * entry by <domain, grant reference> in HYPERVISOR_grant_table_op(cmd,
  * args, count), cmd GNTTABOP_*, args an array of count structs gnttab_*.
- * Proxen implements version 1 entries only.
+ * Version 1 entries are the default; GNTTABOP_set_version switches a
+ * domain to version 2 (16-byte entries, their GTF_reading/GTF_writing in
+ * separate status frames, sub-page and transitive grants).
  *
  * Filling an entry: write domid and frame, then (after a write barrier)
  * flags.  Revoking an unused GTF_permit_access entry: check that neither
@@ -257,6 +259,94 @@ struct gnttab_get_version {
     uint32_t version;          /* OUT */
 };
 _Static_assert(sizeof(struct gnttab_get_version) == 8, "gnttab_get_version size");
+
+/* A version 2 entry: a common header, then by type; 256 per page.  The
+ * hypervisor's GTF_reading/GTF_writing for entry n are in status word n
+ * (grant_status_t[], GNTTABOP_get_status_frames), not in hdr.flags. */
+struct grant_entry_header {
+    uint16_t flags;     /* GST: GTF_* but GTF_reading/GTF_writing */
+    domid_t  domid;     /* GST: the grantee */
+};
+_Static_assert(sizeof(struct grant_entry_header) == 4, "grant_entry_header size");
+
+union grant_entry_v2 {
+    struct grant_entry_header hdr;
+    struct {                    /* GTF_permit_access, GTF_accept_transfer */
+        struct grant_entry_header hdr;
+        uint32_t pad0;
+        uint64_t frame;
+    } full_page;
+    struct {                    /* GTF_permit_access | GTF_sub_page: bytes */
+        struct grant_entry_header hdr;   /* [page_off, page_off + length) */
+        uint16_t page_off;
+        uint16_t length;
+        uint64_t frame;
+    } sub_page;
+    struct {                    /* GTF_transitive: domid may use trans_domid's */
+        struct grant_entry_header hdr;   /* grant gref as if it were its own */
+        domid_t trans_domid;
+        uint16_t pad0;
+        grant_ref_t gref;
+    } transitive;
+    uint32_t __spacer[4];
+};
+_Static_assert(sizeof(union grant_entry_v2) == 16, "grant_entry_v2 size");
+_Static_assert(offsetof(union grant_entry_v2, full_page.frame) == 8, "grant_entry_v2.frame");
+_Static_assert(offsetof(union grant_entry_v2, sub_page.page_off) == 4,
+               "grant_entry_v2.sub_page.page_off");
+_Static_assert(offsetof(union grant_entry_v2, sub_page.length) == 6,
+               "grant_entry_v2.sub_page.length");
+_Static_assert(offsetof(union grant_entry_v2, transitive.trans_domid) == 4,
+               "grant_entry_v2.transitive.trans_domid");
+_Static_assert(offsetof(union grant_entry_v2, transitive.gref) == 8,
+               "grant_entry_v2.transitive.gref");
+
+typedef uint16_t grant_status_t;   /* version 2: HV's GTF_reading/GTF_writing */
+
+/* Version 2: the machine frames of dom's status frames. */
+struct gnttab_get_status_frames {
+    uint32_t nr_frames;        /* IN */
+    domid_t dom;               /* IN */
+    int16_t status;            /* OUT: GNTST_* */
+    xen_ptr_t frame_list;      /* OUT: uint64_t[nr_frames] */
+};
+_Static_assert(sizeof(struct gnttab_get_status_frames) == 16,
+               "gnttab_get_status_frames size");
+_Static_assert(offsetof(struct gnttab_get_status_frames, dom) == 4,
+               "gnttab_get_status_frames.dom");
+_Static_assert(offsetof(struct gnttab_get_status_frames, status) == 6,
+               "gnttab_get_status_frames.status");
+_Static_assert(offsetof(struct gnttab_get_status_frames, frame_list) == 8,
+               "gnttab_get_status_frames.frame_list");
+
+/* Exchange two of the caller's own entries (neither in use). */
+struct gnttab_swap_grant_ref {
+    grant_ref_t ref_a;         /* IN */
+    grant_ref_t ref_b;         /* IN */
+    int16_t status;            /* OUT: GNTST_* */
+    uint16_t _pad;
+};
+_Static_assert(sizeof(struct gnttab_swap_grant_ref) == 12, "gnttab_swap_grant_ref size");
+_Static_assert(offsetof(struct gnttab_swap_grant_ref, status) == 8,
+               "gnttab_swap_grant_ref.status");
+
+/* Clean or invalidate the data cache over part of a granted page (Arm;
+ * x86 does not implement it: -ENOSYS). */
+#define GNTTAB_CACHE_CLEAN       (1u << 0)
+#define GNTTAB_CACHE_INVAL       (1u << 1)
+#define GNTTAB_CACHE_SOURCE_GREF (1u << 31)
+struct gnttab_cache_flush {
+    union {
+        uint64_t dev_bus_addr;
+        grant_ref_t ref;
+    } a;                       /* IN */
+    uint16_t offset;           /* IN */
+    uint16_t length;           /* IN */
+    uint32_t op;               /* IN: GNTTAB_CACHE_* */
+};
+_Static_assert(sizeof(struct gnttab_cache_flush) == 16, "gnttab_cache_flush size");
+_Static_assert(offsetof(struct gnttab_cache_flush, offset) == 8, "gnttab_cache_flush.offset");
+_Static_assert(offsetof(struct gnttab_cache_flush, op) == 12, "gnttab_cache_flush.op");
 
 #endif /* !__ASSEMBLER__ */
 

@@ -38,6 +38,7 @@ enum domain_state {
 struct shared_info;
 struct vcpu_info;
 struct multicall_entry;
+struct grant_table;
 
 #define CONSOLE_LINE_MAX 128
 
@@ -95,6 +96,7 @@ struct domain {
     uint64_t max_pages;
 
     struct evtchn_domain evtchn;  /* ports (event.h) */
+    struct grant_table *grant_table;  /* grant_table.h; NULL only while created */
     struct shared_info *shared_info;
     mfn_t shared_info_mfn;
     uint64_t vm_assist;           /* VMASST_* bits enabled */

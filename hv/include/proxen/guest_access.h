@@ -13,5 +13,7 @@ int copy_to_guest(uint64_t gva, const void *src, size_t len);
  * not in the hypervisor's range, not non-canonical.  Whether anything is
  * mapped there is the guest's business. */
 bool guest_address_ok(uint64_t gva);
+/* The same for every byte of [gva, gva + len). */
+bool guest_range_ok(uint64_t gva, uint64_t len);
 
 #endif

@@ -51,7 +51,7 @@ hypercall_fn do_set_trap_table, do_mmu_update, do_set_gdt, do_stack_switch,
     do_update_va_mapping, do_update_va_mapping_otherdomain, do_set_timer_op, do_xen_version, do_console_io,
     do_vm_assist, do_vcpu_op, do_set_segment_base, do_mmuext_op, do_sched_op,
     do_callback_op, do_physdev_op, do_event_channel_op, do_event_channel_op_compat,
-    do_control,
+    do_control, do_grant_table_op,
     do_platform_op;
 
 #endif

@@ -16,6 +16,8 @@ extern bool opt_stretch_stats;        /* measure stretches between preemption
                                        * reads per hypercall) */
 extern unsigned long long opt_tsc_skew_test;  /* test only: CPU n's TSC reads
                                        * n times this many ticks ahead (time.c) */
+extern unsigned long long opt_gnttab_max_frames;   /* dom0's grant-table limits */
+extern unsigned long long opt_gnttab_max_maptrack_frames;  /* (grant_table.h) */
 extern char hv_cmdline[1024];         /* the whole command line */
 
 /* Parse the command line into the variables above; problems are reported

@@ -21,6 +21,7 @@ enum lock_rank {
     LOCK_UNRANKED,          /* never held while taking another */
     LOCK_DOMLIST,           /* the list of domains */
     LOCK_WALLCLOCK,         /* the wall clock and every domain's copy */
+    LOCK_GRANT,             /* a domain's grant table (grant_table.h) */
     LOCK_DOMAIN_PAGES,      /* a domain's page list */
     LOCK_PAGE_TYPES,        /* a privileged domain's page types (page_type.c) */
     LOCK_GUEST_PAGE_TYPES,  /* another's: taken under the privileged domain's

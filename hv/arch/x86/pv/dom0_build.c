@@ -17,6 +17,7 @@
 #include <proxen/console.h>
 #include <proxen/console_input.h>
 #include <proxen/domain.h>
+#include <proxen/grant_table.h>
 #include <proxen/errno.h>
 #include <proxen/options.h>
 #include <proxen/page_type.h>
@@ -383,6 +384,9 @@ static struct domain *build(const struct boot_module *kernel, const struct boot_
         rc = setup_vcpus(b.d);
     if (!rc)
         rc = setup_shared_info(b.d);
+    if (!rc)
+        rc = grant_table_create(b.d, (unsigned int)opt_gnttab_max_frames,
+                                (unsigned int)opt_gnttab_max_maptrack_frames);
     if (!rc)
         rc = populate(&b, image, size, info, initrd, module_args(kernel));
     if (!rc)

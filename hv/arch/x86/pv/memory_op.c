@@ -86,6 +86,29 @@ static long machphys_mapping(const struct domain *d, uint64_t arg)
     return copy_to_guest(arg, &m, sizeof(m)) ? -EFAULT : 0;
 }
 
+/* Placing a page in a translated guest's physical space: a PV guest has
+ * none, and Xen answers -EACCES for every space (grant-table frames
+ * too: a PV guest maps them by machine frame), after reading the
+ * request and finding its domain.  The start-extent bits above the
+ * command are a continuation's, at most 16 bits (-EDOM). */
+static long add_to_physmap(struct domain *self, uint64_t cmd, uint64_t arg)
+{
+    struct xen_add_to_physmap x;
+    struct domain *d;
+
+    if ((cmd >> MEMOP_EXTENT_SHIFT) > 0xffff)
+        return -EDOM;
+    if (copy_from_guest(&x, arg, sizeof(x)))
+        return -EFAULT;
+    if (x.space == XENMAPSPACE_gmfn_foreign)
+        return -ENOSYS;             /* the batch form only */
+    d = get_domain_by_id(x.domid == DOMID_SELF ? self->domain_id : x.domid);
+    if (!d)
+        return -ESRCH;
+    put_domain(d);
+    return -EACCES;
+}
+
 long do_memory_op(const uint64_t a[6])
 {
     struct domain *d = current_vcpu()->domain;
@@ -95,6 +118,8 @@ long do_memory_op(const uint64_t a[6])
     case XENMEM_decrease_reservation:
     case XENMEM_populate_physmap:
         return pv_memory_reservation((unsigned int)(a[0] & MEMOP_CMD_MASK), a[0], a[1]);
+    case XENMEM_add_to_physmap:
+        return add_to_physmap(d, a[0], a[1]);
     }
     /* Above the command bits only the reservation ops take a start
      * extent; for the others it is -EINVAL, as on Xen. */

@@ -8,6 +8,4 @@
 #define GUEST_LOW_END    0x0000800000000000ULL
 #define GUEST_HIGH_START 0xffff880000000000ULL
 
-bool guest_range_ok(uint64_t addr, uint64_t len);
-
 #endif

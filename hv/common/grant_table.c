@@ -1,0 +1,202 @@
+/* A domain's grant table: its frames, their sharing with the domain, and
+ * its life cycle (grant_table.h has the model and the locking). */
+#include <proxen/domain.h>
+#include <proxen/errno.h>
+#include <proxen/grant_table.h>
+#include <proxen/lib.h>
+#include <proxen/page_alloc.h>
+#include <proxen/page_type.h>
+#include <proxen/xmalloc.h>
+#include <arch/arch.h>
+
+/* Status frames needed for nr shared frames of version 2 entries. */
+static unsigned int status_frames_for(unsigned int nr)
+{
+    return (nr * GNTTAB_V2_PER_FRAME + GNTTAB_STATUS_PER_FRAME - 1) / GNTTAB_STATUS_PER_FRAME;
+}
+
+unsigned int gnttab_nr_entries(const struct grant_table *gt)
+{
+    return gt->nr_frames *
+           (gt->version == 1 ? GNTTAB_V1_PER_FRAME : GNTTAB_V2_PER_FRAME);
+}
+
+/* A fresh zeroed page, shared with d as data: owned by d and allocated
+ * (so d maps it), with a type reference that keeps it writable for as
+ * long as it is shared (so it never becomes a page table), all under d's
+ * type lock so that no mapping of d's sees it half-way.  PGC_xen_heap
+ * stays set: d cannot give it back as its own memory (domain.c). */
+static void *share_new_frame(struct domain *d)
+{
+    void *va = alloc_xenheap_page();
+    struct page_info *pg;
+
+    if (!va)
+        return NULL;
+    pg = mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(va)));
+    page_types_lock(d);
+    page_set_owner_allocated(pg, d);
+    pg->type_info = PGT_writable_page | PGT_validated | 1;
+    (void)page_types_unlock(d);
+    return va;
+}
+
+/* A frame d stops sharing: its type reference and its allocation go, and
+ * it becomes an ordinary frame given up by d (PGC_xen_heap cleared): back
+ * to the heap now, or when the last mapping of it goes (page_released,
+ * which then drops the domain reference taken here for it). */
+static void unshare_frame(struct domain *d, void *va)
+{
+    struct page_info *pg = mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(va)));
+
+    page_types_lock(d);
+    ASSERT(pg->owner == d && page_type_count(pg) >= 1);
+    pg->type_info--;
+    pg->count_info &= ~PGC_xen_heap;
+    (void)page_types_unlock(d);
+    atomic_fetch_add(&d->refcnt, 1);
+    if (page_drop_allocation(pg))
+        page_released(d, pg);
+}
+
+/* Grow gt to nr shared frames (and, for version 2, their status frames).
+ * Under gt->lock.  0 or -ENOMEM with the table as it was. */
+int gnttab_grow(struct grant_table *gt, unsigned int nr)
+{
+    struct domain *d = gt->domain;
+    unsigned int old = gt->nr_frames, old_status = gt->nr_status_frames;
+    unsigned int i, nr_status = gt->version == 2 ? status_frames_for(nr) : 0;
+
+    ASSERT(spin_is_locked_by_me(&gt->lock));
+    ASSERT(nr <= gt->max_frames);
+    for (i = old; i < nr; i++) {
+        gt->active[i] = xzalloc(GNTTAB_V1_PER_FRAME * sizeof(struct active_grant_entry));
+        gt->shared[i] = gt->active[i] ? share_new_frame(d) : NULL;
+        if (!gt->shared[i]) {
+            xfree(gt->active[i]);
+            gt->active[i] = NULL;
+            goto fail;
+        }
+        gt->nr_frames = i + 1;
+    }
+    for (i = old_status; i < nr_status; i++) {
+        gt->status[i] = share_new_frame(d);
+        if (!gt->status[i])
+            goto fail;
+        gt->nr_status_frames = i + 1;
+    }
+    return 0;
+
+fail:
+    gnttab_shrink_status(gt, old_status);
+    while (gt->nr_frames > old) {
+        i = --gt->nr_frames;
+        unshare_frame(d, gt->shared[i]);
+        gt->shared[i] = NULL;
+        xfree(gt->active[i]);
+        gt->active[i] = NULL;
+    }
+    return -ENOMEM;
+}
+
+void gnttab_shrink_status(struct grant_table *gt, unsigned int nr)
+{
+    while (gt->nr_status_frames > nr) {
+        unsigned int i = --gt->nr_status_frames;
+
+        unshare_frame(gt->domain, gt->status[i]);
+        gt->status[i] = NULL;
+    }
+}
+
+int grant_table_create(struct domain *d, unsigned int max_frames,
+                       unsigned int max_maptrack_frames)
+{
+    struct grant_table *gt;
+    int rc;
+
+    if (max_frames < GNTTAB_INITIAL_FRAMES || max_frames > GNTTAB_MAX_FRAMES_LIMIT ||
+        max_maptrack_frames > GNTTAB_MAX_MAPTRACK_FRAMES_LIMIT)
+        return -EINVAL;
+    gt = xzalloc_obj(struct grant_table);
+    if (!gt)
+        return -ENOMEM;
+    spin_lock_init_ranked(&gt->lock, LOCK_GRANT);
+    gt->domain = d;
+    gt->version = 1;
+    gt->max_frames = max_frames;
+    gt->max_maptrack_frames = max_maptrack_frames;
+    gt->shared = xzalloc(max_frames * sizeof(*gt->shared));
+    gt->status = xzalloc(status_frames_for(max_frames) * sizeof(*gt->status));
+    gt->active = xzalloc(max_frames * sizeof(*gt->active));
+    d->grant_table = gt;
+    if (!gt->shared || !gt->status || !gt->active) {
+        grant_table_free(d);
+        return -ENOMEM;
+    }
+    spin_lock(&gt->lock);
+    rc = gnttab_grow(gt, GNTTAB_INITIAL_FRAMES);
+    spin_unlock(&gt->lock);
+    if (rc)
+        grant_table_free(d);
+    return rc;
+}
+
+void grant_table_relinquish(struct domain *d)
+{
+    struct grant_table *gt = d->grant_table;
+
+    if (!gt)
+        return;
+    spin_lock(&gt->lock);
+    gnttab_shrink_status(gt, 0);
+    for (unsigned int i = 0; i < gt->nr_frames; i++) {
+        unshare_frame(d, gt->shared[i]);
+        gt->shared[i] = NULL;
+    }
+    gt->nr_frames = 0;          /* no entry left: nothing can be pinned */
+    spin_unlock(&gt->lock);
+}
+
+/* A frame of a table never relinquished (a domain whose creation failed
+ * before it could be destroyed): nothing but the table can hold it. */
+static void free_unrelinquished(void *va)
+{
+    struct page_info *pg = mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(va)));
+
+    ASSERT(page_ref_count(pg) == 1 && page_type_count(pg) == 1);
+    pg->count_info &= ~(PGC_allocated | PGC_count_mask);
+    pg->type_info = 0;
+    pg->owner = NULL;
+    free_xenheap_page(va);
+}
+
+void grant_table_free(struct domain *d)
+{
+    struct grant_table *gt = d->grant_table;
+
+    if (!gt)
+        return;
+    for (unsigned int i = 0; gt->status && i < gt->nr_status_frames; i++)
+        free_unrelinquished(gt->status[i]);
+    for (unsigned int i = 0; gt->shared && i < gt->nr_frames; i++)
+        free_unrelinquished(gt->shared[i]);
+    for (unsigned int i = 0; gt->active && i < gt->max_frames; i++)
+        xfree(gt->active[i]);
+    xfree(gt->shared);
+    xfree(gt->status);
+    xfree(gt->active);
+    xfree(gt);
+    d->grant_table = NULL;
+}
+
+bool gnttab_any_pinned(struct grant_table *gt, unsigned int from)
+{
+    unsigned int n = gnttab_nr_entries(gt);
+
+    ASSERT(spin_is_locked_by_me(&gt->lock));
+    for (unsigned int ref = from; ref < n; ref++)
+        if (gnttab_active(gt, ref)->pin)
+            return true;
+    return false;
+}

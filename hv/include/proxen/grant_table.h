@@ -1,0 +1,186 @@
+/* Grant tables: how a domain lets another map or copy its pages (the
+ * guest's view: include/public/grant_table.h; docs/grant-tables.md).
+ *
+ * Each domain has one table, created with the domain and freed with it.
+ * Its shared frames hold the guest-written entries (version 1: 8 bytes,
+ * 512 per frame; version 2: 16 bytes, 256 per frame, with a separate
+ * array of 16-bit status words in status frames).  The frames are
+ * hypervisor pages shared with the domain (owned by it, allocated, with a
+ * writable type reference that is never dropped while shared: the guest
+ * maps them as data and can never make them page tables); the table
+ * grows on GNTTABOP_setup_table (or XENMEM_add_to_physmap) up to
+ * max_frames, fixed at creation.
+ *
+ * Beside every entry the hypervisor keeps an active entry: while a grant
+ * is in use (mapped or being copied) it holds the pin counts of its uses
+ * and what the entry said when first used (the grantee, the frame, the
+ * sub-page window), so that a guest rewriting its entry meanwhile changes
+ * nothing for the uses under way.  The guest learns that an entry is in
+ * use from GTF_reading / GTF_writing in it (v1) or in its status word
+ * (v2), set on the first use of each kind and cleared after the last.
+ *
+ * Locking: gt->lock (LOCK_GRANT, taken with interrupts on) guards
+ * everything in struct grant_table: the frames, the version, every active
+ * entry.  A CPU never holds two domains' grant locks: an operation between
+ * two domains (a copy from one grant to another) pins one grant, drops
+ * that lock, then pins the other.  Page references (page_type.h) may be
+ * taken under it; it is never taken under a page-type lock. */
+#ifndef PROXEN_GRANT_TABLE_H
+#define PROXEN_GRANT_TABLE_H
+
+#include <proxen/spinlock.h>
+#include <proxen/types.h>
+#include <public/grant_table.h>
+
+struct domain;
+struct grant_maptrack;            /* the mappings a domain made (grant_map.c) */
+
+/* Limits.  A domain's maximum table size is fixed when it is created
+ * (the control interface's createdomain; dom0's from the boot options
+ * gnttab_max_frames= and gnttab_max_maptrack_frames=), as Xen's. */
+#define GNTTAB_DEFAULT_MAX_FRAMES          64    /* Xen's default */
+#define GNTTAB_DEFAULT_MAX_MAPTRACK_FRAMES 1024  /* Xen's default */
+#define GNTTAB_MAX_FRAMES_LIMIT            1024  /* what creation accepts */
+#define GNTTAB_MAX_MAPTRACK_FRAMES_LIMIT   4096
+#define GNTTAB_INITIAL_FRAMES              1     /* a new table's size */
+
+#define GNTTAB_V1_PER_FRAME     (PAGE_SIZE / sizeof(struct grant_entry_v1))
+#define GNTTAB_V2_PER_FRAME     (PAGE_SIZE / sizeof(union grant_entry_v2))
+#define GNTTAB_STATUS_PER_FRAME (PAGE_SIZE / sizeof(grant_status_t))
+
+/* Pin counts of an active entry, one byte per kind of use, as Xen's:
+ * host (CPU) mappings and copies, device mappings, each writable or
+ * read-only. */
+#define GNTPIN_hstw_shift 0
+#define GNTPIN_hstr_shift 8
+#define GNTPIN_devw_shift 16
+#define GNTPIN_devr_shift 24
+#define GNTPIN_hstw_inc   (1u << GNTPIN_hstw_shift)
+#define GNTPIN_hstr_inc   (1u << GNTPIN_hstr_shift)
+#define GNTPIN_devw_inc   (1u << GNTPIN_devw_shift)
+#define GNTPIN_devr_inc   (1u << GNTPIN_devr_shift)
+#define GNTPIN_hstw_mask  (0xffu << GNTPIN_hstw_shift)
+#define GNTPIN_hstr_mask  (0xffu << GNTPIN_hstr_shift)
+#define GNTPIN_devw_mask  (0xffu << GNTPIN_devw_shift)
+#define GNTPIN_devr_mask  (0xffu << GNTPIN_devr_shift)
+#define GNTPIN_writable   (GNTPIN_hstw_mask | GNTPIN_devw_mask)
+
+/* The kinds of use a pin counts. */
+enum grant_use {
+    GRANT_USE_HOST_RW,            /* a writable CPU mapping, or a copy into it */
+    GRANT_USE_HOST_RO,            /* a read-only CPU mapping, or a copy from it */
+    GRANT_USE_DEV_RW,             /* GNTMAP_device_map */
+    GRANT_USE_DEV_RO,
+};
+
+static inline bool grant_use_writes(enum grant_use u)
+{
+    return u == GRANT_USE_HOST_RW || u == GRANT_USE_DEV_RW;
+}
+
+struct active_grant_entry {
+    uint32_t pin;                 /* GNTPIN_* counts; 0: not in use */
+    domid_t domid;                /* while pinned: the grantee */
+    uint16_t start;               /* while pinned: the window the grant */
+    uint16_t length;              /*   allows (v2 sub-page), else 0, PAGE_SIZE */
+    bool is_sub_page;
+    mfn_t mfn;                    /* while pinned: the frame granted */
+};
+
+struct grant_table {
+    spinlock_t lock;
+    struct domain *domain;        /* the table's owner */
+    unsigned int version;         /* 1 or 2; a new table is version 1 */
+    unsigned int nr_frames;       /* shared frames in use */
+    unsigned int nr_status_frames;  /* version 2: status frames in use */
+    unsigned int max_frames;      /* fixed at creation */
+    unsigned int max_maptrack_frames;  /* fixed at creation (grant_map.c) */
+    void **shared;                /* [max_frames]: direct-map addresses */
+    grant_status_t **status;      /* [status frames for max_frames] */
+    struct active_grant_entry **active;  /* [frames' worth]: a page each */
+    struct grant_maptrack *maptrack;     /* grant_map.c's */
+};
+
+/* --- life cycle (grant_table.c) ------------------------------------------ */
+
+/* d's table, of GNTTAB_INITIAL_FRAMES frames, growing up to max_frames:
+ * 0, -EINVAL (max_frames below the initial size or above
+ * GNTTAB_MAX_FRAMES_LIMIT, max_maptrack_frames above its limit), -ENOMEM. */
+int grant_table_create(struct domain *d, unsigned int max_frames,
+                       unsigned int max_maptrack_frames);
+/* The domain is being destroyed (its own page tables already gone): its
+ * frames stop being shared with it; a frame another domain still maps
+ * stays until that mapping goes.  Idempotent. */
+void grant_table_relinquish(struct domain *d);
+/* The domain's last reference went: free what is left. */
+void grant_table_free(struct domain *d);
+
+/* Entries in the table at its current size and version (under gt->lock). */
+unsigned int gnttab_nr_entries(const struct grant_table *gt);
+
+/* --- pins: using a grant (grant_pin.c) ------------------------------------ */
+
+/* What a pinned grant gives: the frame and the window of it that may be
+ * used (the whole page unless a v2 sub-page grant). */
+struct grant_pinned {
+    mfn_t mfn;
+    uint16_t start;
+    uint16_t length;
+};
+
+/* Pin <rd, ref> for one use by domain ldomid (the grantee), as Xen's map
+ * and copy do.  The first use checks the entry (GTF_permit_access to
+ * ldomid, v1 or v2; a sub-page grant only when !map) and records it; a
+ * writable use needs an entry without GTF_readonly.  GTF_reading (and
+ * GTF_writing for a writable use) are set in the guest's entry or status
+ * word; a pinned entry is used only by its first grantee.  The frame must
+ * be rd's own (get_page), and a writable use must find it writable
+ * (get_page_type PGT_writable_page): the pin holds those references until
+ * gnttab_unpin, so the frame is neither freed nor retyped while in use.
+ * Call it with no grant or page-type lock held.
+ * Returns GNTST_okay with *out filled, or GNTST_bad_gntref (ref beyond the
+ * table), GNTST_general_error (not granted to ldomid, read-only for a
+ * write, pinned by another domain, a pin count full, an entry the guest
+ * keeps changing), GNTST_bad_page (the frame is not rd's or not usable
+ * for the access); nothing changed on failure.  The caller holds a
+ * reference to rd and no grant lock. */
+int16_t gnttab_pin(struct domain *rd, grant_ref_t ref, domid_t ldomid, enum grant_use use,
+                   bool map, struct grant_pinned *out);
+/* Undo one gnttab_pin of the same use: the last writable use clears
+ * GTF_writing, the last use GTF_reading. */
+void gnttab_unpin(struct domain *rd, grant_ref_t ref, enum grant_use use);
+
+/* Whether any entry from `from` on is pinned (set_version's rule). */
+bool gnttab_any_pinned(struct grant_table *gt, unsigned int from);
+
+/* --- the hypercall (grant_table_op.c; do_grant_table_op in hypercall.h) -- */
+
+/* The domain an operation names: DOMID_SELF or the caller's own id, any
+ * domain for a privileged caller.  GNTST_okay with a reference in *out,
+ * GNTST_bad_domain (no such domain) or GNTST_permission_denied. */
+int16_t gnttab_target(struct domain *self, domid_t id, struct domain **out);
+long gnttab_op_set_version(struct domain *self, uint64_t arg);   /* grant_version.c */
+/* The mapping commands (map, unmap, unmap_and_replace, transfer; the map
+ * side, grant_map.c; grant_map_absent.c answers -ENOSYS without it): a
+ * batch of count structs at arg.  < 0 an error, 0 all done, > 0 the
+ * entries done before a preemption point (*size: one entry's size), for
+ * the dispatcher to continue the rest. */
+long gnttab_op_map(struct domain *self, unsigned int cmd, uint64_t arg, unsigned int count,
+                   size_t *size);
+
+/* --- between the grant_*.c files ------------------------------------------- */
+
+/* The active entry of ref (ref below the table's entries, or one pinned
+ * before the table was relinquished). */
+static inline struct active_grant_entry *gnttab_active(struct grant_table *gt, grant_ref_t ref)
+{
+    return &gt->active[ref / GNTTAB_V1_PER_FRAME][ref % GNTTAB_V1_PER_FRAME];
+}
+
+/* Under gt->lock: grow to nr shared frames (and version 2's status frames
+ * for them): 0, or -ENOMEM with nothing changed; keep only nr status
+ * frames (version 1 again). */
+int gnttab_grow(struct grant_table *gt, unsigned int nr);
+void gnttab_shrink_status(struct grant_table *gt, unsigned int nr);
+
+#endif
