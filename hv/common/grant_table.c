@@ -142,17 +142,26 @@ int grant_table_create(struct domain *d, unsigned int max_frames,
     return rc;
 }
 
+/* Active entries nothing uses any more go with the frames, so that a
+ * destroyed domain held by someone's mapping of one of its pages keeps
+ * little; pinned ones stay for their unpin (a pin holds the domain). */
 void grant_table_relinquish(struct domain *d)
 {
     struct grant_table *gt = d->grant_table;
+    bool pinned;
 
     if (!gt)
         return;
     spin_lock(&gt->lock);
+    pinned = gt->nr_frames && gnttab_any_pinned(gt, 0);
     gnttab_shrink_status(gt, 0);
     for (unsigned int i = 0; i < gt->nr_frames; i++) {
         unshare_frame(d, gt->shared[i]);
         gt->shared[i] = NULL;
+        if (!pinned) {
+            xfree(gt->active[i]);
+            gt->active[i] = NULL;
+        }
     }
     gt->nr_frames = 0;          /* no entry left: nothing can be pinned */
     spin_unlock(&gt->lock);

@@ -103,10 +103,9 @@ static long add_to_physmap(struct domain *self, uint64_t cmd, uint64_t arg)
     if (x.space == XENMAPSPACE_gmfn_foreign)
         return -ENOSYS;             /* the batch form only */
     d = get_domain_by_id(x.domid == DOMID_SELF ? self->domain_id : x.domid);
-    if (!d)
-        return -ESRCH;
-    put_domain(d);
-    return -EACCES;
+    if (d)
+        put_domain(d);
+    return d ? -EACCES : -ESRCH;
 }
 
 long do_memory_op(const uint64_t a[6])
