@@ -4,10 +4,14 @@
 #ifndef GUEST_CONSOLE_INPUT_H
 #define GUEST_CONSOLE_INPUT_H
 
+#include <stdbool.h>
+
 /* Bind VIRQ_CONSOLE: 0, or the negative errno of the binding. */
 long console_input_init(void);
 
 /* The next character typed, blocking until there is one. */
 int console_getc(void);
+/* Whether a character waits (console_getc would not block). */
+bool console_input_ready(void);
 
 #endif

@@ -23,6 +23,9 @@
 #define CONSOLE_BACK_VA  (VMAP_START + 0x600000)     /* the console daemon's
                                                       * mappings of domains' rings */
 #define CONSOLE_BACK_SLOTS 64
+#define XENSTORED_VA     (VMAP_START + 0x800000)     /* the xenstore daemon's
+                                                      * mappings of store rings */
+#define XENSTORED_SLOTS  128
 #define UNMAPPED_VA      (VMAP_END - 0x1000)         /* never mapped */
 
 #define BOOT_STACK_SIZE  16384

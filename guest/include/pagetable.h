@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <public/xen.h>
 
 extern uint64_t l4_mfn;          /* the kernel's top-level table */
 
@@ -20,6 +21,10 @@ long pt_ensure_l1(uint64_t va);
 /* Map mfn at va with PTE flags, creating tables as needed; unmap. */
 long pt_map(uint64_t va, uint64_t mfn, uint64_t flags);
 long pt_unmap(uint64_t va);
+/* Map another domain's frame mfn writable at va (dom0's daemons: a ring
+ * the builder gave the domain), or unmap it (mfn 0).  0 or the
+ * hypervisor's answer. */
+long pt_map_foreign(uint64_t va, domid_t dom, uint64_t mfn);
 /* Remap a page of the direct map read-only (before it becomes a page
  * table) or writable again (once it no longer is one). */
 long page_set_readonly(void *page, bool readonly);

@@ -46,6 +46,16 @@ long xenstored_local_call(const struct xsd_sockmsg *req, const void *payload,
 typedef void xenstored_watch_fn(const char *path, const char *token, void *arg);
 void xenstored_local_set_watch_handler(xenstored_watch_fn *fn, void *arg);
 
+/* Further local connections, each with its own watches and handler (the
+ * default one above is opened on first use): NULL without memory. */
+struct xenstored_conn;
+struct xenstored_conn *xenstored_local_open(xenstored_watch_fn *fn, void *arg);
+/* Its watches and transactions go; events queued for it are dropped. */
+void xenstored_local_close(struct xenstored_conn *c);
+long xenstored_local_call_on(struct xenstored_conn *c, const struct xsd_sockmsg *req,
+                             const void *payload, struct xsd_sockmsg *reply, void *body,
+                             size_t max);
+
 /* Convenience on the local connection for the toolstack and the shell:
  * 0 or -errno (the XS_ERROR name turned back into its number). */
 long xenstored_write(uint32_t tx_id, const char *path, const char *value, size_t len);
@@ -53,15 +63,25 @@ long xenstored_write(uint32_t tx_id, const char *path, const char *value, size_t
  * length, or -errno. */
 long xenstored_read(uint32_t tx_id, const char *path, char *buf, size_t len);
 long xenstored_rm(uint32_t tx_id, const char *path);
+long xenstored_mkdir(uint32_t tx_id, const char *path);
+/* The children's names, each NUL-terminated, in buf (at most len bytes
+ * copied): the reply's length, or -errno. */
+long xenstored_directory(uint32_t tx_id, const char *path, char *buf, size_t len);
+/* perms: len bytes of Xen's permission strings ("n0\0r1\0"). */
+long xenstored_set_perms(uint32_t tx_id, const char *path, const char *perms, size_t len);
+/* An XS_ERROR payload ("ENOENT" and its NUL, len bytes) as -ENOENT. */
+long xenstored_errno(const char *name, size_t len);
 
 /* Serve a domain: map its store page (its machine frame store_mfn) and
  * bind its event channel, then tell the store (XS_INTRODUCE's work,
- * @introduceDomain fires).  0, -EEXIST, -ENOSPC (XENSTORED_MAX_DOMAINS
- * served), -ENOMEM, or the hypervisor's answer (nothing kept). */
-#define XENSTORED_MAX_DOMAINS 128
+ * @introduceDomain fires).  A domain introduced again has its connection
+ * reset and its channel bound anew, as Xen.  0, -EINVAL (domid 0 or
+ * reserved, port 0), -ENOSPC (XENSTORED_SLOTS served), -ENOMEM, or the
+ * hypervisor's answer (nothing kept). */
 long xenstored_introduce(domid_t dom, uint64_t store_mfn, evtchn_port_t remote_port);
-/* Stop serving it: its watches and transactions go, @releaseDomain
- * fires, its ring is unmapped and its port closed.  -ENOENT if not served. */
+/* Stop serving it: its watches and transactions go, its nodes are
+ * removed, @releaseDomain fires, its ring is unmapped and its port
+ * closed.  -ENOENT if not served. */
 long xenstored_release(domid_t dom);
 /* Whether a domain is served and its ring in good standing. */
 bool xenstored_serving(domid_t dom);

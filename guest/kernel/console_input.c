@@ -45,3 +45,16 @@ int console_getc(void)
     }
     return (unsigned char)buf[head++];
 }
+
+bool console_input_ready(void)
+{
+    if (head == tail) {
+        long n = hypercall_console_io(CONSOLEIO_read, sizeof(buf), buf);
+
+        if (n > 0) {
+            head = 0;
+            tail = (unsigned int)n;
+        }
+    }
+    return head != tail;
+}

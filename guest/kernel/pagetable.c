@@ -105,3 +105,17 @@ long pt_unmap(uint64_t va)
 {
     return hypercall_update_va_mapping(va, 0, UVMF_INVLPG);
 }
+
+long pt_map_foreign(uint64_t va, domid_t dom, uint64_t mfn)
+{
+    struct mmu_update u = { .val = mfn ? (mfn << PAGE_SHIFT) | PTE_KERNEL_RW : 0 };
+    struct mmuext_op flush = { .cmd = MMUEXT_INVLPG_LOCAL, .arg1.linear_addr = va };
+    long rc;
+
+    if (!pt_entry_maddr(va, 1) && (rc = pt_ensure_l1(va)))
+        return rc;
+    u.ptr = pt_entry_maddr(va, 1) | MMU_NORMAL_PT_UPDATE;
+    rc = hypercall_mmu_update(&u, 1, NULL, dom);
+    hypercall_mmuext_op(&flush, 1, NULL, DOMID_SELF);
+    return rc;
+}

@@ -36,6 +36,13 @@ static const struct command commands[] = {
       cmd_reboot },
     { "sched-rr", "[-s SLICE_MS]", "the round-robin scheduler's slice, read or set",
       cmd_sched_rr },
+    { "xenstore-ls", "[PATH]", "the store's nodes below PATH (/), with their values",
+      cmd_xenstore_ls },
+    { "xenstore-read", "PATH...", "the values of nodes", cmd_xenstore_read },
+    { "xenstore-write", "PATH VALUE...", "write nodes (made if absent)", cmd_xenstore_write },
+    { "xenstore-rm", "PATH...", "remove nodes and all below them", cmd_xenstore_rm },
+    { "xenstore-watch", "[-n EVENTS] PATH", "print the paths a watch fires for (a key stops)",
+      cmd_xenstore_watch },
     { "help", "", "this list", cmd_help },
     { "poweroff", "", "power the machine off", cmd_poweroff },
 };

@@ -78,6 +78,11 @@ bool cmd_rename(int argc, char **argv);
 bool cmd_mem_max(int argc, char **argv);
 bool cmd_pause(int argc, char **argv);
 bool cmd_console(int argc, char **argv);
+bool cmd_xenstore_ls(int argc, char **argv);
+bool cmd_xenstore_read(int argc, char **argv);
+bool cmd_xenstore_write(int argc, char **argv);
+bool cmd_xenstore_rm(int argc, char **argv);
+bool cmd_xenstore_watch(int argc, char **argv);
 
 /* Whether the shell runs a script (no terminal to attach to). */
 bool shell_script_mode(void);
