@@ -54,6 +54,7 @@ const struct test tests[] = {
     { "mmu_update_hv_l4_slot", test_mmu_update_hv_l4_slot },
     { "mmu_update_unowned_target", test_mmu_update_unowned_target },
     { "mmu_update_misaligned", test_mmu_update_misaligned },
+    { "gntmap_mark_forged", test_gntmap_mark_forged },
     { "mmu_update_plain_write_ldt", test_mmu_update_plain_write_ldt },
     { "ptwr_user_mode_refused", test_ptwr_user_mode_refused },
     { "pin_superpage_entry", test_pin_superpage_entry },

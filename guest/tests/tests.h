@@ -117,6 +117,7 @@ void test_iret_noncanonical_rsp(void);
 void test_mmu_update_hv_l4_slot(void);
 void test_mmu_update_unowned_target(void);
 void test_mmu_update_misaligned(void);
+void test_gntmap_mark_forged(void);
 void test_mmu_update_plain_write_ldt(void);
 void test_pin_superpage_entry(void);
 void test_ptwr_misaligned(void);

@@ -35,6 +35,7 @@ enum lock_rank {
     LOCK_RUNSTATE,          /* a vCPU's runstate */
     LOCK_TIMER_QUEUE,       /* a CPU's timers */
     LOCK_MAP,               /* the hypervisor's page tables */
+    LOCK_MAPTRACK,          /* a domain's grant mapping handles (maptrack.h) */
     LOCK_HEAP,              /* the buddy allocator */
     LOCK_XMALLOC,           /* the small-object allocator */
     LOCK_CONSOLE,           /* the console ring and serial line */

@@ -24,4 +24,22 @@ void fake_set_nr_cpus(unsigned int n);
 /* How many times arch_cpu_kick(cpu) was called. */
 unsigned int fake_cpu_kicks(unsigned int cpu);
 
+/* Grant mappings the arch was asked for (fake_grant_map.c). */
+struct domain;
+struct fake_grant_mapping {
+    bool in_use;
+    struct domain *ld;
+    uint64_t addr;
+    uint32_t flags;
+    uint64_t frame;
+};
+void fake_grant_reset(void);
+/* arch_grant_map refuses this address (GNTST_general_error). */
+void fake_grant_refuse_addr(uint64_t addr);
+/* unmap_and_replace may take the mapping at this address (once). */
+void fake_grant_set_stealable(uint64_t addr);
+unsigned int fake_grant_flushes(void);
+const struct fake_grant_mapping *fake_grant_at(uint64_t addr);
+unsigned int fake_grant_nr_mappings(void);
+
 #endif

@@ -104,6 +104,8 @@ __hot_mm static int pv_update_pte(struct domain *d, struct domain *pg_owner,
     old = __atomic_load_n(&t[idx], __ATOMIC_RELAXED);
     if (expect && old != *expect)
         return -EAGAIN;
+    if (level == 1 && is_grant_pte(old))
+        return -EINVAL;     /* a grant mapping goes only by its handle */
     /* A/D bits carry no references: taken once, whatever the CPU sets. */
     rc = pg_owner == d
          ? pv_get_pte_ref(merge_ad(val, old, preserve_ad), level, d, page_to_mfn(pg))

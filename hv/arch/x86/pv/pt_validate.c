@@ -28,6 +28,13 @@ static int get_linear_l4(struct page_info *pg, struct domain *d, mfn_t self)
     return get_page(pg, d) ? 0 : -EPERM;
 }
 
+/* Leaf bits d may not set: the grant mark (only the hypervisor writes
+ * grant mappings), and cache attributes without I/O privilege. */
+static inline uint64_t leaf_disallowed(const struct domain *d)
+{
+    return _PAGE_GRANT | (d->arch.io_privileged ? 0 : PTE_CACHE_ATTRS);
+}
+
 __hot_mm int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d, mfn_t self)
 {
     uint64_t mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
@@ -36,7 +43,7 @@ __hot_mm int pv_get_pte_ref(uint64_t e, unsigned int level, struct domain *d, mf
 
     if (!(e & _PAGE_PRESENT))
         return 0;
-    if (e & (level == 1 ? (d->arch.io_privileged ? 0 : PTE_CACHE_ATTRS) : LN_DISALLOW_MASK))
+    if (e & (level == 1 ? leaf_disallowed(d) : LN_DISALLOW_MASK))
         return -EINVAL;
     if (mfn >= max_mfn)
         return -EINVAL;
@@ -71,7 +78,7 @@ int pv_get_foreign_pte_ref(uint64_t e, unsigned int level, struct domain *d,
         return -EINVAL;         /* even to clear one, as Xen */
     if (!(e & _PAGE_PRESENT))
         return 0;
-    if ((e & (d->arch.io_privileged ? 0 : PTE_CACHE_ATTRS)) || mfn >= max_mfn)
+    if ((e & leaf_disallowed(d)) || mfn >= max_mfn)
         return -EINVAL;
     if (mfn == mfn_x(pg_owner->shared_info_mfn))
         return -EBUSY;          /* its own only (domain.c, share_shared_info) */
@@ -88,6 +95,9 @@ __hot_mm int pv_put_pte_ref(uint64_t e, unsigned int level, mfn_t self)
 
     if (!(e & _PAGE_PRESENT))
         return 0;
+    /* A grant mapping holds its table (pv/grant_map.c): never released
+     * under it. */
+    ASSERT(level != 1 || !is_grant_pte(e));
     pg = mfn_to_page(_mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT));
     if (level == 4 && mfn_eq(page_to_mfn(pg), self))
         put_page(pg);                       /* a self-link holds no type */

@@ -24,6 +24,18 @@ static inline bool is_hv_l4_slot(unsigned int i)
 #define PTE_SOFTWARE_HIGH  0x7ff0000000000000ULL
 #define LN_DISALLOW_MASK   (PTE_SOFTWARE_HIGH | _PAGE_PWT | _PAGE_PCD | _PAGE_PSE | _PAGE_GLOBAL)
 
+/* A leaf the hypervisor wrote for a grant mapping (pv/grant_map.c), in
+ * the software bit Xen's debug builds use for it (_PAGE_GNTTAB).  A guest
+ * may not set it in a present entry, and may not overwrite or clear a
+ * present entry that has it (a non-present entry's bits are the guest's):
+ * such an entry holds no references of its own (the mapping's handle
+ * does) and goes only through GNTTABOP_unmap_grant_ref. */
+#define _PAGE_GRANT        (1ULL << 62)
+static inline bool is_grant_pte(uint64_t e)
+{
+    return (e & (_PAGE_PRESENT | _PAGE_GRANT)) == (_PAGE_PRESENT | _PAGE_GRANT);
+}
+
 static inline uint64_t level_type(unsigned int level)
 {
     return (uint64_t)level << 60;     /* PGT_l1_page_table .. PGT_l4_page_table */
