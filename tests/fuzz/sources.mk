@@ -9,3 +9,4 @@ gp_decode_CFLAGS := -Ihv/arch/x86/include
 cpio_SRCS := guest/apps/shell/cpio.c
 cpio_CFLAGS := -Iguest/apps/shell
 strtoul_SRCS := lib/strtoul.c
+xenstore_SRCS := $(wildcard lib/xenstore/*.c) lib/string.c

@@ -40,3 +40,4 @@ schedule_SRCS := hv/common/schedule.c hv/common/sched_core.c hv/common/sched_rr.
 xs_ring_SRCS := lib/xs_ring.c
 heap_SRCS := lib/heap.c
 maptrack_SRCS := hv/common/maptrack.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/lock_order.c
+xenstore_SRCS := $(wildcard lib/xenstore/*.c) lib/string.c

@@ -63,7 +63,7 @@ struct xs_quota {
     unsigned int watches;       /* watches per domain (128) */
     unsigned int transactions;  /* open transactions per connection (10) */
     unsigned int node_size;     /* bytes of a node: value, perms, children (2048) */
-    unsigned int perms;         /* permission entries beyond the owner (5) */
+    unsigned int perms;         /* permission entries of a node, owner included (5) */
     unsigned int trans_nodes;   /* nodes one transaction may touch (1024) */
     unsigned int path_len;      /* bytes of a path below the domain's home (2048) */
     unsigned int outstanding;   /* replies and events not yet consumed (20) */
