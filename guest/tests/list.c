@@ -117,6 +117,8 @@ const struct test tests[] = {
     { "memop_increase_reservation", test_memop_increase_reservation },
     { "memop_populate_physmap", test_memop_populate_physmap },
     { "memop_reservation_refused", test_memop_reservation_refused },
+    { "balloon_down_up", test_balloon_down_up },
+    { "balloon_pages_usable", test_balloon_pages_usable },
     { "memop_other_domain", test_memop_other_domain },
     { "vcpu_is_up", test_vcpu_is_up },
     { "sched_yield", test_sched_yield },

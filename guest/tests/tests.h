@@ -61,6 +61,9 @@ void test_gnttab_add_to_physmap(void);
 void test_gnttab_get_version(void);
 void test_gnttab_set_version_bad(void);
 void test_gnttab_switch_version(void);
+/* balloon.c */
+void test_balloon_down_up(void);
+void test_balloon_pages_usable(void);
 /* mm.c */
 void test_p2m_m2p_agree(void);
 void test_page_alloc_many(void);
