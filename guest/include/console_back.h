@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <public/event_channel.h>
+#include <public/grant_table.h>
 #include <public/xen.h>
 
 #define CONSOLE_HISTORY 4096     /* a page each, while connected */
@@ -22,10 +23,27 @@ typedef void console_sink_fn(const char *s, size_t len);
 /* 0, -ENOSPC (CONSOLE_BACK_SLOTS domains already), -EEXIST, -ENOMEM, or the
  * hypervisor's answer to the mapping or the binding (nothing kept). */
 long console_back_connect(domid_t dom, uint64_t ring_mfn, evtchn_port_t remote_port);
-/* Unbind and unmap (the domain is going); -ENOENT if not connected. */
+/* Unbind and unmap every console of the domain (it is going); -ENOENT
+ * if none was connected. */
 long console_back_disconnect(domid_t dom);
 /* The history, oldest first, at most len bytes: how many. */
 size_t console_back_history(domid_t dom, char *buf, size_t len);
+
+/* A secondary console (device/console/<devid>, devid >= 1, set up on
+ * xenbus by console_xenbus.c): its ring is a page the domain granted
+ * (ref), mapped with GNTTABOP_map_grant_ref.  Same answers as
+ * console_back_connect, -EACCES or -EINVAL for a grant that cannot be
+ * mapped. */
+long console_back_connect_granted(domid_t dom, unsigned int devid, grant_ref_t ref,
+                                  evtchn_port_t remote_port);
+long console_back_disconnect_dev(domid_t dom, unsigned int devid);
+size_t console_back_history_dev(domid_t dom, unsigned int devid, char *buf, size_t len);
+
+/* The xenbus side of secondary consoles (console_xenbus.c): watch this
+ * domain's backend/console directory and serve the devices found there.
+ * A device's back-end state, Unknown when not served. */
+long console_xenbus_init(void);
+int console_xenbus_state(domid_t dom, unsigned int devid);
 /* Send what the domain writes from now on to sink too (NULL: stop). */
 long console_back_attach(domid_t dom, console_sink_fn *sink);
 /* Put input into the domain's ring: how many bytes went (the ring may be

@@ -26,6 +26,10 @@
 #define XENSTORED_VA     (VMAP_START + 0x800000)     /* the xenstore daemon's
                                                       * mappings of store rings */
 #define XENSTORED_SLOTS  128
+#define GNTTAB_VA        (VMAP_START + 0xa00000)     /* the grant table's frames */
+#define GNTTAB_MAP_VA    (VMAP_START + 0xc00000)     /* pages others granted, mapped
+                                                      * by back ends: a slot each */
+#define GNTTAB_MAP_SLOTS 64
 #define UNMAPPED_VA      (VMAP_END - 0x1000)         /* never mapped */
 
 #define BOOT_STACK_SIZE  16384

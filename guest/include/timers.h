@@ -29,7 +29,8 @@ bool timer_del(struct timer *t);
 void timers_run(void);
 
 /* Block until system time reaches deadline_ns (events masked again on
- * return).  Other timers keep running meanwhile. */
+ * return).  Other timers keep running meanwhile, and xenstore watch
+ * callbacks (xenbus_run) run here. */
 void sleep_until(uint64_t deadline_ns);
 
 #endif

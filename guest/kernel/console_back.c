@@ -2,6 +2,7 @@
 #include <arch.h>
 #include <console_back.h>
 #include <events.h>
+#include <gnttab.h>
 #include <hypercall.h>
 #include <layout.h>
 #include <lib.h>
@@ -13,6 +14,9 @@
 struct console {
     bool used;
     domid_t dom;
+    unsigned int devid;                 /* 0: the primary console; n: device/console/n */
+    bool granted;                       /* ring mapped by grant (handle), not by frame */
+    grant_handle_t handle;
     evtchn_port_t port;                 /* ours, bound to the domain's */
     struct xencons_interface *ring;     /* at CONSOLE_BACK_VA + slot pages */
     console_sink_fn *sink;
@@ -22,12 +26,17 @@ struct console {
 
 static struct console consoles[CONSOLE_BACK_SLOTS];
 
-static struct console *find(domid_t dom)
+static struct console *find_dev(domid_t dom, unsigned int devid)
 {
     for (unsigned int i = 0; i < CONSOLE_BACK_SLOTS; i++)
-        if (consoles[i].used && consoles[i].dom == dom)
+        if (consoles[i].used && consoles[i].dom == dom && consoles[i].devid == devid)
             return &consoles[i];
     return NULL;
+}
+
+static struct console *find(domid_t dom)
+{
+    return find_dev(dom, 0);
 }
 
 static uint64_t slot_va(const struct console *c)
@@ -82,57 +91,110 @@ static void ring_event(evtchn_port_t port, void *data)
     drain(data);
 }
 
-long console_back_connect(domid_t dom, uint64_t ring_mfn, evtchn_port_t remote_port)
+static struct console *free_slot(void)
 {
-    struct console *c = NULL;
-    struct evtchn_bind_interdomain bi = { .remote_dom = dom, .remote_port = remote_port };
-    char *history;
+    for (unsigned int i = 0; i < CONSOLE_BACK_SLOTS; i++)
+        if (!consoles[i].used)
+            return &consoles[i];
+    return NULL;
+}
+
+/* Bind the domain's port and start serving c, whose ring is mapped:
+ * 0, or the hypervisor's answer (the caller unmaps). */
+static long start(struct console *c, struct console init, evtchn_port_t remote_port)
+{
+    struct evtchn_bind_interdomain bi = { .remote_dom = init.dom, .remote_port = remote_port };
     long rc;
 
-    if (find(dom))
-        return -EEXIST;
-    for (unsigned int i = 0; i < CONSOLE_BACK_SLOTS && !c; i++)
-        if (!consoles[i].used)
-            c = &consoles[i];
-    if (!c)
-        return -ENOSPC;
-    if (!(history = page_alloc()))
+    if (!(init.history = page_alloc()))
         return -ENOMEM;
-    if ((rc = map_ring(c, dom, ring_mfn))) {
-        page_free(history);
-        return rc;
-    }
     if ((rc = hypercall_event_channel_op(EVTCHNOP_bind_interdomain, &bi))) {
-        map_ring(c, dom, 0);
-        page_free(history);
+        page_free(init.history);
         return rc;
     }
-    *c = (struct console){ .used = true, .dom = dom, .port = bi.local_port,
-                           .ring = (struct xencons_interface *)slot_va(c), .history = history };
+    init.used = true;
+    init.port = bi.local_port;
+    init.ring = (struct xencons_interface *)slot_va(c);
+    *c = init;
     events_set_handler(c->port, ring_event, c);
     drain(c);                           /* what it wrote before we came */
     return 0;
 }
 
-long console_back_disconnect(domid_t dom)
+long console_back_connect(domid_t dom, uint64_t ring_mfn, evtchn_port_t remote_port)
 {
-    struct console *c = find(dom);
+    struct console *c;
+    long rc;
+
+    if (find(dom))
+        return -EEXIST;
+    if (!(c = free_slot()))
+        return -ENOSPC;
+    if ((rc = map_ring(c, dom, ring_mfn)))
+        return rc;
+    if ((rc = start(c, (struct console){ .dom = dom }, remote_port)))
+        map_ring(c, dom, 0);
+    return rc;
+}
+
+long console_back_connect_granted(domid_t dom, unsigned int devid, grant_ref_t ref,
+                                  evtchn_port_t remote_port)
+{
+    struct console *c;
+    grant_handle_t handle;
+    int st;
+    long rc;
+
+    if (find_dev(dom, devid))
+        return -EEXIST;
+    if (!(c = free_slot()))
+        return -ENOSPC;
+    if ((st = gnttab_map(dom, ref, slot_va(c), false, &handle)) != GNTST_okay)
+        return st == GNTST_permission_denied ? -EACCES : -EINVAL;
+    rc = start(c, (struct console){ .dom = dom, .devid = devid, .granted = true,
+                                    .handle = handle }, remote_port);
+    if (rc)
+        gnttab_unmap(slot_va(c), handle);
+    return rc;
+}
+
+long console_back_disconnect_dev(domid_t dom, unsigned int devid)
+{
+    struct console *c = find_dev(dom, devid);
     bool were;
 
     if (!c)
         return -ENOENT;
     were = events_save_disable();
     events_unbind(c->port);
-    map_ring(c, dom, 0);
+    if (c->granted)
+        gnttab_unmap(slot_va(c), c->handle);
+    else
+        map_ring(c, dom, 0);
     c->used = false;
     events_restore(were);
     page_free(c->history);
     return 0;
 }
 
+long console_back_disconnect(domid_t dom)
+{
+    long rc = -ENOENT;
+
+    for (unsigned int i = 0; i < CONSOLE_BACK_SLOTS; i++)
+        if (consoles[i].used && consoles[i].dom == dom)
+            rc = console_back_disconnect_dev(dom, consoles[i].devid);
+    return rc;
+}
+
 size_t console_back_history(domid_t dom, char *buf, size_t len)
 {
-    struct console *c = find(dom);
+    return console_back_history_dev(dom, 0, buf, len);
+}
+
+size_t console_back_history_dev(domid_t dom, unsigned int devid, char *buf, size_t len)
+{
+    struct console *c = find_dev(dom, devid);
     uint64_t from, n;
     bool were;
 

@@ -4,6 +4,7 @@
 #include <kernel.h>
 #include <pvclock.h>
 #include <timers.h>
+#include <xenbus.h>
 #include <vcpu_info.h>
 
 static struct timer *queue;             /* sorted by deadline */
@@ -90,6 +91,7 @@ void sleep_until(uint64_t deadline_ns)
     while (t.pending) {
         hypercall_sched_op(SCHEDOP_block, NULL);
         vcpu_info_of(0)->evtchn_upcall_mask = 1;
+        xenbus_run();                   /* watch callbacks: thread context */
     }
     timer_del(&t);
 }

@@ -61,6 +61,12 @@ void test_gnttab_add_to_physmap(void);
 void test_gnttab_get_version(void);
 void test_gnttab_set_version_bad(void);
 void test_gnttab_switch_version(void);
+/* xenbus.c */
+void test_xenbus_control_poweroff(void);
+void test_xenbus_control_reboot(void);
+void test_xenbus_control_unknown(void);
+void test_xenbus_balloon_target(void);
+void test_xenbus_console_device(void);
 /* balloon.c */
 void test_balloon_down_up(void);
 void test_balloon_pages_usable(void);

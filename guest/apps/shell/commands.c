@@ -28,6 +28,7 @@ static const struct command commands[] = {
     { "unpause", "DOMAIN", "let a paused domain run again", cmd_unpause },
     { "rename", "DOMAIN NAME", "give a domain another name", cmd_rename },
     { "mem-max", "DOMAIN SIZE", "set the most memory a domain may have", cmd_mem_max },
+    { "mem-set", "DOMAIN SIZE", "a domain's memory target: its balloon follows it", cmd_mem_set },
     { "vcpu-list", "[DOMAIN]", "the vCPUs: CPU, state, CPU time", cmd_vcpu_list },
     { "vcpu-pin", "DOMAIN VCPU CPUS", "the CPUs a vCPU may run on (all, 1, 0-2, 0,3)",
       cmd_vcpu_pin },

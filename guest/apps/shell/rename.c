@@ -3,6 +3,7 @@
 #include <console.h>
 #include <lib/errno.h>
 #include "shell.h"
+#include <xenbus.h>
 
 #define PAGE_BYTES 4096ULL
 
@@ -107,4 +108,43 @@ bool cmd_pause(int argc, char **argv)
 bool cmd_unpause(int argc, char **argv)
 {
     return pause_cmd(argc, argv, PXCTL_unpausedomain, "Unpaused");
+}
+
+/* mem-set: the domain's balloon target, as xl's: memory/target in KiB in
+ * xenstore (the domain's balloon driver follows it), and its maximum set
+ * just above (xl adds 1 MiB), so that it can take memory back up to the
+ * target and no further. */
+#define MAXMEM_SLACK_PAGES 256     /* 1 MiB */
+
+bool cmd_mem_set(int argc, char **argv)
+{
+    struct pxctl_domaininfo d;
+    struct proxen_control op = { .cmd = PXCTL_setmaxmem };
+    char path[48];
+    uint64_t bytes;
+    long rc;
+
+    if (argc != 3) {
+        printk("mem-set: which domain, and its memory (such as 64M)?\n");
+        return false;
+    }
+    if (domain_find(argv[1], &d)) {
+        printk("mem-set: no domain '%s'\n", argv[1]);
+        return false;
+    }
+    if (!parse_size(argv[2], &bytes) || bytes < PAGE_BYTES) {
+        printk("mem-set: '%s' is not a size (such as 64M)\n", argv[2]);
+        return false;
+    }
+    op.domain = d.domain;
+    op.u.setmaxmem.max_pages = bytes / PAGE_BYTES + MAXMEM_SLACK_PAGES;
+    snprintf(path, sizeof(path), "/local/domain/%u/memory/target", d.domain);
+    if ((rc = pxctl(&op)) || (rc = xenbus_printf(XBT_NIL, path, "%llu",
+                                                 (unsigned long long)(bytes >> 10)))) {
+        printk("mem-set: %s: %s\n", argv[1], errno_text(rc));
+        return false;
+    }
+    printk("Domain %u '%s' memory target %llu KiB\n", d.domain, d.name,
+           (unsigned long long)(bytes >> 10));
+    return true;
 }

@@ -76,6 +76,7 @@ bool cmd_reboot(int argc, char **argv);
 bool cmd_sched_rr(int argc, char **argv);
 bool cmd_rename(int argc, char **argv);
 bool cmd_mem_max(int argc, char **argv);
+bool cmd_mem_set(int argc, char **argv);
 bool cmd_pause(int argc, char **argv);
 bool cmd_console(int argc, char **argv);
 bool cmd_xenstore_ls(int argc, char **argv);
