@@ -61,6 +61,14 @@ void test_gnttab_add_to_physmap(void);
 void test_gnttab_get_version(void);
 void test_gnttab_set_version_bad(void);
 void test_gnttab_switch_version(void);
+/* gnttab_copy.c */
+void test_gnttab_copy(void);
+void test_gnttab_copy_refused(void);
+void test_gnttab_copy_batch(void);
+void test_gnttab_copy_sub_page(void);
+void test_gnttab_copy_long_batch(void);
+void test_gnttab_swap_grant_ref(void);
+void test_gnttab_absent_commands(void);
 /* xenbus.c */
 void test_xenbus_control_poweroff(void);
 void test_xenbus_control_reboot(void);

@@ -149,7 +149,7 @@ static void record(struct grant_table *gt, grant_ref_t ref, struct active_grant_
 /* The references a use holds on the granted frame: it must be rd's own
  * memory (not a page the hypervisor shares with rd, such as its
  * shared_info or grant-table frames), and writable for a write. */
-static int16_t get_frame(struct domain *rd, mfn_t mfn, bool writes)
+int16_t gnttab_get_frame(struct domain *rd, mfn_t mfn, bool writes)
 {
     struct page_info *pg;
 
@@ -165,7 +165,7 @@ static int16_t get_frame(struct domain *rd, mfn_t mfn, bool writes)
     return GNTST_okay;
 }
 
-static void put_frame(mfn_t mfn, bool writes)
+void gnttab_put_frame(mfn_t mfn, bool writes)
 {
     if (writes)
         put_page_and_type(mfn_to_page(mfn));
@@ -207,7 +207,7 @@ int16_t gnttab_pin(struct domain *rd, grant_ref_t ref, domid_t ldomid, enum gran
         if (first)
             record(gt, ref, act, ldomid);
     }
-    rc = get_frame(rd, act->mfn, writes);
+    rc = gnttab_get_frame(rd, act->mfn, writes);
     if (rc != GNTST_okay) {
         reduce_status(gt, ref, act);
         goto out;
@@ -233,6 +233,6 @@ void gnttab_unpin(struct domain *rd, grant_ref_t ref, enum grant_use use)
     mfn = act->mfn;
     reduce_status(gt, ref, act);
     spin_unlock(&gt->lock);
-    put_frame(mfn, grant_use_writes(use));
+    gnttab_put_frame(mfn, grant_use_writes(use));
     put_domain(rd);
 }

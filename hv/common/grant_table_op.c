@@ -189,6 +189,14 @@ long do_grant_table_op(const uint64_t a[6])
         return op_get_version(self, arg);
     case GNTTABOP_get_status_frames:
         return op_get_status_frames(self, arg, count);
+    case GNTTABOP_copy:
+        rc = gnttab_op_copy(self, arg, count);
+        size = sizeof(struct gnttab_copy);
+        break;
+    case GNTTABOP_swap_grant_ref:
+        rc = gnttab_op_swap(self, arg, count);
+        size = sizeof(struct gnttab_swap_grant_ref);
+        break;
     case GNTTABOP_map_grant_ref:
     case GNTTABOP_unmap_grant_ref:
     case GNTTABOP_unmap_and_replace:

@@ -19,6 +19,7 @@ trap_policy_CFLAGS := -Ihv/arch/x86/include
 gp_decode_SRCS := hv/arch/x86/pv/gp_decode.c
 gp_decode_CFLAGS := -Ihv/arch/x86/include
 event_channel_SRCS := hv/common/event_channel.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/console.c lib/vsnprintf.c hv/common/lock_order.c
+grant_table_SRCS := hv/common/grant_table.c hv/common/grant_pin.c hv/common/grant_version.c hv/common/grant_entries.c hv/common/grant_table_op.c hv/common/grant_copy.c hv/common/grant_map_absent.c hv/common/page_type.c hv/common/page_alloc.c hv/common/xmalloc.c hv/common/console.c lib/vsnprintf.c lib/string.c hv/common/lock_order.c
 event_coalesce_SRCS := hv/common/event_coalesce.c hv/common/timer.c hv/common/timer_heap.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/console.c lib/vsnprintf.c hv/common/lock_order.c
 tsc_sync_SRCS := hv/arch/x86/tsc_sync.c
 tsc_sync_CFLAGS := -Ihv/arch/x86/include

@@ -150,6 +150,13 @@ int16_t gnttab_pin(struct domain *rd, grant_ref_t ref, domid_t ldomid, enum gran
  * GTF_writing, the last use GTF_reading. */
 void gnttab_unpin(struct domain *rd, grant_ref_t ref, enum grant_use use);
 
+/* The references one use of a frame of d holds (a pin's, or a copy's of
+ * the caller's own frame): d's own memory, not a page the hypervisor
+ * shares with d; writable for a write.  GNTST_okay, GNTST_bad_page (not
+ * d's), GNTST_general_error (not writable now: a page table, say). */
+int16_t gnttab_get_frame(struct domain *d, mfn_t mfn, bool writes);
+void gnttab_put_frame(mfn_t mfn, bool writes);
+
 /* Whether any entry from `from` on is pinned (set_version's rule). */
 bool gnttab_any_pinned(struct grant_table *gt, unsigned int from);
 
@@ -160,6 +167,10 @@ bool gnttab_any_pinned(struct grant_table *gt, unsigned int from);
  * GNTST_bad_domain (no such domain) or GNTST_permission_denied. */
 int16_t gnttab_target(struct domain *self, domid_t id, struct domain **out);
 long gnttab_op_set_version(struct domain *self, uint64_t arg);   /* grant_version.c */
+/* Batches (grant_copy.c, grant_entries.c): < 0 an error, 0 all done, > 0
+ * the entries done before a preemption point. */
+long gnttab_op_copy(struct domain *self, uint64_t arg, unsigned int count);
+long gnttab_op_swap(struct domain *self, uint64_t arg, unsigned int count);
 /* The mapping commands (map, unmap, unmap_and_replace, transfer; the map
  * side, grant_map.c; grant_map_absent.c answers -ENOSYS without it): a
  * batch of count structs at arg.  < 0 an error, 0 all done, > 0 the

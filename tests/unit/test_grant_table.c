@@ -1,0 +1,671 @@
+/* Grant tables (hv/common/grant_*.c) between fake domains on the fake
+ * heap: the table's life cycle and limits, every rule of pinning a grant
+ * (v1 and v2, the grantee, read-only entries, the frame's owner and type,
+ * the pin counts' limit, the flags a guest sees), set_version and
+ * swap_grant_ref while entries are in use, the dispatcher's checks and
+ * its continuation of a preempted batch.  Guest pointers are host
+ * pointers here (copy_from_guest is memcpy). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <proxen/domain.h>
+#include <proxen/errno.h>
+#include <proxen/grant_table.h>
+#include <proxen/guest_access.h>
+#include <proxen/hypercall.h>
+#include <proxen/page_alloc.h>
+#include <proxen/page_type.h>
+#include <public/xen.h>
+#include "fake_arch.h"
+#include "fake_heap.h"
+
+#define FRAMES 2048
+#define NR_DOMS 4
+
+static struct page_info *table;
+static struct domain *doms[NR_DOMS];
+static struct vcpu vcpu0;
+static unsigned int nr_released, preempt_at, preempt_calls;
+static uint64_t continuation[6];
+static unsigned int continuation_nargs;
+
+/* --- the fakes ------------------------------------------------------------ */
+
+struct domain *get_domain_by_id(domid_t id)
+{
+    for (unsigned int i = 0; i < NR_DOMS; i++)
+        if (doms[i] && doms[i]->domain_id == id) {
+            atomic_fetch_add(&doms[i]->refcnt, 1);
+            return doms[i];
+        }
+    return NULL;
+}
+
+void put_domain(struct domain *d)
+{
+    assert_true(atomic_load(&d->refcnt) > 0);
+    atomic_fetch_sub(&d->refcnt, 1);
+}
+
+void page_released(struct domain *owner, struct page_info *pg)
+{
+    assert_int_equal(page_ref_count(pg), 0);
+    pg->owner = NULL;
+    pg->type_info = 0;
+    free_pages(pg, 0);
+    nr_released++;
+    put_domain(owner);
+}
+
+struct vcpu *current_vcpu(void) { return &vcpu0; }
+
+int copy_from_guest(void *dst, uint64_t gva, size_t len)
+{
+    if (!guest_range_ok(gva, len))
+        return -EFAULT;
+    memcpy(dst, (const void *)(uintptr_t)gva, len);
+    return 0;
+}
+
+int copy_to_guest(uint64_t gva, const void *src, size_t len)
+{
+    if (!guest_range_ok(gva, len))
+        return -EFAULT;
+    memcpy((void *)(uintptr_t)gva, src, len);
+    return 0;
+}
+
+/* Address 1 (and whatever wraps) stands for a bad guest address. */
+bool guest_range_ok(uint64_t gva, uint64_t len)
+{
+    return gva > 1 && gva + len >= gva;
+}
+
+bool guest_address_ok(uint64_t gva) { return guest_range_ok(gva, 1); }
+
+/* Preempted at the preempt_at'th check (0: never). */
+bool hypercall_preempt_check(void)
+{
+    return preempt_at && ++preempt_calls == preempt_at;
+}
+
+long hypercall_create_continuation(unsigned int op, unsigned int nargs, const uint64_t args[6])
+{
+    assert_int_equal(op, __HYPERVISOR_grant_table_op);
+    continuation_nargs = nargs;
+    memcpy(continuation, args, sizeof(continuation));
+    return op;
+}
+
+/* page_type.c's arch hooks: no page tables are validated here but the
+ * single-level fake one a test makes by setting a type directly. */
+unsigned int arch_pt_entries(uint64_t type) { (void)type; return 0; }
+int arch_pt_get_entry(struct page_info *pg, uint64_t type, unsigned int i)
+{
+    (void)pg, (void)type, (void)i;
+    return 0;
+}
+int arch_pt_put_entry(struct page_info *pg, uint64_t type, unsigned int i)
+{
+    (void)pg, (void)type, (void)i;
+    return 0;
+}
+void arch_pt_validated(struct page_info *pg, uint64_t type) { (void)pg, (void)type; }
+int arch_desc_page_validate(struct page_info *pg) { (void)pg; return 0; }
+uint32_t arch_tlbflush_clock(void) { return 0; }
+void arch_page_type_flush_tlbs(void) {}
+
+/* --- helpers ----------------------------------------------------------------- */
+
+static uint64_t free_frames(void)
+{
+    struct heap_stats st;
+
+    page_alloc_stats(&st);
+    return st.free_frames;
+}
+
+static struct domain *granter(void) { return doms[1]; }
+
+static int group_setup(void **state)
+{
+    (void)state;
+    table = fake_heap_init(FRAMES);
+    return 0;
+}
+
+/* Domain 0 privileged, 1 (the granter, a table of at most 4 frames), 2
+ * and 3 unprivileged; the caller is domain 2 unless a test says. */
+static int setup(void **state)
+{
+    (void)state;
+    fake_set_cpu(0);
+    for (unsigned int i = 0; i < NR_DOMS; i++) {
+        struct domain *d = calloc(1, sizeof(*d));
+
+        d->domain_id = (domid_t)i;
+        d->is_privileged = i == 0;
+        atomic_store(&d->refcnt, 1);
+        page_types_init(&d->page_types, d->is_privileged);
+        assert_int_equal(grant_table_create(d, i == 1 ? 4 : 2, 8), 0);
+        doms[i] = d;
+    }
+    vcpu0.domain = doms[2];
+    preempt_at = preempt_calls = 0;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    for (unsigned int i = 0; i < NR_DOMS; i++) {
+        grant_table_relinquish(doms[i]);
+        grant_table_free(doms[i]);
+        assert_int_equal(atomic_load(&doms[i]->refcnt), 1);    /* every reference back */
+        free(doms[i]);
+        doms[i] = NULL;
+    }
+    return 0;
+}
+
+static struct grant_entry_v1 *v1_entry(struct domain *d, grant_ref_t ref)
+{
+    return (struct grant_entry_v1 *)d->grant_table->shared[ref / 512] + ref % 512;
+}
+
+static union grant_entry_v2 *v2_entry(struct domain *d, grant_ref_t ref)
+{
+    return (union grant_entry_v2 *)d->grant_table->shared[ref / 256] + ref % 256;
+}
+
+static grant_status_t *status_of(struct domain *d, grant_ref_t ref)
+{
+    return &d->grant_table->status[ref / 2048][ref % 2048];
+}
+
+/* A frame of d's own memory (freed by the test's end: given up). */
+static struct page_info *own_frame(struct domain *d)
+{
+    struct page_info *pg = alloc_pages(0);
+
+    assert_non_null(pg);
+    page_set_owner_allocated(pg, d);
+    return pg;
+}
+
+static void drop_frame(struct page_info *pg)
+{
+    struct domain *d = pg->owner;
+
+    atomic_fetch_add(&d->refcnt, 1);
+    if (page_drop_allocation(pg))
+        page_released(d, pg);
+}
+
+static void grant_v1(struct domain *d, grant_ref_t ref, domid_t to, struct page_info *pg,
+                     uint16_t flags)
+{
+    *v1_entry(d, ref) = (struct grant_entry_v1){ flags, to, (uint32_t)mfn_x(page_to_mfn(pg)) };
+}
+
+static long set_version(struct domain *d, uint32_t v)
+{
+    struct gnttab_set_version op = { v };
+
+    return gnttab_op_set_version(d, (uint64_t)(uintptr_t)&op);
+}
+
+/* --- the table --------------------------------------------------------------- */
+
+static void test_create_limits(void **state)
+{
+    struct domain d = { .domain_id = 9 };
+
+    (void)state;
+    page_types_init(&d.page_types, false);
+    assert_int_equal(grant_table_create(&d, 0, 8), -EINVAL);
+    assert_int_equal(grant_table_create(&d, GNTTAB_MAX_FRAMES_LIMIT + 1, 8), -EINVAL);
+    assert_int_equal(grant_table_create(&d, 4, GNTTAB_MAX_MAPTRACK_FRAMES_LIMIT + 1), -EINVAL);
+    assert_null(d.grant_table);
+}
+
+static void test_new_table(void **state)
+{
+    struct grant_table *gt = granter()->grant_table;
+    struct page_info *pg;
+
+    (void)state;
+    assert_int_equal(gt->version, 1);
+    assert_int_equal(gt->nr_frames, 1);
+    assert_int_equal(gt->max_frames, 4);
+    assert_int_equal(gnttab_nr_entries(gt), 512);
+    pg = mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(gt->shared[0])));
+    /* Shared with its domain, as data, and never its memory to give. */
+    assert_ptr_equal(pg->owner, granter());
+    assert_true(pg->count_info & PGC_allocated);
+    assert_true(pg->count_info & PGC_xen_heap);
+    assert_int_equal(page_type(pg), PGT_writable_page);
+    assert_int_equal(page_type_count(pg), 1);
+    assert_int_equal(get_page_type(pg, PGT_l1_page_table), -EINVAL);
+}
+
+static void test_grow_and_relinquish(void **state)
+{
+    struct domain *d = granter();
+    struct grant_table *gt = d->grant_table;
+    uint64_t before = free_frames();
+
+    (void)state;
+    spin_lock(&gt->lock);
+    assert_int_equal(gnttab_grow(gt, 4), 0);
+    spin_unlock(&gt->lock);
+    assert_int_equal(gt->nr_frames, 4);
+    assert_true(free_frames() < before - 3);
+    for (unsigned int i = 0; i < 4; i++)
+        for (unsigned int j = 0; j < i; j++)
+            assert_ptr_not_equal(gt->shared[i], gt->shared[j]);
+    nr_released = 0;
+    grant_table_relinquish(d);
+    assert_int_equal(nr_released, 4);
+    assert_int_equal(gt->nr_frames, 0);
+    assert_int_equal(atomic_load(&d->refcnt), 1);
+}
+
+/* A frame still mapped by someone (a reference besides the table's) stays
+ * until that reference goes. */
+static void test_relinquish_mapped_frame(void **state)
+{
+    struct domain *d = granter();
+    struct page_info *pg =
+        mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(d->grant_table->shared[0])));
+
+    (void)state;
+    assert_true(get_page(pg, d));
+    nr_released = 0;
+    grant_table_relinquish(d);
+    assert_int_equal(nr_released, 0);
+    assert_int_equal(atomic_load(&d->refcnt), 2);       /* the frame's hold */
+    put_page(pg);
+    assert_int_equal(nr_released, 1);
+    assert_int_equal(atomic_load(&d->refcnt), 1);
+}
+
+/* --- pins, version 1 --------------------------------------------------------------- */
+
+static void test_pin_v1(void **state)
+{
+    struct domain *rd = granter();
+    struct page_info *pg = own_frame(rd);
+    struct grant_pinned p;
+
+    (void)state;
+    grant_v1(rd, 5, 2, pg, GTF_permit_access);
+    assert_int_equal(gnttab_pin(rd, 5, 2, GRANT_USE_HOST_RO, true, &p), GNTST_okay);
+    assert_int_equal(mfn_x(p.mfn), mfn_x(page_to_mfn(pg)));
+    assert_int_equal(p.start, 0);
+    assert_int_equal(p.length, PAGE_SIZE);
+    assert_int_equal(v1_entry(rd, 5)->flags, GTF_permit_access | GTF_reading);
+    assert_int_equal(page_ref_count(pg), 2);
+    assert_int_equal(atomic_load(&rd->refcnt), 2);      /* the pin holds the domain */
+
+    assert_int_equal(gnttab_pin(rd, 5, 2, GRANT_USE_HOST_RW, true, &p), GNTST_okay);
+    assert_int_equal(v1_entry(rd, 5)->flags, GTF_permit_access | GTF_reading | GTF_writing);
+    assert_int_equal(page_type(pg), PGT_writable_page);
+    assert_int_equal(page_type_count(pg), 1);
+    /* In use writable: the granter cannot make it a page table. */
+    assert_int_equal(get_page_type(pg, PGT_l1_page_table), -EINVAL);
+
+    gnttab_unpin(rd, 5, GRANT_USE_HOST_RW);
+    assert_int_equal(v1_entry(rd, 5)->flags, GTF_permit_access | GTF_reading);
+    assert_int_equal(page_type_count(pg), 0);
+    gnttab_unpin(rd, 5, GRANT_USE_HOST_RO);
+    assert_int_equal(v1_entry(rd, 5)->flags, GTF_permit_access);
+    assert_int_equal(page_ref_count(pg), 1);
+    assert_int_equal(atomic_load(&rd->refcnt), 1);
+    drop_frame(pg);
+}
+
+/* Each refusal: its status, the entry's flags as they were, no reference
+ * left on the frame or the domain. */
+static void expect_refused(struct domain *rd, grant_ref_t ref, domid_t ld, enum grant_use use,
+                           bool map, int16_t want, struct page_info *pg)
+{
+    struct grant_pinned p;
+    uint16_t flags = ref < gnttab_nr_entries(rd->grant_table) ? v1_entry(rd, ref)->flags : 0;
+    uint64_t refs = pg ? page_ref_count(pg) : 0;
+
+    assert_int_equal(gnttab_pin(rd, ref, ld, use, map, &p), want);
+    if (ref < gnttab_nr_entries(rd->grant_table))
+        assert_int_equal(v1_entry(rd, ref)->flags, flags);
+    if (pg)
+        assert_int_equal(page_ref_count(pg), refs);
+    assert_int_equal(atomic_load(&rd->refcnt), 1);
+}
+
+static void test_pin_refusals_v1(void **state)
+{
+    struct domain *rd = granter();
+    struct page_info *pg = own_frame(rd), *other = own_frame(doms[3]);
+    struct page_info *heap = mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(rd->grant_table->shared[0])));
+
+    (void)state;
+    expect_refused(rd, 512, 2, GRANT_USE_HOST_RO, true, GNTST_bad_gntref, NULL);
+    expect_refused(rd, 0xffffffffu, 2, GRANT_USE_HOST_RO, false, GNTST_bad_gntref, NULL);
+    grant_v1(rd, 6, 2, pg, GTF_invalid);
+    expect_refused(rd, 6, 2, GRANT_USE_HOST_RO, true, GNTST_general_error, pg);
+    grant_v1(rd, 6, 2, pg, GTF_accept_transfer);
+    expect_refused(rd, 6, 2, GRANT_USE_HOST_RO, true, GNTST_general_error, pg);
+    grant_v1(rd, 6, 3, pg, GTF_permit_access);
+    expect_refused(rd, 6, 2, GRANT_USE_HOST_RO, true, GNTST_general_error, pg);
+    grant_v1(rd, 6, 2, pg, GTF_permit_access | GTF_readonly);
+    expect_refused(rd, 6, 2, GRANT_USE_HOST_RW, true, GNTST_general_error, pg);
+    expect_refused(rd, 6, 2, GRANT_USE_DEV_RW, true, GNTST_general_error, pg);
+    grant_v1(rd, 6, 2, other, GTF_permit_access);
+    expect_refused(rd, 6, 2, GRANT_USE_HOST_RO, true, GNTST_bad_page, other);
+    grant_v1(rd, 6, 2, heap, GTF_permit_access);
+    expect_refused(rd, 6, 2, GRANT_USE_HOST_RO, true, GNTST_bad_page, heap);
+    *v1_entry(rd, 6) = (struct grant_entry_v1){ GTF_permit_access, 2, (uint32_t)FRAMES };
+    expect_refused(rd, 6, 2, GRANT_USE_HOST_RO, true, GNTST_bad_page, NULL);
+    /* A writable use of a frame that is a page table now. */
+    grant_v1(rd, 6, 2, pg, GTF_permit_access);
+    pg->type_info = PGT_l1_page_table | PGT_validated | 1;
+    expect_refused(rd, 6, 2, GRANT_USE_HOST_RW, true, GNTST_general_error, pg);
+    pg->type_info = PGT_writable_page;
+    drop_frame(pg);
+    drop_frame(other);
+}
+
+/* A pinned grant: used by its first grantee only, with what the entry
+ * said then, however the guest rewrites it meanwhile. */
+static void test_pin_keeps_first_use(void **state)
+{
+    struct domain *rd = granter();
+    struct page_info *pg = own_frame(rd), *pg2 = own_frame(rd);
+    struct grant_pinned p;
+
+    (void)state;
+    grant_v1(rd, 7, 2, pg, GTF_permit_access);
+    assert_int_equal(gnttab_pin(rd, 7, 2, GRANT_USE_HOST_RO, false, &p), GNTST_okay);
+    grant_v1(rd, 7, 3, pg2, GTF_permit_access | GTF_reading);
+    assert_int_equal(gnttab_pin(rd, 7, 3, GRANT_USE_HOST_RO, false, &p), GNTST_general_error);
+    assert_int_equal(gnttab_pin(rd, 7, 2, GRANT_USE_HOST_RO, false, &p), GNTST_okay);
+    assert_int_equal(mfn_x(p.mfn), mfn_x(page_to_mfn(pg)));
+    /* Made read-only meanwhile: a new writable use is refused. */
+    *v1_entry(rd, 7) = (struct grant_entry_v1){ GTF_permit_access | GTF_readonly | GTF_reading, 2,
+                                                (uint32_t)mfn_x(page_to_mfn(pg)) };
+    assert_int_equal(gnttab_pin(rd, 7, 2, GRANT_USE_HOST_RW, false, &p), GNTST_general_error);
+    gnttab_unpin(rd, 7, GRANT_USE_HOST_RO);
+    gnttab_unpin(rd, 7, GRANT_USE_HOST_RO);
+    assert_false(v1_entry(rd, 7)->flags & (GTF_reading | GTF_writing));
+    assert_int_equal(page_ref_count(pg), 1);
+    drop_frame(pg);
+    drop_frame(pg2);
+}
+
+/* A pin count holds 127 and then refuses, as Xen's overflow check. */
+static void test_pin_count_limit(void **state)
+{
+    struct domain *rd = granter();
+    struct page_info *pg = own_frame(rd);
+    struct grant_pinned p;
+    unsigned int n = 0;
+
+    (void)state;
+    grant_v1(rd, 8, 2, pg, GTF_permit_access);
+    while (n < 300 && gnttab_pin(rd, 8, 2, GRANT_USE_HOST_RO, true, &p) == GNTST_okay)
+        n++;
+    assert_int_equal(n, 128);
+    /* Another kind of use has its own count. */
+    assert_int_equal(gnttab_pin(rd, 8, 2, GRANT_USE_DEV_RO, true, &p), GNTST_okay);
+    gnttab_unpin(rd, 8, GRANT_USE_DEV_RO);
+    while (n--)
+        gnttab_unpin(rd, 8, GRANT_USE_HOST_RO);
+    assert_int_equal(v1_entry(rd, 8)->flags, GTF_permit_access);
+    assert_int_equal(page_ref_count(pg), 1);
+    drop_frame(pg);
+}
+
+/* --- version 2 --------------------------------------------------------------------------- */
+
+static void test_pin_v2(void **state)
+{
+    struct domain *rd = granter();
+    struct page_info *pg = own_frame(rd);
+    struct grant_pinned p;
+    union grant_entry_v2 *e;
+
+    (void)state;
+    assert_int_equal(set_version(rd, 2), 0);
+    assert_int_equal(rd->grant_table->nr_status_frames, 1);
+    assert_int_equal(gnttab_nr_entries(rd->grant_table), 256);
+    e = v2_entry(rd, 9);
+    e->full_page.frame = mfn_x(page_to_mfn(pg));
+    e->hdr.domid = 2;
+    e->hdr.flags = GTF_permit_access;
+    assert_int_equal(gnttab_pin(rd, 9, 2, GRANT_USE_HOST_RW, true, &p), GNTST_okay);
+    /* The flags go to the status word, never into the entry. */
+    assert_int_equal(e->hdr.flags, GTF_permit_access);
+    assert_int_equal(*status_of(rd, 9), GTF_reading | GTF_writing);
+    gnttab_unpin(rd, 9, GRANT_USE_HOST_RW);
+    assert_int_equal(*status_of(rd, 9), 0);
+    assert_int_equal(gnttab_pin(rd, 256, 2, GRANT_USE_HOST_RO, false, &p), GNTST_bad_gntref);
+
+    /* Read-only. */
+    e->hdr.flags = GTF_permit_access | GTF_readonly;
+    assert_int_equal(gnttab_pin(rd, 9, 2, GRANT_USE_HOST_RW, false, &p), GNTST_general_error);
+    assert_int_equal(*status_of(rd, 9), 0);
+    /* A sub-page grant: never mapped; copied within its window, clipped
+     * to the page. */
+    e->sub_page.page_off = 100;
+    e->sub_page.length = 200;
+    e->hdr.flags = GTF_permit_access | GTF_sub_page;
+    assert_int_equal(gnttab_pin(rd, 9, 2, GRANT_USE_HOST_RO, true, &p), GNTST_general_error);
+    assert_int_equal(*status_of(rd, 9), 0);
+    assert_int_equal(gnttab_pin(rd, 9, 2, GRANT_USE_HOST_RO, false, &p), GNTST_okay);
+    assert_int_equal(p.start, 100);
+    assert_int_equal(p.length, 200);
+    assert_int_equal(*status_of(rd, 9), GTF_reading);
+    /* ... and while pinned as a sub-page, not mapped either. */
+    assert_int_equal(gnttab_pin(rd, 9, 2, GRANT_USE_HOST_RO, true, &p), GNTST_general_error);
+    gnttab_unpin(rd, 9, GRANT_USE_HOST_RO);
+    e->sub_page.page_off = 4000;
+    e->sub_page.length = 1000;
+    assert_int_equal(gnttab_pin(rd, 9, 2, GRANT_USE_HOST_RO, false, &p), GNTST_okay);
+    assert_int_equal(p.start, 4000);
+    assert_int_equal(p.length, 96);
+    gnttab_unpin(rd, 9, GRANT_USE_HOST_RO);
+    /* Transitive grants grant nothing here. */
+    e->hdr.flags = GTF_transitive;
+    assert_int_equal(gnttab_pin(rd, 9, 2, GRANT_USE_HOST_RO, false, &p), GNTST_general_error);
+    assert_int_equal(*status_of(rd, 9), 0);
+    assert_int_equal(set_version(rd, 1), 0);
+    assert_int_equal(rd->grant_table->nr_status_frames, 0);
+    drop_frame(pg);
+}
+
+/* --- set_version and swap while in use ------------------------------------------------------ */
+
+static void test_set_version_in_use(void **state)
+{
+    struct domain *rd = granter();
+    struct page_info *pg = own_frame(rd);
+    struct gnttab_set_version op = { 2 };
+    struct grant_pinned p;
+
+    (void)state;
+    grant_v1(rd, 10, 2, pg, GTF_permit_access);
+    assert_int_equal(gnttab_pin(rd, 10, 2, GRANT_USE_HOST_RO, true, &p), GNTST_okay);
+    assert_int_equal(gnttab_op_set_version(rd, (uint64_t)(uintptr_t)&op), -EBUSY);
+    assert_int_equal(op.version, 1);
+    assert_int_equal(rd->grant_table->nr_status_frames, 0);
+    assert_int_equal(v1_entry(rd, 10)->frame, (uint32_t)mfn_x(page_to_mfn(pg)));
+    gnttab_unpin(rd, 10, GRANT_USE_HOST_RO);
+    /* A reserved entry may stay in use across a switch; it is carried. */
+    grant_v1(rd, 3, 2, pg, GTF_permit_access);
+    assert_int_equal(gnttab_pin(rd, 3, 2, GRANT_USE_HOST_RO, true, &p), GNTST_okay);
+    assert_int_equal(set_version(rd, 2), 0);
+    assert_int_equal(v2_entry(rd, 3)->hdr.flags, GTF_permit_access);
+    assert_int_equal(*status_of(rd, 3), GTF_reading);
+    assert_int_equal(v2_entry(rd, 3)->full_page.frame, mfn_x(page_to_mfn(pg)));
+    gnttab_unpin(rd, 3, GRANT_USE_HOST_RO);
+    assert_int_equal(*status_of(rd, 3), 0);
+    assert_int_equal(set_version(rd, 1), 0);
+    drop_frame(pg);
+}
+
+static void test_swap_in_use(void **state)
+{
+    struct domain *rd = granter();
+    struct page_info *pg = own_frame(rd);
+    struct gnttab_swap_grant_ref s[2] = { { 11, 12, 1, 0 }, { 12, 13, 1, 0 } };
+    struct grant_pinned p;
+
+    (void)state;
+    vcpu0.domain = rd;
+    grant_v1(rd, 11, 2, pg, GTF_permit_access);
+    assert_int_equal(gnttab_pin(rd, 11, 2, GRANT_USE_HOST_RO, false, &p), GNTST_okay);
+    assert_int_equal(gnttab_op_swap(rd, (uint64_t)(uintptr_t)s, 2), 0);
+    assert_int_equal(s[0].status, GNTST_eagain);
+    assert_int_equal(s[1].status, GNTST_okay);
+    assert_int_equal(v1_entry(rd, 11)->domid, 2);
+    gnttab_unpin(rd, 11, GRANT_USE_HOST_RO);
+    drop_frame(pg);
+}
+
+/* A destroyed domain's table: no entry can be pinned any more; pins
+ * taken before still unpin (and hold the domain till then). */
+static void test_relinquish_while_pinned(void **state)
+{
+    struct domain *rd = granter();
+    struct page_info *pg = own_frame(rd);
+    struct grant_pinned p;
+
+    (void)state;
+    grant_v1(rd, 14, 2, pg, GTF_permit_access);
+    assert_int_equal(gnttab_pin(rd, 14, 2, GRANT_USE_HOST_RW, true, &p), GNTST_okay);
+    grant_table_relinquish(rd);
+    assert_int_equal(gnttab_pin(rd, 14, 2, GRANT_USE_HOST_RO, true, &p), GNTST_bad_gntref);
+    assert_int_equal(atomic_load(&rd->refcnt), 2);
+    gnttab_unpin(rd, 14, GRANT_USE_HOST_RW);
+    assert_int_equal(atomic_load(&rd->refcnt), 1);
+    assert_int_equal(page_type_count(pg), 0);
+    drop_frame(pg);
+}
+
+/* --- the hypercall ------------------------------------------------------------------------- */
+
+static void test_target(void **state)
+{
+    struct domain *d;
+
+    (void)state;
+    assert_int_equal(gnttab_target(doms[2], DOMID_SELF, &d), GNTST_okay);
+    assert_ptr_equal(d, doms[2]);
+    put_domain(d);
+    assert_int_equal(gnttab_target(doms[2], 2, &d), GNTST_okay);
+    put_domain(d);
+    assert_int_equal(gnttab_target(doms[2], 1, &d), GNTST_permission_denied);
+    assert_int_equal(gnttab_target(doms[2], 77, &d), GNTST_bad_domain);
+    assert_int_equal(gnttab_target(doms[0], 1, &d), GNTST_okay);
+    assert_ptr_equal(d, doms[1]);
+    put_domain(d);
+}
+
+static long op(unsigned int cmd, void *arg, unsigned int count)
+{
+    uint64_t a[6] = { cmd, (uint64_t)(uintptr_t)arg, count, 0, 0, 0 };
+
+    return do_grant_table_op(a);
+}
+
+static void test_query_and_setup_other_domain(void **state)
+{
+    struct gnttab_query_size q = { .dom = 1 };
+    uint64_t frames[4];
+    struct gnttab_setup_table s = { .dom = 1, .nr_frames = 2, .frame_list = (uint64_t)(uintptr_t)frames };
+
+    (void)state;
+    assert_int_equal(op(GNTTABOP_query_size, &q, 1), 0);
+    assert_int_equal(q.status, GNTST_permission_denied);
+    assert_int_equal(op(GNTTABOP_setup_table, &s, 1), 0);
+    assert_int_equal(s.status, GNTST_permission_denied);
+    assert_int_equal(granter()->grant_table->nr_frames, 1);
+    vcpu0.domain = doms[0];
+    assert_int_equal(op(GNTTABOP_setup_table, &s, 1), 0);
+    assert_int_equal(s.status, GNTST_okay);
+    assert_int_equal(granter()->grant_table->nr_frames, 2);
+    assert_int_equal(frames[1], mfn_x(maddr_to_mfn(arch_virt_to_maddr(granter()->grant_table->shared[1]))));
+    assert_int_equal(op(GNTTABOP_query_size, &q, 1), 0);
+    assert_int_equal(q.status, GNTST_okay);
+    assert_int_equal(q.nr_frames, 2);
+    assert_int_equal(q.max_nr_frames, 4);
+    s.nr_frames = 5;
+    assert_int_equal(op(GNTTABOP_setup_table, &s, 1), 0);
+    assert_int_equal(s.status, GNTST_general_error);
+    assert_int_equal(granter()->grant_table->nr_frames, 2);
+}
+
+/* A batch preempted after two entries continues with the rest: the
+ * same command, the arguments moved past what was done. */
+static void test_batch_continuation(void **state)
+{
+    struct gnttab_swap_grant_ref s[5];
+    long rc;
+
+    (void)state;
+    for (unsigned int i = 0; i < 5; i++)
+        s[i] = (struct gnttab_swap_grant_ref){ 20 + i, 30 + i, 1, 0 };
+    preempt_at = 2;                 /* checked before entries 1, 2, ...: stop before 2 */
+    rc = op(GNTTABOP_swap_grant_ref, s, 5);
+    assert_int_equal(rc, __HYPERVISOR_grant_table_op);
+    assert_int_equal(continuation_nargs, 3);
+    assert_int_equal(continuation[0], GNTTABOP_swap_grant_ref);
+    assert_int_equal(continuation[1], (uint64_t)(uintptr_t)&s[2]);
+    assert_int_equal(continuation[2], 3);
+    assert_int_equal(s[1].status, GNTST_okay);
+    assert_int_equal(s[2].status, 1);   /* not done yet */
+}
+
+static void test_dispatch_refusals(void **state)
+{
+    struct gnttab_query_size q = { .dom = DOMID_SELF };
+
+    (void)state;
+    assert_int_equal(op(GNTTABOP_query_size, &q, 0x80000000u), -EINVAL);
+    assert_int_equal(op(GNTTABOP_query_size | (1u << 12), &q, 1), -EINVAL);
+    assert_int_equal(op(GNTTABOP_query_size, &q, 2), -EINVAL);
+    assert_int_equal(op(GNTTABOP_query_size, (void *)1, 1), -EFAULT);
+    assert_int_equal(op(GNTTABOP_cache_flush | (1u << 12), &q, 1), -ENOSYS);
+    assert_int_equal(op(GNTTABOP_dump_table, &q, 1), -ENOSYS);
+    assert_int_equal(op(GNTTABOP_map_grant_ref, &q, 1), -ENOSYS);
+    assert_int_equal(op(99, &q, 1), -ENOSYS);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_create_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_grow_and_relinquish, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_relinquish_mapped_frame, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_v1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_refusals_v1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_keeps_first_use, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_count_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_v2, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_version_in_use, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_swap_in_use, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_relinquish_while_pinned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_target, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_query_and_setup_other_domain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch_continuation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dispatch_refusals, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, NULL);
+}
