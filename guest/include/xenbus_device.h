@@ -54,7 +54,8 @@ const char *xenbus_state_name(enum xenbus_state state);
  * both directories in state Initialising, the front end's owned by dom
  * (dom0 may read it), the back end's owned by dom0 (dom may read it),
  * with extra front-end nodes given as "name", "value" pairs (NULL-ended).
- * Remove them again (both directories; -ENOENT if neither existed). */
+ * Remove them again (both directories: XS_RM's answer, which for a
+ * missing node whose parent exists is success, as on Xen). */
 long xenbus_device_create(const char *type, domid_t dom, unsigned int devid,
                           const char *const *front_nodes);
 long xenbus_device_remove(const char *type, domid_t dom, unsigned int devid);

@@ -56,23 +56,32 @@ static long error_of(const char *name)
 long xenbus_request(uint32_t type, xs_tx_t tx, const void *body, size_t len, char *reply,
                     size_t size)
 {
+    /* The whole reply lands here first: an error's name is read whole
+     * whatever the caller's buffer (requests come one at a time, from
+     * thread context). */
+    static char in[XENSTORE_PAYLOAD_MAX + 1];
     struct xsd_sockmsg hdr = { .type = type, .req_id = next_req_id++, .tx_id = tx,
                                .len = (uint32_t)len };
+    size_t got;
     long rc;
 
     if (!transport)
         return -ENODEV;
     if (len > XENSTORE_PAYLOAD_MAX)
         return -E2BIG;
-    rc = transport->request(&hdr, body, reply, size ? size - 1 : 0);
+    rc = transport->request(&hdr, body, in, XENSTORE_PAYLOAD_MAX);
     if (rc)
         return rc;
-    if (size)
-        reply[MIN((size_t)hdr.len, size - 1)] = '\0';
+    got = MIN((size_t)hdr.len, (size_t)XENSTORE_PAYLOAD_MAX);
+    in[got] = '\0';
     if (hdr.type == XS_ERROR)
-        return error_of(size ? reply : "");
+        return error_of(in);
     if (hdr.type != type)
         return -EIO;
+    if (size) {
+        memcpy(reply, in, MIN(got, size - 1));
+        reply[MIN(got, size - 1)] = '\0';
+    }
     return hdr.len;
 }
 

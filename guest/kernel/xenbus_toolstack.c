@@ -108,5 +108,5 @@ long xenbus_device_remove(const char *type, domid_t dom, unsigned int devid)
     paths(type, dom, devid, front, back);
     a = xenbus_rm(XBT_NIL, front);
     b = xenbus_rm(XBT_NIL, back);
-    return a && b ? a : 0;
+    return a ? a : b;
 }

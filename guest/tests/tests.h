@@ -75,6 +75,11 @@ void test_xenbus_control_reboot(void);
 void test_xenbus_control_unknown(void);
 void test_xenbus_balloon_target(void);
 void test_xenbus_console_device(void);
+void test_xenbus_watch_callbacks(void);
+void test_xenbus_watch_forged_token(void);
+void test_xenbus_transaction_conflict(void);
+void test_xenbus_errors(void);
+void test_xenbus_device_dirs(void);
 /* balloon.c */
 void test_balloon_down_up(void);
 void test_balloon_pages_usable(void);

@@ -235,3 +235,146 @@ void test_xenbus_console_device(void)
         test_fail("the back end still serves console 1 after its directory went");
     expect_rc("destroydomain", domu_destroy(b.domid), 0);
 }
+
+/* --- The client against dom0's own daemon -------------------------------- */
+
+static unsigned int fired;
+static char fired_path[64];
+
+static void count_fire(struct xenbus_watch *w, const char *path)
+{
+    (void)w;
+    fired++;
+    strlcpy(fired_path, path, sizeof(fired_path));
+}
+
+/* A watch fires once when set, then for a change below its path (the
+ * callback in thread context, from the wait loop), and not after it is
+ * removed. */
+void test_xenbus_watch_callbacks(void)
+{
+    struct xenbus_watch w = { .path = "/test/xbw", .fn = count_fire };
+
+    xenbus_rm(XBT_NIL, "/test/xbw");
+    fired = 0;
+    if (!expect_rc("watch", xenbus_watch(&w), 0))
+        return;
+    sleep_until(system_time_ns() + MS);
+    if (fired != 1 || strcmp(fired_path, "/test/xbw"))
+        test_fail("the first event: %u calls, path \"%s\"", fired, fired_path);
+    expect_rc("write below", xenbus_write(XBT_NIL, "/test/xbw/a/b", "1"), 0);
+    sleep_until(system_time_ns() + MS);
+    if (fired < 2 || strcmp(fired_path, "/test/xbw/a/b"))
+        test_fail("after a write below: %u calls, last path \"%s\"", fired, fired_path);
+    expect_rc("unwatch", xenbus_unwatch(&w), 0);
+    fired = 0;
+    expect_rc("write after unwatch", xenbus_write(XBT_NIL, "/test/xbw/a", "2"), 0);
+    sleep_until(system_time_ns() + MS);
+    if (fired)
+        test_fail("%u calls after unwatch", fired);
+    expect_rc("unwatch again", xenbus_unwatch(&w), -ENOENT);
+    xenbus_rm(XBT_NIL, "/test/xbw");
+}
+
+/* A token that names no registered watch runs nothing (the daemon, or a
+ * forged event, cannot make the client call through a stale pointer). */
+void test_xenbus_watch_forged_token(void)
+{
+    struct xenbus_watch w = { .path = "/test/xbf", .fn = count_fire };
+    char token[24];
+
+    fired = 0;
+    snprintf(token, sizeof(token), "%lx", (unsigned long)(uintptr_t)&w);
+    xenbus_watch_event("/test/xbf", token);          /* not registered */
+    xenbus_watch_event("/test/xbf", "zz");           /* not a token */
+    xenbus_watch_event("/test/xbf", "");
+    xenbus_run();
+    if (fired)
+        test_fail("%u callbacks for events of no registered watch", fired);
+}
+
+/* Two transactions touching one node: the second to end gets EAGAIN and
+ * changed nothing. */
+void test_xenbus_transaction_conflict(void)
+{
+    xs_tx_t a, b;
+    char v[8];
+
+    expect_rc("write", xenbus_write(XBT_NIL, "/test/xbt", "0"), 0);
+    if (!expect_rc("start a", xenbus_transaction_start(&a), 0))
+        return;
+    if (!expect_rc("start b", xenbus_transaction_start(&b), 0)) {
+        xenbus_transaction_end(a, true);
+        return;
+    }
+    if (a == b)
+        test_fail("two transactions with one id %u", a);
+    expect_rc("read in a", xenbus_read(a, "/test/xbt", v, sizeof(v)), 1);
+    expect_rc("read in b", xenbus_read(b, "/test/xbt", v, sizeof(v)), 1);
+    expect_rc("write in a", xenbus_write(a, "/test/xbt", "a"), 0);
+    expect_rc("write in b", xenbus_write(b, "/test/xbt", "b"), 0);
+    expect_rc("end a", xenbus_transaction_end(a, false), 0);
+    expect_rc("end b", xenbus_transaction_end(b, false), -EAGAIN);
+    if (xenbus_read(XBT_NIL, "/test/xbt", v, sizeof(v)) != 1 || v[0] != 'a')
+        test_fail("the node says \"%s\", not a's \"a\"", v);
+    xenbus_rm(XBT_NIL, "/test/xbt");
+}
+
+/* The daemon's error names come back as errnos; replies longer than the
+ * buffer are cut, with their full length returned. */
+void test_xenbus_errors(void)
+{
+    char v[4];
+    xs_tx_t tx;
+
+    xenbus_rm(XBT_NIL, "/test/xbe");
+    expect_rc("read a missing node", xenbus_read(XBT_NIL, "/test/xbe", v, sizeof(v)), -ENOENT);
+    expect_rc("directory of a missing node", xenbus_directory(XBT_NIL, "/test/xbe", v, sizeof(v)),
+              -ENOENT);
+    expect_rc("write", xenbus_write(XBT_NIL, "/test/xbe", "123456789"), 0);
+    if (xenbus_read(XBT_NIL, "/test/xbe", v, sizeof(v)) != 9 || strcmp(v, "123"))
+        test_fail("a 9-byte value into 4 bytes: \"%s\"", v);
+    expect_rc("end of no transaction", xenbus_transaction_end(12345, false), -ENOENT);
+    if (expect_rc("start", xenbus_transaction_start(&tx), 0))
+        expect_rc("abort", xenbus_transaction_end(tx, true), 0);
+    expect_rc("relative path with no such node", xenbus_read(XBT_NIL, "no/such", v, sizeof(v)),
+              -ENOENT);
+    xenbus_rm(XBT_NIL, "/test/xbe");
+}
+
+/* The toolstack's device directories: the nodes each end looks for, and
+ * the front end's directory owned by the domain, the back end's by dom0. */
+void test_xenbus_device_dirs(void)
+{
+    static const char *const nodes[] = { "limit", "4096", NULL };
+    char v[XENBUS_PATH_MAX];
+    const domid_t dom = 77;
+
+    if (!expect_rc("create", xenbus_device_create("vtest", dom, 3, nodes), 0))
+        return;
+    if (xenbus_read(XBT_NIL, "/local/domain/77/device/vtest/3/backend", v, sizeof(v)) < 0 ||
+        strcmp(v, "/local/domain/0/backend/vtest/77/3"))
+        test_fail("front end's backend node: \"%s\"", v);
+    if (xenbus_read(XBT_NIL, "/local/domain/0/backend/vtest/77/3/frontend", v, sizeof(v)) < 0 ||
+        strcmp(v, "/local/domain/77/device/vtest/3"))
+        test_fail("back end's frontend node: \"%s\"", v);
+    if (xenbus_read_state("/local/domain/77/device/vtest/3/state") != XenbusStateInitialising ||
+        xenbus_read_state("/local/domain/0/backend/vtest/77/3/state") != XenbusStateInitialising)
+        test_fail("the devices do not start Initialising");
+    if (xenbus_read(XBT_NIL, "/local/domain/77/device/vtest/3/limit", v, sizeof(v)) != 4)
+        test_fail("the front end's own node is missing");
+    /* Each entry with its NUL: 7 bytes. */
+    if (xenbus_request(XS_GET_PERMS, XBT_NIL, "/local/domain/77/device/vtest/3",
+                       sizeof("/local/domain/77/device/vtest/3"), v, sizeof(v)) != 7 ||
+        memcmp(v, "n77\0r0", 7))
+        test_fail("the front end's directory's permissions are not n77, r0");
+    if (xenbus_request(XS_GET_PERMS, XBT_NIL, "/local/domain/0/backend/vtest/77/3/state",
+                       sizeof("/local/domain/0/backend/vtest/77/3/state"), v, sizeof(v)) != 7 ||
+        memcmp(v, "n0\0r77", 7))
+        test_fail("the back end's state node's permissions are not n0, r77");
+    expect_rc("remove", xenbus_device_remove("vtest", dom, 3), 0);
+    expect_rc("read after removal",
+              xenbus_read(XBT_NIL, "/local/domain/77/device/vtest/3/state", v, sizeof(v)), -ENOENT);
+    /* As Xen: removing a missing node whose parent exists succeeds. */
+    expect_rc("remove again", xenbus_device_remove("vtest", dom, 3), 0);
+}
