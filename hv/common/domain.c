@@ -6,6 +6,7 @@
 #include <proxen/domain_ids.h>
 #include <proxen/errno.h>
 #include <proxen/event.h>
+#include <proxen/grant_map.h>
 #include <proxen/grant_table.h>
 #include <proxen/hypercall.h>
 #include <proxen/page_type.h>
@@ -350,6 +351,7 @@ void domain_destroy(struct domain *d)
     domain_pause(d);                    /* for good: none of its vCPUs runs again */
     evtchn_domain_destroy(d);
     if (!d->is_privileged) {
+        grant_map_domain_teardown(d);   /* its mappings hold its tables */
         arch_domain_relinquish(d);
         grant_table_relinquish(d);
         relinquish_memory(d);

@@ -2,6 +2,7 @@
  * its life cycle (grant_table.h has the model and the locking). */
 #include <proxen/domain.h>
 #include <proxen/errno.h>
+#include <proxen/grant_map.h>
 #include <proxen/grant_table.h>
 #include <proxen/lib.h>
 #include <proxen/page_alloc.h>
@@ -186,6 +187,7 @@ void grant_table_free(struct domain *d)
 
     if (!gt)
         return;
+    grant_map_free(d);
     for (unsigned int i = 0; gt->status && i < gt->nr_status_frames; i++)
         free_unrelinquished(gt->status[i]);
     for (unsigned int i = 0; gt->shared && i < gt->nr_frames; i++)

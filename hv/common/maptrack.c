@@ -88,7 +88,7 @@ struct maptrack_entry *maptrack_get(struct grant_maptrack *mt, uint32_t *handle)
     uint32_t h;
 
     spin_lock(&mt->lock);
-    if (mt->in_use < mt->limit && (mt->free_head != MAPTRACK_NONE || grow(mt))) {
+    if (mt->free_head != MAPTRACK_NONE || grow(mt)) {
         h = mt->free_head;
         e = maptrack_entry_at(mt, h);
         ASSERT(e->state == MAPTRACK_FREE);

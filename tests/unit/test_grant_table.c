@@ -642,7 +642,7 @@ static void test_dispatch_refusals(void **state)
     assert_int_equal(op(GNTTABOP_query_size, (void *)1, 1), -EFAULT);
     assert_int_equal(op(GNTTABOP_cache_flush | (1u << 12), &q, 1), -ENOSYS);
     assert_int_equal(op(GNTTABOP_dump_table, &q, 1), -ENOSYS);
-    assert_int_equal(op(GNTTABOP_map_grant_ref, &q, 1), -ENOSYS);
+    assert_int_equal(op(GNTTABOP_transfer, &q, 1), -ENOSYS);
     assert_int_equal(op(99, &q, 1), -ENOSYS);
 }
 
