@@ -1,5 +1,6 @@
 /* Running other domains from the initial domain (domu.h). */
 #include <console_back.h>
+#include <domain_xs.h>
 #include <domu.h>
 #include <hypercall.h>
 #include <lib.h>
@@ -30,10 +31,15 @@ long domu_build(const void *image, size_t len, const char *name, const char *cmd
         return rc;
     rc = console_back_connect(b->domid, domain_build_p2m[(b->console_va - b->v_start) >> 12],
                               b->console_evtchn);
+    if (rc)
+        b->why = "its console could not be connected";
+    else if ((rc = domain_xs_create(b))) {
+        b->why = "its xenstore entries could not be written";
+        console_back_disconnect(b->domid);
+    }
     if (rc) {
         struct proxen_control op = { 0 };
 
-        b->why = "its console could not be connected";
         control(PXCTL_destroydomain, b->domid, &op);
     }
     return rc;
@@ -59,6 +65,7 @@ long domu_destroy(domid_t id)
     struct proxen_control op = { 0 };
 
     console_back_disconnect(id);
+    domain_xs_destroy(id);
     return control(PXCTL_destroydomain, id, &op);
 }
 

@@ -2,6 +2,7 @@
 #include <console.h>
 #include <console_back.h>
 #include <domain_build.h>
+#include <domain_xs.h>
 #include <lib/errno.h>
 #include "shell.h"
 
@@ -200,10 +201,15 @@ bool cmd_create(int argc, char **argv)
     /* Its console ring, served by dom0's daemon (console_back.h). */
     rc = console_back_connect(b.domid, domain_build_p2m[(b.console_va - b.v_start) >> 12],
                               b.console_evtchn);
-    if (!rc && !a.paused)
+    /* Its xenstore entries, as libxl writes them, and its store ring
+     * served by dom0's xenstore daemon (domain_xs.h). */
+    if (!rc && (rc = domain_xs_create(&b)))
+        printk("create: '%s': its xenstore entries: %s\n", a.name, errno_text(rc));
+    else if (!rc && !a.paused)
         rc = domain_unpause(b.domid);
     if (rc) {
         printk("create: starting '%s': %s\n", a.name, errno_text(rc));
+        domain_xs_destroy(b.domid);
         console_back_disconnect(b.domid);
         destroy_id(b.domid);
         return false;
@@ -247,6 +253,7 @@ bool cmd_destroy(int argc, char **argv)
         return false;
     }
     console_back_disconnect(d.domain);      /* -ENOENT if it had none */
+    domain_xs_destroy(d.domain);
     printk("Destroyed domain %u '%s'\n", d.domain, d.name);
     return true;
 }

@@ -5,6 +5,7 @@
  * build a rebooted one again as it was created. */
 #include <console.h>
 #include <console_back.h>
+#include <domain_xs.h>
 #include <hypercall.h>
 #include <lib/errno.h>
 #include <public/sched.h>
@@ -58,6 +59,7 @@ static long stop(const struct pxctl_domaininfo *d, unsigned int reason)
     if (rc)
         return rc;
     console_back_disconnect(d->domain);
+    domain_xs_destroy(d->domain);
     return pxctl(&op);
 }
 
