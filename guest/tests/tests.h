@@ -263,6 +263,13 @@ void test_set_timer_op_huge(void);
 void test_evtchn_virq_con_ring(void);
 void test_sched_poll_refused(void);
 
+/* xenstored.c */
+void test_xenstored_local(void);
+void test_xenstored_domain_entries(void);
+void test_xenstored_domu_ring(void);
+void test_xenstored_flood_leaves_others(void);
+void test_xenstored_bad_message(void);
+
 /* domu.c */
 void test_domu_console(void);
 void test_domu_two_spinners_share_a_cpu(void);

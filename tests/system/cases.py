@@ -297,7 +297,19 @@ CASES = [
          expect=[r"TEST domu_console: SUCCESS", r"TEST domu_two_spinners_share_a_cpu: SUCCESS",
                  r"TEST domu_destroy_in_every_state: SUCCESS",
                  r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
-    # System time read on CPUs one after the other never goes back; with
+    # dom0's xenstore daemon: its local connections, the entries the
+    # toolstack writes for a domain, and demo domains talking to it over
+    # their store rings (one flooding, one never reading its replies, one
+    # breaking the framing and reconnecting).
+    dict(name="guest-xenstored", smp=2, cmdline="dom0_mem=128M",
+         modules=[GUEST + " only=xenstored", DEMO],
+         expect=[r"TEST xenstored_local: SUCCESS", r"TEST xenstored_domain_entries: SUCCESS",
+                 r"TEST xenstored_domu_ring: SUCCESS",
+                 r"TEST xenstored_flood_leaves_others: SUCCESS",
+                 r"TEST xenstored_bad_message: SUCCESS",
+                 r"xenstored: domain \d+: message too long or bad request ring indices: "
+                 r"connection reset",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
     # tsc_skew_test each CPU's TSC reads further ahead (CPU3 3e9 ticks),
     # and only its measured offset keeps its time in line.
     dict(name="time-order-4cpus", smp=4, cmdline="test=time",
@@ -525,7 +537,30 @@ CASES = [
                 "sched-rr\nsched-rr -s 0\nsched-rr -s 5000\nsched-rr -s 10\nreboot a\n"),
                ("(d1) Proxen guest", "shutdown a\nshutdown a\nshutdown Domain-0\n"
                 "create -c demo name=c\nlist\n" + EOT)]),
-    # console: what the domain wrote through its PV console ring (dom0's
+    # The xenstore commands on dom0's daemon, and a created domain's
+    # entries (as libxl writes them), gone once it is destroyed.
+    shell_script("shell-xenstore", [
+        "xenstore-write /test/a hello /test/b/c world", "xenstore-read /test/a /test/b/c",
+        "xenstore-ls /test", "create -p demo name=a memory=8M",
+        "xenstore-read /local/domain/1/name /local/domain/1/domid /local/domain/1/memory/target",
+        "xenstore-ls /local/domain/1/console", "xenstore-watch -n 1 /test", "xenstore-rm /test",
+        "xenstore-read /test/a", "destroy a", "xenstore-read /local/domain/1/name",
+        "xenstore-write /test/x", "xenstore-ls /nothing", "xenstore-read /local/domain/0/name"],
+        status=3,
+        expect=[r"^\(d0\) proxen> xenstore-read /test/a /test/b/c\n\(d0\) hello\n\(d0\) world$",
+                r"^\(d0\) proxen> xenstore-ls /test\n\(d0\) a = \"hello\"\n\(d0\) b = \"\"\n"
+                r"\(d0\)  c = \"world\"\n\(d0\) proxen> create",
+                r"^\(d0\) proxen> xenstore-read /local/domain/1/name .*\n\(d0\) a\n\(d0\) 1\n"
+                r"\(d0\) 8192$",
+                r"^\(d0\) ring-ref = \"\d+\"$", r"^\(d0\) port = \"\d+\"$",
+                r"^\(d0\) type = \"xenconsoled\"$",
+                r"^\(d0\) proxen> xenstore-watch -n 1 /test\n\(d0\) /test\n\(d0\) proxen> ",
+                r"^\(d0\) xenstore-read: /test/a: ENOENT$",
+                r"^\(d0\) xenstore-read: /local/domain/1/name: ENOENT$",
+                r"^\(d0\) xenstore-write: give paths and values in pairs$",
+                r"^\(d0\) xenstore-ls: /nothing: ENOENT$",
+                r"^\(d0\) proxen> xenstore-read /local/domain/0/name\n\(d0\) Domain-0$",
+                failed_count(4, 14)]),
     # daemon keeps it), then what it writes, until Ctrl-] detaches.
     dict(name="shell-console", smp=2, mem="512M", modules=[DOM0, IMAGES],
          keys=[(SHELL_READY, "create demo name=a\r"), ("Created domain 1", "console a\r"),

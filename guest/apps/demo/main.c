@@ -3,7 +3,8 @@
  * "spin" it counts as fast as it can instead (CPU-bound) and reports the
  * count once a second; with "ping" or "pong" it plays interdomain event
  * ping-pong with another demo domain (pingpong.c); with "flood" it makes
- * hypercalls as fast as it can. */
+ * hypercalls as fast as it can; with "xs=MODE" it talks to xenstore
+ * over its raw store ring (xs.c). */
 #include <console.h>
 #include <hypercall.h>
 #include <kernel.h>
@@ -57,6 +58,10 @@ __noreturn void demo_idle(void)
 
 void guest_main(void)
 {
+    char xs[8];
+
+    if (cmdline_get("xs", xs, sizeof(xs)))
+        demo_xs(xs);
     if (cmdline_get("pong", NULL, 0))
         demo_pong();
     if (cmdline_get("ping", NULL, 0))

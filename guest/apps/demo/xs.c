@@ -1,0 +1,212 @@
+/* A raw xenstore client on the domain's store ring (start_info's page and
+ * event channel), for dom0's tests and benchmarks of its daemon; the
+ * word "xs=MODE" on the command line picks what it does:
+ *   rw     write data/demo, read it back, try dom0's name (refused), then
+ *          time reads and writes:
+ *            "demo: xs read 'hello'", "demo: xs write to dom0's name: EACCES",
+ *            "demo: xs 500 reads, <ns> ns each", "... writes ...", "demo: xs done"
+ *   flood  requests as fast as the ring takes them, replies read and
+ *          thrown away, for ever ("demo: xs flooding")
+ *   stuff  requests until the ring is full, replies never read
+ *   bad    a header above XENSTORE_PAYLOAD_MAX, then good requests (a
+ *          write of data/after, a read), which the daemon no longer reads;
+ *          then XENSTORE_RECONNECT and a good request again:
+ *            "demo: xs no answer after a bad message",
+ *            "demo: xs reconnected, read 'NAME'" */
+#include <console.h>
+#include <events.h>
+#include <hypercall.h>
+#include <kernel.h>
+#include <lib.h>
+#include <lib/string.h>
+#include <lib/xs_ring.h>
+#include <mm.h>
+#include <pvclock.h>
+#include <timers.h>
+#include "demo.h"
+
+#define MS 1000000ULL
+#define ROUNDS 500
+
+static struct xenstore_domain_interface *ring;
+static evtchn_port_t port;
+static struct xs_frame frame;
+static char body[XENSTORE_PAYLOAD_MAX + 1];
+static uint32_t next_id;
+
+static void on_event(evtchn_port_t p, void *data)
+{
+    (void)p;
+    (void)data;
+}
+
+static void kick(void)
+{
+    struct evtchn_send s = { .port = port };
+
+    hypercall_event_channel_op(EVTCHNOP_send, &s);
+}
+
+static void woken(struct timer *t)
+{
+    (void)t;
+}
+
+/* Block until an event or the deadline (events off again after). */
+static void wait_event(uint64_t deadline)
+{
+    struct timer t = { 0 };
+
+    timer_add(&t, deadline, woken);
+    hypercall_sched_op(SCHEDOP_block, NULL);
+    events_save_disable();
+    timer_del(&t);
+}
+
+static bool put(const void *p, size_t len, uint64_t deadline)
+{
+    const char *s = p;
+
+    while (len) {
+        long n = xs_ring_client_write(ring, s, len);
+
+        if (n < 0)
+            return false;
+        s += n;
+        len -= (size_t)n;
+        kick();
+        if (len && system_time_ns() > deadline)
+            return false;
+        if (len)
+            wait_event(deadline);
+    }
+    return true;
+}
+
+static bool send(uint32_t type, const char *a, const char *b, uint64_t deadline)
+{
+    size_t la = strlen(a) + 1, lb = b ? strlen(b) : 0;
+    struct xsd_sockmsg h = { .type = type, .req_id = ++next_id, .len = (uint32_t)(la + lb) };
+
+    return put(&h, sizeof(h), deadline) && put(a, la, deadline) && (!b || put(b, lb, deadline));
+}
+
+/* The reply to the last request (watch events skipped): its type, or
+ * XS_INVALID when none came by the deadline. */
+static uint32_t reply(uint64_t deadline)
+{
+    for (;;) {
+        enum xs_frame_state st = xs_frame_client_pull(&frame, ring);
+
+        if (st == XS_FRAME_BAD)
+            return XS_INVALID;
+        if (st == XS_FRAME_DONE) {
+            kick();                     /* room in rsp */
+            body[frame.hdr.len] = '\0';
+            if (frame.hdr.type != XS_WATCH_EVENT && frame.hdr.req_id == next_id)
+                return frame.hdr.type;
+            continue;
+        }
+        if (system_time_ns() > deadline)
+            return XS_INVALID;
+        wait_event(deadline);
+    }
+}
+
+static uint32_t call(uint32_t type, const char *a, const char *b)
+{
+    uint64_t deadline = system_time_ns() + 2000 * MS;
+
+    return send(type, a, b, deadline) ? reply(deadline) : XS_INVALID;
+}
+
+static uint64_t timed(uint32_t type, const char *a, const char *b)
+{
+    uint64_t t0 = system_time_ns();
+
+    for (int i = 0; i < ROUNDS; i++)
+        if (call(type, a, b) != (uint32_t)type)
+            return 0;
+    return (system_time_ns() - t0) / ROUNDS;
+}
+
+static void rw(void)
+{
+    uint64_t r, w;
+
+    if (call(XS_WRITE, "data/demo", "hello") != XS_WRITE || call(XS_READ, "data/demo", NULL) != XS_READ)
+        printk("demo: xs read/write failed: %s\n", body);
+    else
+        printk("demo: xs read '%s'\n", body);
+    if (call(XS_WRITE, "/local/domain/0/name", "mine") == XS_ERROR)
+        printk("demo: xs write to dom0's name: %s\n", body);
+    else
+        printk("demo: xs write to dom0's name: allowed\n");
+    r = timed(XS_READ, "name", NULL);
+    w = timed(XS_WRITE, "data/demo", "x");
+    printk("demo: xs %u reads, %llu ns each\n", ROUNDS, (unsigned long long)r);
+    printk("demo: xs %u writes, %llu ns each\n", ROUNDS, (unsigned long long)w);
+    printk("demo: xs done\n");
+}
+
+static __noreturn void flood(bool read_replies)
+{
+    static const char req[] = "name";
+    struct xsd_sockmsg h = { .type = XS_READ, .len = sizeof(req) };
+    char junk[256];
+
+    printk("demo: xs flooding%s\n", read_replies ? "" : " without reading replies");
+    for (;;) {
+        /* Whole messages only: a header without its payload would break
+         * the framing, which is another test's business. */
+        if (XENSTORE_RING_SIZE - (ring->req_prod - ring->req_cons) >= sizeof(h) + sizeof(req)) {
+            xs_ring_client_write(ring, &h, sizeof(h));
+            xs_ring_client_write(ring, req, sizeof(req));
+        }
+        kick();
+        while (read_replies && xs_ring_client_read(ring, junk, sizeof(junk)) > 0)
+            ;
+        if (!read_replies && XENSTORE_RING_SIZE - (ring->req_prod - ring->req_cons) < 32)
+            demo_idle();
+    }
+}
+
+static void bad(void)
+{
+    struct xsd_sockmsg h = { .type = XS_WRITE, .len = XENSTORE_PAYLOAD_MAX + 1 };
+
+    put(&h, sizeof(h), system_time_ns() + 1000 * MS);
+    sleep_until(system_time_ns() + 100 * MS);
+    send(XS_WRITE, "data/after", "1", system_time_ns() + 1000 * MS);
+    if (call(XS_READ, "name", NULL) == XS_INVALID)
+        printk("demo: xs no answer after a bad message\n");
+    else
+        printk("demo: xs answered after a bad message\n");
+    __atomic_store_n(&ring->connection, XENSTORE_RECONNECT, __ATOMIC_RELEASE);
+    kick();
+    for (int i = 0; i < 200 && __atomic_load_n(&ring->connection, __ATOMIC_ACQUIRE) != XENSTORE_CONNECTED; i++)
+        wait_event(system_time_ns() + 10 * MS);
+    xs_frame_init(&frame, body);
+    if (call(XS_READ, "name", NULL) == XS_READ)
+        printk("demo: xs reconnected, read '%s'\n", body);
+    else
+        printk("demo: xs not reconnected\n");
+}
+
+__noreturn void demo_xs(const char *mode)
+{
+    ring = mfn_to_virt(start_info->store_mfn);
+    port = start_info->store_evtchn;
+    xs_frame_init(&frame, body);
+    events_save_disable();
+    events_set_handler(port, on_event, NULL);
+    if (!strcmp(mode, "rw"))
+        rw();
+    else if (!strcmp(mode, "flood") || !strcmp(mode, "stuff"))
+        flood(!strcmp(mode, "flood"));
+    else if (!strcmp(mode, "bad"))
+        bad();
+    else
+        printk("demo: xs: no mode '%s'\n", mode);
+    demo_idle();
+}
