@@ -45,6 +45,7 @@ void bench_fail(const char *fmt, ...) __printf(1, 2);
 /* domains.c: many small domains, created, kept and destroyed. */
 void bench_domain_density(void);
 void bench_domu(void);          /* domains that run: creation, ping-pong */
+void bench_xenstore(void);      /* dom0's xenstore daemon (xenstore.c) */
 
 /* hostile.c: the largest requests of the long hypercalls, unmeasured here. */
 void bench_hostile_batches(void);

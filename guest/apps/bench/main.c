@@ -165,6 +165,7 @@ void guest_main(void)
     printk("bench: %u rounds in %lu ms\n", ROUNDS, (system_time_ns() - t0) / 1000000);
     bench_domain_density();
     bench_domu();
+    bench_xenstore();
     bench_hostile_batches();
     printk("BENCH done\n");
 }
