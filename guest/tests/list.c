@@ -182,6 +182,8 @@ const struct test tests[] = {
     { "gntmap_map_page_table", test_gntmap_map_page_table },
     { "gntmap_unmap_refused", test_gntmap_unmap_refused },
     { "gntmap_granter_destroyed", test_gntmap_granter_destroyed },
+    { "gntmap_domu_exchange", test_gntmap_domu_exchange },
+    { "gntmap_domu_mapper_destroyed", test_gntmap_domu_mapper_destroyed },
     { "set_callbacks_noncanonical", test_set_callbacks_noncanonical },
     { "stack_switch_noncanonical", test_stack_switch_noncanonical },
     { "set_segment_base_bad_which", test_set_segment_base_bad_which },

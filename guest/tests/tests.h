@@ -147,6 +147,8 @@ void test_gntmap_map_refused(void);
 void test_gntmap_map_page_table(void);
 void test_gntmap_unmap_refused(void);
 void test_gntmap_granter_destroyed(void);
+void test_gntmap_domu_exchange(void);
+void test_gntmap_domu_mapper_destroyed(void);
 void test_mmu_update_plain_write_ldt(void);
 void test_pin_superpage_entry(void);
 void test_ptwr_misaligned(void);

@@ -293,6 +293,14 @@ CASES = [
                  r"\(d\d\) Proxen guest 0.1 starting: domain, 2048 pages",
                  r"Domain \d+ \(crashed\) crashed: unhandled exception",
                  r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
+    # Grant mappings between running domains (guest/tests/gntmap_domu.c):
+    # two domUs exchanging a page, a domU destroyed holding dom0's grant.
+    dict(name="guest-gntmap-domu", smp=2, cmdline="dom0_mem=128M",
+         modules=[GUEST + " only=gntmap_domu", DEMO],
+         expect=[r"TEST gntmap_domu_exchange: SUCCESS",
+                 r"TEST gntmap_domu_mapper_destroyed: SUCCESS",
+                 r"gntmap_domu_exchange: domain \d+ mapped domain \d+'s grant \d+ and answered",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
     dict(name="guest-domu-one-cpu", smp=1, cmdline="dom0_mem=128M", modules=[GUEST + " only=domu", DEMO],
          expect=[r"TEST domu_console: SUCCESS", r"TEST domu_two_spinners_share_a_cpu: SUCCESS",
                  r"TEST domu_destroy_in_every_state: SUCCESS",

@@ -4,7 +4,8 @@
  * count once a second; with "ping" or "pong" it plays interdomain event
  * ping-pong with another demo domain (pingpong.c); with "flood" it makes
  * hypercalls as fast as it can; with "xs=MODE" it talks to xenstore
- * over its raw store ring (xs.c). */
+ * over its raw store ring (xs.c); with "grant" or "map" it shares a page
+ * with another domain through a grant (grant.c). */
 #include <console.h>
 #include <hypercall.h>
 #include <kernel.h>
@@ -66,6 +67,10 @@ void guest_main(void)
         demo_pong();
     if (cmdline_get("ping", NULL, 0))
         demo_ping();
+    if (cmdline_get("grant", NULL, 0))
+        demo_grant();
+    if (cmdline_get("map", NULL, 0))
+        demo_map();
     if (cmdline_get("flood", NULL, 0))
         flood();
     printk("demo: %s\n", cmdline_get("spin", NULL, 0) ? "spinning" : "counting");

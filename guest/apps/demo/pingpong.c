@@ -51,7 +51,7 @@ static uint64_t number(const char *name, uint64_t fallback)
 }
 
 /* One line of console input (polled: input is rare). */
-static void read_line(char *buf, size_t size)
+void demo_read_line(char *buf, size_t size)
 {
     size_t n = 0;
 
@@ -88,7 +88,7 @@ __noreturn void demo_pong(void)
     evtchn_port_t port;
 
     printk("demo: waiting for the port to answer on\n");
-    read_line(line, sizeof(line));
+    demo_read_line(line, sizeof(line));
     port = (evtchn_port_t)simple_strtoull(line, NULL, 0);
     events_save_disable();
     events_set_handler(port, answer, NULL);
@@ -106,7 +106,7 @@ __noreturn void demo_ping(void)
     long rc;
 
     printk("demo: waiting for the domain and port to ping\n");
-    read_line(line, sizeof(line));
+    demo_read_line(line, sizeof(line));
     bi.remote_dom = (domid_t)simple_strtoull(line, &rest, 0);
     while (*rest == ' ')
         rest++;
