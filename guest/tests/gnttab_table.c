@@ -9,6 +9,8 @@
 #include <mm.h>
 #include <pagetable.h>
 #include <test.h>
+#include <lib/string.h>
+#include "control_ops.h"
 #include "gnttab.h"
 #include "tests.h"
 
@@ -185,4 +187,60 @@ void test_gnttab_add_to_physmap(void)
     if (current_frames() != before)
         test_fail("add_to_physmap grew the table from %u to %u frames", before,
                   current_frames());
+}
+
+/* A created domain's table: its limit as created (0 for Xen's default),
+ * another domain's table reached by the initial domain; its frames go
+ * back to the heap when it is destroyed. */
+static void created_limits(void)
+{
+    struct proxen_control op = ctl_op(PXCTL_createdomain, 0);
+    struct gnttab_query_size q;
+    uint64_t frames[4];
+    domid_t id, dflt;
+    int16_t st;
+
+    op.u.createdomain.max_vcpus = 1;
+    op.u.createdomain.max_pages = 64;
+    op.u.createdomain.max_grant_frames = 3;
+    strlcpy(op.u.createdomain.name, "gnt-limits", sizeof(op.u.createdomain.name));
+    if (!expect_rc("createdomain with max_grant_frames 3", ctl_call(&op), 0))
+        return;
+    id = op.domain;
+    if (gnt_query(id, &q) || q.status != GNTST_okay || q.nr_frames != 1 ||
+        q.max_nr_frames != 3)
+        test_fail("query_size of the new domain: status %d, %u of %u frames (expected 1 of 3)",
+                  q.status, q.nr_frames, q.max_nr_frames);
+    if (gnt_setup(id, 4, frames, &st) || st != GNTST_general_error)
+        test_fail("setup_table of 4 frames for a domain limited to 3: status %d", st);
+    if (gnt_setup(id, 3, frames, &st) || st != GNTST_okay || gnt_query(id, &q) ||
+        q.nr_frames != 3)
+        test_fail("setup_table of 3 frames for it: status %d, %u frames", st, q.nr_frames);
+    op.u.createdomain.max_grant_frames = 1025;
+    expect_rc("createdomain with max_grant_frames 1025", ctl_call(&op), -EINVAL);
+    op.u.createdomain.max_grant_frames = 0;
+    op.u.createdomain.max_maptrack_frames = 4097;
+    expect_rc("createdomain with max_maptrack_frames 4097", ctl_call(&op), -EINVAL);
+    op.u.createdomain.max_maptrack_frames = 0;
+    if (expect_rc("createdomain with the defaults", ctl_call(&op), 0)) {
+        dflt = op.domain;
+        if (gnt_query(dflt, &q) || q.max_nr_frames != 64)
+            test_fail("a domain created with max_grant_frames 0 has a limit of %u, not 64",
+                      q.max_nr_frames);
+        ctl_destroy(dflt);
+    }
+    expect_rc("destroy the domain", ctl_destroy(id), 0);
+}
+
+/* Run twice, the pages counted around the second run: the first may
+ * leave the allocator a cached slab of a size it had not used yet. */
+void test_gnttab_created_limits(void)
+{
+    uint64_t before;
+
+    created_limits();
+    before = ctl_free_pages();
+    created_limits();
+    if (ctl_free_pages() != before)
+        test_fail("free pages %lu after the domains went, %lu before", ctl_free_pages(), before);
 }

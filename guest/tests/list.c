@@ -165,6 +165,7 @@ const struct test tests[] = {
     { "gnttab_setup_table", test_gnttab_setup_table },
     { "gnttab_table_frames", test_gnttab_table_frames },
     { "gnttab_add_to_physmap", test_gnttab_add_to_physmap },
+    { "gnttab_created_limits", test_gnttab_created_limits },
     { "gnttab_get_version", test_gnttab_get_version },
     { "gnttab_set_version_bad", test_gnttab_set_version_bad },
     { "gnttab_switch_version", test_gnttab_switch_version },

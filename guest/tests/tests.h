@@ -58,6 +58,7 @@ void test_gnttab_query_size(void);
 void test_gnttab_setup_table(void);
 void test_gnttab_table_frames(void);
 void test_gnttab_add_to_physmap(void);
+void test_gnttab_created_limits(void);
 void test_gnttab_get_version(void);
 void test_gnttab_set_version_bad(void);
 void test_gnttab_switch_version(void);

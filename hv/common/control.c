@@ -10,6 +10,7 @@
 #include <proxen/console.h>
 #include <proxen/control.h>
 #include <proxen/domain.h>
+#include <proxen/grant_table.h>
 #include <proxen/errno.h>
 #include <proxen/guest_access.h>
 #include <proxen/hypercall.h>
@@ -103,7 +104,12 @@ static long createdomain(struct pxctl_createdomain *c, domid_t *id)
         return -EINVAL;
     if (!control_name_ok(c->name))
         return -EINVAL;                  /* unterminated or empty */
-    rc = domain_create_guest(c->name, c->max_vcpus, c->max_pages, &d);
+    if (c->max_grant_frames > GNTTAB_MAX_FRAMES_LIMIT ||
+        c->max_maptrack_frames > GNTTAB_MAX_MAPTRACK_FRAMES_LIMIT)
+        return -EINVAL;
+    rc = domain_create_guest(c->name, c->max_vcpus, c->max_pages,
+                             c->max_grant_frames ?: GNTTAB_DEFAULT_MAX_FRAMES,
+                             c->max_maptrack_frames ?: GNTTAB_DEFAULT_MAX_MAPTRACK_FRAMES, &d);
     if (!rc)
         *id = d->domain_id;
     return rc;

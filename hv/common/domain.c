@@ -270,6 +270,7 @@ static domid_t free_id_locked(void)
 }
 
 int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_pages,
+                        unsigned int max_grant_frames, unsigned int max_maptrack_frames,
                         struct domain **out)
 {
     unsigned long flags;
@@ -286,7 +287,7 @@ int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_p
     d->shared_info_mfn = _mfn(arch_virt_to_maddr(s) >> PAGE_SHIFT);
     share_shared_info(d);
     d->max_pages = max_pages;
-    if (grant_table_create(d, GNTTAB_DEFAULT_MAX_FRAMES, GNTTAB_DEFAULT_MAX_MAPTRACK_FRAMES)) {
+    if (grant_table_create(d, max_grant_frames, max_maptrack_frames)) {
         domain_destroy(d);
         return -ENOMEM;
     }

@@ -95,8 +95,12 @@ struct pxctl_createdomain {
     uint32_t flags;              /* IN: must be 0 */
     uint64_t max_pages;          /* IN: its memory limit */
     char name[PXCTL_NAME_LEN];   /* IN: NUL-terminated, not empty */
+    uint32_t max_grant_frames;   /* IN: its grant table's limit, 1..1024; 0: 64 */
+    uint32_t max_maptrack_frames;  /* IN: its grant mappings' limit, ..4096; 0: 1024 */
 };
-_Static_assert(sizeof(struct pxctl_createdomain) == 48, "pxctl_createdomain size");
+_Static_assert(sizeof(struct pxctl_createdomain) == 56, "pxctl_createdomain size");
+_Static_assert(offsetof(struct pxctl_createdomain, max_grant_frames) == 48,
+               "pxctl_createdomain.max_grant_frames");
 
 struct pxctl_readconsole {
     uint64_t buffer;             /* IN: guest address of the buffer */

@@ -115,12 +115,17 @@ void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg)
     fn(&dom0, arg);
 }
 
+static unsigned int last_grant_frames, last_maptrack_frames;
+
 int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_pages,
+                        unsigned int max_grant_frames, unsigned int max_maptrack_frames,
                         struct domain **out)
 {
     (void)name;
     (void)max_vcpus;
     (void)max_pages;
+    last_grant_frames = max_grant_frames;
+    last_maptrack_frames = max_maptrack_frames;
     creates++;
     *out = &guest;
     return 0;
@@ -282,6 +287,21 @@ static void test_create_fields(void **state)
     assert_int_equal(control_op(&v0, &op), 0);
     assert_int_equal(creates, 1);
     assert_int_equal(op.domain, 5);
+    /* Grant-table limits: 0 for Xen's defaults, else within the caps. */
+    assert_int_equal(last_grant_frames, 64);
+    assert_int_equal(last_maptrack_frames, 1024);
+    op = create_op(1, 0, "g");
+    op.u.createdomain.max_grant_frames = 1025;
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    op.u.createdomain.max_grant_frames = 1;
+    op.u.createdomain.max_maptrack_frames = 4097;
+    assert_int_equal(control_op(&v0, &op), -EINVAL);
+    assert_int_equal(creates, 1);
+    op.u.createdomain.max_grant_frames = 1024;
+    op.u.createdomain.max_maptrack_frames = 4096;
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(last_grant_frames, 1024);
+    assert_int_equal(last_maptrack_frames, 4096);
 }
 
 static void test_destroy_targets(void **state)

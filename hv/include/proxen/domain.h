@@ -125,9 +125,11 @@ struct domain *get_domain_by_id(domid_t id);
 void put_domain(struct domain *d);
 
 /* A new unprivileged domain with the lowest free id, paused (BUILDING),
- * with max_vcpus vCPUs and a shared_info page but no memory yet: 0 and
- * *out, or -ENOMEM / -ENOSPC (ids exhausted). */
+ * with max_vcpus vCPUs, a shared_info page and a grant table of those
+ * limits (within grant_table.h's) but no memory yet: 0 and *out, or
+ * -ENOMEM / -ENOSPC (ids exhausted). */
 int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_pages,
+                        unsigned int max_grant_frames, unsigned int max_maptrack_frames,
                         struct domain **out);
 /* Building a created domain: nr more zeroed frames (0, or -ENOMEM past
  * its max_pages or the heap's end); its frame numbers, from the start'th
