@@ -86,7 +86,7 @@ def failed_count(n, of):
 
 # Every metric the benchmark guest prints (bench/README.md), and those that
 # may be "n/a" under Proxen today (none).
-BENCH_METRICS = ["null_hypercall_ns", "mmu_update_ns_per_entry_64", "multicall_ns_per_noop_64",
+BENCH_METRICS = ["grant_copy_mbps", "null_hypercall_ns", "mmu_update_ns_per_entry_64", "multicall_ns_per_noop_64",
                  "evtchn_send_self_ns", "int3_bounce_ns", "pf_bounce_ns", "ipi_round_trip_ns",
                  "timer_lateness_median_ns", "timer_lateness_p99_ns", "timer_lateness_max_ns",
                  "cpu_loop_ns_per_iter", "density_create_ns_100", "density_create_ns_1000",
@@ -124,8 +124,10 @@ def bench_lines_complete(log):
         if value == "n/a":
             if metric not in BENCH_MAY_BE_NA:
                 return f"BENCH {metric} is n/a: {rest}"
-        elif not re.fullmatch(r"\d+(?:\.\d+)?", value) or not rest.startswith("ns"):
-            return f"BENCH {metric} has no value in ns: {m.group(0)}"
+        unit = "MB/s" if metric.endswith("_mbps") else "ns"
+        if value != "n/a" and (not re.fullmatch(r"\d+(?:\.\d+)?", value) or
+                               not rest.startswith(unit)):
+            return f"BENCH {metric} has no value in {unit}: {m.group(0)}"
     done = re.search(r"^\(d0\) BENCH done$", log, re.M)
     if not done:
         return "no 'BENCH done' line"

@@ -55,6 +55,12 @@ void bench_hostile_batches(void);
 uint64_t bench_time_read_batch(void);
 uint64_t bench_gettimeofday_batch(void);
 
+/* grant_copy.c: GNTTABOP_copy of 4 KiB pages, dom0 to itself (MB/s). */
+bool grant_copy_setup(void);
+uint64_t grant_copy_batch(void);
+void grant_copy_teardown(void);
+void grant_copy_report(const char *why);
+
 /* ipi.c: round trips between vCPU 0 and vCPU 1, IPI_ROUND_TRIPS a batch. */
 #define IPI_ROUND_TRIPS 100
 bool ipi_setup(void);
