@@ -53,6 +53,15 @@ static bool grants_access(uint32_t head, domid_t ldomid, bool map)
     return (head_flags(head) & mask) == GTF_permit_access && head_domid(head) == ldomid;
 }
 
+/* An entry as seen for a use: granting access on the first use, and
+ * not read-only for a writable one. */
+static bool usable(uint32_t head, bool first, bool writes, domid_t ldomid, bool map)
+{
+    if (first && !grants_access(head, ldomid, map))
+        return false;
+    return !(writes && (head_flags(head) & GTF_readonly));
+}
+
 static void clear_flags(uint16_t *w, uint16_t flags)
 {
     __atomic_fetch_and(w, (uint16_t)~flags, __ATOMIC_SEQ_CST);
@@ -70,9 +79,7 @@ static int16_t set_status_v1(struct grant_table *gt, grant_ref_t ref, bool first
     for (unsigned int tries = 0; tries < SET_STATUS_TRIES; tries++) {
         uint32_t want = seen | GTF_reading | (writes ? GTF_writing : 0);
 
-        if (first && !grants_access(seen, ldomid, map))
-            return GNTST_general_error;
-        if (writes && (head_flags(seen) & GTF_readonly))
+        if (!usable(seen, first, writes, ldomid, map))
             return GNTST_general_error;
         if (__atomic_compare_exchange_n(head, &seen, want, false, __ATOMIC_SEQ_CST,
                                         __ATOMIC_SEQ_CST))
@@ -91,11 +98,11 @@ static int16_t set_status_v2(struct grant_table *gt, grant_ref_t ref, bool first
     uint16_t set = GTF_reading | (writes ? GTF_writing : 0);
     uint32_t h = __atomic_load_n(head, __ATOMIC_SEQ_CST);
 
-    if ((first && !grants_access(h, ldomid, map)) || (writes && (head_flags(h) & GTF_readonly)))
+    if (!usable(h, first, writes, ldomid, map))
         return GNTST_general_error;
     __atomic_fetch_or(status, set, __ATOMIC_SEQ_CST);
     h = __atomic_load_n(head, __ATOMIC_SEQ_CST);
-    if ((first && !grants_access(h, ldomid, map)) || (writes && (head_flags(h) & GTF_readonly))) {
+    if (!usable(h, first, writes, ldomid, map)) {
         clear_flags(status, first ? set : (uint16_t)(set & GTF_writing));
         return GNTST_general_error;
     }

@@ -369,7 +369,7 @@ static void test_pin_refusals_v1(void **state)
     expect_refused(rd, 6, 2, GRANT_USE_HOST_RO, true, GNTST_bad_page, other);
     grant_v1(rd, 6, 2, heap, GTF_permit_access);
     expect_refused(rd, 6, 2, GRANT_USE_HOST_RO, true, GNTST_bad_page, heap);
-    *v1_entry(rd, 6) = (struct grant_entry_v1){ GTF_permit_access, 2, (uint32_t)FRAMES };
+    *v1_entry(rd, 6) = (struct grant_entry_v1){ GTF_permit_access, 2, 0xfffffff0u };
     expect_refused(rd, 6, 2, GRANT_USE_HOST_RO, true, GNTST_bad_page, NULL);
     /* A writable use of a frame that is a page table now. */
     grant_v1(rd, 6, 2, pg, GTF_permit_access);
@@ -637,6 +637,7 @@ static void test_dispatch_refusals(void **state)
 
     (void)state;
     assert_int_equal(op(GNTTABOP_query_size, &q, 0x80000000u), -EINVAL);
+    assert_int_equal(op(GNTTABOP_swap_grant_ref, &q, 0x80000000u), -EINVAL);
     assert_int_equal(op(GNTTABOP_query_size | (1u << 12), &q, 1), -EINVAL);
     assert_int_equal(op(GNTTABOP_query_size, &q, 2), -EINVAL);
     assert_int_equal(op(GNTTABOP_query_size, (void *)1, 1), -EFAULT);
