@@ -12,6 +12,9 @@
 #define GNT_MAX_MAPPED  16                       /* frames of each kind */
 #define NO_SUCH_DOMAIN  77
 
+/* The initial domain's table limit: gnttab_max_frames= from the
+ * hypervisor's command line, else Xen's default, 64. */
+uint32_t gnt_dom0_max_frames(void);
 long gnt_query(domid_t dom, struct gnttab_query_size *q);
 /* setup_table of nr frames into frames[]: the hypercall's result, with
  * the operation's status in *status. */

@@ -30,11 +30,12 @@ void test_gnttab_query_size(void)
         return;
     if (q.status != GNTST_okay)
         test_fail("GNTTABOP_query_size status %d", q.status);
-    else if (q.max_nr_frames != 64 || q.nr_frames < 1 || q.nr_frames > q.max_nr_frames)
-        test_fail("grant table of %u frames, at most %u (dom0's default limit: 64)",
-                  q.nr_frames, q.max_nr_frames);
+    else if (q.max_nr_frames != gnt_dom0_max_frames() || q.nr_frames < 1 ||
+             q.nr_frames > q.max_nr_frames)
+        test_fail("grant table of %u frames, at most %u (dom0's limit: %u)", q.nr_frames,
+                  q.max_nr_frames, gnt_dom0_max_frames());
     /* Our own id is DOMID_SELF's table. */
-    if (!gnt_query(0, &q) && (q.status != GNTST_okay || q.max_nr_frames != 64))
+    if (!gnt_query(0, &q) && (q.status != GNTST_okay || q.max_nr_frames != gnt_dom0_max_frames()))
         test_fail("query_size of domain 0: status %d, max %u", q.status, q.max_nr_frames);
     rc = gnt_query(NO_SUCH_DOMAIN, &q);
     if (rc || q.status != GNTST_bad_domain)
@@ -83,9 +84,10 @@ void test_gnttab_setup_table(void)
                   again[0], again[1], frames[0], frames[1], current_frames());
 
     before = current_frames();
-    if (gnt_setup(DOMID_SELF, 65, frames, &st) || st != GNTST_general_error)
-        test_fail("setup_table past the limit of 64: status %d, expected GNTST_general_error",
-                  st);
+    if (gnt_setup(DOMID_SELF, gnt_dom0_max_frames() + 1, frames, &st) ||
+        st != GNTST_general_error)
+        test_fail("setup_table past the limit of %u: status %d, expected GNTST_general_error",
+                  gnt_dom0_max_frames(), st);
     expect_rc("setup_table with its list at a hypervisor address",
               gnt_setup(DOMID_SELF, 1, (uint64_t *)HV_ADDRESS, &st), -EFAULT);
     expect_rc("setup_table with a list running into the hypervisor's range",

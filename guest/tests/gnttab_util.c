@@ -2,8 +2,24 @@
 #include <arch.h>
 #include <lib/errno.h>
 #include <hypercall.h>
+#include <lib/string.h>
+#include <lib/strtoul.h>
 #include <pagetable.h>
 #include "gnttab.h"
+
+uint32_t gnt_dom0_max_frames(void)
+{
+    static char line[XEN_COMMANDLINE_LEN];
+    const char *opt;
+
+    if (hypercall_xen_version(XENVER_commandline, line) < 0)
+        return 64;
+    line[sizeof(line) - 1] = '\0';
+    opt = strstr(line, "gnttab_max_frames=");
+    if (!opt || (opt > line && opt[-1] != ' '))
+        return 64;
+    return (uint32_t)simple_strtoull(opt + sizeof("gnttab_max_frames=") - 1, NULL, 0);
+}
 
 long gnt_query(domid_t dom, struct gnttab_query_size *q)
 {

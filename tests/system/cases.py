@@ -286,6 +286,11 @@ CASES = [
     # beside it: their consoles served by dom0's daemon, two spinners
     # sharing one CPU, destroyed running, blocked, paused and crashed; on
     # two CPUs and on one.
+    # Grant tables alone (quick for their mutation entries), with dom0's
+    # limit from the boot option.
+    dict(name="guest-gnttab", smp=2, cmdline="gnttab_max_frames=8", modules=[GUEST + " only=gnttab"],
+         expect=[r"TEST gnttab_setup_table: SUCCESS", r"TEST gnttab_copy_refused: SUCCESS",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
     dict(name="guest-domu", smp=2, cmdline="dom0_mem=128M", modules=[GUEST + " only=domu", DEMO],
          expect=[r"TEST domu_console: SUCCESS", r"TEST domu_two_spinners_share_a_cpu: SUCCESS",
                  r"TEST domu_destroy_in_every_state: SUCCESS", r"TEST domu_ping_pong: SUCCESS",
