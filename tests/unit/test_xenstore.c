@@ -473,6 +473,32 @@ static void test_watch_events(void **state)
     expect_error(req(&dom0, XS_WATCH, P("/w//\0t\0")), "EINVAL");
 }
 
+/* An event that would not fit the wire (a deep path, a long token) is
+ * not sent; the harness aborts on any message over the limit. */
+static void test_watch_event_too_big(void **state)
+{
+    static char buf[XENSTORE_PAYLOAD_MAX];
+    static char deep[XENSTORE_ABS_PATH_MAX + 1];
+    size_t n = 0;
+
+    (void)state;
+    buf[0] = '/';
+    buf[1] = '\0';
+    memset(buf + 2, 't', 3000);
+    buf[3002] = '\0';
+    expect_ok(req(&dom0, XS_WATCH, buf, 3003), XS_WATCH);
+    assert_int_equal(count_events(&dom0), 1);            /* "/" and the token fit */
+    while (n + 2 <= 2000) {
+        deep[n++] = '/';
+        deep[n++] = 'z';
+    }
+    deep[n] = '\0';
+    write_ok(&dom0, deep, "");
+    assert_int_equal(count_events(&dom0), 0);
+    write_ok(&dom0, "/z", "short enough");
+    assert_int_equal(count_events(&dom0), 1);
+}
+
 /* Removing a node fires the watches set on nodes below it, exactly. */
 static void test_watch_rm_descendants(void **state)
 {
@@ -961,6 +987,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_perms_inherit_and_owner, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_target, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watch_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_watch_event_too_big, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watch_rm_descendants, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watch_relative_and_permission, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watch_quota, setup, teardown),
