@@ -17,6 +17,7 @@ static const struct quota_name quota_names[] = {
     QUOTA("node-size", node_size),
     QUOTA("path-max", path_len),
     QUOTA("permissions", perms),
+    QUOTA("transaction-memory", tx_memory),
 };
 #define NQUOTAS (sizeof(quota_names) / sizeof(quota_names[0]))
 

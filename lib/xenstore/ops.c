@@ -296,6 +296,18 @@ int xs_do_request(struct xs_conn *c, uint32_t type, uint32_t tx_id,
         v.tx = xs_tx_find(c, tx_id);
         if (!v.tx)
             return -ENOENT;
+        if (type != XS_TRANSACTION_END) {
+            int rc;
+
+            if (!xs_tx_memory_ok(c))
+                return -ENOMEM;
+            rc = op->fn(c, &v, payload, len);
+            /* Found again: the request may have ended it (RESET_WATCHES). */
+            v.tx = xs_tx_find(c, tx_id);
+            if (v.tx)
+                v.tx->bytes = xs_tx_footprint(v.tx);
+            return rc;
+        }
     }
     return op->fn(c, &v, payload, len);
 }

@@ -15,6 +15,37 @@ struct xs_tx *xs_tx_find(struct xs_conn *c, uint32_t id)
     return tx;
 }
 
+/* The memory a transaction holds: its map, its entries and copies, its
+ * node-count changes and its held-back events. */
+size_t xs_tx_footprint(const struct xs_tx *tx)
+{
+    size_t b = sizeof(*tx) + tx->map.nbuckets * sizeof(*tx->map.bucket);
+
+    for (unsigned int i = 0; i < tx->map.nbuckets; i++)
+        for (const struct xs_node *e = tx->map.bucket[i]; e; e = e->hnext)
+            b += sizeof(*e) + e->pathlen + 1 + e->vlen + e->nperms * sizeof(*e->perms) +
+                 e->nchildren * sizeof(struct xs_child) + e->childlen;
+    for (const struct xs_delta *d = tx->deltas; d; d = d->next)
+        b += sizeof(*d);
+    for (const struct xs_pending_event *ev = tx->events; ev; ev = ev->next)
+        b += sizeof(*ev) + ev->pathlen + 1 + (ev->nperms + ev->noldperms) * sizeof(*ev->perms);
+    return b;
+}
+
+/* Xen bounds the memory a domain makes the store hold; here, what its
+ * open transactions hold (their copies, and the paths of what they
+ * looked at, which the node quotas do not bound): within the quota? */
+bool xs_tx_memory_ok(const struct xs_conn *c)
+{
+    size_t total = 0;
+
+    if (c->privileged)
+        return true;
+    for (const struct xs_tx *tx = c->txs; tx; tx = tx->next)
+        total += tx->bytes;
+    return total <= c->store->quota.tx_memory;
+}
+
 void xs_tx_free(struct xs_conn *c, struct xs_tx *tx)
 {
     struct xs_store *s = c->store;

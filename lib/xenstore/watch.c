@@ -54,14 +54,22 @@ void xs_fire_now(struct xs_store *s, const char *path, size_t len, bool exact,
     }
 }
 
-/* Holds the event back until the transaction commits; without memory the
- * transaction fails (it could not keep its promise of events). */
+/* Holds the event back until the transaction commits, once per path
+ * (a transaction writing one node a million times fires once, as Xen's
+ * fires once per changed node); without memory the transaction fails (it
+ * could not keep its promise of events). */
 static void queue_event(struct xs_tx *tx, struct xs_store *s, const char *path, size_t len,
                         bool exact, const struct xs_perm *perms, unsigned int np,
                         const struct xs_perm *old, unsigned int oldnp)
 {
-    struct xs_pending_event *e = xs_alloc(s, sizeof(*e) + len + 1);
-    struct xs_perm *p = xs_alloc(s, (np + oldnp) * sizeof(*p));
+    struct xs_pending_event *e;
+    struct xs_perm *p;
+
+    for (e = tx->events; e; e = e->next)
+        if (e->exact == exact && e->pathlen == len && !memcmp(e->path, path, len))
+            return;
+    e = xs_alloc(s, sizeof(*e) + len + 1);
+    p = xs_alloc(s, (np + oldnp) * sizeof(*p));
 
     if (!e || !p) {
         xs_free(s, e, sizeof(*e) + len + 1);

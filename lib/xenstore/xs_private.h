@@ -113,6 +113,7 @@ struct xs_tx {
     unsigned int accessed;        /* nodes in map (trans_nodes quota) */
     bool created;                 /* created a node (quota checked at commit) */
     bool failed;                  /* ran out of memory: cannot commit */
+    size_t bytes;                 /* memory it holds, as of its last request */
     struct xs_delta *deltas;
     struct xs_pending_event *events, *events_tail;
 };
@@ -254,6 +255,8 @@ void xs_watches_drop(struct xs_conn *c);
 
 /* --- transactions (transaction.c) --- */
 struct xs_tx *xs_tx_find(struct xs_conn *c, uint32_t id);
+size_t xs_tx_footprint(const struct xs_tx *tx);
+bool xs_tx_memory_ok(const struct xs_conn *c);
 int xs_do_tx_start(struct xs_conn *c);
 int xs_do_tx_end(struct xs_conn *c, struct xs_tx *tx, const char *payload, uint32_t len);
 void xs_tx_free(struct xs_conn *c, struct xs_tx *tx);

@@ -4,7 +4,9 @@
  * an allocation made to fail.  Properties: every request gets exactly one
  * reply, no message exceeds the wire's limit (xs_harness.h aborts), the
  * store stays consistent (CONTROL check), and nothing is left allocated
- * once the store is destroyed.
+ * once the store is destroyed; and a domain that read a node could: the
+ * node's permissions, asked by dom0, give it read access (unless some
+ * SET_TARGET succeeded, which widens a domain's rights).
  *
  * Input: byte 0 picks the failing allocation (0: none); then records of
  *   op, type, tx, len, payload[len]
@@ -25,6 +27,7 @@ static struct xs_alloc_stats stats;
 static struct xs_store *store;
 static struct xs_client clients[3];          /* dom0, dom5, dom6 */
 static uint32_t txids[3][3];
+static bool targets;
 
 static void check(bool ok)
 {
@@ -64,6 +67,50 @@ static void hook_release(void *opaque, unsigned int domid, struct xs_conn *conn)
 
 static const struct xs_hooks hooks = { .introduce = hook_introduce, .release = hook_release };
 
+/* Did dom0's GET_PERMS reply (perms) give domid read access? */
+static bool readable(const struct xs_msg *perms, unsigned int domid)
+{
+    const char *p = perms->body, *end = perms->body + perms->len;
+    char first = 0;
+
+    for (unsigned int i = 0; p < end; i++, p += strlen(p) + 1) {
+        unsigned int id = (unsigned int)strtoul(p + 1, NULL, 10);
+
+        if (i == 0 && id == domid)
+            return true;                        /* the owner */
+        if (i == 0)
+            first = p[0];
+        else if (id == domid)
+            return p[0] == 'r' || p[0] == 'b';
+    }
+    return first == 'r' || first == 'b';
+}
+
+/* A successful READ by a domain: check its right with dom0's GET_PERMS
+ * (the path made absolute as the store does). */
+static void check_read_right(unsigned int who, const uint8_t *p, uint32_t len)
+{
+    static char path[XENSTORE_ABS_PATH_MAX + 64];
+    struct xs_client *d0 = &clients[0];
+    struct xsd_sockmsg hdr = { .type = XS_GET_PERMS };
+    unsigned int domid = who == 1 ? 5 : 6;
+    size_t n = 0;
+    long saved = stats.fail_at;
+
+    if (targets || len == 0 || len > XENSTORE_ABS_PATH_MAX)
+        return;
+    if (p[0] != '/')
+        n = (size_t)snprintf(path, sizeof(path), "/local/domain/%u/", domid);
+    memcpy(path + n, p, len);                   /* the path with its NUL */
+    hdr.len = (uint32_t)(n + len);
+    stats.fail_at = -1;
+    d0->n = 0;
+    check(xs_conn_feed(d0->conn, &hdr, path) == 0);
+    stats.fail_at = saved;
+    check(d0->n == 1 && d0->msgs[0].type == XS_GET_PERMS);
+    check(readable(&d0->msgs[0], domid));
+}
+
 /* One request; exactly one reply, with the request's ids. */
 static void request(unsigned int who, uint32_t type, uint32_t tx, const uint8_t *p, uint32_t len)
 {
@@ -88,9 +135,14 @@ static void request(unsigned int who, uint32_t type, uint32_t tx, const uint8_t 
         check(m->req_id == 0x5a5a && m->tx_id == tx);
         if (m->type == XS_TRANSACTION_START)
             txids[who][replies % 3] = (uint32_t)strtoul(m->body, NULL, 10);
+        if (m->type == XS_SET_TARGET)
+            targets = true;
+        if (m->type == XS_READ && who != 0 && tx == 0)
+            check_read_right(who, p, len);
     }
     check(replies == 1 || cl->n == XS_MAX_MSGS);
-    xs_conn_consumed(cl->conn, cl->n);
+    if (cl->conn)
+        xs_conn_consumed(cl->conn, cl->n);
 }
 
 static void daemon_call(unsigned int what)
@@ -143,6 +195,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     stats.fail_at = -1;
     memset(clients, 0, sizeof(clients));
     memset(txids, 0, sizeof(txids));
+    targets = false;
     store = xs_store_create(&alloc, &hooks, NULL);
     check(store != NULL);
     clients[0].conn = xs_conn_create_local(store, xs_test_send, &clients[0]);

@@ -598,10 +598,9 @@ static void test_tx_isolation_and_commit(void **state)
     expect_ok(req_tx(&dom0, XS_RM, tx, P("/tx/a\0")), XS_RM);
     expect_error(req_tx(&dom0, XS_READ, tx, P("/tx/a\0")), "ENOENT");
     expect_ok(tx_end(&dom0, tx, true), XS_TRANSACTION_END);
-    assert_int_equal(count_events(&dom0), 3);
+    assert_int_equal(count_events(&dom0), 2);            /* one a changed path */
     expect_event(&dom0, 0, "/tx/a", "w");
     expect_event(&dom0, 1, "/tx/b/c", "w");
-    expect_event(&dom0, 2, "/tx/a", "w");
     expect_error(read_path(&dom0, "/tx/a"), "ENOENT");
     expect_read(read_path(&dom0, "/tx/b/c"), "made");
     expect_error(tx_end(&dom0, tx, true), "ENOENT");           /* gone */
@@ -672,6 +671,9 @@ static void test_tx_quotas(void **state)
         tx_start(&dom5);
     expect_error(req(&dom5, XS_TRANSACTION_START, P("\0")), "ENOSPC");
     expect_ok(req(&dom5, XS_RESET_WATCHES, P("\0")), XS_RESET_WATCHES); /* ends them */
+    tx = tx_start(&dom5);                                      /* also from inside one */
+    expect_ok(req_tx(&dom5, XS_RESET_WATCHES, tx, P("\0")), XS_RESET_WATCHES);
+    expect_error(tx_end(&dom5, tx, false), "ENOENT");
     tx = tx_start(&dom5);
     /* 1024 nodes seen at most: "/" (asked whether the caller may know
      * that /nX does not exist) and 1023 others. */
@@ -684,6 +686,50 @@ static void test_tx_quotas(void **state)
     expect_ok(tx_end(&dom5, tx, false), XS_TRANSACTION_END);
     for (int i = 0; i < 30; i++)
         tx_start(&dom0);                                       /* dom0: no quota */
+}
+
+/* What a domain's transactions hold is bounded: paths it only looked at
+ * count too.  A transaction writing one node many times holds one event. */
+static void test_tx_memory(void **state)
+{
+    static char path[1100];
+    uint32_t tx;
+    int i;
+
+    (void)state;
+    expect_ok(req(&dom0, XS_CONTROL, P("quota\0set\0transaction-memory\0" "20000\0")),
+              XS_CONTROL);
+    tx = tx_start(&dom5);
+    memset(path, 'p', sizeof(path) - 1);
+    path[0] = '/';
+    for (i = 0; i < 100; i++) {
+        struct xs_msg *m;
+
+        path[1] = (char)('a' + i % 26);
+        path[2] = (char)('a' + i / 26);
+        m = req_tx(&dom5, XS_READ, tx, path, sizeof(path));
+        if (!strcmp(m->body, "ENOMEM"))
+            break;
+        expect_error(m, "EACCES");
+    }
+    assert_true(i > 10 && i < 30);                     /* about 20000 / 1100 */
+    expect_error(write_tx(&dom5, tx, "x", "y"), "ENOMEM");
+    expect_ok(tx_end(&dom5, tx, false), XS_TRANSACTION_END);
+    tx = tx_start(&dom5);
+    expect_error(req_tx(&dom5, XS_READ, tx, P("/tool\0")), "EACCES");
+    expect_ok(tx_end(&dom5, tx, false), XS_TRANSACTION_END);
+    /* dom0 is not bound. */
+    tx = tx_start(&dom0);
+    for (i = 0; i < 100; i++) {
+        path[1] = (char)('a' + i % 26);
+        path[2] = (char)('a' + i / 26);
+        expect_error(req_tx(&dom0, XS_READ, tx, path, sizeof(path)), "ENOENT");
+    }
+    expect_ok(req(&dom0, XS_WATCH, P("/once\0w\0")), XS_WATCH);
+    for (i = 0; i < 3000; i++)
+        expect_ok(write_tx(&dom0, tx, "/once", i % 2 ? "a" : "b"), XS_WRITE);
+    expect_ok(tx_end(&dom0, tx, true), XS_TRANSACTION_END);
+    assert_int_equal(count_events(&dom0), 1);
 }
 
 /* ---- quotas --------------------------------------------------------- */
@@ -995,6 +1041,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tx_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tx_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tx_quotas, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tx_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entry_quota, setup, teardown),
         cmocka_unit_test_setup_teardown(test_node_size_and_perm_quota, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outstanding_quota, setup, teardown),

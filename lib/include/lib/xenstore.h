@@ -67,10 +67,12 @@ struct xs_quota {
     unsigned int trans_nodes;   /* nodes one transaction may touch (1024) */
     unsigned int path_len;      /* bytes of a path below the domain's home (2048) */
     unsigned int outstanding;   /* replies and events not yet consumed (20) */
+    unsigned int tx_memory;     /* bytes a connection's open transactions hold (2.5 MiB) */
 };
 #define XS_QUOTA_DEFAULTS { .entries = 1000, .watches = 128, .transactions = 10, \
     .node_size = 2048, .perms = 5, .trans_nodes = 1024,                           \
-    .path_len = XENSTORE_REL_PATH_MAX, .outstanding = 20 }
+    .path_len = XENSTORE_REL_PATH_MAX, .outstanding = 20,                         \
+    .tx_memory = 2621440 }
 
 /* A new store as Xen's xenstored starts: "/", /tool and /tool/xenstored
  * and the special nodes @introduceDomain and @releaseDomain, all owned by
