@@ -38,6 +38,7 @@ struct xsd_dom {
     bool ignored;                       /* framing broken: neither read nor written */
     bool more;                          /* requests left when the bound was reached */
     bool notify;                        /* the ring moved: send an event */
+    bool dirty;                         /* the store sent it something since the last flush */
     domid_t dom;
     evtchn_port_t port;                 /* ours, bound to the domain's */
     struct xenstore_domain_interface *ring;
@@ -70,6 +71,7 @@ static void domain_send(void *opaque, const struct xsd_sockmsg *hdr, const void 
 {
     struct xsd_dom *d = opaque;
 
+    d->dirty = true;
     if (d->ignored || !outq_put(&d->out, hdr, payload))
         d->dropped++;
 }
@@ -306,10 +308,13 @@ void xsd_ring_detach(struct xs_conn *conn)
         forget(d);
 }
 
+/* Only the domains the store sent something: a call into the store costs
+ * the same with one domain or a hundred. */
 void xsd_ring_flush_all(void)
 {
     for (unsigned int i = 0; i < XENSTORED_SLOTS; i++)
-        if (doms[i].used) {
+        if (doms[i].used && doms[i].dirty) {
+            doms[i].dirty = false;
             flush(&doms[i]);
             if (doms[i].notify)
                 notify(&doms[i]);

@@ -6,7 +6,9 @@
  *        best of 10 batches of 1000;
  *   xenstore_read_ring_ns, xenstore_write_ring_ns
  *        the same by a demo domain over its store ring and event channel
- *        (guest/apps/demo/xs.c: 500 each, after a first round trip);
+ *        (guest/apps/demo/xs.c: best of 5 batches of 100 each);
+ *        _one_cpu: the domain pinned to CPU 0, where dom0's vCPU 0 serves
+ *        the ring (no wake-up of a halted CPU each way);
  *   domain_create_ns_<n>, domain_create_xenstore_ns_<n>
  *        building an 8 MiB demo domain (paused) without and with its
  *        xenstore entries and introduction (domain_xs.h), min of 5, with
@@ -77,25 +79,27 @@ static uint64_t console_number(domid_t id, const char *after)
     return p ? simple_strtoull(p + strlen(after), NULL, 10) : 0;
 }
 
-static void ring(const void *image, size_t len)
+static void ring(const void *image, size_t len, uint64_t cpumap, const char *suffix)
 {
     struct domain_build b;
     uint64_t r = 0, w = 0;
 
     if (!domu_build(image, len, "xsbench", "xs=rw", CREATE_PAGES, &b)) {
-        if (!domu_unpause(b.domid) && domu_console_wait(b.domid, "demo: xs done", 60000000000ULL)) {
+        if ((!cpumap || !domu_pin(b.domid, cpumap)) && !domu_unpause(b.domid) &&
+            domu_console_wait(b.domid, "demo: xs done", 60000000000ULL)) {
             r = console_number(b.domid, " reads, ");
             w = console_number(b.domid, " writes, ");
         }
         domu_destroy(b.domid);
     }
     if (r && w) {
-        printk("BENCH xenstore_read_ring_ns %lu ns (a demo domain's reads over its store ring, "
-               "mean of 500)\n", r);
-        printk("BENCH xenstore_write_ring_ns %lu ns (its writes, likewise)\n", w);
+        printk("BENCH xenstore_read_ring%s_ns %lu ns (a demo domain's reads over its store ring, "
+               "best of 5 batches of 100%s)\n", suffix, r, cpumap ? ", on dom0's CPU 0" : "");
+        printk("BENCH xenstore_write_ring%s_ns %lu ns (its writes, likewise)\n", suffix, w);
     } else {
-        printk("BENCH xenstore_read_ring_ns n/a the demo domain's client did not finish\n");
-        printk("BENCH xenstore_write_ring_ns n/a the demo domain's client did not finish\n");
+        printk("BENCH xenstore_read_ring%s_ns n/a the demo domain's client did not finish\n",
+               suffix);
+        printk("BENCH xenstore_write_ring%s_ns n/a likewise\n", suffix);
     }
 }
 
@@ -183,7 +187,8 @@ void bench_xenstore(void)
     if (hypercall(__HYPERVISOR_control, (uint64_t)&op, 0, 0, 0, 0)) {
         static const char *const metrics[] = {
             "xenstore_read_local_ns", "xenstore_write_local_ns", "xenstore_read_ring_ns",
-            "xenstore_write_ring_ns", "domain_create_ns_1", "domain_create_xenstore_ns_1",
+            "xenstore_write_ring_ns", "xenstore_read_ring_one_cpu_ns",
+            "xenstore_write_ring_one_cpu_ns", "domain_create_ns_1", "domain_create_xenstore_ns_1",
             "domain_create_ns_100", "domain_create_xenstore_ns_100",
         };
 
@@ -193,10 +198,17 @@ void bench_xenstore(void)
     }
     local();
     if (!image || !len) {
-        printk("BENCH xenstore_read_ring_ns n/a no domU image among dom0's modules\n");
-        printk("BENCH xenstore_write_ring_ns n/a likewise\n");
+        static const char *const metrics[] = {
+            "xenstore_read_ring_ns", "xenstore_write_ring_ns", "xenstore_read_ring_one_cpu_ns",
+            "xenstore_write_ring_one_cpu_ns", "domain_create_ns_1", "domain_create_xenstore_ns_1",
+            "domain_create_ns_100", "domain_create_xenstore_ns_100",
+        };
+
+        for (unsigned int i = 0; i < ARRAY_SIZE(metrics); i++)
+            printk("BENCH %s n/a no domU image among dom0's modules\n", metrics[i]);
         return;
     }
-    ring(image, len);
+    ring(image, len, 0, "");
+    ring(image, len, 1, "_one_cpu");
     creation(image, len);
 }
