@@ -251,6 +251,7 @@ const struct test tests[] = {
     { "xenstored_domu_ring", test_xenstored_domu_ring },
     { "xenstored_flood_leaves_others", test_xenstored_flood_leaves_others },
     { "xenstored_bad_message", test_xenstored_bad_message },
+    { "xenstored_domain_leaves_nothing", test_xenstored_domain_leaves_nothing },
     { "domain_build", test_domain_build },
     { "domain_build_refused", test_domain_build_refused },
     { "domain_build_runs", test_domain_build_runs },

@@ -14,6 +14,7 @@
 #include <lib.h>
 #include <lib/errno.h>
 #include <lib/string.h>
+#include <mm.h>
 #include <pvclock.h>
 #include <test.h>
 #include <timers.h>
@@ -294,4 +295,38 @@ void test_xenstored_bad_message(void)
     else if (!xenstored_serving(b.domid))
         test_fail("a reconnected domain is not served");
     domu_destroy(b.domid);
+}
+
+static bool rw_cycle(void)
+{
+    struct domain_build b;
+    bool done;
+
+    if (!build("xscycle", "xs=rw", &b))
+        return false;
+    domu_unpause(b.domid);
+    done = console_wait(b.domid, "demo: xs done", 30000);
+    domu_destroy(b.domid);
+    if (!done)
+        test_fail("the domain's xenstore client did not finish in 30 s");
+    return done;
+}
+
+/* A domain served and destroyed gives back what the daemon took for it
+ * (its queue, its frame's page, its nodes in the store): after a first
+ * round, which lets the store's heap grow to what one domain needs, two
+ * more leave dom0's free pages where they were. */
+void test_xenstored_domain_leaves_nothing(void)
+{
+    uint64_t before, after;
+
+    if (!have_image() || !rw_cycle())
+        return;
+    before = page_alloc_free_pages();
+    if (!rw_cycle() || !rw_cycle())
+        return;
+    after = page_alloc_free_pages();
+    if (after != before)
+        test_fail("dom0 had %llu free pages before two domains were served and destroyed, "
+                  "%llu after", (unsigned long long)before, (unsigned long long)after);
 }

@@ -10,3 +10,4 @@ cpio_SRCS := guest/apps/shell/cpio.c
 cpio_CFLAGS := -Iguest/apps/shell
 strtoul_SRCS := lib/strtoul.c
 xenstore_SRCS := $(wildcard lib/xenstore/*.c) lib/string.c
+xs_ring_SRCS := lib/xs_ring.c lib/string.c
