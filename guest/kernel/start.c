@@ -22,6 +22,7 @@
 #include <pagetable.h>
 #include <pvclock.h>
 #include <timers.h>
+#include <console_back.h>
 #include <xenbus.h>
 #include <traps.h>
 #include <usermode.h>
@@ -86,8 +87,11 @@ void kernel_start(const struct start_info *si)
     map_shared_info();
     events_init();
     console_ring_init();
-    if (is_initial_domain())
+    if (is_initial_domain()) {
         xenbus_local_init();          /* its own xenstore daemon, started on first use */
+        if (console_xenbus_init())
+            printk("No console back end on xenbus: secondary consoles are not served\n");
+    }
     printk("Memory: %lu pages free\n", page_alloc_free_pages());
     if (cmdline_get("crash", NULL, 0))
         crash_on_purpose();

@@ -5,20 +5,46 @@
  * ping-pong with another demo domain (pingpong.c); with "flood" it makes
  * hypercalls as fast as it can; with "xs=MODE" it talks to xenstore
  * over its raw store ring (xs.c); with "grant" or "map" it shares a page
- * with another domain through a grant (grant.c). */
+ * with another domain through a grant (grant.c).  Otherwise it follows
+ * its toolstack through xenstore (control/shutdown, memory/target) and
+ * greets on its secondary console when it has one. */
 #include <console.h>
+#include <console_front.h>
+#include <lib.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <pvclock.h>
 #include <timers.h>
+#include <xenbus.h>
 #include "demo.h"
 
 #define SECOND 1000000000ULL
 
+/* With secondary consoles (device/console/<n>), greet on console 1 once
+ * its back end has connected. */
+static bool greeted;
+
+static void greet_console1(void)
+{
+    static const char hello[] = "demo: hello on console 1\n";
+
+    if (greeted || !console_front_connected(1))
+        return;
+    greeted = console_front_write(1, hello, sizeof(hello) - 1) == sizeof(hello) - 1;
+}
+
 static __noreturn void tick(void)
 {
     for (uint64_t n = 1;; n++) {
-        sleep_until(system_time_ns() + SECOND);
+        uint64_t next = system_time_ns() + SECOND;
+
+        /* Short sleeps while console 1 is being connected. */
+        while (system_time_ns() < next) {
+            bool waiting = !greeted && console_front_exists(1);
+
+            sleep_until(waiting ? MIN(next, system_time_ns() + SECOND / 100) : next);
+            greet_console1();
+        }
         printk("demo: tick %llu\n", (unsigned long long)n);
     }
 }
@@ -57,12 +83,27 @@ __noreturn void demo_idle(void)
         sleep_until(system_time_ns() + 3600 * SECOND);
 }
 
+/* Follow the toolstack through xenstore (control/shutdown, memory/target)
+ * when the builder gave a store ring. */
+static void xenbus_start(void)
+{
+    long rc;
+
+    if (xenbus_ring_init())
+        return;
+    if ((rc = xenbus_control_init()))
+        printk("demo: xenstore: %ld\n", rc);
+    else if ((rc = console_front_init()) > 0)
+        printk("demo: %ld secondary console%s\n", rc, rc == 1 ? "" : "s");
+}
+
 void guest_main(void)
 {
     char xs[8];
 
     if (cmdline_get("xs", xs, sizeof(xs)))
         demo_xs(xs);
+    xenbus_start();
     if (cmdline_get("pong", NULL, 0))
         demo_pong();
     if (cmdline_get("ping", NULL, 0))

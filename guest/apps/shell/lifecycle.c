@@ -1,14 +1,19 @@
-/* shutdown, reboot, vcpu-pin and sched-rr.  Until xenstore exists,
- * shutdown and reboot use SCHEDOP_remote_shutdown (Xen's hypervisor call
- * for it; xl uses the domain's control/shutdown node), and the shell then
- * does what xl does by default: destroy a domain that powered off, and
- * build a rebooted one again as it was created. */
+/* shutdown, reboot, vcpu-pin and sched-rr.  shutdown and reboot ask the
+ * domain through its control/shutdown node in xenstore, as xl does, and
+ * wait for it to shut itself down; a domain that does not within
+ * SHUTDOWN_WAIT (no xenstore driver, or hung) is shut down by the
+ * hypervisor (SCHEDOP_remote_shutdown), the fallback xl offers.  The
+ * shell then does what xl does by default: destroy a domain that powered
+ * off, and build a rebooted one again as it was created. */
 #include <console.h>
 #include <console_back.h>
 #include <domain_xs.h>
 #include <hypercall.h>
 #include <lib/errno.h>
 #include <public/sched.h>
+#include <pvclock.h>
+#include <timers.h>
+#include <xenbus.h>
 #include "shell.h"
 
 #define RECORDS 64
@@ -50,14 +55,41 @@ static bool find_guest(const char *cmd, int argc, char **argv, struct pxctl_doma
     return true;
 }
 
+#define SHUTDOWN_WAIT (5 * 1000000000ULL)
+#define POLL (10 * 1000000ULL)
+
+/* Whether the domain shut itself down (with any reason) within the wait. */
+static bool shut_down_within(domid_t dom, uint64_t wait_ns)
+{
+    uint64_t end = system_time_ns() + wait_ns;
+    struct proxen_control op;
+
+    do {
+        op = (struct proxen_control){ .cmd = PXCTL_getdomaininfo, .domain = dom };
+        if (pxctl(&op) || op.u.domaininfo.domain != dom)
+            return false;
+        if (op.u.domaininfo.flags & (PXDOMF_shutdown | PXDOMF_crashed))
+            return true;
+        sleep_until(system_time_ns() + POLL);
+    } while (system_time_ns() < end);
+    return false;
+}
+
 static long stop(const struct pxctl_domaininfo *d, unsigned int reason)
 {
     struct sched_remote_shutdown r = { .domain_id = d->domain, .reason = reason };
     struct proxen_control op = { .cmd = PXCTL_destroydomain, .domain = d->domain };
-    long rc = hypercall_sched_op(SCHEDOP_remote_shutdown, &r);
+    char path[48];
+    long rc;
 
-    if (rc)
-        return rc;
+    snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", d->domain);
+    rc = xenbus_write(XBT_NIL, path, reason == SHUTDOWN_reboot ? "reboot" : "poweroff");
+    if (rc || !shut_down_within(d->domain, SHUTDOWN_WAIT)) {
+        printk("Domain %u '%s' did not shut down by itself%s: the hypervisor shuts it down\n",
+               d->domain, d->name, rc ? " (no xenstore)" : " in 5 s");
+        if ((rc = hypercall_sched_op(SCHEDOP_remote_shutdown, &r)))
+            return rc;
+    }
     console_back_disconnect(d->domain);
     domain_xs_destroy(d->domain);
     return pxctl(&op);
