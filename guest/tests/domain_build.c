@@ -7,6 +7,7 @@
 #include <arch.h>
 #include <console_back.h>
 #include <domain_build.h>
+#include <domain_xs.h>
 #include <domu.h>
 #include <hypercall.h>
 #include <kernel.h>
@@ -681,6 +682,9 @@ void test_domain_build_module(void)
     expect_rc("console_back_connect",
               console_back_connect(b.domid, domain_build_p2m[(b.console_va - b.v_start) >> 12],
                                    b.console_evtchn), 0);
+    /* The demo follows its toolstack through xenstore: its entries and
+     * its store ring served, as the toolstack does. */
+    expect_rc("domain_xs_create", domain_xs_create(&b), 0);
     op = ctl_op(PXCTL_readconsole, 0);
     op.u.readconsole = (struct pxctl_readconsole){ (uint64_t)log, 0, 0, 0 };
     ctl_call(&op);                              /* where the log is now */
@@ -694,6 +698,7 @@ void test_domain_build_module(void)
             test_fail("no \"demo: tick 1\" on the demo's console within 20 s");
     }
     console_back_disconnect(b.domid);
+    expect_rc("domain_xs_destroy", domain_xs_destroy(b.domid), 0);
     expect_rc("destroydomain", ctl_destroy(b.domid), 0);
     /* Its 4096 frames are back; the hypervisor's small-object allocator
      * may keep an empty slab for a size class only a running domain used

@@ -58,11 +58,26 @@ static void line_write(struct vcpu *v, const char *s, size_t n)
     }
 }
 
+/* The privileged domain's output is gathered into runs of up to RUN
+ * bytes, each emitted at once: a line it writes in one call then reaches
+ * the console whole, even while another CPU logs a domain's line (a run
+ * per 16-byte chunk let that line cut into it). */
+#define RUN 128
+
+static void emit_run(struct domain *d, const char *s, size_t n)
+{
+    if (d->is_privileged)
+        console_guest_write(d->domain_id, s, n);
+    else
+        line_write(current_vcpu(), s, n);
+}
+
 /* Between chunks the write may be preempted; it then continues with the
  * rest of the buffer, as on Xen. */
 static long console_write(struct domain *d, uint64_t count, uint64_t buf)
 {
-    char chunk[CHUNK + 1];
+    char run[RUN + CHUNK];
+    size_t have = 0;
     uint64_t done = 0;
 
     while (done < count) {
@@ -71,17 +86,21 @@ static long console_write(struct domain *d, uint64_t count, uint64_t buf)
         if (done && hypercall_preempt_check()) {
             const uint64_t rest[6] = { CONSOLEIO_write, count - done, buf + done };
 
+            emit_run(d, run, have);
             return hypercall_create_continuation(__HYPERVISOR_console_io, 3, rest);
         }
-        if (copy_from_guest(chunk, buf + done, n))
+        if (copy_from_guest(run + have, buf + done, n)) {
+            emit_run(d, run, have);
             return -EFAULT;
+        }
         done += n;
-        n = sanitise(chunk, n, d->is_privileged);
-        if (d->is_privileged)
-            console_guest_write(d->domain_id, chunk, n);
-        else
-            line_write(current_vcpu(), chunk, n);
+        have += sanitise(run + have, n, d->is_privileged);
+        if (have >= RUN) {
+            emit_run(d, run, have);
+            have = 0;
+        }
     }
+    emit_run(d, run, have);
     return 0;                    /* as Xen: 0 once everything is written */
 }
 
