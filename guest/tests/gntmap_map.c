@@ -309,3 +309,79 @@ void test_gntmap_unmap_refused(void)
 out:
     grant_teardown(&g);
 }
+
+static int16_t unmap_and_replace(uint64_t addr, uint64_t new_addr, grant_handle_t handle)
+{
+    struct gnttab_unmap_and_replace op = { .host_addr = addr, .new_addr = new_addr,
+                                           .handle = handle, .status = 99 };
+    long rc = hypercall_grant_table_op(GNTTABOP_unmap_and_replace, &op, 1);
+
+    return rc ? 1 : op.status;
+}
+
+/* unmap_and_replace: the grant's entry takes what new_addr mapped, and
+ * new_addr is left empty; refused for a PTE mapping, a new_addr that is a
+ * grant mapping or has no page table, with the mapping left as it was. */
+void test_gntmap_unmap_and_replace(void)
+{
+    uint64_t other = GNTMAP_VA + PAGE_SIZE, *page2 = page_alloc();
+    struct gnttab_map_grant_ref op, by_pte;
+    struct granted g;
+    long rc;
+
+    if (!page2) {
+        test_error("out of memory");
+        return;
+    }
+    page2[0] = 0x2222;
+    if (!grant_setup(&g, 0))
+        goto out_page;
+    op = gntmap_map(0, GNTMAP_REF, GNTMAP_VA, GNTMAP_host_map, &rc);
+    if (!expect_rc("map_grant_ref", rc, 0) || !expect_status("map", op.status, GNTST_okay))
+        goto out;
+    expect_status("replace from a hypervisor address",
+                  unmap_and_replace(GNTMAP_VA, HV_ADDRESS, op.handle), GNTST_general_error);
+    expect_status("replace from an address with no page table",
+                  unmap_and_replace(GNTMAP_VA, 0x7f0000000000ULL, op.handle),
+                  GNTST_general_error);
+    by_pte = gntmap_map(0, GNTMAP_REF, pt_entry_maddr(other, 1),
+                        GNTMAP_host_map | GNTMAP_contains_pte, &rc);
+    if (expect_rc("a second mapping, by PTE", rc, 0) &&
+        expect_status("map by PTE", by_pte.status, GNTST_okay)) {
+        expect_status("replace from a grant mapping",
+                      unmap_and_replace(GNTMAP_VA, other, op.handle), GNTST_general_error);
+        expect_status("replace of a PTE mapping",
+                      unmap_and_replace(pt_entry_maddr(other, 1), GNTMAP_VA + 2 * PAGE_SIZE,
+                                        by_pte.handle),
+                      GNTST_general_error);
+        expect_status("unmap of the PTE mapping",
+                      gntmap_unmap(pt_entry_maddr(other, 1), by_pte.handle), GNTST_okay);
+    }
+    expect_grant_pte(g.mfn, true);
+    if (!expect_rc("mapping our own page at the other address",
+                   pt_map(other, virt_to_mfn(page2), PTE_KERNEL_RW), 0))
+        goto out_unmap;
+    if (expect_status("unmap_and_replace", unmap_and_replace(GNTMAP_VA, other, op.handle),
+                      GNTST_okay)) {
+        if (pt_get(other, 1))
+            test_fail("new_addr still maps %#lx", pt_get(other, 1));
+        if (((pt_get(GNTMAP_VA, 1) >> PAGE_SHIFT) & 0xffffffffffULL) != virt_to_mfn(page2) ||
+            pt_get(GNTMAP_VA, 1) & PTE_GRANT)
+            test_fail("the grant's address maps %#lx, not our page", pt_get(GNTMAP_VA, 1));
+        if (*(volatile uint64_t *)GNTMAP_VA != 0x2222)
+            test_fail("the grant's address reads %#lx, not our page's 0x2222",
+                      *(volatile uint64_t *)GNTMAP_VA);
+        expect_status("unmap after the replace", gntmap_unmap(GNTMAP_VA, op.handle),
+                      GNTST_bad_handle);
+        expect_rc("unmapping our page", pt_unmap(GNTMAP_VA), 0);
+        expect_frame_released(&g);
+        goto out;
+    }
+out_unmap:
+    (void)pt_unmap(other);
+    (void)gntmap_unmap(GNTMAP_VA, op.handle);
+out:
+    grant_teardown(&g);
+out_page:
+    page_free(page2);
+}

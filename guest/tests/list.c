@@ -182,6 +182,7 @@ const struct test tests[] = {
     { "gntmap_map_refused", test_gntmap_map_refused },
     { "gntmap_map_page_table", test_gntmap_map_page_table },
     { "gntmap_unmap_refused", test_gntmap_unmap_refused },
+    { "gntmap_unmap_and_replace", test_gntmap_unmap_and_replace },
     { "gntmap_granter_destroyed", test_gntmap_granter_destroyed },
     { "gntmap_domu_exchange", test_gntmap_domu_exchange },
     { "gntmap_domu_mapper_destroyed", test_gntmap_domu_mapper_destroyed },

@@ -147,6 +147,7 @@ void test_gntmap_map_by_pte(void);
 void test_gntmap_map_refused(void);
 void test_gntmap_map_page_table(void);
 void test_gntmap_unmap_refused(void);
+void test_gntmap_unmap_and_replace(void);
 void test_gntmap_granter_destroyed(void);
 void test_gntmap_domu_exchange(void);
 void test_gntmap_domu_mapper_destroyed(void);
