@@ -18,6 +18,8 @@ struct gnttab_map_grant_ref gntmap_map(domid_t dom, grant_ref_t ref, uint64_t ad
                                        uint32_t flags, long *rc);
 /* One unmap_grant_ref: its status (or the call's error as status 1). */
 int16_t gntmap_unmap(uint64_t addr, grant_handle_t handle);
+/* A status that should be want (the test fails otherwise). */
+bool expect_status(const char *what, int16_t got, int16_t want);
 /* A status that should be GNTST_okay (the test fails otherwise). */
 bool expect_status_ok(const char *what, int16_t status);
 /* The v1 entry's hypervisor-written flags (GTF_reading | GTF_writing). */

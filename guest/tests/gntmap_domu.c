@@ -54,11 +54,13 @@ static bool wait_text(domid_t id, const char *text, const char *what)
     return false;
 }
 
-/* The number after text on id's console, in base. */
+/* The number after text on id's console, in base (among its first 2 KiB
+ * of output: on the stack, the image's bss being at its limit for the
+ * dom0-layout-wraps-refused case). */
 static uint64_t number_after(domid_t id, const char *text, unsigned int base)
 {
-    static char buf[CONSOLE_HISTORY + 1];
-    size_t n = console_back_history(id, buf, CONSOLE_HISTORY);
+    char buf[2048];
+    size_t n = console_back_history(id, buf, sizeof(buf) - 1);
     const char *p;
 
     buf[n] = '\0';

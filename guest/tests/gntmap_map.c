@@ -78,14 +78,6 @@ static void grant_teardown(struct granted *g)
     gnt_unmap_table(1);
 }
 
-static bool expect_status(const char *what, int16_t got, int16_t want)
-{
-    if (got == want)
-        return true;
-    test_fail("%s: status %d, expected %d", what, got, want);
-    return false;
-}
-
 /* The entry a mapping wrote: our frame, marked, writable or not. */
 static void expect_grant_pte(uint64_t mfn, bool writable)
 {

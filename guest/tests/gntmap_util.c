@@ -33,3 +33,11 @@ bool expect_status_ok(const char *what, int16_t status)
     test_fail("%s: status %d, expected GNTST_okay", what, status);
     return false;
 }
+
+bool expect_status(const char *what, int16_t got, int16_t want)
+{
+    if (got == want)
+        return true;
+    test_fail("%s: status %d, expected %d", what, got, want);
+    return false;
+}

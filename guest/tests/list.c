@@ -184,6 +184,7 @@ const struct test tests[] = {
     { "gntmap_unmap_refused", test_gntmap_unmap_refused },
     { "gntmap_unmap_and_replace", test_gntmap_unmap_and_replace },
     { "gntmap_granter_destroyed", test_gntmap_granter_destroyed },
+    { "gntmap_transfer", test_gntmap_transfer },
     { "gntmap_domu_exchange", test_gntmap_domu_exchange },
     { "gntmap_domu_mapper_destroyed", test_gntmap_domu_mapper_destroyed },
     { "set_callbacks_noncanonical", test_set_callbacks_noncanonical },

@@ -149,6 +149,7 @@ void test_gntmap_map_page_table(void);
 void test_gntmap_unmap_refused(void);
 void test_gntmap_unmap_and_replace(void);
 void test_gntmap_granter_destroyed(void);
+void test_gntmap_transfer(void);
 void test_gntmap_domu_exchange(void);
 void test_gntmap_domu_mapper_destroyed(void);
 void test_mmu_update_plain_write_ldt(void);

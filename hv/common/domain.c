@@ -189,6 +189,80 @@ int domain_give_up_frame(struct domain *d, struct page_info *pg)
     return rc;
 }
 
+/* GNTTABOP_transfer (grant_transfer.c): d lets frame pg go to the
+ * hypervisor, which gives it to another domain.  Only memory of d's that
+ * nothing else holds: allocated, no reference but the allocation's (no
+ * mapping, pin or table use), no type in use, not a page the hypervisor
+ * shares with d: 0, or -EINVAL.  The frame then belongs to no one and is
+ * on no list, its contents kept; domain_take_frame gives it to its new
+ * owner, domain_drop_frame back to the heap. */
+int domain_steal_frame(struct domain *d, struct page_info *pg)
+{
+    int rc = -EINVAL;
+
+    spin_lock(&d->page_lock);
+    page_types_lock(d);
+    if (pg->owner == d && (pg->count_info & PGC_allocated) && page_ref_count(pg) == 1 &&
+        !page_type_count(pg) && !(pg->count_info & PGC_xen_heap) &&
+        !mfn_eq(page_to_mfn(pg), d->shared_info_mfn)) {
+        pg->count_info &= ~(PGC_allocated | PGC_count_mask);
+        pg->owner = NULL;
+        pg->type_info = 0;
+        list_del(&pg->list);
+        d->tot_pages--;
+        rc = 0;
+    }
+    page_types_unlock(d);
+    spin_unlock(&d->page_lock);
+    return rc;
+}
+
+/* Room for one frame more in e, taken before the frame comes (0, or
+ * -ENOMEM: e is full or being destroyed); then the stolen frame joins e
+ * in it (0, or -ENOMEM with the room given back when e began its
+ * teardown meanwhile: the frame stays the caller's), or the room is
+ * given back. */
+int domain_reserve_frame(struct domain *e)
+{
+    int rc = -ENOMEM;
+
+    spin_lock(&e->page_lock);
+    if (!e->dying && e->tot_pages < e->max_pages) {
+        e->tot_pages++;
+        rc = 0;
+    }
+    spin_unlock(&e->page_lock);
+    return rc;
+}
+
+int domain_take_frame(struct domain *e, struct page_info *pg)
+{
+    int rc = -ENOMEM;
+
+    spin_lock(&e->page_lock);
+    if (!e->dying) {
+        page_set_owner_allocated(pg, e);
+        list_add_tail(&pg->list, &e->page_list);
+        rc = 0;
+    } else {
+        e->tot_pages--;
+    }
+    spin_unlock(&e->page_lock);
+    return rc;
+}
+
+void domain_unreserve_frame(struct domain *e)
+{
+    spin_lock(&e->page_lock);
+    e->tot_pages--;
+    spin_unlock(&e->page_lock);
+}
+
+void domain_drop_frame(struct page_info *pg)
+{
+    free_domain_frame(pg);
+}
+
 /* Every frame of a destroyed domain (its vCPUs' tables and its pins were
  * dropped first, so nothing of its own holds them): back to the heap, or
  * left to whoever still maps them. */

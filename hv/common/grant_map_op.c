@@ -1,7 +1,7 @@
 /* The mapping commands of grant_table_op (gnttab_op_map, grant_table.h):
  * batches of map_grant_ref, unmap_grant_ref and unmap_and_replace with
  * Xen's copying, preemption and TLB-flush rules; one request each is
- * grant_map.c's.
+ * grant_map.c's (transfer: grant_transfer.c).
  *
  * Each entry is copied in, done and its result copied back before the
  * next; a result that cannot be written back leaves the entry done and
@@ -107,6 +107,9 @@ long gnttab_op_map(struct domain *self, unsigned int cmd, uint64_t arg, unsigned
     case GNTTABOP_unmap_and_replace:
         *size = sizeof(struct gnttab_unmap_and_replace);
         return unmap_batch(self, arg, count, *size, replace_entry);
+    case GNTTABOP_transfer:
+        *size = sizeof(struct gnttab_transfer);
+        return grant_transfer_batch(self, arg, count);
     }
-    return -ENOSYS;             /* transfer: not yet */
+    return -ENOSYS;
 }

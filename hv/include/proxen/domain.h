@@ -142,6 +142,16 @@ struct page_info *domain_alloc_extent(struct domain *d, unsigned int order);
  * leaves d's list and count, and goes back to the heap once nothing maps
  * it any more. */
 int domain_give_up_frame(struct domain *d, struct page_info *pg);
+/* GNTTABOP_transfer: d gives up frame pg, which nothing else holds, for
+ * another domain (0, or -EINVAL); e makes room for it within its limit
+ * (0, or -ENOMEM) and takes it (0, or -ENOMEM once dying: the room is
+ * given back), or gives the room back; a frame no one takes goes back to
+ * the heap. */
+int domain_steal_frame(struct domain *d, struct page_info *pg);
+int domain_reserve_frame(struct domain *e);
+int domain_take_frame(struct domain *e, struct page_info *pg);
+void domain_unreserve_frame(struct domain *e);
+void domain_drop_frame(struct page_info *pg);
 uint64_t domain_memlist(struct domain *d, uint64_t start, uint64_t *mfns, uint64_t max);
 
 /* Rename d (under the list's lock: getdomaininfo never sees half a

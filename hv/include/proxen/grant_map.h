@@ -36,6 +36,10 @@ void grant_unmap_and_replace_one(struct domain *ld, struct gnttab_unmap_and_repl
                                  struct grant_unmap_token *tok);
 void grant_unmap_complete(struct domain *ld, struct grant_unmap_token *tok);
 
+/* GNTTABOP_transfer's batch (grant_transfer.c): count structs at uop
+ * from domain d; 0, the number done when preempted, or -EFAULT. */
+long grant_transfer_batch(struct domain *d, uint64_t uop, unsigned int count);
+
 /* A destroyed domain's mappings of grants, all removed and released (it
  * is paused for good); before its page tables go.  And its handles'
  * memory, with its grant table. */
