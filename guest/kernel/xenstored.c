@@ -1,9 +1,11 @@
 /* dom0's xenstore daemon: the store and the toolstack's calls
  * (xenstored.h, xenstored_internal.h). */
 #include <events.h>
+#include <kernel.h>
 #include <lib/errno.h>
 #include <lib/heap.h>
 #include <mm.h>
+#include <smp.h>
 #include "xenstored_internal.h"
 
 static struct heap heap;
@@ -52,8 +54,12 @@ void xsd_free(void *p, size_t size)
     heap_free(&heap, p, size);
 }
 
+/* Events off serialise only the calling vCPU's work: vCPU 0 is the only
+ * one that runs the kernel (other vCPUs run jobs, smp.h). */
 struct xs_store *xsd_enter(bool *were)
 {
+    if (smp_self() != 0)
+        panic("xenstored: called on vCPU %u", smp_self());
     *were = events_save_disable();
     depth++;
     return store_get();

@@ -103,6 +103,8 @@ void guest_main(void)
 
     if (cmdline_get("xs", xs, sizeof(xs)))
         demo_xs(xs);
+    if (cmdline_get("xsrw", NULL, 0))  /* the shell's create takes no word with '=' */
+        demo_xs("rw");
     xenbus_start();
     if (cmdline_get("pong", NULL, 0))
         demo_pong();
