@@ -34,7 +34,7 @@
 #define XSD_KICK_NS 1000000ULL
 
 struct xsd_dom {
-    bool used;
+    unsigned int slot;                  /* in doms[], and its page of XENSTORED_VA */
     bool ignored;                       /* framing broken: neither read nor written */
     bool more;                          /* requests left when the bound was reached */
     bool notify;                        /* the ring moved: send an event */
@@ -50,19 +50,20 @@ struct xsd_dom {
     unsigned int dropped;               /* sent by the store, never to reach the ring */
 };
 
-static struct xsd_dom doms[XENSTORED_SLOTS];
+/* Each from the store's heap while its domain is served (NULL: free). */
+static struct xsd_dom *doms[XENSTORED_SLOTS];
 static struct timer kick;
 
 static uint64_t slot_va(const struct xsd_dom *d)
 {
-    return XENSTORED_VA + (uint64_t)(d - doms) * PAGE_SIZE;
+    return XENSTORED_VA + (uint64_t)d->slot * PAGE_SIZE;
 }
 
 static struct xsd_dom *find(domid_t dom)
 {
     for (unsigned int i = 0; i < XENSTORED_SLOTS; i++)
-        if (doms[i].used && doms[i].dom == dom)
-            return &doms[i];
+        if (doms[i] && doms[i]->dom == dom)
+            return doms[i];
     return NULL;
 }
 
@@ -200,9 +201,9 @@ static void kick_fn(struct timer *t)
     (void)t;
     xsd_enter(&were);
     for (unsigned int i = 0; i < XENSTORED_SLOTS; i++)
-        if (doms[i].used && doms[i].more) {
-            doms[i].more = false;
-            service(&doms[i]);
+        if (doms[i] && doms[i]->more) {
+            doms[i]->more = false;
+            service(doms[i]);
         }
     xsd_leave(were);
 }
@@ -248,22 +249,25 @@ static int again(struct xsd_dom *d, uint32_t evtchn)
 int xsd_ring_attach(struct xs_store *s, unsigned int domid, uint64_t mfn, uint32_t evtchn,
                     struct xs_conn *existing)
 {
-    struct xsd_dom *d = NULL;
+    struct xsd_dom *d;
+    unsigned int slot = 0;
     long rc;
 
     if (existing)
         return again(xs_conn_opaque(existing), evtchn);
     if (find((domid_t)domid))
         return -EEXIST;
-    for (unsigned int i = 0; i < XENSTORED_SLOTS && !d; i++)
-        if (!doms[i].used)
-            d = &doms[i];
-    if (!d)
+    while (slot < XENSTORED_SLOTS && doms[slot])
+        slot++;
+    if (slot == XENSTORED_SLOTS)
         return -ENOSPC;
-    *d = (struct xsd_dom){ .dom = (domid_t)domid, .store = s,
-                           .ring = (void *)slot_va(d) };
-    if (!(d->body = page_alloc()))
+    if (!(d = xsd_alloc(sizeof(*d))))
         return -ENOMEM;
+    *d = (struct xsd_dom){ .slot = slot, .dom = (domid_t)domid, .store = s };
+    d->ring = (void *)slot_va(d);
+    rc = -ENOMEM;
+    if (!(d->body = page_alloc()))
+        goto free_d;
     if ((rc = outq_init(&d->out)))
         goto free_body;
     if ((rc = pt_map_foreign(slot_va(d), d->dom, mfn)))
@@ -278,7 +282,7 @@ int xsd_ring_attach(struct xs_store *s, unsigned int domid, uint64_t mfn, uint32
     }
     __atomic_or_fetch(&d->ring->server_features, XENSTORE_SERVER_FEATURE_RECONNECTION,
                       __ATOMIC_RELEASE);
-    d->used = true;
+    doms[slot] = d;
     notify(d);                          /* a guest waiting for the store may go on */
     return 0;
 
@@ -288,6 +292,8 @@ free_out:
     outq_fini(&d->out);
 free_body:
     page_free(d->body);
+free_d:
+    xsd_free(d, sizeof(*d));
     return (int)rc;
 }
 
@@ -297,14 +303,15 @@ static void forget(struct xsd_dom *d)
     pt_map_foreign(slot_va(d), d->dom, 0);
     outq_fini(&d->out);
     page_free(d->body);
-    *d = (struct xsd_dom){ 0 };
+    doms[d->slot] = NULL;
+    xsd_free(d, sizeof(*d));
 }
 
 void xsd_ring_detach(struct xs_conn *conn)
 {
     struct xsd_dom *d = xs_conn_opaque(conn);
 
-    if (d >= doms && d < doms + XENSTORED_SLOTS && d->used && d->conn == conn)
+    if (d && d->slot < XENSTORED_SLOTS && doms[d->slot] == d && d->conn == conn)
         forget(d);
 }
 
@@ -313,11 +320,11 @@ void xsd_ring_detach(struct xs_conn *conn)
 void xsd_ring_flush_all(void)
 {
     for (unsigned int i = 0; i < XENSTORED_SLOTS; i++)
-        if (doms[i].used && doms[i].dirty) {
-            doms[i].dirty = false;
-            flush(&doms[i]);
-            if (doms[i].notify)
-                notify(&doms[i]);
+        if (doms[i] && doms[i]->dirty) {
+            doms[i]->dirty = false;
+            flush(doms[i]);
+            if (doms[i] && doms[i]->notify)
+                notify(doms[i]);
         }
 }
 
