@@ -4,9 +4,10 @@
  * an allocation made to fail.  Properties: every request gets exactly one
  * reply, no message exceeds the wire's limit (xs_harness.h aborts), the
  * store stays consistent (CONTROL check), and nothing is left allocated
- * once the store is destroyed; and a domain that read a node could: the
- * node's permissions, asked by dom0, give it read access (unless some
- * SET_TARGET succeeded, which widens a domain's rights).
+ * once the store is destroyed; and a domain that read or wrote a node
+ * could: the node's permissions, asked by dom0 afterwards, give it that
+ * access (unless some SET_TARGET succeeded, which widens a domain's
+ * rights).
  *
  * Input: byte 0 picks the failing allocation (0: none); then records of
  *   op, type, tx, len, payload[len]
@@ -67,8 +68,9 @@ static void hook_release(void *opaque, unsigned int domid, struct xs_conn *conn)
 
 static const struct xs_hooks hooks = { .introduce = hook_introduce, .release = hook_release };
 
-/* Did dom0's GET_PERMS reply (perms) give domid read access? */
-static bool readable(const struct xs_msg *perms, unsigned int domid)
+/* Does dom0's GET_PERMS reply (perms) give domid the access letter
+ * 'r' or 'w' ('b' gives both)? */
+static bool allows(const struct xs_msg *perms, unsigned int domid, char what)
 {
     const char *p = perms->body, *end = perms->body + perms->len;
     char first = 0;
@@ -81,14 +83,14 @@ static bool readable(const struct xs_msg *perms, unsigned int domid)
         if (i == 0)
             first = p[0];
         else if (id == domid)
-            return p[0] == 'r' || p[0] == 'b';
+            return p[0] == what || p[0] == 'b';
     }
-    return first == 'r' || first == 'b';
+    return first == what || first == 'b';
 }
 
-/* A successful READ by a domain: check its right with dom0's GET_PERMS
- * (the path made absolute as the store does). */
-static void check_read_right(unsigned int who, const uint8_t *p, uint32_t len)
+/* A successful READ or WRITE by a domain: check its right with dom0's
+ * GET_PERMS (the path, up to its NUL, made absolute as the store does). */
+static void check_right(unsigned int who, const uint8_t *p, uint32_t len, char what)
 {
     static char path[XENSTORE_ABS_PATH_MAX + 64];
     struct xs_client *d0 = &clients[0];
@@ -97,7 +99,10 @@ static void check_read_right(unsigned int who, const uint8_t *p, uint32_t len)
     size_t n = 0;
     long saved = stats.fail_at;
 
-    if (targets || len == 0 || len > XENSTORE_ABS_PATH_MAX)
+    if (targets || len == 0 || !memchr(p, '\0', len))
+        return;
+    len = (uint32_t)strlen((const char *)p) + 1;
+    if (len > XENSTORE_ABS_PATH_MAX)
         return;
     if (p[0] != '/')
         n = (size_t)snprintf(path, sizeof(path), "/local/domain/%u/", domid);
@@ -108,7 +113,7 @@ static void check_read_right(unsigned int who, const uint8_t *p, uint32_t len)
     check(xs_conn_feed(d0->conn, &hdr, path) == 0);
     stats.fail_at = saved;
     check(d0->n == 1 && d0->msgs[0].type == XS_GET_PERMS);
-    check(readable(&d0->msgs[0], domid));
+    check(allows(&d0->msgs[0], domid, what));
 }
 
 /* One request; exactly one reply, with the request's ids. */
@@ -137,8 +142,8 @@ static void request(unsigned int who, uint32_t type, uint32_t tx, const uint8_t 
             txids[who][replies % 3] = (uint32_t)strtoul(m->body, NULL, 10);
         if (m->type == XS_SET_TARGET)
             targets = true;
-        if (m->type == XS_READ && who != 0 && tx == 0)
-            check_read_right(who, p, len);
+        if ((m->type == XS_READ || m->type == XS_WRITE) && who != 0 && tx == 0)
+            check_right(who, p, len, m->type == XS_READ ? 'r' : 'w');
     }
     check(replies == 1 || cl->n == XS_MAX_MSGS);
     if (cl->conn)
