@@ -49,6 +49,8 @@ long console_back_attach(domid_t dom, console_sink_fn *sink);
 /* Put input into the domain's ring: how many bytes went (the ring may be
  * full), or -ENOENT. */
 long console_back_input(domid_t dom, const char *s, size_t len);
+/* Events sent to dom's primary console (one per drain that took output). */
+uint64_t console_back_notified(domid_t dom);
 /* Bytes of output read from dom, ever (-ENOENT as a huge number: 0). */
 uint64_t console_back_total(domid_t dom);
 

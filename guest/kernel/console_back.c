@@ -21,6 +21,7 @@ struct console {
     struct xencons_interface *ring;     /* at CONSOLE_BACK_VA + slot pages */
     console_sink_fn *sink;
     uint64_t total;                     /* bytes ever read */
+    uint64_t notified;                  /* events sent to the domain */
     char *history;                      /* a page: byte n at n % CONSOLE_HISTORY */
 };
 
@@ -77,11 +78,16 @@ static void drain(struct console *c)
         if (c->sink)
             c->sink(buf, n);
     }
-    /* The domain may wait for room: say there is some. */
-    {
+    /* The domain may wait for room: say there is some, once something
+     * was taken, as Xen's console daemon does.  Never for an event that
+     * brought nothing: a domain that notifies on every event it gets
+     * (Mini-OS's console input handler does) would otherwise ping-pong
+     * events with this domain for ever. */
+    if (taken) {
         struct evtchn_send s = { .port = c->port };
 
         hypercall_event_channel_op(EVTCHNOP_send, &s);
+        c->notified++;
     }
 }
 
@@ -232,6 +238,13 @@ long console_back_input(domid_t dom, const char *s, size_t len)
     if (n)
         hypercall_event_channel_op(EVTCHNOP_send, &send);
     return (long)n;
+}
+
+uint64_t console_back_notified(domid_t dom)
+{
+    struct console *c = find(dom);
+
+    return c ? c->notified : 0;
 }
 
 uint64_t console_back_total(domid_t dom)

@@ -305,3 +305,31 @@ void test_domu_flood_leaves_others(void)
     destroy(flood.domid);
     destroy(spin.domid);
 }
+
+static bool notified_all(domid_t id, const char *unused)
+{
+    (void)unused;
+    return history_has(id, "demo: notified");
+}
+
+/* The console daemon answers a domain's event with one of its own only
+ * when it took output: a domain that notifies on every event it gets
+ * (Mini-OS's console does) gets no event back for one that brought
+ * nothing, so the two never ping-pong. */
+void test_domu_console_no_echo(void)
+{
+    struct domain_build b;
+    uint64_t sent;
+
+    if (!have_image() || !build("cnotify", "cnotify", &b))
+        return;
+    expect_rc("unpausedomain", unpause(b.domid), 0);
+    if (!wait_for(notified_all, b.domid, "", 10000))
+        test_fail("the domain did not finish its 200 notifications in 10 s");
+    /* One event per batch of output it wrote (a few lines), none for the
+     * 200 empty notifications. */
+    sent = console_back_notified(b.domid);
+    if (sent > 50)
+        test_fail("the daemon sent %lu events for 200 notifications without output", sent);
+    destroy(b.domid);
+}

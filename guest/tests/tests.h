@@ -78,6 +78,7 @@ void test_xenbus_balloon_target(void);
 void test_xenbus_console_device(void);
 void test_xenbus_watch_callbacks(void);
 void test_xenbus_watch_forged_token(void);
+void test_xenbus_backend_checks_frontend(void);
 void test_xenbus_transaction_conflict(void);
 void test_xenbus_errors(void);
 void test_xenbus_device_dirs(void);
@@ -284,6 +285,7 @@ void test_domu_shared_info_stays_data(void);
 void test_domu_ping_pong(void);
 void test_domu_remote_shutdown(void);
 void test_domu_flood_leaves_others(void);
+void test_domu_console_no_echo(void);
 
 /* control_sched.c */
 void test_control_pause_unpause(void);

@@ -294,8 +294,12 @@ void test_xenbus_watch_callbacks(void)
 void test_xenbus_watch_forged_token(void)
 {
     struct xenbus_watch w = { .path = "/test/xbf", .fn = count_fire };
+    struct xenbus_watch live = { .path = "/test/xbf-live", .fn = count_fire };
     char token[24];
 
+    if (!expect_rc("watch", xenbus_watch(&live), 0))
+        return;
+    sleep_until(system_time_ns() + MS);      /* its first event */
     fired = 0;
     snprintf(token, sizeof(token), "%lx", (unsigned long)(uintptr_t)&w);
     xenbus_watch_event("/test/xbf", token);          /* not registered */
@@ -304,6 +308,30 @@ void test_xenbus_watch_forged_token(void)
     xenbus_run();
     if (fired)
         test_fail("%u callbacks for events of no registered watch", fired);
+    expect_rc("unwatch", xenbus_unwatch(&live), 0);
+}
+
+/* A back end takes a device only if its front end is where the device's
+ * own path says: /local/domain/<frontend-id>/device/<type>/<id>. */
+void test_xenbus_backend_checks_frontend(void)
+{
+    static const char dir[] = "/local/domain/0/backend/console/99/2";
+
+    xenbus_rm(XBT_NIL, dir);
+    expect_rc("frontend", xenbus_write(XBT_NIL, "/local/domain/0/backend/console/99/2/frontend",
+                                       "/local/domain/0/device/console/2"), 0);
+    expect_rc("frontend-id", xenbus_write(XBT_NIL,
+                                          "/local/domain/0/backend/console/99/2/frontend-id",
+                                          "99"), 0);
+    expect_rc("state", xenbus_write(XBT_NIL, "/local/domain/0/backend/console/99/2/state", "1"),
+              0);
+    sleep_until(system_time_ns() + 20 * MS);         /* the back end's watch runs */
+    if (console_xenbus_state(99, 2) != XenbusStateUnknown)
+        test_fail("the back end took a device whose front end is another domain's (%s)",
+                  xenbus_state_name(console_xenbus_state(99, 2)));
+    if (xenbus_read_state("/local/domain/0/backend/console/99/2/state") != XenbusStateInitialising)
+        test_fail("the refused device's state moved");
+    xenbus_rm(XBT_NIL, "/local/domain/0/backend/console/99");
 }
 
 /* Two transactions touching one node: the second to end gets EAGAIN and

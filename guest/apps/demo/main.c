@@ -3,7 +3,8 @@
  * "spin" it counts as fast as it can instead (CPU-bound) and reports the
  * count once a second; with "ping" or "pong" it plays interdomain event
  * ping-pong with another demo domain (pingpong.c); with "flood" it makes
- * hypercalls as fast as it can; with "xs=MODE" it talks to xenstore
+ * hypercalls as fast as it can; with "cnotify" it notifies its console's
+ * back end 200 times with nothing written; with "xs=MODE" it talks to xenstore
  * over its raw store ring (xs.c); with "grant" or "map" it shares a page
  * with another domain through a grant (grant.c).  Otherwise it follows
  * its toolstack through xenstore (control/shutdown, memory/target) and
@@ -77,6 +78,21 @@ static __noreturn void flood(void)
     }
 }
 
+/* Notify the console's back end again and again with nothing written, as
+ * Mini-OS's console input handler does on every event: the back end must
+ * not answer each with an event of its own (they would ping-pong for
+ * ever). */
+static void console_notify_only(void)
+{
+    struct evtchn_send s = { .port = start_info->console.domU.evtchn };
+
+    for (unsigned int i = 0; i < 200; i++) {
+        hypercall_event_channel_op(EVTCHNOP_send, &s);
+        sleep_until(system_time_ns() + SECOND / 1000);
+    }
+    printk("demo: notified\n");
+}
+
 __noreturn void demo_idle(void)
 {
     for (;;)
@@ -116,6 +132,8 @@ void guest_main(void)
         demo_map();
     if (cmdline_get("flood", NULL, 0))
         flood();
+    if (cmdline_get("cnotify", NULL, 0))
+        console_notify_only();
     printk("demo: %s\n", cmdline_get("spin", NULL, 0) ? "spinning" : "counting");
     if (cmdline_get("spin", NULL, 0))
         spin();
