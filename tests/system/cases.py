@@ -611,6 +611,16 @@ CASES = [
                  r"^\(d0\) console: 'Domain-0' writes to the hypervisor's console",
                  r"Powering off \(status 0\)"],
          reject=[r"FATAL TRAP", r"PANIC", r"Domain \d+ \(\w+\) (crashed|shut down)"]),
+    # xenstore-watch on a terminal: the paths a domain's writes over its
+    # ring fire, until a key is typed; the line after it runs.
+    dict(name="shell-xenstore-watch", smp=2, mem="512M", modules=[DOM0, IMAGES],
+         keys=[(SHELL_READY, "create demo name=w xsrw\r"),
+               ("Created domain 1", "xenstore-watch /local/domain/1/data\r"),
+               ("(d0) /local/domain/1/data/demo", "qpoweroff\r")],
+         expect=[r"^\(d0\) \[watching /local/domain/1/data: a key stops\]\n"
+                 r"\(d0\) /local/domain/1/data$",
+                 r"^\(d0\) /local/domain/1/data/demo$", r"Powering off \(status 0\)"],
+         reject=[r"FATAL TRAP", r"PANIC", r"Domain \d+ \(\w+\) (crashed|shut down)"]),
     # One unknown command is enough for a non-zero status.
     shell_script("shell-script-unknown-command", ["list", "bogus"], status=3,
                  expect=[r"^\(d0\) bogus: unknown command", failed_count(1, 2)]),

@@ -119,8 +119,12 @@ void guest_main(void)
 
     if (cmdline_get("xs", xs, sizeof(xs)))
         demo_xs(xs);
-    if (cmdline_get("xsrw", NULL, 0))  /* the shell's create takes no word with '=' */
+    /* The shell's create takes no word with '=': xsrw is xs=rw, after 2 s,
+     * so that a watch typed after the create sees the writes. */
+    if (cmdline_get("xsrw", NULL, 0)) {
+        sleep_until(system_time_ns() + 2 * SECOND);
         demo_xs("rw");
+    }
     xenbus_start();
     if (cmdline_get("pong", NULL, 0))
         demo_pong();

@@ -1,7 +1,8 @@
 /* A raw xenstore client on the domain's store ring (start_info's page and
  * event channel), for dom0's tests and benchmarks of its daemon; the
  * word "xs=MODE" on the command line picks what it does ("xsrw" is
- * xs=rw, for the shell's create, which takes no word with '='):
+ * xs=rw two seconds after boot, for the shell's create, which takes no
+ * word with '='):
  *   rw     write data/demo, read it back, try dom0's name (refused), then
  *          time reads and writes:
  *            "demo: xs read 'hello'", "demo: xs write to dom0's name: EACCES",

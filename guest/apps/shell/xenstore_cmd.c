@@ -193,13 +193,13 @@ bool cmd_xenstore_watch(int argc, char **argv)
         printk("xenstore-watch: no memory for a connection\n");
         return false;
     }
+    if (!shell_script_mode())           /* before the watch's first event */
+        printk("[watching %s: a key stops]\n", path);
     if ((rc = watch(c, path))) {
         printk("xenstore-watch: %s: %s\n", path, xs_err(rc));
         xenstored_local_close(c);
         return false;
     }
-    if (!shell_script_mode())
-        printk("[watching %s: a key stops]\n", path);
     while (!limit || events_seen < limit) {
         if (shell_script_mode() ? system_time_ns() > end : console_input_ready()) {
             if (!shell_script_mode())
