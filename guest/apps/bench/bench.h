@@ -55,6 +55,11 @@ void bench_hostile_batches(void);
 uint64_t bench_time_read_batch(void);
 uint64_t bench_gettimeofday_batch(void);
 
+/* grant_map.c: map+unmap round trips of a grant, dom0 to itself. */
+bool grant_map_setup(void);
+uint64_t grant_map_batch(void);
+void grant_map_teardown(void);
+
 /* grant_copy.c: GNTTABOP_copy of 4 KiB pages, dom0 to itself (MB/s). */
 bool grant_copy_setup(void);
 uint64_t grant_copy_batch(void);

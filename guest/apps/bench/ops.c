@@ -352,6 +352,8 @@ const struct bench benches[] = {
     { .metric = "grant_copy_mbps", .op = "4-KiB copies", .ops = 64, .decimals = 1,
       .setup = grant_copy_setup, .batch = grant_copy_batch, .teardown = grant_copy_teardown,
       .report = grant_copy_report },
+    { .metric = "grant_map_unmap_ns", .op = "map+unmap round trips", .ops = 32, .decimals = 1,
+      .setup = grant_map_setup, .batch = grant_map_batch, .teardown = grant_map_teardown },
     { .metric = "time_read_ns", .op = "readings", .ops = BENCH_TIME_READS, .decimals = 1,
       .batch = bench_time_read_batch },
     { .metric = "gettimeofday_ns", .op = "calls", .ops = BENCH_TIME_READS, .decimals = 1,
