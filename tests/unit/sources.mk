@@ -42,3 +42,4 @@ xs_ring_SRCS := lib/xs_ring.c
 heap_SRCS := lib/heap.c
 maptrack_SRCS := hv/common/maptrack.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/lock_order.c
 xenstore_SRCS := $(wildcard lib/xenstore/*.c) lib/string.c
+grant_map_SRCS := hv/common/grant_map.c hv/common/maptrack.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/lock_order.c

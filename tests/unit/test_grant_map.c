@@ -1,0 +1,242 @@
+/* Grant mappings' common logic (hv/common/grant_map.c) against the fake
+ * arch's mappings (fake_grant_map.c) and a fake grant table that counts
+ * pins: a refused map leaves nothing pinned, mapped or held; an unmap
+ * drops its pins only after the TLB flush; a handle is unmapped once;
+ * teardown undoes every mapping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <arch/grant_map.h>
+#include <proxen/domain.h>
+#include <proxen/grant_map.h>
+#include <proxen/grant_table.h>
+#include <proxen/maptrack.h>
+#include <proxen/page_alloc.h>
+#include "fake_arch.h"
+
+#define NR_FRAMES 256
+#define VA 0x400000ULL
+
+static struct page_info *frames;
+static struct domain ld, rd;
+static struct grant_table ld_gt;
+static int pins[4];
+static unsigned int flushes_at_unpin;
+static int16_t pin_answer;
+
+/* --- fakes of the rest of the hypervisor ---------------------------------- */
+
+struct domain *get_domain_by_id(domid_t id)
+{
+    if (id != rd.domain_id)
+        return NULL;
+    atomic_fetch_add(&rd.refcnt, 1);
+    return &rd;
+}
+
+void put_domain(struct domain *d)
+{
+    assert_true(atomic_fetch_sub(&d->refcnt, 1) > 0);
+}
+
+int16_t gnttab_pin(struct domain *d, grant_ref_t ref, domid_t ldomid, enum grant_use use,
+                   bool map, struct grant_pinned *out)
+{
+    assert_ptr_equal(d, &rd);
+    assert_true(map);
+    assert_int_equal(ldomid, ld.domain_id);
+    if (pin_answer)
+        return pin_answer;
+    pins[use]++;
+    *out = (struct grant_pinned){ _mfn(100 + ref), 0, PAGE_SIZE };
+    return GNTST_okay;
+}
+
+void gnttab_unpin(struct domain *d, grant_ref_t ref, enum grant_use use)
+{
+    (void)ref;
+    assert_ptr_equal(d, &rd);
+    assert_true(pins[use] > 0);
+    pins[use]--;
+    flushes_at_unpin = fake_grant_flushes();
+}
+
+/* One heap for the group: xmalloc keeps its slabs across tests. */
+static int group_setup(void **state)
+{
+    (void)state;
+    fake_mem_init(NR_FRAMES);
+    frames = calloc(NR_FRAMES, sizeof(*frames));
+    page_alloc_init(frames, NR_FRAMES);
+    page_alloc_free_range(_mfn(0), NR_FRAMES);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    free(frames);
+    fake_mem_free();
+    return 0;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&ld, 0, sizeof(ld));
+    memset(&rd, 0, sizeof(rd));
+    memset(&ld_gt, 0, sizeof(ld_gt));
+    memset(pins, 0, sizeof(pins));
+    ld.domain_id = 1;
+    rd.domain_id = 2;
+    ld.grant_table = &ld_gt;
+    ld_gt.max_maptrack_frames = 1;
+    atomic_store(&rd.refcnt, 1);
+    pin_answer = 0;
+    fake_grant_reset();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    grant_map_free(&ld);
+    return 0;
+}
+
+static struct gnttab_map_grant_ref map(uint64_t addr, uint32_t flags, grant_ref_t ref)
+{
+    struct gnttab_map_grant_ref op = { .host_addr = addr, .flags = flags, .ref = ref,
+                                       .dom = 2 };
+
+    grant_map_one(&ld, &op);
+    return op;
+}
+
+static int16_t unmap(uint64_t addr, grant_handle_t h)
+{
+    struct gnttab_unmap_grant_ref op = { .host_addr = addr, .handle = h };
+    struct grant_unmap_token tok;
+
+    grant_unmap_one(&ld, &op, &tok);
+    arch_grant_flush_tlbs(&ld);
+    grant_unmap_complete(&ld, &tok);
+    return op.status;
+}
+
+static void expect_nothing_held(void)
+{
+    for (unsigned int u = 0; u < 4; u++)
+        assert_int_equal(pins[u], 0);
+    assert_int_equal(fake_grant_nr_mappings(), 0);
+    assert_int_equal(atomic_load(&rd.refcnt), 1);
+}
+
+static void test_map_unmap(void **state)
+{
+    struct gnttab_map_grant_ref op = map(VA, GNTMAP_host_map, 7);
+
+    (void)state;
+    assert_int_equal(op.status, GNTST_okay);
+    assert_int_equal(op.dev_bus_addr, 107ULL << PAGE_SHIFT);
+    assert_int_equal(pins[GRANT_USE_HOST_RW], 1);
+    assert_non_null(fake_grant_at(VA));
+    assert_int_equal(atomic_load(&rd.refcnt), 2);      /* the handle's */
+    assert_int_equal(unmap(VA, op.handle), GNTST_okay);
+    assert_int_equal(flushes_at_unpin, 1);             /* unpinned after the flush */
+    expect_nothing_held();
+    assert_int_equal(unmap(VA, op.handle), GNTST_bad_handle);
+}
+
+static void test_refusals_hold_nothing(void **state)
+{
+    struct gnttab_map_grant_ref op;
+
+    (void)state;
+    assert_int_equal(map(VA, 0, 7).status, GNTST_bad_gntref);
+    op = map(VA, GNTMAP_host_map, 7);
+    op.dom = 9;
+    grant_map_one(&ld, &op);
+    assert_int_equal(op.status, GNTST_bad_domain);
+    pin_answer = GNTST_bad_gntref;
+    assert_int_equal(map(VA + 0x1000, GNTMAP_host_map, 7).status, GNTST_bad_gntref);
+    pin_answer = 0;
+    fake_grant_refuse_addr(VA + 0x2000);
+    assert_int_equal(map(VA + 0x2000, GNTMAP_host_map | GNTMAP_device_map, 7).status,
+                     GNTST_general_error);
+    /* Only the first mapping (at VA) holds anything. */
+    assert_int_equal(pins[GRANT_USE_HOST_RW], 1);
+    assert_int_equal(pins[GRANT_USE_DEV_RW], 0);
+    assert_int_equal(unmap(VA, 0), GNTST_okay);
+    expect_nothing_held();
+}
+
+/* A device and host mapping: each use pinned; the host part unmapped
+ * alone leaves the handle with its device use. */
+static void test_device_and_host(void **state)
+{
+    struct gnttab_map_grant_ref op = map(VA, GNTMAP_host_map | GNTMAP_device_map |
+                                         GNTMAP_readonly, 3);
+    struct gnttab_unmap_grant_ref u = { .host_addr = 0, .dev_bus_addr = 103ULL << PAGE_SHIFT };
+    struct grant_unmap_token tok;
+
+    (void)state;
+    assert_int_equal(op.status, GNTST_okay);
+    assert_int_equal(pins[GRANT_USE_HOST_RO], 1);
+    assert_int_equal(pins[GRANT_USE_DEV_RO], 1);
+    assert_int_equal(unmap(VA, op.handle), GNTST_okay);
+    assert_int_equal(pins[GRANT_USE_HOST_RO], 0);
+    assert_int_equal(pins[GRANT_USE_DEV_RO], 1);
+    u.handle = op.handle;
+    u.dev_bus_addr = 1;
+    grant_unmap_one(&ld, &u, &tok);
+    assert_int_equal(u.status, GNTST_bad_dev_addr);
+    u.dev_bus_addr = 103ULL << PAGE_SHIFT;
+    grant_unmap_one(&ld, &u, &tok);
+    assert_int_equal(u.status, GNTST_okay);
+    grant_unmap_complete(&ld, &tok);
+    expect_nothing_held();
+}
+
+/* A dying domain's mappings: all undone, after one flush. */
+static void test_teardown(void **state)
+{
+    (void)state;
+    for (unsigned int i = 0; i < 5; i++)
+        assert_int_equal(map(VA + i * 0x1000, GNTMAP_host_map, i).status, GNTST_okay);
+    ld.dying = true;
+    grant_map_domain_teardown(&ld);
+    assert_int_equal(fake_grant_flushes(), 1);
+    expect_nothing_held();
+}
+
+/* No handle left: GNTST_no_space, nothing held. */
+static void test_out_of_handles(void **state)
+{
+    (void)state;
+    for (unsigned int i = 0; i < MAPTRACK_XEN_PER_FRAME; i++)
+        assert_int_equal(map(0, GNTMAP_device_map, i).status, GNTST_okay);
+    assert_int_equal(map(0, GNTMAP_device_map, 1).status, GNTST_no_space);
+    assert_int_equal(pins[GRANT_USE_DEV_RW], MAPTRACK_XEN_PER_FRAME);
+    ld.dying = true;
+    grant_map_domain_teardown(&ld);
+    expect_nothing_held();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_map_unmap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refusals_hold_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_device_and_host, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_teardown, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_out_of_handles, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
