@@ -107,6 +107,19 @@ void test_gntmap_transfer(void)
                   transfer(pt_entry_maddr(TABLE_VA, 1) >> PAGE_SHIFT, x, ACCEPT_REF),
                   GNTST_bad_page);
     expect_status("a frame not ours", transfer(0, x, ACCEPT_REF), GNTST_bad_page);
+    /* Mapped read-only (a reference, no type in use): still held. */
+    if (expect_rc("making the page read-only", page_set_readonly(mapped, true), 0)) {
+        expect_status("a page mapped read-only", transfer(virt_to_mfn(mapped), x, ACCEPT_REF),
+                      GNTST_bad_page);
+        expect_rc("making it writable again", page_set_readonly(mapped, false), 0);
+    }
+    {
+        uint64_t theirs[4], got = 0;
+
+        if (expect_rc("getmemlist(x)", ctl_memlist(x, 0, theirs, 4, &got), 0) && got)
+            expect_status("a frame of the receiver's", transfer(theirs[0], x, ACCEPT_REF),
+                          GNTST_bad_page);
+    }
     expect_status("a frame beyond memory", transfer(1ULL << 40, x, ACCEPT_REF), GNTST_bad_page);
     mapped[3] = 0x77;                   /* still ours, still mapped */
     if (e->flags != GTF_accept_transfer)
