@@ -131,6 +131,29 @@ out:
     grant_teardown(&g);
 }
 
+/* XENFEAT_gnttab_map_avail_bits: the request's GNTMAP_guest_avail bits
+ * land in the entry's available bits 9-11, as on Xen. */
+void test_gntmap_map_avail_bits(void)
+{
+    struct gnttab_map_grant_ref op;
+    struct granted g;
+    long rc;
+
+    if (!grant_setup(&g, 0))
+        return;
+    op = gntmap_map(0, GNTMAP_REF, GNTMAP_VA,
+                    GNTMAP_host_map | (5u << _GNTMAP_guest_avail0), &rc);
+    if (expect_rc("map_grant_ref with guest_avail bits", rc, 0) &&
+        expect_status("map with guest_avail bits", op.status, GNTST_okay)) {
+        expect_grant_pte(g.mfn, true);
+        if (((pt_get(GNTMAP_VA, 1) >> 9) & 7) != 5)
+            test_fail("the entry %#lx carries available bits %lu, expected 5",
+                      pt_get(GNTMAP_VA, 1), (pt_get(GNTMAP_VA, 1) >> 9) & 7);
+        expect_status("unmap", gntmap_unmap(GNTMAP_VA, op.handle), GNTST_okay);
+    }
+    grant_teardown(&g);
+}
+
 /* A read-only grant: mapped read-only (GTF_reading only, the entry
  * without RW); asked for writable, refused with nothing pinned. */
 void test_gntmap_map_ro(void)

@@ -179,6 +179,7 @@ const struct test tests[] = {
     { "gnttab_absent_commands", test_gnttab_absent_commands },
     { "gntmap_map_rw", test_gntmap_map_rw },
     { "gntmap_map_ro", test_gntmap_map_ro },
+    { "gntmap_map_avail_bits", test_gntmap_map_avail_bits },
     { "gntmap_map_by_pte", test_gntmap_map_by_pte },
     { "gntmap_map_refused", test_gntmap_map_refused },
     { "gntmap_map_page_table", test_gntmap_map_page_table },

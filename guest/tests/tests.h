@@ -144,6 +144,7 @@ void test_mmu_update_misaligned(void);
 void test_gntmap_mark_forged(void);
 void test_gntmap_map_rw(void);
 void test_gntmap_map_ro(void);
+void test_gntmap_map_avail_bits(void);
 void test_gntmap_map_by_pte(void);
 void test_gntmap_map_refused(void);
 void test_gntmap_map_page_table(void);

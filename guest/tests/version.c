@@ -80,6 +80,7 @@ void test_version_features(void)
     } want[] = {
         { XENFEAT_mmu_pt_update_preserve_ad, true, "mmu_pt_update_preserve_ad" },
         { XENFEAT_direct_mapped, true, "direct_mapped" },
+        { XENFEAT_gnttab_map_avail_bits, true, "gnttab_map_avail_bits" },
         { XENFEAT_not_direct_mapped, false, "not_direct_mapped" },
         { XENFEAT_auto_translated_physmap, false, "auto_translated_physmap" },
         { XENFEAT_supervisor_mode_kernel, false, "supervisor_mode_kernel" },

@@ -23,7 +23,8 @@
 /* Features every 64-bit PV guest gets from this hypervisor. */
 static uint32_t feature_submap(const struct domain *d)
 {
-    uint32_t f = (1u << XENFEAT_mmu_pt_update_preserve_ad) | (1u << XENFEAT_direct_mapped);
+    uint32_t f = (1u << XENFEAT_mmu_pt_update_preserve_ad) | (1u << XENFEAT_direct_mapped) |
+                 (1u << XENFEAT_gnttab_map_avail_bits);     /* grant_map.c, as Xen */
 
     if (d->is_privileged)
         f |= 1u << XENFEAT_dom0;
