@@ -89,6 +89,14 @@ static void restore_reservation(uint64_t pages)
         test_fail("getting %lu pages back: %lu pages, %lu before", lost, tot_pages(0), pages);
 }
 
+static long set_max_pages(domid_t d, uint64_t pages)
+{
+    struct proxen_control op = ctl_op(PXCTL_setmaxmem, d);
+
+    op.u.setmaxmem.max_pages = pages;
+    return ctl_call(&op);
+}
+
 void test_gntmap_transfer(void)
 {
     struct grant_entry_v1 *e = (struct grant_entry_v1 *)TABLE_VA + ACCEPT_REF;
@@ -149,6 +157,17 @@ void test_gntmap_transfer(void)
         if (tot_pages(0) != my_pages - 1 || tot_pages(x) != x_pages + 1)
             test_fail("a failed transfer: ours %lu -> %lu, x %lu", my_pages, tot_pages(0),
                       tot_pages(x));
+    }
+    /* A receiver at its limit takes nothing, the entry left as it was. */
+    e[2].domid = 0;
+    __atomic_store_n(&e[2].flags, GTF_accept_transfer, __ATOMIC_RELEASE);
+    if (expect_rc("setmaxmem(x) to what it has", set_max_pages(x, tot_pages(x)), 0) &&
+        (mfn = loose_page())) {
+        expect_status("transfer to a full receiver", transfer(mfn, x, ACCEPT_REF + 2),
+                      GNTST_general_error);
+        if (e[2].flags != GTF_accept_transfer)
+            test_fail("the full receiver's entry changed to %#x", e[2].flags);
+        expect_rc("setmaxmem(x) back", set_max_pages(x, 1024), 0);
     }
     /* An entry accepting from another domain, a reference beyond x's
      * table: refused, the pages gone. */
