@@ -265,6 +265,22 @@ void test_gnttab_copy_batch(void)
         test_fail("batch statuses %d %d %d, expected 0 %d 0 (and the data of the good ones)",
                   three[0].status, three[1].status, three[2].status, GNTST_bad_copy_arg);
 
+    /* The same domains again, but the destination now by frame number
+     * under a domain id that is not DOMID_SELF: still refused, however
+     * the batch went before (an end kept claimed between copies). */
+    three[0] = by_ref(REF_SRC, 0, REF_DST, 0, 16);
+    three[1] = by_ref(REF_SRC, 0, 0, 0, 16);
+    three[1].flags = GNTCOPY_source_gref;
+    three[1].dest.u.gmfn = virt_to_mfn(dst_page);
+    memset(dst_page, 0, PAGE_SIZE);
+    if (copy(three, 2) || three[0].status != GNTST_okay ||
+        three[1].status != GNTST_permission_denied)
+        test_fail("a frame named for domain 0 after a grant copy between the same domains: "
+                  "statuses %d %d, expected 0 %d", three[0].status, three[1].status,
+                  GNTST_permission_denied);
+    if (!flags_clear(REF_SRC) || !flags_clear(REF_DST))
+        test_fail("flags left set after a batch ending in a refusal");
+
     /* The last three entries of a mapped page, then an unmapped one. */
     if (pt_map((uint64_t)ops & PAGE_MASK, virt_to_mfn(page_alloc()), PTE_KERNEL_RW)) {
         test_error("cannot map a page for the batch");
