@@ -7,12 +7,18 @@
 #ifndef GUEST_DOMAIN_BUILD_H
 #define GUEST_DOMAIN_BUILD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <public/xen.h>
 
 /* The largest domain this builder makes (its P2M is kept here). */
-#define BUILD_MAX_PAGES 4096
+#define BUILD_MAX_PAGES (512UL << 8)      /* 512 MiB */
+
+/* A range of the boot mapping: [va, end) maps the frames from pfn on. */
+struct build_map {
+    uint64_t va, end, pfn;
+};
 
 struct domain_build {
     /* IN */
@@ -29,12 +35,17 @@ struct domain_build {
      * from v_start, pseudo-physical frame n at v_start + n * 4096):
      *   kernel | module | P2M list | start_info | xenstore | console
      *   | page tables | boot stack, padded to a 4 MiB boundary with
-     *   512 KiB to spare */
+     *   512 KiB to spare; a kernel with an INIT_P2M note finds the P2M
+     *   list at that address instead, in the frames after v_end's
+     *   (first_p2m_pfn), mapped by the same page tables */
     domid_t domid;
     uint64_t v_start, v_end, entry;
     uint64_t module_va;         /* start_info.mod_start (0: no module) */
     uint64_t p2m_va, start_info_va, store_va, console_va, pt_va, stack_end;
     uint64_t nr_pt;             /* page-table frames, the L4 first */
+    bool p2m_apart;             /* the P2M list at the kernel's INIT_P2M,
+                                 * in frames after v_end's: */
+    uint64_t first_p2m_pfn, nr_p2m_frames;
     uint64_t l4_mfn;
     uint32_t store_evtchn, console_evtchn;
     const char *why;            /* on failure, what went wrong */

@@ -24,7 +24,7 @@
 #include <public/features.h>
 
 #define MIB (1UL << 20)
-#define PT_MAX 8                   /* page-table frames the builder writes */
+#define PT_MAX 128                 /* page-table frames the builder writes */
 #define MAP_BATCH 128              /* M2P updates per mmu_update */
 
 /* What a domU kernel may require of the hypervisor. */
@@ -59,10 +59,41 @@ static uint64_t tables_needed(uint64_t s, uint64_t e, unsigned int shift)
     return ((e - 1) >> shift) - (s >> shift) + 1;
 }
 
-/* An L4, and as many L3/L2/L1 as [s, e) touches 512 GiB / 1 GiB / 2 MiB. */
-static uint64_t pt_frames(uint64_t s, uint64_t e)
+/* The ranges the boot page tables map: [v_start, v_end) from pfn 0, and
+ * the P2M list where the kernel's INIT_P2M note asks for it (apart from
+ * the rest, after v_end in pfn order), kernel range first: Linux expects
+ * its L4, L3 and L2 to be the first three page-table frames. */
+static unsigned int boot_maps(const struct domain_build *b, struct build_map m[2])
 {
-    return 1 + tables_needed(s, e, 39) + tables_needed(s, e, 30) + tables_needed(s, e, 21);
+    m[0] = (struct build_map){ b->v_start, b->v_end, 0 };
+    if (!b->p2m_apart)
+        return 1;
+    m[1] = (struct build_map){ b->p2m_va, b->p2m_va + b->nr_p2m_frames * PAGE_SIZE,
+                               b->first_p2m_pfn };
+    return 2;
+}
+
+/* An L4, and an L3, L2 and L1 for each 512 GiB, 1 GiB and 2 MiB the
+ * ranges touch (a table shared by the end of the lower range and the
+ * start of the higher one counted once: they do not overlap). */
+static uint64_t pt_frames(const struct domain_build *b)
+{
+    struct build_map m[2];
+    unsigned int n = boot_maps(b, m);
+    const struct build_map *lo = &m[0], *hi = &m[n - 1];
+    uint64_t count = 1;
+
+    if (n == 2 && m[1].va < m[0].va) {
+        lo = &m[1];
+        hi = &m[0];
+    }
+    for (unsigned int shift = 21; shift <= 39; shift += 9) {
+        for (unsigned int i = 0; i < n; i++)
+            count += tables_needed(m[i].va, m[i].end, shift);
+        if (n == 2 && ((lo->end - 1) >> shift) == (hi->va >> shift))
+            count--;
+    }
+    return count;
 }
 
 /* Each step rounds up to a page and must not wrap. */
@@ -77,40 +108,6 @@ static bool place(uint64_t *at, uint64_t len, uint64_t *out)
     return true;
 }
 
-static long compute_layout(struct domain_build *b)
-{
-    uint64_t at = (info.virt_kend + PAGE_SIZE - 1) & PAGE_MASK;
-
-    b->v_start = info.virt_base & PAGE_MASK;
-    b->module_va = 0;
-    if (b->module_len && !place(&at, b->module_len, &b->module_va))
-        return fail(b, -EINVAL, "the boot layout wraps around the top");
-    if (at < info.virt_kend || !place(&at, b->nr_pages * 8, &b->p2m_va) ||
-        !place(&at, PAGE_SIZE, &b->start_info_va) || !place(&at, PAGE_SIZE, &b->store_va) ||
-        !place(&at, PAGE_SIZE, &b->console_va))
-        return fail(b, -EINVAL, "the boot layout wraps around the top");
-    b->pt_va = at;
-    for (b->nr_pt = 1;; ) {            /* the tables map themselves too */
-        uint64_t end = b->pt_va + b->nr_pt * PAGE_SIZE + PAGE_SIZE, need;
-
-        b->v_end = (end + 4 * MIB - 1) & ~(4 * MIB - 1);
-        if (b->v_end - end < 512 * 1024)
-            b->v_end += 4 * MIB;
-        if (end < b->pt_va || b->v_end < end)
-            return fail(b, -EINVAL, "the boot layout wraps around the top");
-        need = pt_frames(b->v_start, b->v_end);
-        if (need <= b->nr_pt)
-            break;
-        if (need > PT_MAX)
-            return fail(b, -E2BIG, "the boot layout needs too many page tables");
-        b->nr_pt = need;
-    }
-    b->stack_end = b->pt_va + (b->nr_pt + 1) * PAGE_SIZE;
-    if ((b->v_end - b->v_start) / PAGE_SIZE > b->nr_pages)
-        return fail(b, -ENOMEM, "too little memory for the boot layout");
-    return 0;
-}
-
 /* The image's range and its layout: canonical, one half of the address
  * space, clear of the hypervisor's range. */
 static bool range_ok(uint64_t s, uint64_t e)
@@ -120,6 +117,64 @@ static bool range_ok(uint64_t s, uint64_t e)
 
     return e > s && canonical && (s >> 63) == (last >> 63) &&
            (s >= HYPERVISOR_VIRT_END || last < HYPERVISOR_VIRT_START);
+}
+
+/* The P2M list at INIT_P2M: page-aligned, a guest's range, clear of the
+ * boot mapping. */
+static long place_p2m_apart(struct domain_build *b)
+{
+    uint64_t len = b->nr_p2m_frames * PAGE_SIZE;
+
+    if ((b->p2m_va & ~PAGE_MASK) || b->p2m_va + len < b->p2m_va || !range_ok(b->p2m_va, b->p2m_va + len))
+        return fail(b, -EINVAL, "INIT_P2M names an address a guest cannot use");
+    if (b->p2m_va < b->v_end && b->p2m_va + len > b->v_start)
+        return fail(b, -EINVAL, "INIT_P2M overlaps the boot mapping");
+    return 0;
+}
+
+/* Where everything goes (see domain_build.h), and how many page tables
+ * map it: they map themselves too, so their count is found by growing it
+ * until it suffices. */
+static long compute_layout(struct domain_build *b)
+{
+    uint64_t at = (info.virt_kend + PAGE_SIZE - 1) & PAGE_MASK;
+
+    b->v_start = info.virt_base & PAGE_MASK;
+    b->module_va = 0;
+    b->p2m_apart = (info.notes_seen >> XEN_ELFNOTE_INIT_P2M) & 1;
+    b->nr_p2m_frames = (b->nr_pages * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
+    if (b->module_len && !place(&at, b->module_len, &b->module_va))
+        return fail(b, -EINVAL, "the boot layout wraps around the top");
+    if (b->p2m_apart)
+        b->p2m_va = info.init_p2m;
+    if (at < info.virt_kend || (!b->p2m_apart && !place(&at, b->nr_pages * 8, &b->p2m_va)) ||
+        !place(&at, PAGE_SIZE, &b->start_info_va) || !place(&at, PAGE_SIZE, &b->store_va) ||
+        !place(&at, PAGE_SIZE, &b->console_va))
+        return fail(b, -EINVAL, "the boot layout wraps around the top");
+    b->pt_va = at;
+    for (b->nr_pt = 1;; ) {
+        uint64_t end = b->pt_va + b->nr_pt * PAGE_SIZE + PAGE_SIZE, need;
+        long rc;
+
+        b->v_end = (end + 4 * MIB - 1) & ~(4 * MIB - 1);
+        if (b->v_end - end < 512 * 1024)
+            b->v_end += 4 * MIB;
+        if (end < b->pt_va || b->v_end < end)
+            return fail(b, -EINVAL, "the boot layout wraps around the top");
+        b->first_p2m_pfn = b->p2m_apart ? (b->v_end - b->v_start) / PAGE_SIZE : 0;
+        if (b->p2m_apart && (rc = place_p2m_apart(b)))
+            return rc;
+        need = pt_frames(b);
+        if (need <= b->nr_pt)
+            break;
+        if (need > PT_MAX)
+            return fail(b, -E2BIG, "the boot layout needs too many page tables");
+        b->nr_pt = need;
+    }
+    b->stack_end = b->pt_va + (b->nr_pt + 1) * PAGE_SIZE;
+    if ((b->v_end - b->v_start) / PAGE_SIZE + (b->p2m_apart ? b->nr_p2m_frames : 0) > b->nr_pages)
+        return fail(b, -ENOMEM, "too little memory for the boot layout");
+    return 0;
 }
 
 /* --- writing into the new domain -------------------------------------------- */
@@ -144,6 +199,18 @@ static void unmap_frame(domid_t dom)
     mapped_pfn = ~0UL;
 }
 
+/* The frame the boot mapping puts at va, or ~0 if it maps none there. */
+static uint64_t pfn_at(const struct domain_build *b, uint64_t va)
+{
+    struct build_map m[2];
+    unsigned int n = boot_maps(b, m);
+
+    for (unsigned int i = 0; i < n; i++)
+        if (va >= m[i].va && va < m[i].end)
+            return m[i].pfn + ((va - m[i].va) >> PAGE_SHIFT);
+    return ~0UL;
+}
+
 struct writer {
     struct domain_build *b;
     long rc;
@@ -157,9 +224,9 @@ static int write_at(void *ctx, uint64_t va, const void *src, uint64_t len)
     struct domain_build *b = w->b;
 
     while (len) {
-        uint64_t n = MIN(len, PAGE_SIZE - (va & ~PAGE_MASK)), pfn = (va - b->v_start) >> PAGE_SHIFT;
+        uint64_t n = MIN(len, PAGE_SIZE - (va & ~PAGE_MASK)), pfn = pfn_at(b, va);
 
-        if (va < b->v_start || pfn >= b->nr_pages)
+        if (pfn >= b->nr_pages)
             return -EINVAL;
         if (src) {
             if (pfn != mapped_pfn) {
@@ -204,26 +271,38 @@ static uint64_t *table_of(const struct domain_build *b, uint64_t e)
     return NULL;
 }
 
-/* The tables in pt_buf (frame i is the page at pt_va + i pages), mapping
- * [v_start, v_end): the L4 first, then the others as the walk needs them
- * (compute_layout counted enough). */
-static void build_tables(const struct domain_build *b)
+/* Map [m->va, m->end) to the frames from m->pfn, taking new tables from
+ * *next on: the page tables themselves read-only. */
+static void map_range(const struct domain_build *b, const struct build_map *m, uint64_t *next)
 {
-    uint64_t pt_first = pfn_of(b, b->pt_va), next = 1;
+    uint64_t pt_first = pfn_of(b, b->pt_va);
 
-    memset(pt_buf, 0, sizeof(pt_buf[0]) * b->nr_pt);
-    for (uint64_t va = b->v_start; va < b->v_end; va += PAGE_SIZE) {
-        uint64_t *t = pt_buf[0], pfn = pfn_of(b, va);
+    for (uint64_t va = m->va; va < m->end; va += PAGE_SIZE) {
+        uint64_t *t = pt_buf[0], pfn = m->pfn + ((va - m->va) >> PAGE_SHIFT);
 
         for (unsigned int level = 4; level > 1; level--) {
             uint64_t *e = &t[(va >> (12 + 9 * (level - 1))) & 511];
 
             if (!*e)
-                *e = pte(pt_first + next++, true);
+                *e = pte(pt_first + (*next)++, true);
             t = table_of(b, *e);
         }
         t[(va >> 12) & 511] = pte(pfn, pfn < pt_first || pfn >= pt_first + b->nr_pt);
     }
+}
+
+/* The tables in pt_buf (frame i is the page at pt_va + i pages): the L4
+ * first, then the others as the walk of each range needs them
+ * (compute_layout counted enough). */
+static void build_tables(const struct domain_build *b)
+{
+    struct build_map m[2];
+    unsigned int n = boot_maps(b, m);
+    uint64_t next = 1;
+
+    memset(pt_buf, 0, sizeof(pt_buf[0]) * b->nr_pt);
+    for (unsigned int i = 0; i < n; i++)
+        map_range(b, &m[i], &next);
 }
 
 /* The 64-bit PV hypercall page: one 32-byte stub per hypercall, as Xen
@@ -316,6 +395,14 @@ static long write_boot_info(struct domain_build *b, struct writer *w)
     si.mfn_list = b->p2m_va;
     si.mod_start = b->module_va;
     si.mod_len = b->module_len;
+    if (b->module_len && info.mod_start_pfn) {
+        si.mod_start = pfn_of(b, b->module_va);
+        si.flags |= SIF_MOD_START_PFN;
+    }
+    if (b->p2m_apart) {
+        si.first_p2m_pfn = b->first_p2m_pfn;
+        si.nr_p2m_frames = b->nr_p2m_frames;
+    }
     strlcpy(si.cmd_line, b->cmdline ? b->cmdline : "", sizeof(si.cmd_line));
     if ((b->module_len && (rc = write_at(w, b->module_va, b->module, b->module_len))) ||
         (rc = write_at(w, b->start_info_va, &si, sizeof(si))) ||

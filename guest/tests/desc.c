@@ -303,3 +303,29 @@ out:
     reset_fs();
     release_page(ldt);
 }
+
+/* The kernel SS stack_switch takes: the flat one, or a selector of the
+ * guest's own GDT (Linux gives its __KERNEL_DS, 0x18) within the entries
+ * set_gdt gave; never one past them, nor one of the LDT. */
+void test_stack_switch_gdt_selector(void)
+{
+    static const uint64_t data = DESC_DATA_DPL3;
+    uint64_t *gdt = descriptor_page(&data, 1), frames[1], sp = traps_user_entry_stack();
+
+    if (!gdt)
+        return;
+    frames[0] = virt_to_mfn(gdt);
+    expect_rc("stack_switch(0x18) with no GDT of the guest's", hypercall_stack_switch(0x18, sp),
+              -EINVAL);
+    if (expect_rc("set_gdt(one read-only page, 512 entries)", set_gdt(frames, 512), 0)) {
+        expect_rc("stack_switch(0x18) within the GDT", hypercall_stack_switch(0x18, sp), 0);
+        expect_rc("stack_switch(entry 511, RPL 0)", hypercall_stack_switch(511 << 3, sp), 0);
+        expect_rc("stack_switch(entry 512, past the GDT)", hypercall_stack_switch(512 << 3, sp),
+                  -EINVAL);
+        expect_rc("stack_switch(an LDT selector)", hypercall_stack_switch(0x1c, sp), -EINVAL);
+        expect_rc("stack_switch(the null selector)", hypercall_stack_switch(0, sp), -EINVAL);
+        expect_rc("set_gdt(0 entries)", set_gdt(NULL, 0), 0);
+    }
+    expect_rc("stack_switch(FLAT_KERNEL_SS)", hypercall_stack_switch(FLAT_KERNEL_SS, sp), 0);
+    release_page(gdt);
+}

@@ -22,6 +22,21 @@ void test_cpuid_signature(void)
                   XEN_CPUID_FIRST_LEAF, r[0], XEN_CPUID_LEAF(2));
 }
 
+/* Leaf 1 says "hypervisor" and hides what a PV guest cannot use: VME,
+ * PSE (no superpages: Linux maps 4 KiB pages when it is missing), PGE,
+ * PSE36, as Xen's PV policy. */
+void test_cpuid_leaf1_pv(void)
+{
+    const uint32_t hidden = (1u << 1) | (1u << 3) | (1u << 13) | (1u << 17);
+    uint32_t r[4];
+
+    pv_cpuid(1, 0, r);
+    if (!(r[2] & (1u << 31)))
+        test_fail("leaf 1 ECX %08x lacks the hypervisor bit", r[2]);
+    if (r[3] & hidden)
+        test_fail("leaf 1 EDX %08x shows %08x (VME/PSE/PGE/PSE36)", r[3], r[3] & hidden);
+}
+
 /* The prefix emulates only cpuid; before anything else it is the ud2 it
  * starts with, reported at the ud2. */
 void test_forced_emulation_ud(void)

@@ -209,6 +209,73 @@ out:
         page_free(b);
 }
 
+/* The in-place bit operations Linux uses on entries: clear_bit/set_bit
+ * of a constant bit are a byte AND/OR (with LOCK, or the DS prefix Linux
+ * patches over it on one CPU), test_and_clear_bit a BTR whose CF is the
+ * bit before.  Each faults, is emulated as a validated update, and leaves
+ * the flags as the instruction would. */
+static bool rmw(const char *what, unsigned long before)
+{
+    if (last_trap.count == before)
+        return true;
+    test_fail("%s took %s", what, trap_name(last_trap.vector));
+    return false;
+}
+
+void test_ptwr_bit_operations(void)
+{
+    uint64_t *a = page_alloc(), *l1, *pte, want;
+    uint8_t cf = 0;
+    unsigned long before;
+
+    if (!a || !(pte = scratch_pte()))
+        goto out;
+    l1 = table_of(SCRATCH_VA, 1);
+    want = (virt_to_mfn(a) << PAGE_SHIFT) | PTE_KERNEL_RW;
+    if (!expect_rc("pt_map(page a, writable)", pt_map(SCRATCH_VA, virt_to_mfn(a), PTE_KERNEL_RW), 0))
+        goto out;
+    before = last_trap.count;
+    __asm__ volatile("1: .byte 0x3e; andb $0xfd, (%[p])\n2:\n\t" EXTABLE(1b, 2b)
+                     : : [p] "r"(pte) : "memory", "cc");
+    if (rmw("ds andb $~RW", before) && (*pte & _PAGE_RW))
+        test_fail("andb $~RW left the entry %#lx writable", *pte);
+    before = last_trap.count;
+    __asm__ volatile("1: lock orb $2, (%[p])\n2:\n\t" EXTABLE(1b, 2b)
+                     : : [p] "r"(pte) : "memory", "cc");
+    if (rmw("lock orb $RW", before) && !same_mapping(*pte, want))
+        test_fail("orb $RW made the entry %#lx, expected %#lx", *pte, want);
+    *(volatile uint64_t *)a = 0;        /* sets the accessed bit, whatever the entry had */
+    before = last_trap.count;
+    __asm__ volatile("1: lock btrq $5, (%[p])\n2:\n\t" EXTABLE(1b, 2b) "setc %[cf]"
+                     : [cf] "+r"(cf) : [p] "r"(pte) : "memory", "cc");
+    if (rmw("lock btrq $ACCESSED", before) && (*pte & _PAGE_ACCESSED))
+        test_fail("btr $5 left the accessed bit in %#lx", *pte);
+    if (!cf)
+        test_fail("btr $5 of a set accessed bit left CF clear");
+    before = last_trap.count;
+    __asm__ volatile("1: lock btrq $5, (%[p])\n2:\n\t" EXTABLE(1b, 2b) "setc %[cf]"
+                     : [cf] "+r"(cf) : [p] "r"(pte) : "memory", "cc");
+    if (rmw("lock btrq $ACCESSED again", before) && cf)
+        test_fail("btr $5 of a clear bit set CF");
+
+    /* Refused as a mov would be: RW on a mapping of a page table. */
+    if (!expect_rc("pt_map(the L1 itself, read-only)",
+                   pt_map(SCRATCH_VA, virt_to_mfn(l1), PTE_KERNEL_RO), 0))
+        goto out;
+    want = *pte;
+    before = last_trap.count;
+    __asm__ volatile("lea 1f(%%rip), %%rax\n1: lock orb $2, (%[p])\n2:\n\t" EXTABLE(1b, 2b)
+                     : : [p] "r"(pte) : "memory", "cc", "rax");
+    if (last_trap.count == before || last_trap.vector != X86_EXC_PF)
+        test_fail("orb $RW on a mapping of an L1 table was not refused with a #PF");
+    if (*pte != want)
+        test_fail("the refused orb changed the entry from %#lx to %#lx", want, *pte);
+out:
+    pt_unmap(SCRATCH_VA);
+    if (a)
+        page_free(a);
+}
+
 /* Stores the hypervisor must refuse: a writable mapping of a page-table
  * frame, a frame the guest does not own, and any store to an L2 table. */
 void test_ptwr_refused(void)

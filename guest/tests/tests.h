@@ -33,6 +33,9 @@ void test_multicall_many(void);
 void test_multicall_iret_stops(void);
 /* emulation.c */
 void test_cpuid_signature(void);
+void test_cpuid_leaf1_pv(void);
+void test_ptwr_bit_operations(void);
+void test_stack_switch_gdt_selector(void);
 void test_forced_emulation_ud(void);
 void test_read_cr3(void);
 /* cr3_write.c */

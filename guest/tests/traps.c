@@ -128,8 +128,9 @@ void test_set_trap_table_fault(void)
     expect_trap("int3 after the refused tables", before, X86_EXC_BP, at);
 }
 
-/* Proxen takes only a flat kernel data selector (RPL 0 or 3) as the
- * kernel SS.  (Xen 4.17 accepts any value and returns 0.) */
+/* Proxen takes a flat kernel data selector (any RPL), or one within the
+ * guest's own GDT (desc.c), as the kernel SS.  (Xen 4.17 accepts any
+ * value and returns 0.) */
 void test_stack_switch_bad_ss(void)
 {
     static const uint64_t bad[] = { 0, FLAT_KERNEL_CS, 0x1234, FLAT_KERNEL_SS | 0x10000 };

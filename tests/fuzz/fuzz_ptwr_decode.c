@@ -20,9 +20,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (in.len == 0 || in.len > avail)
         abort();
-    if (in.width != 4 && in.width != 8)
+    if (in.width != 1 && in.width != 4 && in.width != 8)
         abort();
-    if (in.op != 0x89 && in.op != 0xc7 && in.op != 0x87 && in.op != 0xb1)
+    if (in.width == 1 && !in.has_imm)
+        abort();                /* only the immediate forms have a byte width */
+    if ((unsigned int)in.kind > PTWR_BTC)
         abort();
     if (in.reg > 15)
         abort();

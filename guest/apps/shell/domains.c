@@ -93,6 +93,7 @@ struct create_args {
     const char *name;
     uint64_t memory;
     uint64_t vcpus;
+    const struct image *ramdisk;         /* its initial ramdisk, or NULL */
     bool paused;                         /* -p: build, do not start */
     bool attach;                         /* -c: its console at once */
     char cmdline[SHELL_LINE_MAX];        /* the words after the options */
@@ -114,15 +115,21 @@ static bool parse_option(const char *arg, struct create_args *a)
             printk("create: vcpus '%s' is not a number from 1 to 32\n", v);
             return false;
         }
+    } else if (!strncmp(arg, "ramdisk=", 8)) {
+        if (!(a->ramdisk = image_find(v))) {
+            printk("create: no image '%s' for the ramdisk ('images' lists them)\n", v);
+            return false;
+        }
     } else {
-        printk("create: unknown option '%s' (name=, memory=, vcpus=)\n", arg);
+        printk("create: unknown option '%s' (name=, memory=, vcpus=, ramdisk=)\n", arg);
         return false;
     }
     return true;
 }
 
-/* create [-p] [-c] IMAGE [name=] [memory=] [vcpus=] [ARGS...]: the options
- * come first; the rest is the domain's command line. */
+/* create [-p] [-c] IMAGE [name=] [memory=] [vcpus=] [ramdisk=] [--] [ARGS...]:
+ * the options come first; the rest is the domain's command line ("--"
+ * ends the options, for a command line whose first word has a '='). */
 static bool parse_create(int argc, char **argv, struct create_args *a)
 {
     int i = 1;
@@ -148,10 +155,13 @@ static bool parse_create(int argc, char **argv, struct create_args *a)
     a->name = a->image->name;
     a->memory = DEFAULT_MEMORY;
     a->vcpus = 1;
+    a->ramdisk = NULL;
     a->cmdline[0] = '\0';
     for (i++; i < argc && strchr(argv[i], '='); i++)
         if (!parse_option(argv[i], a))
             return false;
+    if (i < argc && !strcmp(argv[i], "--"))
+        i++;
     for (size_t len = 0; i < argc; i++)        /* fits: it came from one line */
         len += (size_t)snprintf(a->cmdline + len, sizeof(a->cmdline) - len, "%s%s",
                                 len ? " " : "", argv[i]);
@@ -192,6 +202,10 @@ bool cmd_create(int argc, char **argv)
     b.nr_pages = a.memory / PAGE_BYTES;
     b.vcpus = (unsigned int)a.vcpus;
     b.cmdline = a.cmdline;
+    if (a.ramdisk) {
+        b.module = a.ramdisk->data;
+        b.module_len = a.ramdisk->size;
+    }
     rc = domain_build(&b);
     if (rc) {
         printk("create: image '%s': %s (%s)\n", a.image->name, b.why ? b.why : "refused",

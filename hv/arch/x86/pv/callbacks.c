@@ -112,12 +112,25 @@ long do_set_callbacks(const uint64_t a[6])
 
 /* stack_switch(ss, rsp): the guest kernel stack used on entry from guest
  * user mode.  SS must be a guest kernel data selector (RPL 0 or 3). */
+/* A kernel selector a guest may name: the flat one, or one of its own
+ * GDT's entries (Linux names its __KERNEL_CS and __KERNEL_DS), with any
+ * RPL (Xen raises it to 3).  Whichever it names, a PV vCPU runs on the
+ * flat 64-bit selectors: the only segments Proxen runs a guest on. */
+bool pv_kernel_selector_ok(uint64_t sel, uint16_t flat, uint64_t gdt_ents)
+{
+    if (sel > 0xffff)
+        return false;
+    if ((sel & ~3ULL) == (flat & ~3ULL))
+        return true;
+    return !(sel & 4) && (sel >> 3) && (sel >> 3) < gdt_ents;
+}
+
 long do_stack_switch(const uint64_t a[6])
 {
     struct vcpu *v = current_vcpu();
     uint64_t ss = a[0], sp = a[1];
 
-    if ((ss & ~3ULL) != (FLAT_KERNEL_SS & ~3ULL) || !is_canonical(sp))
+    if (!pv_kernel_selector_ok(ss, FLAT_KERNEL_SS, v->arch.gdt_ents) || !is_canonical(sp))
         return -EINVAL;
     v->arch.kernel_ss = ss;
     v->arch.kernel_sp = sp;

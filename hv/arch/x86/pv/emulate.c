@@ -23,8 +23,12 @@
 #define CPUID1_ECX_HIDE ((1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) | \
                          (1u << 8) | (1u << 17) | (1u << 21) | (1u << 24) | (1u << 26) | \
                          (1u << 27))
-#define CPUID1_EDX_HIDE ((1u << 7) | (1u << 12) | (1u << 14) | (1u << 21) | (1u << 22) | \
-                         (1u << 29) | (1u << 31))
+/* EDX: VME, PSE, PGE and PSE36 as Xen hides them from PV guests (Linux
+ * learns from the missing PSE that it cannot map superpages); MCE, MTRR,
+ * MCA, DS, ACPI, TM and PBE. */
+#define CPUID1_EDX_HIDE ((1u << 1) | (1u << 3) | (1u << 7) | (1u << 12) | (1u << 13) | \
+                         (1u << 14) | (1u << 17) | (1u << 21) | (1u << 22) | (1u << 29) | \
+                         (1u << 31))
 #define CPUID7_EBX_HIDE ((1u << 0) | (1u << 7) | (1u << 10) | (1u << 20))
 
 static void hypervisor_leaves(uint32_t leaf, uint32_t res[4])

@@ -28,20 +28,15 @@
 /* MXCSR bits every x86-64 CPU has (DAZ excepted). */
 #define MXCSR_SAFE_MASK 0xffbfu
 
-static bool kernel_selector(uint16_t sel, uint16_t flat)
-{
-    return (sel & ~3) == (flat & ~3);
-}
-
 /* Everything that needs no reference: addresses, selectors, flags. */
 static long check_context(const struct vcpu *v, const struct vcpu_guest_context *c)
 {
     const struct xen_cpu_user_regs *r = &c->user_regs;
 
     /* A vCPU starts in its kernel; a 64-bit kernel with a 64-bit CS. */
-    if (!(c->flags & VGCF_in_kernel) || !kernel_selector(r->cs, FLAT_KERNEL_CS) ||
-        !kernel_selector(r->ss, FLAT_KERNEL_SS) || !kernel_selector((uint16_t)c->kernel_ss,
-                                                                    FLAT_KERNEL_SS))
+    if (!(c->flags & VGCF_in_kernel) || !pv_kernel_selector_ok(r->cs, FLAT_KERNEL_CS, c->gdt_ents) ||
+        !pv_kernel_selector_ok(r->ss, FLAT_KERNEL_SS, c->gdt_ents) ||
+        !pv_kernel_selector_ok(c->kernel_ss, FLAT_KERNEL_SS, c->gdt_ents))
         return -EINVAL;
     if (!guest_range_ok(r->rip, 1) || !is_canonical(r->rsp) || !is_canonical(c->kernel_sp) ||
         !is_canonical(c->fs_base) || !is_canonical(c->gs_base_kernel) ||

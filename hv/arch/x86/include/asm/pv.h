@@ -54,6 +54,7 @@ void pv_enter_idle(void) __attribute__((noreturn));
 void pv_enter_guest(void) __attribute__((noreturn));
 /* Debug registers (debugreg.c): may v hold val in DRn; load v's into the CPU. */
 bool pv_debugreg_valid(const struct vcpu *v, unsigned int reg, uint64_t val);
+bool pv_kernel_selector_ok(uint64_t sel, uint16_t flat, uint64_t gdt_ents);
 void pv_load_debugregs(const struct vcpu *v);
 void pv_debug_exception(struct vcpu *v);        /* a guest #DB: its DR6 */
 void pv_debug_single_step(struct vcpu *v);      /* DR6.BS for an emulated step */
