@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <layout.h>
 #include <public/xen.h>
 
 /* The largest domain this builder makes (its P2M is kept here). */
@@ -46,7 +47,7 @@ struct domain_build {
     bool p2m_apart;             /* the P2M list at the kernel's INIT_P2M,
                                  * in frames after v_end's: */
     uint64_t first_p2m_pfn, nr_p2m_frames;
-    uint64_t l4_mfn;
+    uint64_t l4_mfn, store_mfn, console_mfn;
     uint32_t store_evtchn, console_evtchn;
     const char *why;            /* on failure, what went wrong */
 };
@@ -57,7 +58,9 @@ struct domain_build {
  * hypervisor answered. */
 long domain_build(struct domain_build *b);
 
-/* The frames of the last domain built: p2m[pfn] is its machine frame. */
-extern uint64_t domain_build_p2m[BUILD_MAX_PAGES];
+/* The frames of the last domain built: domain_build_p2m[pfn] is its
+ * machine frame (kept in a window of dom0's pages, layout.h). */
+#define domain_build_p2m ((const uint64_t *)BUILD_P2M_VA)
+
 
 #endif

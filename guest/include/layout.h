@@ -30,6 +30,9 @@
 #define GNTTAB_MAP_VA    (VMAP_START + 0xc00000)     /* pages others granted, mapped
                                                       * by back ends: a slot each */
 #define GNTTAB_MAP_SLOTS 64
+#define BUILD_P2M_VA     (VMAP_START + 0x1000000)    /* the builder's P2M list of
+                                                      * the domain it builds (1 MiB) */
+#define BUILD_PT_VA      (VMAP_START + 0x1100000)    /* ...and its boot page tables */
 #define UNMAPPED_VA      (VMAP_END - 0x1000)         /* never mapped */
 
 #define BOOT_STACK_SIZE  16384

@@ -18,6 +18,7 @@
 #include <lib.h>
 #include <lib/elf_image.h>
 #include <lib/errno.h>
+#include <mm.h>
 #include <pagetable.h>
 #include <public/control.h>
 #include <public/event_channel.h>
@@ -32,10 +33,14 @@
                        (1u << XENFEAT_mmu_pt_update_preserve_ad) | \
                        (1u << XENFEAT_pae_pgdir_above_4gb))
 
-uint64_t domain_build_p2m[BUILD_MAX_PAGES];
+/* The new domain's P2M list and its boot page tables, built here before
+ * they are written into it: in windows of dom0's own pages, mapped as
+ * far as the largest domain built so far needed (they stay mapped). */
+#define pt_buf ((uint64_t (*)[512])BUILD_PT_VA)
+_Static_assert(BUILD_MAX_PAGES * 8 <= BUILD_PT_VA - BUILD_P2M_VA, "the P2M window is too small");
 
+static uint64_t p2m_mapped, pt_mapped;  /* bytes of each window mapped */
 static struct elf_image_info info;
-static uint64_t pt_buf[PT_MAX][512];
 static uint64_t mapped_pfn = ~0UL;      /* the frame at BUILD_MAP_VA */
 
 static long control(uint32_t cmd, domid_t dom, struct proxen_control *op)
@@ -322,6 +327,24 @@ static void fill_hypercall_page(uint8_t *page)
     }
 }
 
+/* Map dom0 pages at va until *mapped covers bytes. */
+static long window_grow(uint64_t va, uint64_t *mapped, uint64_t bytes)
+{
+    while (*mapped < bytes) {
+        void *page = page_alloc();
+        long rc;
+
+        if (!page)
+            return -ENOMEM;
+        if ((rc = pt_map(va + *mapped, virt_to_mfn(page), PTE_KERNEL_RW))) {
+            page_free(page);
+            return rc;
+        }
+        *mapped += PAGE_SIZE;
+    }
+    return 0;
+}
+
 /* --- the steps ---------------------------------------------------------------- */
 
 static long create(struct domain_build *b)
@@ -344,6 +367,9 @@ static long populate(struct domain_build *b)
     struct mmu_update u[MAP_BATCH];
     long rc;
 
+    if (window_grow(BUILD_P2M_VA, &p2m_mapped, b->nr_pages * 8) ||
+        window_grow(BUILD_PT_VA, &pt_mapped, b->nr_pt * PAGE_SIZE))
+        return fail(b, -ENOMEM, "dom0 has too little memory to build it");
     op.u.populate.nr_pages = b->nr_pages;
     if ((rc = control(PXCTL_populate, b->domid, &op)))
         return fail(b, rc, "populate refused");
@@ -442,6 +468,8 @@ static long start_context(struct domain_build *b)
     long rc;
 
     b->l4_mfn = domain_build_p2m[pfn_of(b, b->pt_va)];
+    b->store_mfn = domain_build_p2m[pfn_of(b, b->store_va)];
+    b->console_mfn = domain_build_p2m[pfn_of(b, b->console_va)];
     pin.arg1.mfn = b->l4_mfn;
     if ((rc = hypercall_mmuext_op(&pin, 1, NULL, b->domid)))
         return fail(b, rc, "its page tables were refused");

@@ -73,8 +73,8 @@ static const char *vm_node(char *buf, const char *vm, const char *leaf)
 static long write_all(uint32_t tx, const struct domain_build *b)
 {
     char home[PATH_MAX_LEN], path[PATH_MAX_LEN], uuid[40], vm[64];
-    uint64_t store_mfn = domain_build_p2m[(b->store_va - b->v_start) >> 12];
-    uint64_t cons_mfn = domain_build_p2m[(b->console_va - b->v_start) >> 12];
+    uint64_t store_mfn = b->store_mfn;
+    uint64_t cons_mfn = b->console_mfn;
     struct entry e[] = {
         { "name", "" }, { "domid", "" }, { "vm", "" },
         { "memory/static-max", "" }, { "memory/target", "" },
@@ -132,7 +132,7 @@ static void dom0_entries(void)
 
 long domain_xs_create(const struct domain_build *b)
 {
-    uint64_t store_mfn = domain_build_p2m[(b->store_va - b->v_start) >> 12];
+    uint64_t store_mfn = b->store_mfn;
     long rc = -EAGAIN;
     uint32_t tx = 0;
 

@@ -29,7 +29,7 @@ long domu_build(const void *image, size_t len, const char *name, const char *cmd
                                 .nr_pages = pages, .vcpus = 1, .cmdline = cmdline };
     if ((rc = domain_build(b)))
         return rc;
-    rc = console_back_connect(b->domid, domain_build_p2m[(b->console_va - b->v_start) >> 12],
+    rc = console_back_connect(b->domid, b->console_mfn,
                               b->console_evtchn);
     if (rc)
         b->why = "its console could not be connected";

@@ -213,7 +213,7 @@ bool cmd_create(int argc, char **argv)
         return false;
     }
     /* Its console ring, served by dom0's daemon (console_back.h). */
-    rc = console_back_connect(b.domid, domain_build_p2m[(b.console_va - b.v_start) >> 12],
+    rc = console_back_connect(b.domid, b.console_mfn,
                               b.console_evtchn);
     /* Its xenstore entries, as libxl writes them, and its store ring
      * served by dom0's xenstore daemon (domain_xs.h). */
