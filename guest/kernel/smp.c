@@ -75,7 +75,8 @@ void smp_fill_context(struct vcpu_guest_context *c, unsigned int id)
     c->user_regs.rdi = id;
     c->user_regs.cs = FLAT_KERNEL_CS;
     c->user_regs.ss = FLAT_KERNEL_SS;
-    c->user_regs.rflags = 0x200;               /* IF: events stay masked in vcpu_info */
+    c->user_regs.rflags = 0x1200;              /* IF: events stay masked in vcpu_info;
+                                                * IOPL 1: the kernel may use I/O ports */
     traps_fill_context(c->trap_ctxt);
     c->kernel_ss = FLAT_KERNEL_SS;
     c->kernel_sp = (uint64_t)(entry_stacks[id] + sizeof(entry_stacks[id]));

@@ -17,6 +17,7 @@
 #include <pvclock.h>
 #include <smp.h>
 #include <test.h>
+#include <traps.h>
 #include <vcpu_info.h>
 #include "tests.h"
 
@@ -30,6 +31,21 @@ static void mark(void *arg)
     uint64_t *slot = arg;
 
     *slot = (uint64_t)slot ^ 0x5a5a5a5a5a5a5a5aULL;
+}
+
+/* `in` from a port the hypervisor keeps (reads all ones), guarded: *arg
+ * stays 0 if it faulted, which it does unless the virtual IOPL allows
+ * the kernel I/O (the context's RFLAGS gave IOPL 1). */
+static void read_port(void *arg)
+{
+    uint64_t val = 0;
+
+    __asm__ volatile("1: inb $0x21, %%al\n\t"
+                     "movzbq %%al, %[v]\n"
+                     "2:\n\t"
+                     EXTABLE(1b, 2b)
+                     : [v] "+r"(val) : : "rax", "memory");
+    *(volatile uint64_t *)arg = val;
 }
 
 /* A context the hypervisor must refuse, changing nothing. */
@@ -141,6 +157,13 @@ void test_smp_bringup(void)
             if (seen[i] != ((uint64_t)&seen[i] ^ 0x5a5a5a5a5a5a5a5aULL))
                 test_fail("round %u: vCPU %u did not run its job (%#lx)", round, i, seen[i]);
         }
+    }
+    memset(seen, 0, sizeof(seen));
+    if (expect_rc("smp_run(read_port)", smp_run(1, read_port, &seen[1]), 0)) {
+        smp_wait(1);
+        if (seen[1] != 0xff)
+            test_fail("vCPU 1, started with IOPL 1 in its RFLAGS, read %#lx from port 0x21 "
+                      "(0: the `in` faulted)", seen[1]);
     }
     expect_rc("VCPUOP_initialise(1) a second time",
               vcpu_op(VCPUOP_initialise, 1, &(struct vcpu_guest_context){ 0 }), -EEXIST);

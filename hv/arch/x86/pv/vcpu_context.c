@@ -145,6 +145,9 @@ static void install(struct vcpu *v, const struct vcpu_guest_context *c)
     v->arch.gdt_ents = (unsigned int)c->gdt_ents;
     v->arch.kernel_ss = c->kernel_ss;
     v->arch.kernel_sp = c->kernel_sp;
+    /* The virtual IOPL, from the context's RFLAGS as Xen takes it (Linux
+     * starts its other vCPUs with IOPL 1, as its first has set_iopl). */
+    v->arch.iopl = (uint8_t)((r->rflags & X86_EFLAGS_IOPL) >> 12);
     for (unsigned int i = 0; i < 8; i++)
         if (i != 4 && i != 5)
             v->arch.debugreg[i] = c->debugreg[i];
