@@ -14,4 +14,14 @@ int console_getc(void);
 /* Whether a character waits (console_getc would not block). */
 bool console_input_ready(void);
 
+/* Work for the wait for input, in thread context after each wake (the
+ * shell reaps domains that shut themselves down): it returns whether
+ * something happened that a caller of console_getc_or_wake should see. */
+void console_set_idle(bool (*fn)(void));
+
+/* As console_getc, but CONSOLE_WOKEN when the idle work says something
+ * happened. */
+#define CONSOLE_WOKEN (-1)
+int console_getc_or_wake(void);
+
 #endif

@@ -26,7 +26,14 @@ long console_input_init(void)
     return port < 0 ? port : 0;
 }
 
-int console_getc(void)
+static bool (*idle_fn)(void);
+
+void console_set_idle(bool (*fn)(void))
+{
+    idle_fn = fn;
+}
+
+static int getc_until(bool wake_on_idle)
 {
     while (head == tail) {
         long n;
@@ -39,11 +46,23 @@ int console_getc(void)
             break;
         }
         while (!input_event) {
+            if (idle_fn && idle_fn() && wake_on_idle)
+                return CONSOLE_WOKEN;
             hypercall_sched_op(SCHEDOP_block, NULL);
             vcpu_info_of(0)->evtchn_upcall_mask = 1;
         }
     }
     return (unsigned char)buf[head++];
+}
+
+int console_getc(void)
+{
+    return getc_until(false);
+}
+
+int console_getc_or_wake(void)
+{
+    return getc_until(true);
 }
 
 bool console_input_ready(void)

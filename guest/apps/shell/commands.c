@@ -19,7 +19,7 @@ static const struct command commands[] = {
     { "info", "", "the machine: CPUs, memory, hypervisor version", cmd_info },
     { "dmesg", "", "the hypervisor's log", cmd_dmesg },
     { "images", "", "the images a domain can be created from", cmd_images },
-    { "create", "[-p] [-c] IMAGE [name=NAME] [memory=SIZE] [vcpus=N] [ARGS...]",
+    { "create", "[-p] [-c] IMAGE [name=NAME] [memory=SIZE] [vcpus=N] [ramdisk=IMAGE] [--] [ARGS...]",
       "build a domain from an image and start it (-p: leave it paused; -c: its console)",
       cmd_create },
     { "destroy", "DOMAIN", "destroy a domain (by name or id)", cmd_destroy },

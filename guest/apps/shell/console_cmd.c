@@ -35,9 +35,14 @@ static bool attach(const struct pxctl_domaininfo *d)
         printk("console: %s: %s\n", d->name, errno_text(rc));
         return false;
     }
-    while ((c = console_getc()) != DETACH) {
+    while ((c = console_getc_or_wake()) != DETACH) {
         char ch = (char)(c == '\r' ? '\n' : c);
 
+        if (c == CONSOLE_WOKEN) {       /* a domain went: this one? */
+            if (console_back_attach(d->domain, sink) == -ENOENT)
+                return true;            /* reap() said what became of it */
+            continue;
+        }
         console_back_input(d->domain, &ch, 1);
     }
     console_back_attach(d->domain, NULL);

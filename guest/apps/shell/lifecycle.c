@@ -7,7 +7,9 @@
  * off, and build a rebooted one again as it was created. */
 #include <console.h>
 #include <console_back.h>
+#include <console_input.h>
 #include <domain_xs.h>
+#include <events.h>
 #include <hypercall.h>
 #include <lib/errno.h>
 #include <public/sched.h>
@@ -53,6 +55,79 @@ static bool find_guest(const char *cmd, int argc, char **argv, struct pxctl_doma
         return false;
     }
     return true;
+}
+
+/* --- domains that shut themselves down ------------------------------------- */
+
+static volatile bool dom_exc;   /* VIRQ_DOM_EXC came: some domain shut down */
+
+static void on_dom_exc(evtchn_port_t port, void *data)
+{
+    (void)port;
+    (void)data;
+    dom_exc = true;
+}
+
+static void release(const struct pxctl_domaininfo *d)
+{
+    struct proxen_control op = { .cmd = PXCTL_destroydomain, .domain = d->domain };
+
+    console_back_disconnect(d->domain);
+    domain_xs_destroy(d->domain);
+    pxctl(&op);
+}
+
+/* One domain that shut itself down, as xl's defaults: destroyed after a
+ * power-off, a halt or a crash, built again after a reboot; a suspended
+ * one is left to whoever suspended it.  Whether it went. */
+static bool reap_one(const struct pxctl_domaininfo *d)
+{
+    unsigned int reason = (d->flags & PXDOMF_crashed) ? SHUTDOWN_crash : d->shutdown_reason;
+    unsigned int slot = d->domain % RECORDS;
+    char line[SHELL_LINE_MAX];
+    bool again = reason == SHUTDOWN_reboot && records[slot].used && records[slot].id == d->domain;
+
+    if (reason == SHUTDOWN_suspend)
+        return false;
+    strlcpy(line, again ? records[slot].line : "", sizeof(line));
+    records[slot].used = false;
+    release(d);
+    if (again) {
+        printk("\nDomain %u '%s' rebooted itself: %s\n", d->domain, d->name, line);
+        command_run(line);
+    } else {
+        printk("\nDomain %u '%s' %s: destroyed\n", d->domain, d->name,
+               reason == SHUTDOWN_crash ? "crashed" : reason == SHUTDOWN_reboot ? "rebooted itself"
+               : "powered off");
+    }
+    return true;
+}
+
+/* Run from the wait for input (console_set_idle): true if a domain went. */
+static bool reap(void)
+{
+    struct pxctl_domaininfo d;
+    domid_t id = 1;
+    bool any = false;
+
+    if (!dom_exc)
+        return false;
+    dom_exc = false;
+    while (domain_next(&id, &d) && id != 0)
+        if (!(d.flags & PXDOMF_privileged) && (d.flags & (PXDOMF_shutdown | PXDOMF_crashed)))
+            any |= reap_one(&d);
+    return any;
+}
+
+void lifecycle_init(void)
+{
+    long port = events_bind_virq(VIRQ_DOM_EXC, 0, on_dom_exc, NULL);
+
+    if (port < 0)
+        printk("lifecycle: no VIRQ_DOM_EXC (%s): domains that shut themselves down stay\n",
+               errno_text(port));
+    else
+        console_set_idle(reap);
 }
 
 #define SHUTDOWN_WAIT (5 * 1000000000ULL)

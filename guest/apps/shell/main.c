@@ -92,6 +92,7 @@ void guest_main(void)
            script ? ", running the commands piped in" : "");
     if (images_problem())
         printk("%s\n", images_problem());
+    lifecycle_init();
     auto_failed = autostart();
     while (line_read(line, sizeof(line), script)) {
         if (script) {

@@ -58,6 +58,9 @@ bool parse_uint(const char *s, uint64_t *v);
 bool name_ok(const char *cmd, const char *name);
 /* A started domain's create line, for reboot (lifecycle.c). */
 void lifecycle_created(domid_t id, int argc, char **argv);
+/* Hear of domains that shut themselves down (VIRQ_DOM_EXC) and deal
+ * with them from the wait for input, as xl's defaults do. */
+void lifecycle_init(void);
 
 /* The name of a negative errno ("ESRCH"), or its number. */
 const char *errno_text(long rc);
