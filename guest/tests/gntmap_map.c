@@ -15,80 +15,6 @@
 #include "gntmap.h"
 #include "tests.h"
 
-struct granted {
-    uint64_t *page;
-    uint64_t mfn;
-};
-
-/* The table mapped, a fresh frame granted to ourselves as GNTMAP_REF
- * with gtf_extra (GTF_readonly or 0), GNTMAP_VA's table present. */
-static bool grant_setup(struct granted *g, uint16_t gtf_extra)
-{
-    if (!expect_rc("mapping the grant table", gnt_map_table(1), 0))
-        return false;
-    g->page = page_alloc();
-    if (!g->page) {
-        test_error("out of memory");
-        gnt_unmap_table(1);
-        return false;
-    }
-    for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
-        g->page[i] = 0x1234567800000000ULL + i;
-    g->mfn = virt_to_mfn(g->page);
-    if (!expect_rc("pt_ensure_l1", pt_ensure_l1(GNTMAP_VA), 0)) {
-        page_free(g->page);
-        gnt_unmap_table(1);
-        return false;
-    }
-    gnt_grant_v1(GNTMAP_REF, 0, g->mfn, GTF_permit_access | gtf_extra);
-    return true;
-}
-
-static long pin_l1(uint64_t mfn, bool pin)
-{
-    struct mmuext_op op = { .cmd = pin ? MMUEXT_PIN_L1_TABLE : MMUEXT_UNPIN_TABLE,
-                            .arg1.mfn = mfn };
-
-    return hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF);
-}
-
-/* The frame holds no reference a mapping took: it can become a page
- * table (zeroed, read-only in our own tables, pinned and unpinned). */
-static void expect_frame_released(struct granted *g)
-{
-    for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
-        g->page[i] = 0;
-    if (!expect_rc("making the frame read-only", page_set_readonly(g->page, true), 0))
-        return;
-    if (expect_rc("pinning the unmapped frame as an L1 table", pin_l1(g->mfn, true), 0))
-        expect_rc("unpinning it", pin_l1(g->mfn, false), 0);
-    expect_rc("making the frame writable again", page_set_readonly(g->page, false), 0);
-}
-
-/* Revoke the grant, free the frame and the table's mapping; the grant
- * must be idle by now. */
-static void grant_teardown(struct granted *g)
-{
-    if (gntmap_in_use(GNTMAP_REF))
-        test_fail("the grant is still marked in use: %#x", gntmap_in_use(GNTMAP_REF));
-    __atomic_store_n(&gnt_v1()[GNTMAP_REF].flags, 0, __ATOMIC_RELEASE);
-    if (pt_get(GNTMAP_VA, 1))
-        test_fail("GNTMAP_VA still mapped: %#lx", pt_get(GNTMAP_VA, 1));
-    page_free(g->page);
-    gnt_unmap_table(1);
-}
-
-/* The entry a mapping wrote: our frame, marked, writable or not. */
-static void expect_grant_pte(uint64_t mfn, bool writable)
-{
-    uint64_t e = pt_get(GNTMAP_VA, 1);
-
-    if (((e & 0x000ffffffffff000ULL) >> PAGE_SHIFT) != mfn || !(e & _PAGE_PRESENT) ||
-        !(e & PTE_GRANT) || !!(e & _PAGE_RW) != writable)
-        test_fail("the mapping's entry is %#lx (frame %#lx, %s expected)", e, mfn,
-                  writable ? "writable" : "read-only");
-}
-
 /* A writable mapping by address: the frame's contents through it, both
  * ways; the grant in use for writing; the entry out of the guest's reach
  * (update_va_mapping and mmu_update cannot clear it); unmapped once. */
@@ -96,17 +22,17 @@ void test_gntmap_map_rw(void)
 {
     struct gnttab_map_grant_ref op;
     volatile uint64_t *mapped = (volatile uint64_t *)GNTMAP_VA;
-    struct granted g;
+    struct gntmap_granted g;
     long rc;
 
-    if (!grant_setup(&g, 0))
+    if (!gntmap_grant_setup(&g, 0))
         return;
     op = gntmap_map(0, GNTMAP_REF, GNTMAP_VA, GNTMAP_host_map, &rc);
     if (!expect_rc("map_grant_ref", rc, 0) || !expect_status("map", op.status, GNTST_okay))
         goto out;
     if (op.dev_bus_addr != g.mfn << PAGE_SHIFT)
         test_fail("dev_bus_addr %#lx, expected %#lx", op.dev_bus_addr, g.mfn << PAGE_SHIFT);
-    expect_grant_pte(g.mfn, true);
+    gntmap_expect_pte(GNTMAP_VA, g.mfn, true);
     if (gntmap_in_use(GNTMAP_REF) != (GTF_reading | GTF_writing))
         test_fail("GTF flags %#x while mapped writable", gntmap_in_use(GNTMAP_REF));
     if (mapped[5] != 0x1234567800000005ULL)
@@ -122,13 +48,13 @@ void test_gntmap_map_rw(void)
         expect_rc("mmu_update clearing the grant mapping",
                   hypercall_mmu_update(&u, 1, NULL, DOMID_SELF), -EINVAL);
     }
-    expect_grant_pte(g.mfn, true);
+    gntmap_expect_pte(GNTMAP_VA, g.mfn, true);
     expect_status("unmap", gntmap_unmap(GNTMAP_VA, op.handle), GNTST_okay);
     expect_status("unmap of the same handle again", gntmap_unmap(GNTMAP_VA, op.handle),
                   GNTST_bad_handle);
-    expect_frame_released(&g);
+    gntmap_expect_released(&g);
 out:
-    grant_teardown(&g);
+    gntmap_grant_teardown(&g);
 }
 
 /* XENFEAT_gnttab_map_avail_bits: the request's GNTMAP_guest_avail bits
@@ -136,22 +62,22 @@ out:
 void test_gntmap_map_avail_bits(void)
 {
     struct gnttab_map_grant_ref op;
-    struct granted g;
+    struct gntmap_granted g;
     long rc;
 
-    if (!grant_setup(&g, 0))
+    if (!gntmap_grant_setup(&g, 0))
         return;
     op = gntmap_map(0, GNTMAP_REF, GNTMAP_VA,
                     GNTMAP_host_map | (5u << _GNTMAP_guest_avail0), &rc);
     if (expect_rc("map_grant_ref with guest_avail bits", rc, 0) &&
         expect_status("map with guest_avail bits", op.status, GNTST_okay)) {
-        expect_grant_pte(g.mfn, true);
+        gntmap_expect_pte(GNTMAP_VA, g.mfn, true);
         if (((pt_get(GNTMAP_VA, 1) >> 9) & 7) != 5)
             test_fail("the entry %#lx carries available bits %lu, expected 5",
                       pt_get(GNTMAP_VA, 1), (pt_get(GNTMAP_VA, 1) >> 9) & 7);
         expect_status("unmap", gntmap_unmap(GNTMAP_VA, op.handle), GNTST_okay);
     }
-    grant_teardown(&g);
+    gntmap_grant_teardown(&g);
 }
 
 /* A read-only grant: mapped read-only (GTF_reading only, the entry
@@ -159,10 +85,10 @@ void test_gntmap_map_avail_bits(void)
 void test_gntmap_map_ro(void)
 {
     struct gnttab_map_grant_ref op;
-    struct granted g;
+    struct gntmap_granted g;
     long rc;
 
-    if (!grant_setup(&g, GTF_readonly))
+    if (!gntmap_grant_setup(&g, GTF_readonly))
         return;
     op = gntmap_map(0, GNTMAP_REF, GNTMAP_VA, GNTMAP_host_map, &rc);
     if (expect_rc("map_grant_ref writable", rc, 0))
@@ -174,15 +100,15 @@ void test_gntmap_map_ro(void)
     if (!expect_rc("map_grant_ref read-only", rc, 0) ||
         !expect_status("map read-only", op.status, GNTST_okay))
         goto out;
-    expect_grant_pte(g.mfn, false);
+    gntmap_expect_pte(GNTMAP_VA, g.mfn, false);
     if (gntmap_in_use(GNTMAP_REF) != GTF_reading)
         test_fail("GTF flags %#x while mapped read-only", gntmap_in_use(GNTMAP_REF));
     if (*(volatile uint64_t *)GNTMAP_VA != 0x1234567800000000ULL)
         test_fail("read %#lx through the read-only mapping", *(volatile uint64_t *)GNTMAP_VA);
     expect_status("unmap", gntmap_unmap(GNTMAP_VA, op.handle), GNTST_okay);
-    expect_frame_released(&g);
+    gntmap_expect_released(&g);
 out:
-    grant_teardown(&g);
+    gntmap_grant_teardown(&g);
 }
 
 /* GNTMAP_contains_pte: the mapping goes into the entry at that machine
@@ -190,27 +116,27 @@ out:
 void test_gntmap_map_by_pte(void)
 {
     struct gnttab_map_grant_ref op;
-    struct granted g;
+    struct gntmap_granted g;
     uint64_t pte;
     long rc;
 
-    if (!grant_setup(&g, 0))
+    if (!gntmap_grant_setup(&g, 0))
         return;
     pte = pt_entry_maddr(GNTMAP_VA, 1);
     op = gntmap_map(0, GNTMAP_REF, pte, GNTMAP_host_map | GNTMAP_contains_pte, &rc);
     if (!expect_rc("map_grant_ref by PTE", rc, 0) ||
         !expect_status("map by PTE", op.status, GNTST_okay))
         goto out;
-    expect_grant_pte(g.mfn, true);
+    gntmap_expect_pte(GNTMAP_VA, g.mfn, true);
     if (((volatile uint64_t *)GNTMAP_VA)[1] != 0x1234567800000001ULL)
         test_fail("read %#lx through the mapping", ((volatile uint64_t *)GNTMAP_VA)[1]);
     /* The same entry by virtual address is not how it was mapped. */
     expect_status("unmap by address of a PTE mapping", gntmap_unmap(GNTMAP_VA, op.handle),
                   GNTST_general_error);
     expect_status("unmap by PTE", gntmap_unmap(pte, op.handle), GNTST_okay);
-    expect_frame_released(&g);
+    gntmap_expect_released(&g);
 out:
-    grant_teardown(&g);
+    gntmap_grant_teardown(&g);
 }
 
 /* Each refusal Xen gives, with nothing mapped and nothing pinned after
@@ -233,10 +159,10 @@ static void expect_refused(const char *what, domid_t dom, grant_ref_t ref, uint6
 
 void test_gntmap_map_refused(void)
 {
-    struct granted g;
+    struct gntmap_granted g;
     uint64_t pte;
 
-    if (!grant_setup(&g, 0))
+    if (!gntmap_grant_setup(&g, 0))
         return;
     pte = pt_entry_maddr(GNTMAP_VA, 1);
     expect_refused("no host or device use", 0, GNTMAP_REF, GNTMAP_VA, 0, GNTST_bad_gntref);
@@ -265,23 +191,23 @@ void test_gntmap_map_refused(void)
                    GNTMAP_host_map | GNTMAP_contains_pte, GNTST_general_error);
     expect_refused("an entry in a data frame", 0, GNTMAP_REF, g.mfn << PAGE_SHIFT,
                    GNTMAP_host_map | GNTMAP_contains_pte, GNTST_general_error);
-    grant_teardown(&g);
+    gntmap_grant_teardown(&g);
 }
 
 /* A grant of one of our page tables cannot be mapped writable: the pin
  * needs the writable type. */
 void test_gntmap_map_page_table(void)
 {
-    struct granted g;
+    struct gntmap_granted g;
     uint64_t l1;
 
-    if (!grant_setup(&g, 0))
+    if (!gntmap_grant_setup(&g, 0))
         return;
     l1 = pt_entry_maddr(GNTMAP_VA, 1) >> PAGE_SHIFT;
     gnt_grant_v1(GNTMAP_REF, 0, l1, GTF_permit_access);
     expect_refused("a page table mapped writable", 0, GNTMAP_REF, GNTMAP_VA, GNTMAP_host_map,
                    GNTST_general_error);
-    grant_teardown(&g);
+    gntmap_grant_teardown(&g);
 }
 
 /* Bad handles, a wrong address, a mapping over a mapping: refused, and
@@ -289,10 +215,10 @@ void test_gntmap_map_page_table(void)
 void test_gntmap_unmap_refused(void)
 {
     struct gnttab_map_grant_ref op, again;
-    struct granted g;
+    struct gntmap_granted g;
     long rc;
 
-    if (!grant_setup(&g, 0))
+    if (!gntmap_grant_setup(&g, 0))
         return;
     op = gntmap_map(0, GNTMAP_REF, GNTMAP_VA, GNTMAP_host_map, &rc);
     if (!expect_rc("map_grant_ref", rc, 0) || !expect_status("map", op.status, GNTST_okay))
@@ -305,7 +231,7 @@ void test_gntmap_unmap_refused(void)
     expect_status("the next handle", gntmap_unmap(GNTMAP_VA, op.handle + 1), GNTST_bad_handle);
     expect_status("another address", gntmap_unmap(GNTMAP_VA + PAGE_SIZE, op.handle),
                   GNTST_general_error);
-    expect_grant_pte(g.mfn, true);
+    gntmap_expect_pte(GNTMAP_VA, g.mfn, true);
     /* The same grant mapped twice: each handle goes with its own entry. */
     again = gntmap_map(0, GNTMAP_REF, GNTMAP_VA + PAGE_SIZE, GNTMAP_host_map, &rc);
     if (expect_rc("map_grant_ref at a second address", rc, 0) &&
@@ -315,88 +241,12 @@ void test_gntmap_unmap_refused(void)
         expect_status("the second mapping", gntmap_unmap(GNTMAP_VA + PAGE_SIZE, again.handle),
                       GNTST_okay);
     }
-    expect_grant_pte(g.mfn, true);
+    gntmap_expect_pte(GNTMAP_VA, g.mfn, true);
     /* A zero address asks nothing: done, and the mapping stays (Xen). */
     expect_status("unmap with no address", gntmap_unmap(0, op.handle), GNTST_okay);
-    expect_grant_pte(g.mfn, true);
+    gntmap_expect_pte(GNTMAP_VA, g.mfn, true);
     expect_status("unmap", gntmap_unmap(GNTMAP_VA, op.handle), GNTST_okay);
-    expect_frame_released(&g);
+    gntmap_expect_released(&g);
 out:
-    grant_teardown(&g);
-}
-
-static int16_t unmap_and_replace(uint64_t addr, uint64_t new_addr, grant_handle_t handle)
-{
-    struct gnttab_unmap_and_replace op = { .host_addr = addr, .new_addr = new_addr,
-                                           .handle = handle, .status = 99 };
-    long rc = hypercall_grant_table_op(GNTTABOP_unmap_and_replace, &op, 1);
-
-    return rc ? 1 : op.status;
-}
-
-/* unmap_and_replace: the grant's entry takes what new_addr mapped, and
- * new_addr is left empty; refused for a PTE mapping, a new_addr that is a
- * grant mapping or has no page table, with the mapping left as it was. */
-void test_gntmap_unmap_and_replace(void)
-{
-    uint64_t other = GNTMAP_VA + PAGE_SIZE, *page2 = page_alloc();
-    struct gnttab_map_grant_ref op, by_pte;
-    struct granted g;
-    long rc;
-
-    if (!page2) {
-        test_error("out of memory");
-        return;
-    }
-    page2[0] = 0x2222;
-    if (!grant_setup(&g, 0))
-        goto out_page;
-    op = gntmap_map(0, GNTMAP_REF, GNTMAP_VA, GNTMAP_host_map, &rc);
-    if (!expect_rc("map_grant_ref", rc, 0) || !expect_status("map", op.status, GNTST_okay))
-        goto out;
-    expect_status("replace from a hypervisor address",
-                  unmap_and_replace(GNTMAP_VA, HV_ADDRESS, op.handle), GNTST_general_error);
-    expect_status("replace from an address with no page table",
-                  unmap_and_replace(GNTMAP_VA, 0x7f0000000000ULL, op.handle),
-                  GNTST_general_error);
-    by_pte = gntmap_map(0, GNTMAP_REF, pt_entry_maddr(other, 1),
-                        GNTMAP_host_map | GNTMAP_contains_pte, &rc);
-    if (expect_rc("a second mapping, by PTE", rc, 0) &&
-        expect_status("map by PTE", by_pte.status, GNTST_okay)) {
-        expect_status("replace from a grant mapping",
-                      unmap_and_replace(GNTMAP_VA, other, op.handle), GNTST_general_error);
-        expect_status("replace of a PTE mapping",
-                      unmap_and_replace(pt_entry_maddr(other, 1), GNTMAP_VA + 2 * PAGE_SIZE,
-                                        by_pte.handle),
-                      GNTST_general_error);
-        expect_status("unmap of the PTE mapping",
-                      gntmap_unmap(pt_entry_maddr(other, 1), by_pte.handle), GNTST_okay);
-    }
-    expect_grant_pte(g.mfn, true);
-    if (!expect_rc("mapping our own page at the other address",
-                   pt_map(other, virt_to_mfn(page2), PTE_KERNEL_RW), 0))
-        goto out_unmap;
-    if (expect_status("unmap_and_replace", unmap_and_replace(GNTMAP_VA, other, op.handle),
-                      GNTST_okay)) {
-        if (pt_get(other, 1))
-            test_fail("new_addr still maps %#lx", pt_get(other, 1));
-        if (((pt_get(GNTMAP_VA, 1) >> PAGE_SHIFT) & 0xffffffffffULL) != virt_to_mfn(page2) ||
-            pt_get(GNTMAP_VA, 1) & PTE_GRANT)
-            test_fail("the grant's address maps %#lx, not our page", pt_get(GNTMAP_VA, 1));
-        if (*(volatile uint64_t *)GNTMAP_VA != 0x2222)
-            test_fail("the grant's address reads %#lx, not our page's 0x2222",
-                      *(volatile uint64_t *)GNTMAP_VA);
-        expect_status("unmap after the replace", gntmap_unmap(GNTMAP_VA, op.handle),
-                      GNTST_bad_handle);
-        expect_rc("unmapping our page", pt_unmap(GNTMAP_VA), 0);
-        expect_frame_released(&g);
-        goto out;
-    }
-out_unmap:
-    (void)pt_unmap(other);
-    (void)gntmap_unmap(GNTMAP_VA, op.handle);
-out:
-    grant_teardown(&g);
-out_page:
-    page_free(page2);
+    gntmap_grant_teardown(&g);
 }

@@ -15,6 +15,7 @@
 #include <proxen/grant_map.h>
 #include <proxen/grant_table.h>
 #include <proxen/maptrack.h>
+#include <proxen/page_type.h>
 #include <proxen/xmalloc.h>
 
 /* The uses of a grant a mapping's flags make: a CPU mapping, a device
@@ -93,7 +94,7 @@ static int16_t map_with_handle(struct domain *ld, struct domain *rd,
 
     if (rc)
         return rc;
-    e->where = 0;
+    /* e->where is 0 (a free entry's) until the arch records the mapping. */
     if (op->flags & GNTMAP_host_map) {
         rc = arch_grant_map(ld, op->host_addr, op->flags, *frame, &e->where);
         if (rc) {
@@ -158,7 +159,7 @@ static int16_t unmap_claimed(struct domain *ld, struct maptrack_entry *e, uint64
     if (dev_bus_addr && (e->flags & GNTMAP_device_map) && dev_bus_addr != mfn_to_maddr(frame))
         return GNTST_bad_dev_addr;
     if (host_addr && (e->flags & GNTMAP_host_map)) {
-        rc = arch_grant_unmap(ld, host_addr, e->flags, frame, e->where, new_addr);
+        rc = arch_grant_unmap(ld, host_addr, e->flags, frame, &e->where, new_addr);
         if (rc)
             return rc;
         *done |= GNTMAP_host_map;
@@ -237,7 +238,7 @@ void grant_map_domain_teardown(struct domain *ld)
 
         ASSERT(e->state != MAPTRACK_BUSY);
         if (e->state == MAPTRACK_USED && (e->flags & GNTMAP_host_map))
-            arch_grant_unmap_dying(ld, e->where);
+            arch_grant_unmap_dying(ld, &e->where);
     }
     arch_grant_flush_tlbs(ld);
     for (uint32_t h = 0; h < size; h++) {
@@ -248,6 +249,14 @@ void grant_map_domain_teardown(struct domain *ld)
             continue;
         grant_unmap_complete(ld, &tok);
     }
+}
+
+uint64_t *grant_map_record_of(struct domain *ld, uint64_t where)
+{
+    struct grant_maptrack *mt = __atomic_load_n(&ld->grant_table->maptrack, __ATOMIC_ACQUIRE);
+
+    ASSERT(page_types_locked(ld));
+    return mt && where ? maptrack_find_where(mt, where) : NULL;
 }
 
 void grant_map_free(struct domain *ld)

@@ -74,6 +74,7 @@ static bool grow(struct grant_maptrack *mt)
     /* The new entries, lowest handle first, before the old free list. */
     for (uint32_t i = ENTRIES_PER_CHUNK; i-- > 0;) {
         chunk[i].state = MAPTRACK_FREE;
+        chunk[i].where = 0;
         chunk[i].next_free = mt->free_head;
         mt->free_head = base + i;
     }
@@ -146,6 +147,22 @@ uint32_t maptrack_in_use(struct grant_maptrack *mt)
     n = mt->in_use;
     spin_unlock(&mt->lock);
     return n;
+}
+
+uint64_t *maptrack_find_where(struct grant_maptrack *mt, uint64_t where)
+{
+    uint64_t *found = NULL;
+
+    ASSERT(where);
+    spin_lock(&mt->lock);
+    for (uint32_t h = 0; h < maptrack_size(mt) && !found; h++) {
+        struct maptrack_entry *e = maptrack_entry_at(mt, h);
+
+        if (e->state != MAPTRACK_FREE && __atomic_load_n(&e->where, __ATOMIC_RELAXED) == where)
+            found = &e->where;
+    }
+    spin_unlock(&mt->lock);
+    return found;
 }
 
 _Static_assert(MAPTRACK_XEN_PER_FRAME % ENTRIES_PER_CHUNK == 0,

@@ -66,6 +66,13 @@ void gnttab_unpin(struct domain *d, grant_ref_t ref, enum grant_use use)
     flushes_at_unpin = fake_grant_flushes();
 }
 
+/* The records are the page-type lock's; the fake arch takes none. */
+bool page_types_locked(struct domain *d)
+{
+    assert_ptr_equal(d, &ld);
+    return true;
+}
+
 /* One heap for the group: xmalloc keeps its slabs across tests. */
 static int group_setup(void **state)
 {
@@ -215,6 +222,40 @@ static void test_teardown(void **state)
     expect_nothing_held();
 }
 
+/* The arch finds a handle by its mapping's record, and a record it
+ * moves is the one the handle unmaps by; a freed handle's record is
+ * gone, whatever the free list does with its entry. */
+static void test_record_of(void **state)
+{
+    struct gnttab_map_grant_ref a = map(VA, GNTMAP_host_map, 1);
+    struct gnttab_map_grant_ref b = map(VA + 0x1000, GNTMAP_host_map, 2);
+    struct gnttab_map_grant_ref dev = map(0, GNTMAP_device_map, 3);
+    uint64_t *rec;
+
+    (void)state;
+    assert_int_equal(a.status, GNTST_okay);
+    assert_int_equal(b.status, GNTST_okay);
+    assert_int_equal(dev.status, GNTST_okay);
+    assert_null(grant_map_record_of(&ld, 0));
+    assert_null(grant_map_record_of(&ld, VA + 0x2000));
+    rec = grant_map_record_of(&ld, VA + 0x1000);
+    assert_non_null(rec);
+    assert_int_equal(*rec, VA + 0x1000);
+    assert_int_equal(unmap(VA, a.handle), GNTST_okay);
+    assert_null(grant_map_record_of(&ld, VA));
+    assert_ptr_equal(grant_map_record_of(&ld, VA + 0x1000), rec);
+    /* a's entry again, for a mapping elsewhere. */
+    assert_int_equal(map(VA + 0x3000, GNTMAP_host_map, 4).handle, a.handle);
+    assert_null(grant_map_record_of(&ld, VA));
+    assert_non_null(grant_map_record_of(&ld, VA + 0x3000));
+    assert_int_equal(unmap(VA + 0x3000, a.handle), GNTST_okay);
+    assert_int_equal(unmap(VA + 0x1000, b.handle), GNTST_okay);
+    assert_null(grant_map_record_of(&ld, VA + 0x1000));
+    ld.dying = true;
+    grant_map_domain_teardown(&ld);
+    expect_nothing_held();
+}
+
 /* No handle left: GNTST_no_space, nothing held. */
 static void test_out_of_handles(void **state)
 {
@@ -236,6 +277,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_device_and_host, setup, teardown),
         cmocka_unit_test_setup_teardown(test_teardown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_handles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_record_of, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

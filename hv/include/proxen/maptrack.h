@@ -36,12 +36,17 @@ struct maptrack_entry {
     uint16_t state;             /* MAPTRACK_* */
     uint16_t flags;             /* GNTMAP_* uses still in force, readonly,
                                  * contains_pte (the low bits, as Xen keeps) */
-    uint32_t ref;               /* the grant reference */
-    struct domain *rd;          /* the granting domain, referenced */
     union {
-        uint64_t where;         /* in use: the arch's record (arch/grant_map.h) */
+        uint32_t ref;           /* in use: the grant reference */
         uint32_t next_free;     /* free: the next free handle */
     };
+    struct domain *rd;          /* the granting domain, referenced */
+    /* The arch's record of the host mapping (arch/grant_map.h), 0 while
+     * there is none: set and read under the mapping domain's page-type
+     * lock only, whatever the entry's state, since the arch may move a
+     * mapping of one handle while another request holds it
+     * (grant_map_record_of). */
+    uint64_t where;
     uint64_t frame;             /* the frame mapped */
 };
 
@@ -78,5 +83,11 @@ struct maptrack_entry *maptrack_entry_at(struct grant_maptrack *mt, uint32_t han
 /* Handles the table has room for now (teardown walks them). */
 uint32_t maptrack_size(const struct grant_maptrack *mt);
 uint32_t maptrack_in_use(struct grant_maptrack *mt);
+
+/* The record of the entry, busy or in use, whose `where` is where (not
+ * 0); NULL if none.  A scan of the table's entries, under its lock; the
+ * caller holds the mapping domain's page-type lock, which keeps the
+ * answer true until it lets go. */
+uint64_t *maptrack_find_where(struct grant_maptrack *mt, uint64_t where);
 
 #endif

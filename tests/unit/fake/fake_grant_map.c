@@ -63,11 +63,11 @@ int16_t arch_grant_map(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t f
 }
 
 int16_t arch_grant_unmap(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t frame,
-                         uint64_t where, uint64_t new_addr)
+                         uint64_t *where, uint64_t new_addr)
 {
-    struct fake_grant_mapping *m = find(where);
+    struct fake_grant_mapping *m = find(*where);
 
-    if (addr != where || !m || m->ld != ld || m->frame != mfn_x(frame) ||
+    if (addr != *where || !m || m->ld != ld || m->frame != mfn_x(frame) ||
         ((m->flags ^ flags) & GNTMAP_readonly))
         return GNTST_general_error;
     if (new_addr && ((flags & GNTMAP_contains_pte) || new_addr != stealable_addr))
@@ -75,15 +75,17 @@ int16_t arch_grant_unmap(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t
     m->in_use = false;
     if (new_addr)
         stealable_addr = 0;         /* taken: unmapped there now */
+    *where = 0;
     return GNTST_okay;
 }
 
-void arch_grant_unmap_dying(struct domain *ld, uint64_t where)
+void arch_grant_unmap_dying(struct domain *ld, uint64_t *where)
 {
-    struct fake_grant_mapping *m = find(where);
+    struct fake_grant_mapping *m = find(*where);
 
     if (m && m->ld == ld)
         m->in_use = false;
+    *where = 0;
 }
 
 void arch_grant_flush_tlbs(struct domain *ld)

@@ -114,7 +114,7 @@ static int16_t map_locked(struct domain *ld, uint64_t addr, uint32_t flags, mfn_
     /* What the entry mapped before goes, as on Xen; a leaf's release
      * never stops half-way. */
     (void)pv_put_pte_ref(old, 1, page_to_mfn(l1));
-    *where = maddr;
+    __atomic_store_n(where, maddr, __ATOMIC_RELAXED);
     return GNTST_okay;
 }
 
@@ -139,39 +139,61 @@ static bool is_mapping_of(uint64_t e, mfn_t frame, uint32_t flags)
            !((e ^ want) & (_PAGE_PRESENT | _PAGE_RW));
 }
 
-/* unmap_and_replace: take the entry mapping new_addr out of its table
- * (its references go with it); 0 if there is none to take: no L1 entry
- * there, or a grant mapping (which goes only by its handle). */
-static bool steal_entry(struct domain *ld, uint64_t new_addr, uint64_t *e)
+/* unmap_and_replace: what new_addr's entry maps moves into the entry at
+ * maddr (the mapping being unmapped), and new_addr is left empty, as
+ * Xen's steal of a linear address.  An ordinary entry moves with its
+ * references; a grant mapping moves with its handle, whose record
+ * follows it and whose hold on a table becomes the one the unmapped
+ * mapping had on maddr's (the hold on its old table goes).  Refused with
+ * nothing changed: no L1 entry at new_addr, or the very entry being
+ * unmapped (Xen crashes a domain that steals its own grant entry). */
+static int16_t replace_from(struct domain *ld, uint64_t maddr, uint64_t new_addr)
 {
-    uint64_t maddr = l1e_maddr(ld, new_addr, false);
+    uint64_t from = l1e_maddr(ld, new_addr, false), *record = NULL, e;
 
-    if (!maddr || is_grant_pte(__atomic_load_n(entry_at(maddr), __ATOMIC_RELAXED)))
-        return false;
-    *e = swap_entry(maddr, 0);
-    return true;
-}
-
-static int16_t unmap_locked(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t frame,
-                            uint64_t where, uint64_t new_addr)
-{
-    bool is_pte = flags & GNTMAP_contains_pte;
-    uint64_t maddr = l1e_maddr(ld, addr, is_pte), replacement = 0;
-
-    if ((is_pte && new_addr) || maddr != where)
+    if (!from || from == maddr)
         return GNTST_general_error;
-    if (!is_mapping_of(__atomic_load_n(entry_at(maddr), __ATOMIC_RELAXED), frame, flags))
-        return GNTST_general_error;
-    if (new_addr && !steal_entry(ld, new_addr, &replacement))
-        return GNTST_general_error;
-    (void)swap_entry(maddr, replacement);
-    /* The mapping's hold on its table; the last one releases it. */
-    put_page_and_type(table_of(maddr));
+    if (is_grant_pte(__atomic_load_n(entry_at(from), __ATOMIC_RELAXED))) {
+        record = grant_map_record_of(ld, from);
+        if (!record)
+            return GNTST_general_error;     /* not reached: every mark has a handle */
+    }
+    e = swap_entry(from, 0);
+    (void)swap_entry(maddr, e);
+    if (record) {
+        __atomic_store_n(record, maddr, __ATOMIC_RELAXED);
+        put_page_and_type(table_of(from));
+    } else {
+        put_page_and_type(table_of(maddr));
+    }
     return GNTST_okay;
 }
 
+static int16_t unmap_locked(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t frame,
+                            uint64_t *where, uint64_t new_addr)
+{
+    bool is_pte = flags & GNTMAP_contains_pte;
+    uint64_t maddr = l1e_maddr(ld, addr, is_pte);
+    int16_t rc = GNTST_okay;
+
+    if ((is_pte && new_addr) || !maddr || maddr != *where)
+        return GNTST_general_error;
+    if (!is_mapping_of(__atomic_load_n(entry_at(maddr), __ATOMIC_RELAXED), frame, flags))
+        return GNTST_general_error;
+    if (new_addr) {
+        rc = replace_from(ld, maddr, new_addr);
+    } else {
+        (void)swap_entry(maddr, 0);
+        /* The mapping's hold on its table; the last one releases it. */
+        put_page_and_type(table_of(maddr));
+    }
+    if (rc == GNTST_okay)
+        __atomic_store_n(where, 0, __ATOMIC_RELAXED);
+    return rc;
+}
+
 int16_t arch_grant_unmap(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t frame,
-                         uint64_t where, uint64_t new_addr)
+                         uint64_t *where, uint64_t new_addr)
 {
     int16_t rc;
 
@@ -181,14 +203,17 @@ int16_t arch_grant_unmap(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t
     return rc;
 }
 
-void arch_grant_unmap_dying(struct domain *ld, uint64_t where)
+void arch_grant_unmap_dying(struct domain *ld, uint64_t *record)
 {
+    uint64_t where = *record;
+
     ASSERT(ld->dying);
     page_types_lock(ld);
     ASSERT(page_type(table_of(where)) == PGT_l1_page_table && page_type_count(table_of(where)));
     ASSERT(is_grant_pte(__atomic_load_n(entry_at(where), __ATOMIC_RELAXED)));
     (void)swap_entry(where, 0);
     put_page_and_type(table_of(where));
+    __atomic_store_n(record, 0, __ATOMIC_RELAXED);
     page_types_unlock(ld);
 }
 
