@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <domain_image.h>
 #include <layout.h>
 #include <public/xen.h>
 
@@ -50,6 +51,8 @@ struct domain_build {
     uint64_t l4_mfn, store_mfn, console_mfn;
     uint32_t store_evtchn, console_evtchn;
     const char *why;            /* on failure, what went wrong */
+    struct domain_image kernel; /* the ELF loaded (the image, or the one
+                                 * its bzImage held, unpacked meanwhile) */
 };
 
 /* 0, or a negative errno with b->why set and no domain left behind:

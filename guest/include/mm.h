@@ -30,6 +30,9 @@ void mm_init(void);
 /* A zeroed, mapped page, or NULL when memory is exhausted. */
 void *page_alloc(void);
 void page_free(void *page);
+/* n pages at consecutive addresses (not zeroed), or NULL; each is given
+ * back with page_free. */
+void *pages_alloc_contig(uint64_t n);
 uint64_t page_alloc_free_pages(void);
 
 #endif

@@ -13,6 +13,7 @@
  * and vCPU 0 gets its context.  Any failure destroys the domain. */
 #include <arch.h>
 #include <domain_build.h>
+#include <domain_image.h>
 #include <hypercall.h>
 #include <layout.h>
 #include <lib.h>
@@ -445,7 +446,7 @@ static long write_boot_info(struct domain_build *b, struct writer *w)
 static long load(struct domain_build *b)
 {
     struct writer w = { b, 0 };
-    long rc = elf_image_load(b->image, b->image_len, &info, write_at, zero_at, &w);
+    long rc = elf_image_load(b->kernel.elf, b->kernel.elf_len, &info, write_at, zero_at, &w);
 
     if (rc)
         return fail(b, rc, "loading the image failed");
@@ -492,7 +493,7 @@ static long start_context(struct domain_build *b)
 static long check_image(struct domain_build *b)
 {
     const char *why = NULL;
-    long rc = elf_image_parse(b->image, b->image_len, DOMU_FEATURES, &info, &why);
+    long rc = elf_image_parse(b->kernel.elf, b->kernel.elf_len, DOMU_FEATURES, &info, &why);
 
     if (!rc)
         rc = elf_image_check_xen(&info, &why);
@@ -508,15 +509,12 @@ static long check_image(struct domain_build *b)
            : fail(b, -EINVAL, "the boot layout is not in a guest's range");
 }
 
-long domain_build(struct domain_build *b)
+/* The steps from a created domain on; any failure destroys it. */
+static long build_created(struct domain_build *b)
 {
     struct proxen_control op = { 0 };
     long rc;
 
-    b->why = NULL;
-    b->domid = DOMID_INVALID;
-    if ((rc = check_image(b)) || (rc = create(b)))
-        return rc;
     if ((rc = pt_ensure_l1(BUILD_MAP_VA)) && !b->why)
         fail(b, rc, "no window for foreign mappings");
     if (!rc && !(rc = populate(b)) && !(rc = load(b)))
@@ -526,5 +524,19 @@ long domain_build(struct domain_build *b)
         control(PXCTL_destroydomain, b->domid, &op);
         b->domid = DOMID_INVALID;
     }
+    return rc;
+}
+
+long domain_build(struct domain_build *b)
+{
+    long rc;
+
+    b->why = NULL;
+    b->domid = DOMID_INVALID;
+    if ((rc = domain_image_unpack(b->image, b->image_len, &b->kernel, &b->why)))
+        return rc;
+    if (!(rc = check_image(b)) && !(rc = create(b)))
+        rc = build_created(b);
+    domain_image_release(&b->kernel);
     return rc;
 }

@@ -124,6 +124,26 @@ void *page_alloc(void)
     return memset(page, 0, PAGE_SIZE);
 }
 
+/* n pages at consecutive addresses, never used before: the direct map
+ * is grown over them first (which may take pages for its tables from
+ * where the run would start: then it starts after them). */
+void *pages_alloc_contig(uint64_t n)
+{
+    uint64_t first;
+
+    if (!n || n > nr_pages)
+        return NULL;
+    do {
+        first = next_pfn;
+        while (mapped_end < nr_pages && mapped_end < first + n + TABLE_RESERVE)
+            grow();
+    } while (next_pfn != first);
+    if (n > mapped_end - first || mapped_end - first - n < TABLE_RESERVE)
+        return NULL;
+    next_pfn = first + n;
+    return pfn_to_virt(first);
+}
+
 void page_free(void *page)
 {
     *(void **)page = free_list;

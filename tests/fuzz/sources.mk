@@ -11,3 +11,4 @@ cpio_CFLAGS := -Iguest/apps/shell
 strtoul_SRCS := lib/strtoul.c
 xenstore_SRCS := $(wildcard lib/xenstore/*.c) lib/string.c
 xs_ring_SRCS := lib/xs_ring.c lib/string.c
+lz4_SRCS := lib/lz4.c lib/bzimage.c lib/kernel_unpack.c lib/string.c
