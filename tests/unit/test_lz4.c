@@ -1,7 +1,8 @@
 /* The LZ4 decoder (lib/lz4.c) against what the lz4 tool makes, in both
  * containers and with its options, and against hand-made corrupt blocks:
- * nothing read or written out of bounds (the tests run under the
- * sanitizers), every refusal an error. */
+ * nothing read or written out of bounds (the test runs under ASan and
+ * UBSan, tests/unit/sources.mk, hostile inputs in buffers of their exact
+ * size), every refusal an error. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -134,12 +135,32 @@ static void test_every_truncation(void **state)
     }
 }
 
+/* Decode b from a copy of exactly n bytes (a read past it trips ASan),
+ * into out with room for cap. */
 static int block(const uint8_t *b, size_t n, size_t cap)
 {
     size_t pos = 0;
     const char *why = NULL;
+    uint8_t *copy = malloc(n);
+    int rc;
 
-    return lz4_decode_block(b, n, out, cap, &pos, &why);
+    memcpy(copy, b, n);
+    rc = lz4_decode_block(copy, n, out, cap, &pos, &why);
+    free(copy);
+    return rc;
+}
+
+static int frame(const uint8_t *b, size_t n, size_t cap)
+{
+    size_t got = 0;
+    const char *why = NULL;
+    uint8_t *copy = malloc(n);
+    int rc;
+
+    memcpy(copy, b, n);
+    rc = lz4_decode(copy, n, out, cap, &got, &why);
+    free(copy);
+    return rc;
 }
 
 static void test_hostile_blocks(void **state)
@@ -149,6 +170,7 @@ static void test_hostile_blocks(void **state)
     static const uint8_t literals_past_end[] = { 0x50, 'a', 'b' };
     static const uint8_t literal_length_cut[] = { 0xf0, 0xff, 0xff };
     static const uint8_t offset_cut[] = { 0x10, 'a', 0x01 };
+    static const uint8_t literals_one_past[] = { 0x20, 'a' };
     static const uint8_t huge_match[] = { 0x1f, 'a', 0x01, 0x00, 0xff, 0xff, 0xff, 0x10 };
     static const uint8_t fine[] = { 0x1f, 'a', 0x01, 0x00, 0x05, 0x00 };  /* "a" x 25 */
 
@@ -158,6 +180,7 @@ static void test_hostile_blocks(void **state)
     assert_int_equal(block(literals_past_end, sizeof(literals_past_end), 64), -EINVAL);
     assert_int_equal(block(literal_length_cut, sizeof(literal_length_cut), 64), -EINVAL);
     assert_int_equal(block(offset_cut, sizeof(offset_cut), 64), -EINVAL);
+    assert_int_equal(block(literals_one_past, sizeof(literals_one_past), 64), -EINVAL);
     assert_int_equal(block(huge_match, sizeof(huge_match), 64), -E2BIG);
     assert_int_equal(block(fine, sizeof(fine), 25), 0);
     assert_int_equal(block(fine, sizeof(fine), 24), -E2BIG);
@@ -170,17 +193,21 @@ static void test_containers(void **state)
     static const uint8_t not_lz4[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
     static const uint8_t dictionary[] = { 0x04, 0x22, 0x4d, 0x18, 0x61, 0x40, 0x00 };
     static const uint8_t bad_version[] = { 0x04, 0x22, 0x4d, 0x18, 0x20, 0x40, 0x00 };
-    static const uint8_t legacy_oversize[] = { 0x02, 0x21, 0x4c, 0x18, 0xff, 0xff, 0x00, 0x00, 0 };
-    size_t got;
-    const char *why;
+    static const uint8_t legacy_oversize[] = { 0x02, 0x21, 0x4c, 0x18, 0x05, 0x00, 0x00, 0x00,
+                                               0x40, 'a', 'b', 'c' };
+    static const uint8_t version_2[] = { 0x04, 0x22, 0x4d, 0x18, 0x80, 0x40, 0x00, 0, 0, 0, 0 };
+    static const uint8_t version_0[] = { 0x04, 0x22, 0x4d, 0x18, 0x00, 0x40, 0x00, 0, 0, 0, 0 };
 
     (void)state;
-    assert_int_equal(lz4_decode(not_lz4, sizeof(not_lz4), out, 64, &got, &why), -EINVAL);
-    assert_int_equal(lz4_decode(dictionary, sizeof(dictionary), out, 64, &got, &why), -EOPNOTSUPP);
-    assert_int_equal(lz4_decode(bad_version, sizeof(bad_version), out, 64, &got, &why), -EINVAL);
-    assert_int_equal(lz4_decode(legacy_oversize, sizeof(legacy_oversize), out, 64, &got, &why),
-                     -EINVAL);
-    assert_int_equal(lz4_decode(not_lz4, 0, out, 64, &got, &why), -EINVAL);
+    assert_int_equal(frame(not_lz4, sizeof(not_lz4), 64), -EINVAL);
+    assert_int_equal(frame(dictionary, sizeof(dictionary), 64), -EOPNOTSUPP);
+    assert_int_equal(frame(bad_version, sizeof(bad_version), 64), -EINVAL);
+    assert_int_equal(frame(version_2, sizeof(version_2), 64), -EINVAL);
+    assert_int_equal(frame(version_0, sizeof(version_0), 64), -EINVAL);
+    /* A block of 5 bytes with 4 after its size: its literals would be
+     * read past the input. */
+    assert_int_equal(frame(legacy_oversize, sizeof(legacy_oversize), 64), -EINVAL);
+    assert_int_equal(frame(not_lz4, 0, 64), -EINVAL);
 }
 
 int main(void)
