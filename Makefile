@@ -6,7 +6,7 @@ include mk/headers.mk
 
 BUILD := build
 .DEFAULT_GOAL := all
-.PHONY: all run test fuzz clean deps bench mutants iso
+.PHONY: all run test fuzz clean deps bench bench-linux mutants iso
 
 include mk/lib.mk
 include mk/hv.mk
@@ -60,6 +60,14 @@ bench: all
 	@tools/need-packages qemu-system-x86
 	@$(COALESCE_MODEL) | tee $(BUILD)/bench/coalesce-model.txt
 	@$(PYTHON) bench/run.py --build $(BUILD) $(BENCH_ARGS)
+	@$(PYTHON) bench/linux_boot.py --build $(BUILD) $(LINUX_BENCH_ARGS)
+
+# Linux boot to its prompt alone (docs/benchmarks.md): Debian's cloud kernel
+# and a busybox initramfs under Xen 4.17, and under Proxen with
+# LINUX_BENCH_ARGS="--proxen-cmd CMD".
+bench-linux:
+	@tools/need-packages qemu-system-x86
+	@$(PYTHON) bench/linux_boot.py --build $(BUILD) $(LINUX_BENCH_ARGS)
 
 # Delete each listed security check in turn; the tests must notice every
 # one (tests/mutants/README.md).  MUTANTS=regex selects entries.
