@@ -54,7 +54,7 @@ LINUX_ARGS = "console=hvc0 earlyprintk=xen"
 MARKER = "INITRAMFS-UP"
 PROMPT = b"linux-initramfs# "
 BANNER_RX = re.compile(r"Linux version \d")
-PRINTK_RX = re.compile(r"^\[\s*(\d+\.\d+)\]")
+PRINTK_RX = re.compile(r"\[\s*(\d+\.\d+)\]\s*" + MARKER + "$")
 # How long to wait for the prompt after the marker (it is not shown when
 # hvc0 is dead, as under Xen here).
 PROMPT_GRACE_S = 5.0
@@ -123,17 +123,20 @@ def boot(command, timeout, env=None):
 
 
 def metrics(lines, prompt_at):
-    """{metric: value} of one boot; a metric it did not reach is absent."""
+    """{metric: value} of one boot; a metric it did not reach is absent.
+    The marker comes twice (hvc0 and the kernel log, in either order, each
+    perhaps behind a console prefix): the first gives the wall time, the
+    one with a printk timestamp Linux's."""
     out = {}
     for t, text in lines:
         if "qemu_start_to_linux_banner_s" not in out and BANNER_RX.search(text):
             out["qemu_start_to_linux_banner_s"] = t
         if text.endswith(MARKER):
-            out["qemu_start_to_marker_s"] = t
-            m = PRINTK_RX.match(text)
+            out.setdefault("qemu_start_to_marker_s", t)
+            m = PRINTK_RX.search(text)
             if m:
                 out["linux_printk_at_marker_s"] = float(m.group(1))
-            break
+                break
     if prompt_at is not None:
         out["qemu_start_to_prompt_s"] = prompt_at
     return out
