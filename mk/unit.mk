@@ -21,3 +21,11 @@ $(BUILD)/unit/test_$(1): tests/unit/test_$(1).c $$($(1)_SRCS) $(FAKE_SRCS) \
 	$(Q)$$(HOSTCC) $$(HOST_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$(filter %.c,$$^) -lcmocka
 endef
 $(foreach t,$(UNIT_NAMES),$(eval $(call unit_rule,$(t))))
+
+# The .xz decoder's test vectors, made by the host's xz from fixed inputs.
+XZ_VECTORS := $(BUILD)/unit/xz-vectors
+$(XZ_VECTORS)/stamp: tests/unit/xz_vectors.py
+	@mkdir -p $(@D)
+	@echo "  XZVEC   $(@D)"
+	$(Q)$(PYTHON) $< $(@D) && touch $@
+$(BUILD)/unit/test_xz: $(XZ_VECTORS)/stamp

@@ -4,14 +4,16 @@
  *
  * What it takes: one or more streams (each followed by optional stream
  * padding), blocks whose filter chain is LZMA2 alone or the x86 BCJ filter
- * then LZMA2, checks none, CRC32 and CRC64 (verified).  SHA-256 and every
- * other filter are refused with a reason.  The index and the stream footer
- * are validated against the blocks actually decoded.
+ * (with any start offset) then LZMA2, checks none, CRC32 and CRC64
+ * (verified).  SHA-256 and every other filter are refused with a reason.
+ * The index and the stream footer are validated against the blocks
+ * actually decoded.
  *
  * The output buffer is the dictionary: no allocation, only a fixed state
- * of a few tens of KiB on the stack.  The input is hostile: no byte before
- * in or at or past in + in_len is read, no byte at or past out + cap is
- * written, and the work is bounded by in_len and cap. */
+ * of about 30 KiB, static because a kernel stack is smaller: one decode
+ * runs at a time, a second meanwhile is refused.  The input is hostile:
+ * no byte before in or at or past in + in_len is read, no byte at or past
+ * out + cap is written, and the work is bounded by in_len and cap. */
 #ifndef LIB_XZ_H
 #define LIB_XZ_H
 
@@ -27,8 +29,9 @@
  *   -EBADMSG     a block's CRC32/CRC64 does not match its data;
  *   -ENOSPC      the decoded data does not fit in cap bytes;
  *   -EOPNOTSUPP  a valid file using what this decoder does not take (a
- *                filter other than x86 BCJ + LZMA2, SHA-256, a BCJ start
- *                offset).
+ *                filter other than x86 BCJ + LZMA2, SHA-256 or a reserved
+ *                check type);
+ *   -EBUSY       another decode is running.
  * why and out_len must not be NULL. */
 int xz_decode(const void *in, size_t in_len, void *out, size_t cap, size_t *out_len,
               const char **why);
