@@ -255,7 +255,6 @@ static const char *lzma_chunk(struct rc *rc, uint8_t *out, size_t *posp, size_t 
         unsigned int pos_state = (unsigned int)(pos - dict_start) & pb_mask;
         unsigned int s = lz.state;
         unsigned int len;
-        size_t avail;
 
         if (rc->overrun)
             return "LZMA data runs past its chunk";
@@ -309,8 +308,7 @@ static const char *lzma_chunk(struct rc *rc, uint8_t *out, size_t *posp, size_t 
             len = decode_len(rc, &lz.p.rep_len, pos_state);
             lz.state = s < LIT_STATES ? 8 : 11;
         }
-        avail = pos - dict_start;
-        if (lz.rep[0] >= avail || lz.rep[0] >= dict_size)
+        if (lz.rep[0] >= pos - dict_start || lz.rep[0] >= dict_size)
             return "LZMA match reaches before the dictionary";
         if (len > end - pos)
             return "LZMA match runs past its chunk";

@@ -675,6 +675,28 @@ static void test_lzma2_control(void **state)
     }
 }
 
+/* The index must name the blocks decoded, and the footer the index. */
+static void test_index_and_footer(void **state)
+{
+    uint8_t p[512], file[1024], *out;
+    struct enc e;
+    size_t n = abab(p, &e), len, out_len;
+    const char *why = NULL;
+
+    /* The index says 5 bytes where the block made 4. */
+    len = wrap(file, p, n, 5);
+    assert_int_equal(decode(file, len, 16, &out, &out_len, &why), -EINVAL);
+    assert_string_equal(why, "xz index does not match the blocks");
+    free(out);
+    /* The footer's backward size is one word more, its CRC32 made anew. */
+    len = wrap(file, p, n, 4);
+    file[len - 8]++;
+    put_le32(file + len - 12, xz_crc32(0, file + len - 8, 6));
+    assert_int_equal(decode(file, len, 16, &out, &out_len, &why), -EINVAL);
+    assert_string_equal(why, "xz backward size does not match the index");
+    free(out);
+}
+
 /* A file cut inside a chunk: the chunk header promises more than there is. */
 static void expect_cut(const uint8_t *lzma2, size_t len, size_t cut, const char *reason)
 {
@@ -720,6 +742,7 @@ int main(void)
         cmocka_unit_test(test_lzma_chunk_bounds),
         cmocka_unit_test(test_lzma2_control),
         cmocka_unit_test(test_lzma2_truncated),
+        cmocka_unit_test(test_index_and_footer),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
