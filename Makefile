@@ -16,14 +16,14 @@ include mk/guest.mk
 include mk/bench.mk
 
 all: $(HV_IMAGE) $(GUEST_IMAGE) $(BENCH_IMAGE) $(DOM0_IMAGE) $(DEMO_IMAGE) $(IMAGES_CPIO) \
-     $(COALESCE_MODEL)
+     $(DEMO_BZIMAGE) $(COALESCE_MODEL)
 
 # CMDLINE, SMP, MEM, MODULES and QEMU_ARGS change the boot; see README.md.
 # Tests need cmocka, clang with its fuzzer runtime, QEMU and python3.
 # `make iso` (and the system test that boots the ISO) needs GRUB's tools.
 ISO_PACKAGES := grub-pc-bin grub-common xorriso mtools
-TEST_PACKAGES := libcmocka-dev clang libclang-rt-14-dev qemu-system-x86 python3 xz-utils $(ISO_PACKAGES)
-PACKAGES := make gcc clang libclang-rt-14-dev binutils gawk python3 libcmocka-dev qemu-system-x86 \
+TEST_PACKAGES := libcmocka-dev clang libclang-rt-14-dev qemu-system-x86 python3 xz-utils lz4 $(ISO_PACKAGES)
+PACKAGES := make gcc clang libclang-rt-14-dev binutils gawk python3 libcmocka-dev qemu-system-x86 lz4 \
             $(ISO_PACKAGES)
 
 # dom0 is the management shell (docs/shell.md) with the images' archive
