@@ -198,6 +198,8 @@ int lz4_decode(const void *in_, size_t len, void *out, size_t cap, size_t *out_l
             rc = standard_frame(in, len, &i, out, cap, &o, why);
         else
             return bad(why, i == 4 ? "LZ4: no LZ4 frame magic" : "LZ4: trailing bytes after the last frame");
+        if (rc == -E2BIG)               /* the block decoder gives no reason for it */
+            *why = "LZ4: the data decodes to more than the room given";
         if (rc)
             return rc;
     }

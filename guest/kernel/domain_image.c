@@ -33,6 +33,8 @@ long domain_image_unpack(const void *image, size_t len, struct domain_image *img
         return -ENOMEM;
     }
     rc = kernel_unpack(p.data, p.len, img->pages, p.unpacked_size, &got, why);
+    if (rc == -E2BIG)
+        *why = "bzImage: the payload unpacks to more than the size the image states";
     if (!rc && got != p.unpacked_size) {
         *why = "bzImage: the payload unpacks to less than the size the image states";
         rc = -EINVAL;

@@ -325,6 +325,10 @@ void test_domain_build_module(void);
 void test_domain_build_unprivileged(void);
 void test_domain_build_ioports(void);
 void test_domain_build_ramdisk(void);
+/* domain_image.c */
+void test_domain_image_not_bzimage(void);
+void test_domain_image_bzimage(void);
+void test_domain_image_refused(void);
 /* foreign.c */
 void test_foreign_map(void);
 void test_foreign_map_refused(void);

@@ -251,6 +251,11 @@ CASES = [
          expect=[r"^\(d1\) Proxen guest 0\.1 starting: domain",
                  r"TEST domain_build_module: SUCCESS",
                  r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
+    # dom0's unpacking of kernel images alone (guest/tests/domain_image.c):
+    # the mutation list's cases for it (tests/mutants/unpack.mutants).
+    dict(name="domain-image", modules=[GUEST + " only=domain_image"],
+         expect=[r"TEST domain_image_refused: SUCCESS",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
     dict(name="guest-fuzz-seed2",
          modules=[GUEST + " only=hypercall_fuzz fuzz_seed=2 fuzz_iters=20000"],
          expect=[r"fuzz: seed 2, 20000 iterations", r"TEST hypercall_fuzz: SUCCESS",

@@ -92,6 +92,7 @@ static void expect_round_trip(const char *options)
     assert_memory_equal(out, orig, ORIG_LEN);
     /* One byte too little room: refused, never written past. */
     assert_int_equal(lz4_decode(packed, packed_len, out, ORIG_LEN - 1, &got, &why), -E2BIG);
+    assert_non_null(why);
 }
 
 static void test_legacy(void **state)
