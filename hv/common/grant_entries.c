@@ -36,6 +36,13 @@ static void swap_v2(struct grant_table *gt, grant_ref_t a, grant_ref_t b)
     *sb = ts;
 }
 
+static bool pinned(struct grant_table *gt, grant_ref_t ref)
+{
+    const struct active_grant_entry *act = gnttab_active(gt, ref);
+
+    return act && act->pin;
+}
+
 /* Xen's order: each reference within the table, the same one twice a
  * no-op, then neither in use (GNTST_eagain: try again later). */
 static int16_t swap_refs(struct grant_table *gt, grant_ref_t a, grant_ref_t b)
@@ -47,7 +54,7 @@ static int16_t swap_refs(struct grant_table *gt, grant_ref_t a, grant_ref_t b)
         st = GNTST_bad_gntref;
     else if (a == b)
         st = GNTST_okay;
-    else if (gnttab_active(gt, a)->pin || gnttab_active(gt, b)->pin)
+    else if (pinned(gt, a) || pinned(gt, b))
         st = GNTST_eagain;
     else if (gt->version == 1)
         swap_v1(gt, a, b);

@@ -7,6 +7,7 @@
 #include <proxen/lib.h>
 #include <proxen/page_alloc.h>
 #include <proxen/page_type.h>
+#include <proxen/xmalloc.h>
 
 /* A guest may rewrite its entry while we set the flags in it; after this
  * many lost races it is taken to be misbehaving (as Xen does). */
@@ -129,6 +130,8 @@ static void reduce_status(struct grant_table *gt, grant_ref_t ref,
 static void record(struct grant_table *gt, grant_ref_t ref, struct active_grant_entry *act,
                    domid_t ldomid)
 {
+    uint64_t frame;
+
     act->domid = ldomid;
     act->start = 0;
     act->length = PAGE_SIZE;
@@ -136,19 +139,23 @@ static void record(struct grant_table *gt, grant_ref_t ref, struct active_grant_
     if (gt->version == 1) {
         const struct grant_entry_v1 *e = (const void *)entry_head(gt, ref);
 
-        act->mfn = _mfn(__atomic_load_n(&e->frame, __ATOMIC_RELAXED));
+        act->frame = __atomic_load_n(&e->frame, __ATOMIC_RELAXED);
         return;
     }
     const union grant_entry_v2 *e = entry_v2(gt, ref);
 
-    act->mfn = _mfn(__atomic_load_n(&e->full_page.frame, __ATOMIC_RELAXED));
+    /* A frame number past 52 bits names no frame: kept as one past the
+     * machine's last (refused by gnttab_get_frame). */
+    frame = __atomic_load_n(&e->full_page.frame, __ATOMIC_RELAXED);
+    act->frame = frame >> 52 ? max_mfn : frame;
     if (__atomic_load_n(&e->hdr.flags, __ATOMIC_RELAXED) & GTF_sub_page) {
         uint16_t off = __atomic_load_n(&e->sub_page.page_off, __ATOMIC_RELAXED);
         uint16_t len = __atomic_load_n(&e->sub_page.length, __ATOMIC_RELAXED);
 
-        /* A window past the page's end grants nothing beyond it. */
-        act->start = MIN(off, (uint16_t)PAGE_SIZE);
-        act->length = (uint16_t)MIN(len, PAGE_SIZE - act->start);
+        /* A window starting past the page's end grants nothing; one
+         * reaching past it, nothing beyond. */
+        act->start = off < PAGE_SIZE ? off : 0;
+        act->length = off < PAGE_SIZE ? MIN(len, PAGE_SIZE - off) : 0;
         act->is_sub_page = true;
     }
 }
@@ -180,6 +187,16 @@ void gnttab_put_frame(mfn_t mfn, bool writes)
         put_page(mfn_to_page(mfn));
 }
 
+/* The active entry of ref, its page allocated on first need. */
+static struct active_grant_entry *active_page(struct grant_table *gt, grant_ref_t ref)
+{
+    struct active_grant_entry **page = &gt->active[ref / GNTTAB_ACTIVE_PER_PAGE];
+
+    if (!*page)
+        *page = xzalloc(PAGE_SIZE);
+    return *page ? &(*page)[ref % GNTTAB_ACTIVE_PER_PAGE] : NULL;
+}
+
 static unsigned int pin_count(uint32_t pin, enum grant_use use)
 {
     return (pin / pin_inc[use]) & 0xff;
@@ -198,7 +215,11 @@ int16_t gnttab_pin(struct domain *rd, grant_ref_t ref, domid_t ldomid, enum gran
         rc = GNTST_bad_gntref;
         goto out;
     }
-    act = gnttab_active(gt, ref);
+    act = active_page(gt, ref);
+    if (!act) {
+        rc = GNTST_general_error;       /* no memory for its page */
+        goto out;
+    }
     first = !act->pin;
     /* In use already: by its first grantee only, within the counts. */
     if (!first && (act->domid != ldomid || pin_count(act->pin, use) >= 0x80 ||
@@ -214,14 +235,14 @@ int16_t gnttab_pin(struct domain *rd, grant_ref_t ref, domid_t ldomid, enum gran
         if (first)
             record(gt, ref, act, ldomid);
     }
-    rc = gnttab_get_frame(rd, act->mfn, writes);
+    rc = gnttab_get_frame(rd, _mfn(act->frame), writes);
     if (rc != GNTST_okay) {
         reduce_status(gt, ref, act);
         goto out;
     }
     act->pin += pin_inc[use];
     atomic_fetch_add(&rd->refcnt, 1);       /* the table outlives its pins */
-    *out = (struct grant_pinned){ act->mfn, act->start, act->length };
+    *out = (struct grant_pinned){ _mfn(act->frame), (uint16_t)act->start, act->length };
 out:
     spin_unlock(&gt->lock);
     return rc;
@@ -237,7 +258,7 @@ void gnttab_unpin(struct domain *rd, grant_ref_t ref, enum grant_use use)
     act = gnttab_active(gt, ref);
     ASSERT(pin_count(act->pin, use) > 0);
     act->pin -= pin_inc[use];
-    mfn = act->mfn;
+    mfn = _mfn(act->frame);
     reduce_status(gt, ref, act);
     spin_unlock(&gt->lock);
     gnttab_put_frame(mfn, grant_use_writes(use));

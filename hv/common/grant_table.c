@@ -71,13 +71,9 @@ int gnttab_grow(struct grant_table *gt, unsigned int nr)
     ASSERT(spin_is_locked_by_me(&gt->lock));
     ASSERT(nr <= gt->max_frames);
     for (i = old; i < nr; i++) {
-        gt->active[i] = xzalloc(GNTTAB_V1_PER_FRAME * sizeof(struct active_grant_entry));
-        gt->shared[i] = gt->active[i] ? share_new_frame(d) : NULL;
-        if (!gt->shared[i]) {
-            xfree(gt->active[i]);
-            gt->active[i] = NULL;
+        gt->shared[i] = share_new_frame(d);
+        if (!gt->shared[i])
             goto fail;
-        }
         gt->nr_frames = i + 1;
     }
     for (i = old_status; i < nr_status; i++) {
@@ -94,8 +90,6 @@ fail:
         i = --gt->nr_frames;
         unshare_frame(d, gt->shared[i]);
         gt->shared[i] = NULL;
-        xfree(gt->active[i]);
-        gt->active[i] = NULL;
     }
     return -ENOMEM;
 }
@@ -129,7 +123,7 @@ int grant_table_create(struct domain *d, unsigned int max_frames,
     gt->max_maptrack_frames = max_maptrack_frames;
     gt->shared = xzalloc(max_frames * sizeof(*gt->shared));
     gt->status = xzalloc(status_frames_for(max_frames) * sizeof(*gt->status));
-    gt->active = xzalloc(max_frames * sizeof(*gt->active));
+    gt->active = xzalloc(gnttab_active_pages(gt) * sizeof(*gt->active));
     d->grant_table = gt;
     if (!gt->shared || !gt->status || !gt->active) {
         grant_table_free(d);
@@ -159,10 +153,10 @@ void grant_table_relinquish(struct domain *d)
     for (unsigned int i = 0; i < gt->nr_frames; i++) {
         unshare_frame(d, gt->shared[i]);
         gt->shared[i] = NULL;
-        if (!pinned) {
-            xfree(gt->active[i]);
-            gt->active[i] = NULL;
-        }
+    }
+    for (unsigned int i = 0; !pinned && i < gnttab_active_pages(gt); i++) {
+        xfree(gt->active[i]);
+        gt->active[i] = NULL;
     }
     gt->nr_frames = 0;          /* no entry left: nothing can be pinned */
     spin_unlock(&gt->lock);
@@ -192,7 +186,7 @@ void grant_table_free(struct domain *d)
         free_unrelinquished(gt->status[i]);
     for (unsigned int i = 0; gt->shared && i < gt->nr_frames; i++)
         free_unrelinquished(gt->shared[i]);
-    for (unsigned int i = 0; gt->active && i < gt->max_frames; i++)
+    for (unsigned int i = 0; gt->active && i < gnttab_active_pages(gt); i++)
         xfree(gt->active[i]);
     xfree(gt->shared);
     xfree(gt->status);
@@ -206,8 +200,11 @@ bool gnttab_any_pinned(struct grant_table *gt, unsigned int from)
     unsigned int n = gnttab_nr_entries(gt);
 
     ASSERT(spin_is_locked_by_me(&gt->lock));
-    for (unsigned int ref = from; ref < n; ref++)
-        if (gnttab_active(gt, ref)->pin)
+    for (unsigned int ref = from; ref < n; ref++) {
+        const struct active_grant_entry *act = gnttab_active(gt, ref);
+
+        if (act && act->pin)
             return true;
+    }
     return false;
 }

@@ -262,6 +262,24 @@ static void test_new_table(void **state)
     assert_int_equal(get_page_type(pg, PGT_l1_page_table), -EINVAL);
 }
 
+/* Active entries cost nothing until an entry on their page is pinned. */
+static void test_active_pages_lazy(void **state)
+{
+    struct domain *rd = granter();
+    struct page_info *pg = own_frame(rd);
+    struct grant_pinned p;
+
+    (void)state;
+    for (unsigned int i = 0; i < gnttab_active_pages(rd->grant_table); i++)
+        assert_null(rd->grant_table->active[i]);
+    grant_v1(rd, 300, 2, pg, GTF_permit_access);
+    assert_int_equal(gnttab_pin(rd, 300, 2, GRANT_USE_HOST_RO, true, &p), GNTST_okay);
+    assert_null(rd->grant_table->active[0]);
+    assert_non_null(rd->grant_table->active[1]);
+    gnttab_unpin(rd, 300, GRANT_USE_HOST_RO);
+    drop_frame(pg);
+}
+
 static void test_grow_and_relinquish(void **state)
 {
     struct domain *d = granter();
@@ -273,7 +291,7 @@ static void test_grow_and_relinquish(void **state)
     assert_int_equal(gnttab_grow(gt, 4), 0);
     spin_unlock(&gt->lock);
     assert_int_equal(gt->nr_frames, 4);
-    assert_true(free_frames() < before - 3);
+    assert_int_equal(free_frames(), before - 3);      /* the frames alone */
     for (unsigned int i = 0; i < 4; i++)
         for (unsigned int j = 0; j < i; j++)
             assert_ptr_not_equal(gt->shared[i], gt->shared[j]);
@@ -487,6 +505,15 @@ static void test_pin_v2(void **state)
     assert_int_equal(p.start, 4000);
     assert_int_equal(p.length, 96);
     gnttab_unpin(rd, 9, GRANT_USE_HOST_RO);
+    e->sub_page.page_off = 5000;
+    assert_int_equal(gnttab_pin(rd, 9, 2, GRANT_USE_HOST_RO, false, &p), GNTST_okay);
+    assert_int_equal(p.length, 0);
+    gnttab_unpin(rd, 9, GRANT_USE_HOST_RO);
+    /* A frame number past 52 bits is not truncated into one of ours. */
+    e->full_page.frame = (1ULL << 52) | mfn_x(page_to_mfn(pg));
+    e->hdr.flags = GTF_permit_access;
+    assert_int_equal(gnttab_pin(rd, 9, 2, GRANT_USE_HOST_RO, true, &p), GNTST_bad_page);
+    assert_int_equal(page_ref_count(pg), 1);
     /* Transitive grants grant nothing here. */
     e->hdr.flags = GTF_transitive;
     assert_int_equal(gnttab_pin(rd, 9, 2, GRANT_USE_HOST_RO, false, &p), GNTST_general_error);
@@ -659,6 +686,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_active_pages_lazy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_grow_and_relinquish, setup, teardown),
         cmocka_unit_test_setup_teardown(test_relinquish_mapped_frame, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_v1, setup, teardown),

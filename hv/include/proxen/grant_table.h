@@ -78,14 +78,19 @@ static inline bool grant_use_writes(enum grant_use u)
     return u == GRANT_USE_HOST_RW || u == GRANT_USE_DEV_RW;
 }
 
+/* 16 bytes, 256 to a page; a table's pages of them are allocated on the
+ * first pin of an entry they hold, so that a domain that never has its
+ * grants used costs only its table frames. */
 struct active_grant_entry {
     uint32_t pin;                 /* GNTPIN_* counts; 0: not in use */
     domid_t domid;                /* while pinned: the grantee */
-    uint16_t start;               /* while pinned: the window the grant */
-    uint16_t length;              /*   allows (v2 sub-page), else 0, PAGE_SIZE */
-    bool is_sub_page;
-    mfn_t mfn;                    /* while pinned: the frame granted */
+    uint16_t length : 13;         /* while pinned: the window the grant allows */
+    uint16_t is_sub_page : 1;     /*   (v2 sub-page), else 0 and PAGE_SIZE */
+    uint64_t frame : 52;          /* while pinned: the frame granted */
+    uint64_t start : 12;
 };
+_Static_assert(sizeof(struct active_grant_entry) == 16, "active entries: 256 a page");
+#define GNTTAB_ACTIVE_PER_PAGE (PAGE_SIZE / sizeof(struct active_grant_entry))
 
 struct grant_table {
     spinlock_t lock;
@@ -97,7 +102,8 @@ struct grant_table {
     unsigned int max_maptrack_frames;  /* fixed at creation (grant_map.c) */
     void **shared;                /* [max_frames]: direct-map addresses */
     grant_status_t **status;      /* [status frames for max_frames] */
-    struct active_grant_entry **active;  /* [frames' worth]: a page each */
+    struct active_grant_entry **active;  /* [gnttab_active_pages()]: a page
+                                          * of entries each, or NULL */
     struct grant_maptrack *maptrack;     /* grant_map.c's */
 };
 
@@ -181,11 +187,20 @@ long gnttab_op_map(struct domain *self, unsigned int cmd, uint64_t arg, unsigned
 
 /* --- between the grant_*.c files ------------------------------------------- */
 
-/* The active entry of ref (ref below the table's entries, or one pinned
- * before the table was relinquished). */
+/* Pages of active entries a table of max_frames frames may need (sized
+ * for version 1, the more entries a frame). */
+static inline unsigned int gnttab_active_pages(const struct grant_table *gt)
+{
+    return (unsigned int)(gt->max_frames * GNTTAB_V1_PER_FRAME / GNTTAB_ACTIVE_PER_PAGE);
+}
+
+/* The active entry of ref (below gnttab_active_pages' worth), NULL while
+ * its page was never needed: no entry on it is pinned. */
 static inline struct active_grant_entry *gnttab_active(struct grant_table *gt, grant_ref_t ref)
 {
-    return &gt->active[ref / GNTTAB_V1_PER_FRAME][ref % GNTTAB_V1_PER_FRAME];
+    struct active_grant_entry *page = gt->active[ref / GNTTAB_ACTIVE_PER_PAGE];
+
+    return page ? &page[ref % GNTTAB_ACTIVE_PER_PAGE] : NULL;
 }
 
 /* Under gt->lock: grow to nr shared frames (and version 2's status frames
