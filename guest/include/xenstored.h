@@ -85,5 +85,9 @@ long xenstored_introduce(domid_t dom, uint64_t store_mfn, evtchn_port_t remote_p
 long xenstored_release(domid_t dom);
 /* Whether a domain is served and its ring in good standing. */
 bool xenstored_serving(domid_t dom);
+/* The most requests the daemon read from a served domain's ring in one
+ * go (an event or the kick timer), for the tests of its bound; 0 if not
+ * served. */
+unsigned int xenstored_most_per_event(domid_t dom);
 
 #endif

@@ -20,6 +20,7 @@
 #include <events.h>
 #include <hypercall.h>
 #include <layout.h>
+#include <lib.h>
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <lib/xs_ring.h>
@@ -48,6 +49,7 @@ struct xsd_dom {
     char *body;                         /* a page: the frame's payload */
     struct outq out;
     unsigned int dropped;               /* sent by the store, never to reach the ring */
+    unsigned int most;                  /* requests read by one service, at most */
 };
 
 /* Each from the store's heap while its domain is served (NULL: free). */
@@ -185,6 +187,7 @@ static void service(struct xsd_dom *d)
         if (st == XS_FRAME_PARTIAL)
             break;
         done++;
+        d->most = MAX(d->most, done);
         if (xs_conn_feed(d->conn, &d->frame.hdr, d->frame.body) == -EINVAL) {
             violate(d, "message refused by the store");
             break;
@@ -326,6 +329,19 @@ void xsd_ring_flush_all(void)
             if (doms[i] && doms[i]->notify)
                 notify(doms[i]);
         }
+}
+
+unsigned int xenstored_most_per_event(domid_t dom)
+{
+    bool were;
+    struct xsd_dom *d;
+    unsigned int most;
+
+    xsd_enter(&were);
+    d = find(dom);
+    most = d ? d->most : 0;
+    xsd_leave(were);
+    return most;
 }
 
 bool xenstored_serving(domid_t dom)

@@ -260,6 +260,7 @@ const struct test tests[] = {
     { "xenstored_domain_entries", test_xenstored_domain_entries },
     { "xenstored_domu_ring", test_xenstored_domu_ring },
     { "xenstored_flood_leaves_others", test_xenstored_flood_leaves_others },
+    { "xenstored_burst_bounded", test_xenstored_burst_bounded },
     { "xenstored_bad_message", test_xenstored_bad_message },
     { "xenstored_domain_leaves_nothing", test_xenstored_domain_leaves_nothing },
     { "domain_build", test_domain_build },

@@ -8,6 +8,7 @@
  * need the demo image as this domain's module (system case
  * guest-xenstored); without it they skip. */
 #include <console.h>
+#include <console_back.h>
 #include <domain_xs.h>
 #include <domu.h>
 #include <kernel.h>
@@ -272,6 +273,44 @@ out_f:
     domu_destroy(f.domid);
     if (xenstored_serving(f.domid) || xenstored_serving(s.domid))
         test_fail("a destroyed flooding domain is still served");
+}
+
+/* A domain's ring filled with requests at once, its replies read only
+ * later: the daemon reads at most XSD_REQUESTS_PER_EVENT (8) of them in
+ * one go, and none while the domain's queue lacks room for a reply, so
+ * that every reply comes, in order -- large ones too, of which the queue
+ * holds fewer than the ring holds requests. */
+void test_xenstored_burst_bounded(void)
+{
+    struct domain_build b;
+    unsigned int most;
+    bool small, big;
+
+    if (!have_image() || !build("xsburst", "xs=burst", &b))
+        return;
+    domu_unpause(b.domid);
+    if (!console_wait(b.domid, "demo: xs burst done", 30000))
+        test_fail("the bursting domain did not finish in 30 s");
+    /* Each burst says "<n> replies in order", or which reply was wrong. */
+    small = domu_console_has(b.domid, "demo: xs burst small: ") &&
+            !domu_console_has(b.domid, "demo: xs burst small: reply");
+    big = domu_console_has(b.domid, "demo: xs burst big: ") &&
+          !domu_console_has(b.domid, "demo: xs burst big: reply");
+    if (!small)
+        test_fail("small replies to a burst did not all come in order");
+    if (!big)
+        test_fail("large replies to a burst did not all come in order");
+    if (!small || !big) {
+        char log[1024];
+        size_t n = console_back_history(b.domid, log, sizeof(log) - 1);
+
+        log[n] = '\0';
+        printk("xenstored_burst_bounded: the domain's console:\n%s\n", log);
+    }
+    most = xenstored_most_per_event(b.domid);
+    if (most != 8)
+        test_fail("the daemon read %u requests of a full ring in one go, not 8", most);
+    domu_destroy(b.domid);
 }
 
 /* A payload above XENSTORE_PAYLOAD_MAX: the connection is reset and

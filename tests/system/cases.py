@@ -334,6 +334,7 @@ CASES = [
          expect=[r"TEST xenstored_local: SUCCESS", r"TEST xenstored_domain_entries: SUCCESS",
                  r"TEST xenstored_domu_ring: SUCCESS",
                  r"TEST xenstored_flood_leaves_others: SUCCESS",
+                 r"TEST xenstored_burst_bounded: SUCCESS",
                  r"TEST xenstored_bad_message: SUCCESS",
                  r"TEST xenstored_domain_leaves_nothing: SUCCESS",
                  r"xenstored: domain \d+: message too long or bad request ring indices: "

@@ -11,6 +11,13 @@
  *   flood  requests as fast as the ring takes them, replies read and
  *          thrown away, for ever ("demo: xs flooding")
  *   stuff  requests until the ring is full, replies never read
+ *   burst  as many reads as the request ring holds, written at once and
+ *          only read back 300 ms later: every reply must come, in order,
+ *          whole -- small ones (a node of one byte) and large ones (a node of
+ *          BIG_VALUE bytes, more than the daemon's queue holds at once):
+ *            "demo: xs burst small: <n> replies in order", "... big: ...",
+ *            or "demo: xs burst <what>: reply <i> of <n> is id .. type ..
+ *            len ..", then "demo: xs burst done"
  *   bad    a header above XENSTORE_PAYLOAD_MAX, then good requests (a
  *          write of data/after, a read), which the daemon no longer reads;
  *          then XENSTORE_RECONNECT and a good request again:
@@ -181,6 +188,66 @@ static __noreturn void flood(bool read_replies)
     }
 }
 
+#define BIG_VALUE 1900        /* under the node-size quota (2048 with perms) */
+
+/* The reply that comes next, whatever its id: false at the deadline. */
+static bool next_reply(uint64_t deadline)
+{
+    for (;;) {
+        enum xs_frame_state st = xs_frame_client_pull(&frame, ring);
+
+        if (st == XS_FRAME_DONE) {
+            kick();                     /* room in rsp */
+            return true;
+        }
+        if (st == XS_FRAME_BAD || system_time_ns() > deadline)
+            return false;
+        kick();                         /* part of a large one taken: room in rsp */
+        wait_event(deadline);
+    }
+}
+
+static void burst(const char *what, const char *path, uint32_t want_len)
+{
+    struct xsd_sockmsg h = { .type = XS_READ, .len = (uint32_t)strlen(path) + 1 };
+    uint32_t first = next_id + 1, n = 0;
+
+    while (XENSTORE_RING_SIZE - (ring->req_prod - ring->req_cons) >= sizeof(h) + h.len) {
+        h.req_id = ++next_id;
+        xs_ring_client_write(ring, &h, sizeof(h));
+        xs_ring_client_write(ring, path, h.len);
+        n++;
+    }
+    kick();
+    sleep_until(system_time_ns() + 300 * MS);
+    for (uint32_t i = 0; i < n; i++) {
+        bool got = next_reply(system_time_ns() + 2000 * MS);
+
+        if (!got || frame.hdr.type != XS_READ || frame.hdr.req_id != first + i ||
+            frame.hdr.len != want_len) {
+            printk("demo: xs burst %s: reply %u of %u is id %u type %u len %u%s\n", what, i + 1,
+                   n, frame.hdr.req_id, frame.hdr.type, frame.hdr.len, got ? "" : " (none)");
+            return;
+        }
+    }
+    printk("demo: xs burst %s: %u replies in order\n", what, n);
+}
+
+static void bursts(void)
+{
+    static char big[BIG_VALUE + 1];
+
+    memset(big, 'b', BIG_VALUE);
+    if (call(XS_WRITE, "data/small", "s") != XS_WRITE ||
+        call(XS_WRITE, "data/big", big) != XS_WRITE) {
+        printk("demo: xs burst: cannot write its nodes: %s\n", body);
+        return;
+    }
+    burst("small", "data/small", 1);
+    burst("big", "data/big", BIG_VALUE);
+    printk("demo: xs burst done\n");
+}
+
 static void bad(void)
 {
     struct xsd_sockmsg h = { .type = XS_WRITE, .len = XENSTORE_PAYLOAD_MAX + 1 };
@@ -216,6 +283,8 @@ __noreturn void demo_xs(const char *mode)
         flood(!strcmp(mode, "flood"));
     else if (!strcmp(mode, "bad"))
         bad();
+    else if (!strcmp(mode, "burst"))
+        bursts();
     else
         printk("demo: xs: no mode '%s'\n", mode);
     demo_idle();
