@@ -59,6 +59,10 @@ uint64_t bench_gettimeofday_batch(void);
 bool grant_map_setup(void);
 uint64_t grant_map_batch(void);
 void grant_map_teardown(void);
+/* ...and of a demo domU's grant, mapped by the initial domain. */
+bool grant_map_domu_setup(void);
+uint64_t grant_map_domu_batch(void);
+void grant_map_domu_teardown(void);
 
 /* grant_copy.c: GNTTABOP_copy of 4 KiB pages, dom0 to itself (MB/s). */
 bool grant_copy_setup(void);
