@@ -21,9 +21,10 @@ BENCH_IMAGE := $(BUILD)/guest/proxen-bench
 DOM0_IMAGE  := $(BUILD)/guest/proxen-dom0
 DEMO_IMAGE  := $(BUILD)/guest/proxen-demo
 IMAGES_CPIO := $(BUILD)/guest/images.cpio
-# The demo domain wrapped as a distribution ships a kernel: a bzImage with
-# an LZ4 payload (tools/mkbzimage), for the tests of dom0's unpacking.
-DEMO_BZIMAGE := $(BUILD)/guest/proxen-demo.bz
+# The demo domain wrapped as a distribution ships a kernel: bzImages with
+# an LZ4 and an XZ payload (tools/mkbzimage), for the tests of dom0's
+# unpacking.
+DEMO_BZIMAGE := $(BUILD)/guest/proxen-demo.bz $(BUILD)/guest/proxen-demo-xz.bz
 
 guest_objs = $(patsubst %.c,$(BUILD)/%.o,$(filter %.c,$(1))) \
              $(patsubst %.S,$(BUILD)/%.o,$(filter %.S,$(1)))
@@ -95,9 +96,13 @@ $(GUEST_IMAGE) $(BENCH_IMAGE) $(DOM0_IMAGE) $(DEMO_IMAGE):
 IMAGES := demo=$(DEMO_IMAGE) guest=$(GUEST_IMAGE) bench=$(BENCH_IMAGE) \
           .autostart=guest/apps/shell/autostart
 
-$(DEMO_BZIMAGE): $(DEMO_IMAGE) tools/mkbzimage
+$(BUILD)/guest/proxen-demo.bz: $(DEMO_IMAGE) tools/mkbzimage
 	@echo "  BZIMAGE $@"
 	$(Q)tools/mkbzimage $< $@
+
+$(BUILD)/guest/proxen-demo-xz.bz: $(DEMO_IMAGE) tools/mkbzimage
+	@echo "  BZIMAGE $@"
+	$(Q)tools/mkbzimage --xz $< $@
 
 $(IMAGES_CPIO): $(DEMO_IMAGE) $(GUEST_IMAGE) $(BENCH_IMAGE) guest/apps/shell/autostart \
 		tools/mkcpio mk/guest.mk

@@ -11,6 +11,6 @@ cpio_CFLAGS := -Iguest/apps/shell
 strtoul_SRCS := lib/strtoul.c
 xenstore_SRCS := $(wildcard lib/xenstore/*.c) lib/string.c
 xs_ring_SRCS := lib/xs_ring.c lib/string.c
-lz4_SRCS := lib/lz4.c lib/bzimage.c lib/kernel_unpack.c lib/string.c
+lz4_SRCS := lib/lz4.c lib/bzimage.c lib/kernel_unpack.c lib/string.c lib/xz.c lib/xz_lzma2.c lib/xz_bcj.c lib/xz_crc.c
 xz_SRCS := lib/xz.c lib/xz_lzma2.c lib/xz_bcj.c lib/xz_crc.c
 bzimage_SRCS := lib/bzimage.c

@@ -251,6 +251,13 @@ CASES = [
          expect=[r"^\(d1\) Proxen guest 0\.1 starting: domain",
                  r"TEST domain_build_module: SUCCESS",
                  r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
+    # The same with an XZ payload, as Debian's generic kernels have it
+    # (CRC32, x86 filter, LZMA2: lib/xz.c).
+    dict(name="domain-build-bzimage-xz", mem="512M",
+         modules=[GUEST + " only=domain_build_module", "build/guest/proxen-demo-xz.bz"],
+         expect=[r"^\(d1\) Proxen guest 0\.1 starting: domain",
+                 r"TEST domain_build_module: SUCCESS",
+                 r"Domain 0 \(Domain-0\) shut down: poweroff"], check=guest_tests_passed),
     # dom0's unpacking of kernel images alone (guest/tests/domain_image.c):
     # the mutation list's cases for it (tests/mutants/unpack.mutants).
     dict(name="domain-image", modules=[GUEST + " only=domain_image"],

@@ -94,7 +94,7 @@ static void test_bad_headers(void **state)
 static void test_other_compressors_named(void **state)
 {
     static const struct { uint8_t magic[6]; unsigned int len; const char *name; } c[] = {
-        { { 0x1f, 0x8b, 8 }, 3, "gzip" }, { { 0xfd, '7', 'z', 'X', 'Z', 0 }, 6, "XZ" },
+        { { 0x1f, 0x8b, 8 }, 3, "gzip" },
         { { 'B', 'Z', 'h' }, 3, "bzip2" }, { { 0x5d, 0, 0 }, 3, "LZMA" },
         { { 0x89, 'L', 'Z', 'O' }, 4, "LZO" }, { { 0x28, 0xb5, 0x2f, 0xfd }, 4, "zstd" },
     };
@@ -109,6 +109,9 @@ static void test_other_compressors_named(void **state)
         assert_non_null(strstr(why, c[i].name));
     }
     assert_int_equal(kernel_unpack("ELF?", 4, out, sizeof(out), &got, &why), -EINVAL);
+    /* XZ goes to its decoder, which finds this one cut short. */
+    assert_int_equal(kernel_unpack("\xfd" "7zXZ\0\0", 8, out, sizeof(out), &got, &why), -EINVAL);
+    assert_non_null(why);
 }
 
 int main(void)
