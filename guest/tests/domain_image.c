@@ -118,13 +118,15 @@ void test_domain_image_bzimage(void)
 void test_domain_image_refused(void)
 {
     static const uint8_t xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0, 0, 0 };
+    static const uint8_t gzip[] = { 0x1f, 0x8b, 8, 0 };
     uint64_t free_bytes = page_alloc_free_pages() * PAGE_SIZE;
 
     make_bz(frame_elf, sizeof(frame_elf), 7);
     expect_refused("a cut bzImage", SETUP_LEN + 8, -EINVAL, "outside the image");
     bz[VERSION] = 0x07;
     expect_refused("protocol 2.07", sizeof(bz), -EINVAL, "older than 2.08");
-    expect_refused("XZ", make_bz(xz, sizeof(xz), 4096), -EOPNOTSUPP, "XZ");
+    expect_refused("XZ cut short", make_bz(xz, sizeof(xz), 4096), -EINVAL, "xz");
+    expect_refused("gzip", make_bz(gzip, sizeof(gzip), 4096), -EOPNOTSUPP, "gzip");
     expect_refused("unknown", make_bz("abcdefgh", 8, 4096), -EINVAL, "no compression format");
     expect_refused("bad match offset", make_bz(legacy_bad_offset, sizeof(legacy_bad_offset), 64),
                    -EINVAL, "before the start");
