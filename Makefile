@@ -6,7 +6,7 @@ include mk/headers.mk
 
 BUILD := build
 .DEFAULT_GOAL := all
-.PHONY: all run test fuzz clean deps bench bench-linux mutants iso
+.PHONY: all run test fuzz clean deps bench bench-linux mutants iso linux-images
 
 include mk/lib.mk
 include mk/hv.mk
@@ -39,7 +39,7 @@ run: $(HV_IMAGE) $(DOM0_IMAGE) $(IMAGES_CPIO)
 
 test:
 	@tools/need-packages $(TEST_PACKAGES)
-	@$(MAKE) --no-print-directory all unit-build fuzz-build check-headers iso
+	@$(MAKE) --no-print-directory all unit-build fuzz-build check-headers iso linux-images
 	@$(PYTHON) tests/run_tests.py --build $(BUILD)
 
 # A GRUB rescue image (BIOS) booting Proxen, dom0's shell and its images,
@@ -53,6 +53,21 @@ $(ISO): $(HV_IMAGE) $(DOM0_IMAGE) $(IMAGES_CPIO) tools/mkiso
 	@tools/need-packages $(ISO_PACKAGES)
 	@echo "  ISO     $@"
 	$(Q)tools/mkiso $@ $(HV_IMAGE) $(DOM0_IMAGE) $(IMAGES_CPIO) $(CMDLINE)
+
+# The archive of the Linux system tests (docs/linux.md): Debian's cloud
+# kernel as Debian ships it and busybox, fetched with apt-get download
+# (cached in build/cache/linux; a failed download fails `make test`), the
+# busybox initramfs, and the demo domain.
+LINUX_CPIO := $(BUILD)/linux/linux.cpio
+.PHONY: linux-images
+linux-images: $(LINUX_CPIO)
+$(LINUX_CPIO): tools/linux-fetch tools/mkinitramfs-busybox tools/mkcpio $(DEMO_IMAGE)
+	@mkdir -p $(@D)
+	@echo "  LINUX   $@"
+	$(Q)set -e; got=$$(tools/linux-fetch $(BUILD)/cache/linux); \
+	kernel=$$(echo "$$got" | sed -n 1p); busybox=$$(echo "$$got" | sed -n 2p); \
+	tools/mkinitramfs-busybox $(@D)/initramfs.cpio "$$busybox"; \
+	tools/mkcpio $@ vmlinuz="$$kernel" initramfs=$(@D)/initramfs.cpio demo=$(DEMO_IMAGE)
 
 # Proxen and Xen 4.17 side by side in the same QEMU; see docs/benchmarks.md.
 # BENCH_ARGS adds options, e.g. BENCH_ARGS="--reps 9 --guest path/to/kernel".

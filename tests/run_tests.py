@@ -109,7 +109,7 @@ def boot(case, image):
     keys = case.get("keys") or []
     keys = [keys] if isinstance(keys, tuple) else list(keys)
     seen = 0                    # the log before this is not searched again
-    deadline = time.monotonic() + QEMU_TIMEOUT
+    deadline = time.monotonic() + case.get("timeout", QEMU_TIMEOUT)
     os.set_blocking(proc.stdout.fileno(), False)
     while proc.poll() is None and time.monotonic() < deadline:
         chunk = proc.stdout.read() or b""
@@ -132,7 +132,7 @@ def boot(case, image):
 def judge(case, code, log):
     want = case["exit"] if "command" in case else 2 * case.get("status", 0) + 1
     if code is None:
-        return f"timed out after {QEMU_TIMEOUT} s"
+        return f"timed out after {case.get('timeout', QEMU_TIMEOUT)} s"
     if code != want:
         if "command" in case:
             return f"exit {code}, expected {want}"

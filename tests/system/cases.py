@@ -112,6 +112,35 @@ def guest_tests_passed(log):
     return None
 
 
+def linux_date_check(log):
+    """Linux's date is dom0's: the day the hypervisor read from the RTC."""
+    hv = re.search(r"Wall clock: (\d{4}-\d\d-\d\d)", log)
+    lx = re.search(r"^\(d0\) DATE=(\S+)", log, re.M)
+    if not hv or not lx:
+        return "no wall clock line or no DATE= line"
+    return None if hv.group(1) == lx.group(1) else f"Linux's date {lx.group(1)}, dom0's {hv.group(1)}"
+
+
+def linux_clean_before(log, mark):
+    """No sign of Linux's own failures before mark."""
+    head = log.split(mark)[0]
+    for rx in LINUX_REJECT:
+        if re.search(rx, head, re.M):
+            return f"log has /{rx}/ before {mark!r}"
+    return None if mark in log else f"log lacks {mark!r}"
+
+
+def free_memory_back(log):
+    """dom0's free memory after the Linux domain went is what it was
+    before any domain was made."""
+    free = re.findall(r"^\(d0\) free_memory +: (\d+) MiB", log, re.M)
+    if len(free) < 2:
+        return "fewer than two info lines"
+    before, after = int(free[0]), int(free[-1])
+    # the two demo domains (16 MiB each, and their tables) still run
+    return None if before - 40 <= after <= before - 32 else f"free memory {before} MiB before, {after} after"
+
+
 def bench_lines_complete(log):
     """The benchmark guest printed a line for every metric, with a number
     (or n/a where that is allowed), then BENCH done.  The values are not
@@ -134,6 +163,23 @@ def bench_lines_complete(log):
     if re.search(r"^\(d0\) BENCH ", log[done.end():], re.M):
         return "BENCH lines after 'BENCH done'"
     return None
+
+
+# Debian's Linux as a domU (docs/linux.md): its vmlinuz as Debian ships
+# it, the busybox initramfs and the demo image, in the archive `make test`
+# builds with tools/linux-fetch (the one download: Debian's packages).
+LINUX_IMAGES = "build/linux/linux.cpio"
+LINUX_PROMPT = "linux-initramfs# "
+# Linux's own failures: any of these in its log fails the case.
+LINUX_REJECT = [r"FATAL TRAP", r"PANIC", r"Domain 0 \(Domain-0\) crashed", r"WARNING:",
+                r"BUG:", r"Oops", r"Call Trace", r"did not shut down by itself"]
+
+
+def linux_case(name, keys, expect, reject=LINUX_REJECT, **kw):
+    """dom0's shell on a terminal with Linux's archive; each Linux boot
+    under TCG takes 5-30 s of the case's time."""
+    return dict(name=name, smp=2, mem="1024M", modules=[DOM0, LINUX_IMAGES], timeout=300,
+                keys=keys, expect=expect, reject=list(reject), **kw)
 
 
 CASES = [
@@ -702,4 +748,52 @@ CASES = [
     dict(name="guest-bench", smp=2, mem="1024M", cmdline="dom0_mem=256M dom0_max_vcpus=2",
          modules=[BENCH_GUEST, DEMO],
          expect=[r"Domain 0 \(Domain-0\) shut down: poweroff"], check=bench_lines_complete),
+    # Linux with 2 vCPUs beside two demo domains: its banner, a shell on
+    # its console, uname, nproc, the xen clocksource, dom0's wall clock,
+    # a balloon round trip (its own count of its memory, and dom0's
+    # list), then shutdown through control/shutdown, orderly (no
+    # fallback); the demos still run and dom0's free memory is back.
+    linux_case("linux-domu-2vcpus", keys=[
+        (SHELL_READY, "info\rcreate demo name=d1\rcreate demo name=d2\r"
+                      "create vmlinuz name=lx memory=256M vcpus=2 ramdisk=initramfs\rconsole lx\r"),
+        (LINUX_PROMPT, "uname -r; nproc; cat /sys/devices/system/clocksource/clocksource0/"
+                       "current_clocksource; date -u +DATE=%Y-%m-%d\r"),
+        (LINUX_PROMPT, "\x1dmem-set lx 128\rconsole lx\r"),
+        ("memory target 131072 KiB", "sleep 3; echo K\"\"B=$(cat /sys/devices/system/"
+                                     "xen_memory/xen_memory0/info/current_kb)\r"),
+        ("KB=131072", "\x1dlist\rmem-set lx 256\rconsole lx\r"),
+        ("memory target 262144 KiB", "sleep 3; echo K\"\"B=$(cat /sys/devices/system/"
+                                     "xen_memory/xen_memory0/info/current_kb)\r"),
+        ("KB=262144", "\x1dshutdown lx\r"),
+        ("shut down and destroyed", "list\rinfo\r"),
+        ("free_memory", "\x01\x01\x01"), ("Serial input to the debug keys", "o")],
+        expect=[r"Linux version 6\.1\.\d+-\d+-cloud-amd64",
+                r"^\(d0\) Created domain 3 'lx' from image 'vmlinuz' \(\d+ bytes\): 256 MiB, 2 vCPUs",
+                r"^\(d0\) 6\.1\.\d+-\d+-cloud-amd64\n\(d0\) 2\n\(d0\) xen\n\(d0\) DATE=20\d\d-",
+                r"^\(d0\) KB=131072$", r"^\(d0\) lx +3 +128 +2 +r----- ", r"^\(d0\) KB=262144$",
+                r"Domain 3 \(lx\) shut down: poweroff",
+                r"^\(d0\) Domain 3 'lx' shut down and destroyed$",
+                r"^\(d0\) d1 +1 +16 +1 +r----- .*\n\(d0\) d2 +2 +16 +1 +r----- .*\n\(d0\) proxen> info",
+                r"Powering off \(status 0\)"],
+        check=lambda log: linux_date_check(log) or free_memory_back(log)),
+    # Linux with 1 vCPU: poweroff typed inside ends it (dom0 destroys it
+    # and says so); built again, a crash (sysrq) is reported as one and
+    # the domain destroyed.
+    linux_case("linux-domu-poweroff-crash", keys=[
+        (SHELL_READY, "create vmlinuz name=lx memory=128M ramdisk=initramfs\rconsole lx\r"),
+        (LINUX_PROMPT, "nproc; poweroff\r"),
+        ("powered off: destroyed", "create vmlinuz name=ly memory=128M ramdisk=initramfs\r"
+                                   "console ly\r"),
+        (LINUX_PROMPT, "echo c > /proc/sysrq-trigger\r"),
+        ("crashed: destroyed", "list\r"),
+        ("Time(s)", "\x01\x01\x01"), ("Serial input to the debug keys", "o")],
+        expect=[r"^\(d0\) 1$", r"Domain 1 \(lx\) shut down: poweroff",
+                r"^\(d0\) Domain 1 'lx' powered off: destroyed$",
+                r"Domain 1 \(ly\) shut down: crash", r"^\(d0\) Domain 1 'ly' crashed: destroyed$",
+                r"^\(d0\) Name +ID.*\n\(d0\) Domain-0 .*\n\(d0\) proxen> ",
+                r"Powering off \(status 0\)"],
+        # the panic the crash asks for prints its stack: Linux's failures
+        # are looked for before it only
+        reject=[r"FATAL TRAP", r"PANIC", r"Domain 0 \(Domain-0\) crashed"],
+        check=lambda log: linux_clean_before(log, "sysrq: Trigger a crash")),
 ]
