@@ -30,9 +30,11 @@ void mm_init(void);
 /* A zeroed, mapped page, or NULL when memory is exhausted. */
 void *page_alloc(void);
 void page_free(void *page);
-/* n pages at consecutive addresses (not zeroed), or NULL; each is given
- * back with page_free. */
+/* n pages at consecutive addresses (not zeroed), or NULL; given back
+ * with pages_free_contig (a run only comes from pages never used, so one
+ * given back page by page could not make a run again). */
 void *pages_alloc_contig(uint64_t n);
+void pages_free_contig(void *pages, uint64_t n);
 uint64_t page_alloc_free_pages(void);
 
 #endif

@@ -50,8 +50,8 @@ long domain_image_unpack(const void *image, size_t len, struct domain_image *img
 
 void domain_image_release(struct domain_image *img)
 {
-    for (size_t i = 0; i < img->nr_pages; i++)
-        page_free((char *)img->pages + i * PAGE_SIZE);
+    if (img->nr_pages)
+        pages_free_contig(img->pages, img->nr_pages);
     img->pages = NULL;
     img->nr_pages = 0;
 }

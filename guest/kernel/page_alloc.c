@@ -144,6 +144,21 @@ void *pages_alloc_contig(uint64_t n)
     return pfn_to_virt(first);
 }
 
+/* A run given back: to where it came from when nothing was taken after
+ * it, so that the next run (the next kernel unpacked) can use it again;
+ * else page by page to the free list. */
+void pages_free_contig(void *pages, uint64_t n)
+{
+    uint64_t first = virt_to_pfn(pages);
+
+    if (first + n == next_pfn) {
+        next_pfn = first;
+        return;
+    }
+    for (uint64_t i = 0; i < n; i++)
+        page_free((char *)pages + i * PAGE_SIZE);
+}
+
 void page_free(void *page)
 {
     *(void **)page = free_list;
