@@ -75,14 +75,15 @@ bench: all
 	@tools/need-packages qemu-system-x86
 	@$(COALESCE_MODEL) | tee $(BUILD)/bench/coalesce-model.txt
 	@$(PYTHON) bench/run.py --build $(BUILD) $(BENCH_ARGS)
-	@$(PYTHON) bench/linux_boot.py --build $(BUILD) $(LINUX_BENCH_ARGS)
+	@$(PYTHON) bench/linux_boot.py --build $(BUILD) --proxen-cmd "$(PROXEN_LINUX_CMD)" $(LINUX_BENCH_ARGS)
 
 # Linux boot to its prompt alone (docs/benchmarks.md): Debian's cloud kernel
-# and a busybox initramfs under Xen 4.17, and under Proxen with
-# LINUX_BENCH_ARGS="--proxen-cmd CMD".
-bench-linux:
+# and a busybox initramfs under Xen 4.17 and, as a domU created by dom0's
+# shell, under Proxen (tools/linux-proxen-boot).
+PROXEN_LINUX_CMD := tools/linux-proxen-boot $(BUILD)
+bench-linux: all
 	@tools/need-packages qemu-system-x86
-	@$(PYTHON) bench/linux_boot.py --build $(BUILD) $(LINUX_BENCH_ARGS)
+	@$(PYTHON) bench/linux_boot.py --build $(BUILD) --proxen-cmd "$(PROXEN_LINUX_CMD)" $(LINUX_BENCH_ARGS)
 
 # Delete each listed security check in turn; the tests must notice every
 # one (tests/mutants/README.md).  MUTANTS=regex selects entries.

@@ -13,7 +13,7 @@ kernel log prints it; the shell's prompt itself is not visible there.
 Proxen side: --proxen-cmd CMD, a shell command whose standard output is the
 machine's serial console (e.g. a QEMU run that boots Proxen and has dom0's
 shell create the Linux domain); it is given the kernel and initramfs paths
-in $LINUX_KERNEL and $LINUX_INITRAMFS and is ended (its process group) once
+in $LINUX_KERNEL and $LINUX_INITRAMFS (and Linux's vCPUs in $LINUX_VCPUS) and is ended (its process group) once
 the marker and the prompt have been seen.  Without it Proxen's column is n/a.
 
 Every serial line is stamped from outside, on a monotonic clock started just
@@ -187,7 +187,8 @@ def main():
         systems.append(("xen", f"Xen 4.17 (Linux as dom0, {args.vcpus} vCPUs)",
                         ["timeout", str(int(args.timeout) + 5)] + cmd, None))
     if args.proxen_cmd:
-        env = dict(os.environ, LINUX_KERNEL=kernel, LINUX_INITRAMFS=initramfs)
+        env = dict(os.environ, LINUX_KERNEL=kernel, LINUX_INITRAMFS=initramfs,
+                   LINUX_VCPUS=str(args.vcpus))
         systems.append(("proxen", "Proxen", ["timeout", str(int(args.timeout) + 5),
                                              "sh", "-c", args.proxen_cmd], env))
 
