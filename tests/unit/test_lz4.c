@@ -5,6 +5,7 @@
  * size), every refusal an error. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -136,32 +137,30 @@ static void test_every_truncation(void **state)
     }
 }
 
-/* Decode b from a copy of exactly n bytes (a read past it trips ASan),
- * into out with room for cap. */
-static int block(const uint8_t *b, size_t n, size_t cap)
+/* Decode b, as a raw block or a whole stream, from a copy of exactly n
+ * bytes (a read past it trips ASan), into out with room for cap. */
+static int decode_exact(const uint8_t *b, size_t n, size_t cap, bool whole)
 {
-    size_t pos = 0;
+    size_t done = 0;
     const char *why = NULL;
-    uint8_t *copy = malloc(n);
+    uint8_t *copy = malloc(n ? n : 1);
     int rc;
 
     memcpy(copy, b, n);
-    rc = lz4_decode_block(copy, n, out, cap, &pos, &why);
+    rc = whole ? lz4_decode(copy, n, out, cap, &done, &why)
+               : lz4_decode_block(copy, n, out, cap, &done, &why);
     free(copy);
     return rc;
 }
 
+static int block(const uint8_t *b, size_t n, size_t cap)
+{
+    return decode_exact(b, n, cap, false);
+}
+
 static int frame(const uint8_t *b, size_t n, size_t cap)
 {
-    size_t got = 0;
-    const char *why = NULL;
-    uint8_t *copy = malloc(n);
-    int rc;
-
-    memcpy(copy, b, n);
-    rc = lz4_decode(copy, n, out, cap, &got, &why);
-    free(copy);
-    return rc;
+    return decode_exact(b, n, cap, true);
 }
 
 static void test_hostile_blocks(void **state)

@@ -175,11 +175,13 @@ long domain_unpause(domid_t id)
     return pxctl(&op);
 }
 
-static void destroy_id(domid_t id)
+long domain_release(domid_t id)
 {
     struct proxen_control op = { .cmd = PXCTL_destroydomain, .domain = id };
 
-    pxctl(&op);
+    console_back_disconnect(id);            /* -ENOENT if it had none */
+    domain_xs_destroy(id);
+    return pxctl(&op);
 }
 
 /* Build the domain from its image (domain_build.h), then start it. */
@@ -223,9 +225,7 @@ bool cmd_create(int argc, char **argv)
         rc = domain_unpause(b.domid);
     if (rc) {
         printk("create: starting '%s': %s\n", a.name, errno_text(rc));
-        domain_xs_destroy(b.domid);
-        console_back_disconnect(b.domid);
-        destroy_id(b.domid);
+        domain_release(b.domid);
         return false;
     }
     lifecycle_created(b.domid, argc, argv);

@@ -6,9 +6,7 @@
  * shell then does what xl does by default: destroy a domain that powered
  * off, and build a rebooted one again as it was created. */
 #include <console.h>
-#include <console_back.h>
 #include <console_input.h>
-#include <domain_xs.h>
 #include <events.h>
 #include <hypercall.h>
 #include <lib/errno.h>
@@ -68,15 +66,6 @@ static void on_dom_exc(evtchn_port_t port, void *data)
     dom_exc = true;
 }
 
-static void release(const struct pxctl_domaininfo *d)
-{
-    struct proxen_control op = { .cmd = PXCTL_destroydomain, .domain = d->domain };
-
-    console_back_disconnect(d->domain);
-    domain_xs_destroy(d->domain);
-    pxctl(&op);
-}
-
 /* One domain that shut itself down, as xl's defaults: destroyed after a
  * power-off, a halt or a crash, built again after a reboot; a suspended
  * one is left to whoever suspended it.  Whether it went. */
@@ -91,7 +80,7 @@ static bool reap_one(const struct pxctl_domaininfo *d)
         return false;
     strlcpy(line, again ? records[slot].line : "", sizeof(line));
     records[slot].used = false;
-    release(d);
+    domain_release(d->domain);
     if (again) {
         printk("\nDomain %u '%s' rebooted itself: %s\n", d->domain, d->name, line);
         command_run(line);
@@ -153,7 +142,6 @@ static bool shut_down_within(domid_t dom, uint64_t wait_ns)
 static long stop(const struct pxctl_domaininfo *d, unsigned int reason)
 {
     struct sched_remote_shutdown r = { .domain_id = d->domain, .reason = reason };
-    struct proxen_control op = { .cmd = PXCTL_destroydomain, .domain = d->domain };
     char path[48];
     long rc;
 
@@ -165,9 +153,7 @@ static long stop(const struct pxctl_domaininfo *d, unsigned int reason)
         if ((rc = hypercall_sched_op(SCHEDOP_remote_shutdown, &r)))
             return rc;
     }
-    console_back_disconnect(d->domain);
-    domain_xs_destroy(d->domain);
-    return pxctl(&op);
+    return domain_release(d->domain);
 }
 
 bool cmd_shutdown(int argc, char **argv)
