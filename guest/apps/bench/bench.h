@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <lib.h>
+#include <public/grant_table.h>
 
 struct bench {
     const char *metric;         /* the BENCH name, as bench/README.md lists it */
@@ -64,11 +65,27 @@ bool grant_map_domu_setup(void);
 uint64_t grant_map_domu_batch(void);
 void grant_map_domu_teardown(void);
 
-/* grant_copy.c: GNTTABOP_copy of 4 KiB pages, dom0 to itself (MB/s). */
+/* granter.c: a demo domU granting a page of its own to the initial
+ * domain, built by the first get and destroyed by the last put.  The
+ * page's i-th 64-bit word is GRANTER_WORD0 * (i + 1) (guest/apps/demo/grant.c). */
+#define GRANTER_WORD0 0x9e3779b97f4a7c15ULL
+bool granter_get(domid_t *dom, grant_ref_t *ref);
+void granter_put(void);
+
+/* grant_copy.c: GNTTABOP_copy of 4 KiB pages (MB/s), dom0 to itself... */
 bool grant_copy_setup(void);
 uint64_t grant_copy_batch(void);
 void grant_copy_teardown(void);
 void grant_copy_report(const char *why);
+/* ...and between the granter's page and frames of the initial domain's:
+ * one set-up (the from benchmark's) for both directions. */
+bool grant_copy_domu_setup(void);
+uint64_t grant_copy_from_domu_batch(void);
+void grant_copy_domu_teardown(void);
+void grant_copy_from_domu_report(const char *why);
+bool grant_copy_to_domu_setup(void);
+uint64_t grant_copy_to_domu_batch(void);
+void grant_copy_to_domu_report(const char *why);
 
 /* ipi.c: round trips between vCPU 0 and vCPU 1, IPI_ROUND_TRIPS a batch. */
 #define IPI_ROUND_TRIPS 100

@@ -3,16 +3,13 @@
  * TLB flush on every CPU), GRANT_MAPS round trips a batch.  Each status
  * and the data seen through the mapping are checked.  Two figures: the
  * initial domain granting to itself (which works on Xen too), and a demo
- * domU granting a page of its own to the initial domain
- * (guest/apps/demo/grant.c), as a back end maps a front end's page. */
+ * domU granting a page of its own to the initial domain (granter.c), as
+ * a back end maps a front end's page. */
 #include <arch.h>
-#include <console_back.h>
-#include <domu.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <layout.h>
 #include <lib.h>
-#include <lib/strtoul.h>
 #include <mm.h>
 #include <pagetable.h>
 #include "bench.h"
@@ -22,9 +19,6 @@
 #define MAP_VA   (SCRATCH_VA + 0x1e8000)        /* where the grant is mapped */
 #define REF 40
 #define DOMU_MAP_VA (SCRATCH_VA + 0x1e9000)     /* where the domU's grant is mapped */
-#define DOMU_PAGES 2048
-#define DOMU_WORD0 0x9e3779b97f4a7c15ULL        /* the demo's first word */
-#define MS 1000000ULL
 
 static uint64_t *page;
 
@@ -97,62 +91,27 @@ void grant_map_teardown(void)
 
 /* --- a domU's grant ------------------------------------------------------ */
 
-static struct domain_build granter;
+static domid_t domu;
 static grant_ref_t domu_ref;
 
-/* The number after text on id's console, or ~0. */
-static uint64_t number_after(domid_t id, const char *text)
-{
-    char buf[2048];
-    size_t n = console_back_history(id, buf, sizeof(buf) - 1);
-    const char *p;
-
-    buf[n] = '\0';
-    p = strstr(buf, text);
-    return p ? simple_strtoull(p + strlen(text), NULL, 10) : ~0ULL;
-}
-
-/* The demo domain built and told to grant a page to us: it prints the
- * reference, then waits for an event that never comes. */
 bool grant_map_domu_setup(void)
 {
-    struct evtchn_alloc_unbound au;
-    char line[32];
-    uint64_t ref;
-
-    if (!start_info->mod_start || !start_info->mod_len) {
-        bench_fail("no domU image among dom0's modules");
+    if (!granter_get(&domu, &domu_ref))
+        return false;
+    if (pt_ensure_l1(DOMU_MAP_VA)) {
+        granter_put();
+        bench_fail("no page table for the mapping");
         return false;
     }
-    if (domu_build((const void *)start_info->mod_start, start_info->mod_len, "granter",
-                   "grant", DOMU_PAGES, &granter)) {
-        bench_fail("the demo domain cannot be built here (%s)", granter.why ? granter.why : "?");
-        return false;
-    }
-    au = (struct evtchn_alloc_unbound){ .dom = granter.domid, .remote_dom = DOMID_SELF };
-    if (hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &au) || domu_unpause(granter.domid))
-        goto fail;
-    snprintf(line, sizeof(line), "0 %u\n", au.port);
-    console_back_input(granter.domid, line, strlen(line));
-    if (!domu_console_wait(granter.domid, "demo: granted ref ", 10000 * MS))
-        goto fail;
-    ref = number_after(granter.domid, "demo: granted ref ");
-    if (ref >> 32 || pt_ensure_l1(DOMU_MAP_VA))
-        goto fail;
-    domu_ref = (grant_ref_t)ref;
     return true;
-fail:
-    bench_fail("the demo domain did not grant a page");
-    domu_destroy(granter.domid);
-    return false;
 }
 
 uint64_t grant_map_domu_batch(void)
 {
-    return map_unmap_rounds(granter.domid, domu_ref, DOMU_MAP_VA, DOMU_WORD0);
+    return map_unmap_rounds(domu, domu_ref, DOMU_MAP_VA, GRANTER_WORD0);
 }
 
 void grant_map_domu_teardown(void)
 {
-    domu_destroy(granter.domid);
+    granter_put();
 }

@@ -119,7 +119,7 @@ static void failed(struct result *r, const char *fallback)
 
 void guest_main(void)
 {
-    static struct result results[16];
+    static struct result results[24];
     struct tsc_scale scale = read_scale();
     uint64_t t0 = system_time_ns();
 
