@@ -68,29 +68,31 @@ static void complete_entry(struct grant_table *gt, grant_ref_t ref, mfn_t mfn)
 }
 
 /* The page stolen from d: hand it to e by entry ref (room made first, so
- * that a committed entry is always completed), or free it. */
+ * that a committed entry is always completed), or free it.  The entry is
+ * committed, the page taken and the entry completed under one hold of
+ * e's table lock: e's other vCPUs cannot switch the table's version and
+ * e's teardown cannot relinquish it in between (either would move or
+ * free the entry the completion writes). */
 static int16_t give(struct domain *d, struct domain *e, grant_ref_t ref, struct page_info *pg)
 {
     struct grant_table *gt = e->grant_table;
-    bool committed;
+    int16_t st = GNTST_general_error;
 
     if (domain_reserve_frame(e)) {
         domain_drop_frame(pg);
-        return GNTST_general_error;
+        return st;
     }
     spin_lock(&gt->lock);
-    committed = commit_entry(gt, ref, d->domain_id);
-    spin_unlock(&gt->lock);
-    if (!committed)
+    if (!commit_entry(gt, ref, d->domain_id)) {
         domain_unreserve_frame(e);
-    if (!committed || domain_take_frame(e, pg)) {
-        domain_drop_frame(pg);
-        return GNTST_general_error;
+    } else if (!domain_take_frame(e, pg)) {
+        complete_entry(gt, ref, page_to_mfn(pg));
+        st = GNTST_okay;
     }
-    spin_lock(&gt->lock);
-    complete_entry(gt, ref, page_to_mfn(pg));
     spin_unlock(&gt->lock);
-    return GNTST_okay;
+    if (st != GNTST_okay)
+        domain_drop_frame(pg);
+    return st;
 }
 
 static int16_t transfer_one(struct domain *d, const struct gnttab_transfer *op)

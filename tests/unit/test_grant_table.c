@@ -15,6 +15,7 @@
 
 #include <proxen/domain.h>
 #include <proxen/errno.h>
+#include <proxen/grant_map.h>
 #include <proxen/grant_table.h>
 #include <proxen/guest_access.h>
 #include <proxen/hypercall.h>
@@ -64,13 +65,38 @@ void page_released(struct domain *owner, struct page_info *pg)
 
 struct vcpu *current_vcpu(void) { return &vcpu0; }
 
-/* GNTTABOP_transfer's hold on domains' memory (domain.c): no frame is
- * given up here (transfers are the guest test gntmap_transfer's). */
-int domain_steal_frame(struct domain *d, struct page_info *pg) { (void)d, (void)pg; return -EINVAL; }
-int domain_reserve_frame(struct domain *e) { (void)e; return -ENOMEM; }
-int domain_take_frame(struct domain *e, struct page_info *pg) { (void)e, (void)pg; return -ENOMEM; }
+/* GNTTABOP_transfer's hold on domains' memory (domain.c): frames change
+ * hands only in a test that sets transfers_on; taking one into the
+ * receiver first runs what the receiver's other vCPU would do at that
+ * moment (on_take), if the receiver's table lock is free then. */
+static bool transfers_on;
+static void (*on_take)(struct domain *e);
+
+int domain_steal_frame(struct domain *d, struct page_info *pg)
+{
+    if (!transfers_on || pg->owner != d)
+        return -EINVAL;
+    pg->count_info &= ~(PGC_allocated | PGC_count_mask);
+    pg->owner = NULL;
+    return 0;
+}
+
+int domain_reserve_frame(struct domain *e) { (void)e; return transfers_on ? 0 : -ENOMEM; }
+
+int domain_take_frame(struct domain *e, struct page_info *pg)
+{
+    if (on_take && spin_trylock(&e->grant_table->lock)) {
+        spin_unlock(&e->grant_table->lock);
+        on_take(e);
+    }
+    if (e->dying)
+        return -ENOMEM;
+    page_set_owner_allocated(pg, e);
+    return 0;
+}
+
 void domain_unreserve_frame(struct domain *e) { (void)e; }
-void domain_drop_frame(struct page_info *pg) { (void)pg; }
+void domain_drop_frame(struct page_info *pg) { free_pages(pg, 0); }
 
 int copy_from_guest(void *dst, uint64_t gva, size_t len)
 {
@@ -165,6 +191,8 @@ static int setup(void **state)
     }
     vcpu0.domain = doms[2];
     preempt_at = preempt_calls = 0;
+    transfers_on = false;
+    on_take = NULL;
     return 0;
 }
 
@@ -681,6 +709,54 @@ static void test_dispatch_refusals(void **state)
     assert_int_equal(op(99, &q, 1), -ENOSYS);
 }
 
+/* --- transfers ------------------------------------------------------------- */
+
+static void switch_to_v2(struct domain *e) { assert_int_equal(set_version(e, 2), 0); }
+
+static void destroy(struct domain *e)
+{
+    e->dying = true;
+    grant_table_relinquish(e);
+}
+
+/* Domain 2 transfers a page to the granter's entry 300 (past v2's first
+ * frame) while the granter's other vCPU does what `racer` does: the entry
+ * is committed and completed with nothing in between, so the racer waits
+ * and the page arrives as the v1 entry said. */
+static void transfer_racing(void (*racer)(struct domain *e))
+{
+    struct domain *d = doms[2], *e = granter();
+    struct page_info *pg = own_frame(d);
+    struct gnttab_transfer op = { .mfn = mfn_x(page_to_mfn(pg)), .domid = 1, .ref = 300, .status = 99 };
+    uint64_t free_before;
+
+    transfers_on = true;
+    on_take = racer;
+    *v1_entry(e, 300) = (struct grant_entry_v1){ GTF_accept_transfer, 2, 0 };
+    free_before = free_frames();
+    assert_int_equal(grant_transfer_batch(d, (uint64_t)(uintptr_t)&op, 1), 0);
+    assert_int_equal(op.status, GNTST_okay);
+    assert_ptr_equal(pg->owner, e);
+    assert_int_equal(v1_entry(e, 300)->flags,
+                     GTF_accept_transfer | GTF_transfer_committed | GTF_transfer_completed);
+    assert_int_equal(v1_entry(e, 300)->frame, mfn_x(page_to_mfn(pg)));
+    assert_int_equal(free_frames(), free_before);
+    drop_frame(pg);
+}
+
+static void test_transfer_vs_set_version(void **state)
+{
+    (void)state;
+    transfer_racing(switch_to_v2);
+    assert_int_equal(granter()->grant_table->version, 1);
+}
+
+static void test_transfer_vs_destroy(void **state)
+{
+    (void)state;
+    transfer_racing(destroy);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -701,6 +777,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_query_and_setup_other_domain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_continuation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dispatch_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transfer_vs_set_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transfer_vs_destroy, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, group_setup, NULL);
