@@ -23,8 +23,9 @@
  * everything in struct grant_table: the frames, the version, every active
  * entry.  A CPU never holds two domains' grant locks: an operation between
  * two domains (a copy from one grant to another) pins one grant, drops
- * that lock, then pins the other.  Page references (page_type.h) may be
- * taken under it; it is never taken under a page-type lock. */
+ * that lock, then pins the other.  Page references (page_type.h) and a
+ * domain's page list (a transfer's) may be taken under it; it is never
+ * taken under a page-type lock. */
 #ifndef PROXEN_GRANT_TABLE_H
 #define PROXEN_GRANT_TABLE_H
 
