@@ -109,6 +109,13 @@ static long write_all(uint32_t tx, const struct domain_build *b)
         if ((rc = xenstored_write(tx, path, e[i].value, strlen(e[i].value))))
             return rc;
     }
+    /* Each vCPU online, as libxl writes it: Linux reads these at boot and
+     * watches them for vCPU hot-unplug. */
+    for (unsigned int i = 0; i < b->vcpus; i++) {
+        snprintf(path, sizeof(path), "%s/cpu/%u/availability", home, i);
+        if ((rc = xenstored_write(tx, path, "online", 6)))
+            return rc;
+    }
     snprintf(path, sizeof(path), "%s/control", home);
     if ((rc = xenstored_mkdir(tx, path)))
         return rc;

@@ -19,6 +19,9 @@ static DEFINE_SPINLOCK_RANKED(console_lock, LOCK_CONSOLE);
 /* All protected by console_lock. */
 static char ring[CONSOLE_RING_SIZE];
 static uint64_t ring_head;           /* bytes ever written */
+/* Messages logged at LOG_ERR and LOG_WARNING since boot, whatever the
+ * console showed of them: a run's health at a glance (debug key 'i'). */
+static uint64_t logged_errors, logged_warnings;
 static bool console_mid_line;        /* last console byte was not '\n' */
 static char mid_line_prefix[16];     /* whose line that is */
 static int console_loglevel = LOG_INFO;
@@ -117,6 +120,10 @@ void vlog_printk(enum log_level lvl, const char *fmt, va_list ap)
     size_t len = format_message(msg, sizeof(msg), fmt, ap);
     unsigned long flags = console_acquire();
 
+    if (lvl == LOG_ERR)
+        logged_errors++;
+    else if (lvl == LOG_WARNING)
+        logged_warnings++;
     ring_write(msg, len);
     if ((int)lvl <= console_loglevel)
         console_emit(msg, len);
@@ -186,6 +193,15 @@ size_t console_ring_read(uint64_t *pos, char *buf, size_t len)
     *pos = p + n;
     console_release(flags);
     return n;
+}
+
+void console_log_counts(uint64_t *errors, uint64_t *warnings)
+{
+    unsigned long flags = console_acquire();
+
+    *errors = logged_errors;
+    *warnings = logged_warnings;
+    console_release(flags);
 }
 
 uint64_t console_ring_head(void)

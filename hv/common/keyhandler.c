@@ -45,10 +45,14 @@ static void show_memory(void)
 static void show_info(void)
 {
     s_time_t now = NOW();
+    uint64_t errors, warnings;
 
+    console_log_counts(&errors, &warnings);
     printk("Uptime %lld.%03lld s, %u CPUs online, log ring %llu bytes written\n",
            (long long)(now / 1000000000), (long long)(now / 1000000 % 1000),
            arch_nr_cpus_online(), (unsigned long long)console_ring_head());
+    printk("Logged since boot: %llu errors, %llu warnings\n", (unsigned long long)errors,
+           (unsigned long long)warnings);
 }
 
 static void power_off(void) { machine_poweroff(0); }
@@ -57,7 +61,7 @@ static void reboot(void) { machine_reboot(); }
 static const struct keyhandler keys[] = {
     { 'h', "show this list", show_help },
     { 'd', "dump registers of all CPUs", arch_dump_registers_all },
-    { 'i', "show uptime and CPU count", show_info },
+    { 'i', "show uptime, CPU count and errors logged", show_info },
     { 'm', "show memory statistics", show_memory },
     { 'q', "show domains and their vCPUs", domains_dump },
     { 'r', "show the scheduler and its run queues", sched_dump },

@@ -181,11 +181,53 @@ LINUX_REJECT = [r"FATAL TRAP", r"PANIC", r"Domain 0 \(Domain-0\) crashed", r"WAR
                 r"BUG:", r"Oops", r"Call Trace", r"did not shut down by itself"]
 
 
+def linux_free_total(n):
+    """A command echoing `free`'s total memory (KiB) as TOTAL<n>=."""
+    return f"echo TO\"\"TAL{n}=$(free | awk 'NR==2 {{print $2}}')"
+
+
+def linux_free_follows(log):
+    """`free` inside Linux loses exactly the 128 MiB dom0's `list` shows
+    taken by the balloon, and has them again after."""
+    # (a console attached again shows what came before: the same lines)
+    t = [re.search(rf"^\(d0\) TOTAL{n}=(\d+)$", log, re.M) for n in range(3)]
+    if not all(t):
+        return "a TOTAL<n>= line is missing"
+    t = [int(m.group(1)) for m in t]
+    return None if t[0] - t[1] == 131072 and t[2] == t[0] else f"free's totals {t} KiB"
+
+
+# How a Linux case ends: the debug keys' 'i' (the hypervisor's count of
+# errors and warnings logged, which must both be 0), then power-off.
+LINUX_END = [("Serial input to the debug keys", "i"), ("Logged since boot", "o")]
+HV_LOG_CLEAN = r"^\(PRX\) Logged since boot: 0 errors, 0 warnings$"
+
+
 def linux_case(name, keys, expect, reject=LINUX_REJECT, **kw):
     """dom0's shell on a terminal with Linux's archive; each Linux boot
-    under TCG takes 5-30 s of the case's time."""
+    under TCG takes 5-30 s of the case's time.  Ends with LINUX_END."""
     return dict(name=name, smp=2, mem="1024M", modules=[DOM0, LINUX_IMAGES], timeout=300,
-                keys=keys, expect=expect, reject=list(reject), **kw)
+                keys=keys, expect=expect + [HV_LOG_CLEAN], reject=list(reject), **kw)
+
+
+def linux_sleeps_check(log):
+    """Linux's timed waits take what they ask of the shared clock (its
+    uptime runs on the xen clocksource: the hypervisor's system time,
+    which dom0 reads too), in 10 ms steps.  A 1 s wait in the shell
+    itself (`read -t 1`): never less, the best of five within 5 %.
+    `sleep 1`: never less, and the best of five under 1.25 s, the rest
+    being the start of a process, which under TCG on a loaded host can
+    take 200 ms (docs/linux.md)."""
+    runs = re.findall(r"^\(d0\) SLEPT ([\d.]+) ([\d.]+) ([\d.]+)$", log, re.M)
+    if len(runs) != 5:
+        return f"{len(runs)} SLEPT lines, not 5"
+    sleeps = [round((float(b) - float(a)) * 1000) for a, b, _ in runs]
+    waits = [round((float(c) - float(b)) * 1000) for _, b, c in runs]
+    if min(waits) < 990 or min(waits) > 1050:
+        return f"read -t 1 took {waits} ms"
+    if min(sleeps) < 990 or min(sleeps) > 1250:
+        return f"sleep 1 took {sleeps} ms"
+    return None
 
 
 CASES = [
@@ -763,16 +805,16 @@ CASES = [
         (SHELL_READY, "info\rcreate demo name=d1\rcreate demo name=d2\r"
                       "create vmlinuz name=lx memory=256M vcpus=2 ramdisk=initramfs\rconsole lx\r"),
         (LINUX_PROMPT, "uname -r; nproc; cat /sys/devices/system/clocksource/clocksource0/"
-                       "current_clocksource; date -u +DATE=%Y-%m-%d\r"),
+                       "current_clocksource; date -u +DATE=%Y-%m-%d; " + linux_free_total(0) + "\r"),
         (LINUX_PROMPT, "\x1dmem-set lx 128\rconsole lx\r"),
         ("memory target 131072 KiB", "sleep 3; echo K\"\"B=$(cat /sys/devices/system/"
-                                     "xen_memory/xen_memory0/info/current_kb)\r"),
-        ("KB=131072", "\x1dlist\rmem-set lx 256\rconsole lx\r"),
+                                     "xen_memory/xen_memory0/info/current_kb); " + linux_free_total(1) + "\r"),
+        ("TOTAL1=", "\x1dlist\rmem-set lx 256\rconsole lx\r"),
         ("memory target 262144 KiB", "sleep 3; echo K\"\"B=$(cat /sys/devices/system/"
-                                     "xen_memory/xen_memory0/info/current_kb)\r"),
-        ("KB=262144", "\x1dshutdown lx\r"),
+                                     "xen_memory/xen_memory0/info/current_kb); " + linux_free_total(2) + "\r"),
+        ("TOTAL2=", "\x1dshutdown lx\r"),
         ("shut down and destroyed", "list\rinfo\r"),
-        ("free_memory", "\x01\x01\x01"), ("Serial input to the debug keys", "o")],
+        ("free_memory", "\x01\x01\x01")] + LINUX_END,
         expect=[r"Linux version 6\.1\.\d+-\d+-cloud-amd64",
                 r"^\(d0\) Created domain 3 'lx' from image 'vmlinuz' \(\d+ bytes\): 256 MiB, 2 vCPUs",
                 r"^\(d0\) 6\.1\.\d+-\d+-cloud-amd64\n\(d0\) 2\n\(d0\) xen\n\(d0\) DATE=20\d\d-",
@@ -781,7 +823,7 @@ CASES = [
                 r"^\(d0\) Domain 3 'lx' shut down and destroyed$",
                 r"^\(d0\) d1 +1 +16 +1 +r----- .*\n\(d0\) d2 +2 +16 +1 +r----- .*\n\(d0\) proxen> info",
                 r"Powering off \(status 0\)"],
-        check=lambda log: linux_date_check(log) or free_memory_back(log)),
+        check=lambda log: linux_date_check(log) or linux_free_follows(log) or free_memory_back(log)),
     # Linux with 1 vCPU: poweroff typed inside ends it (dom0 destroys it
     # and says so); built again, a crash (sysrq) is reported as one and
     # the domain destroyed.
@@ -792,7 +834,7 @@ CASES = [
                                    "console ly\r"),
         (LINUX_PROMPT, "echo c > /proc/sysrq-trigger\r"),
         ("crashed: destroyed", "list\r"),
-        ("Time(s)", "\x01\x01\x01"), ("Serial input to the debug keys", "o")],
+        ("Time(s)", "\x01\x01\x01")] + LINUX_END,
         expect=[r"^\(d0\) 1$", r"Domain 1 \(lx\) shut down: poweroff",
                 r"^\(d0\) Domain 1 'lx' powered off: destroyed$",
                 r"Domain 1 \(ly\) shut down: crash", r"^\(d0\) Domain 1 'ly' crashed: destroyed$",
@@ -802,4 +844,33 @@ CASES = [
         # are looked for before it only
         reject=[r"FATAL TRAP", r"PANIC", r"Domain 0 \(Domain-0\) crashed"],
         check=lambda log: linux_clean_before(log, "sysrq: Trigger a crash")),
+    # Linux with 4 vCPUs (on 2 CPUs): nproc, `sleep 1` and a 1 s wait in
+    # the shell timed five times by its clock; `reboot` from dom0 (orderly, through control/shutdown,
+    # then built again), `reboot` typed inside (built again by the
+    # shell's reaper, the console staying with it), each time back to a
+    # shell with 4 vCPUs; then shutdown.
+    linux_case("linux-domu-4vcpus-reboot", keys=[
+        (SHELL_READY, "create vmlinuz name=lx memory=192M vcpus=4 ramdisk=initramfs\rconsole lx\r"),
+        (LINUX_PROMPT, "nproc; for i in 1 2 3 4 5; do read t0 x < /proc/uptime; sleep 1; "
+                       "read t1 x < /proc/uptime; read -t 1 y; read t2 x < /proc/uptime; "
+                       "echo SL\"\"EPT $t0 $t1 $t2; done\r"),
+        (LINUX_PROMPT, "\x1dreboot lx\r"),
+        ("rebooting: create", ""), ("Created domain 1 'lx'", "console lx\r"),
+        (LINUX_PROMPT, "echo BO\"\"OT2 $(nproc); reboot\r"),
+        # the console stays with the domain built again
+        ("rebooted itself: create", ""),
+        (LINUX_PROMPT, "echo BO\"\"OT3 $(nproc)\r"),
+        (LINUX_PROMPT, "\x1dshutdown lx\r"),
+        ("shut down and destroyed", "list\r"),
+        ("Time(s)", "\x01\x01\x01")] + LINUX_END,
+        expect=[r"^\(d0\) Created domain 1 'lx' from image 'vmlinuz' \(\d+ bytes\): 192 MiB, 4 vCPUs",
+                r"^\(d0\) 4$", r"Domain 1 \(lx\) shut down: reboot",
+                r"^\(d0\) Domain 1 'lx' rebooting: create vmlinuz name=lx",
+                r"^\(d0\) BOOT2 4$", r"Domain 1 \(lx\) shut down: reboot(.*\n)*"
+                r"\(d0\) Domain 1 'lx' rebooted itself: create vmlinuz name=lx",
+                r"^\(d0\) BOOT3 4$", r"Domain 1 \(lx\) shut down: poweroff",
+                r"^\(d0\) Domain 1 'lx' shut down and destroyed$",
+                r"^\(d0\) Name +ID.*\n\(d0\) Domain-0 .*\n\(d0\) proxen> ",
+                r"Powering off \(status 0\)"],
+        check=linux_sleeps_check),
 ]

@@ -286,6 +286,25 @@ static void test_unfinished_line_of_another(void **state)
     assert_string_equal(ring_text(), "prompt> news\nls\nprompt> x\n\n");
 }
 
+/* Errors and warnings are counted whether or not the console shows them;
+ * other levels and guest output are not. */
+static void test_error_and_warning_counts(void **state)
+{
+    uint64_t e0, w0, e, w;
+
+    console_log_counts(&e0, &w0);
+    console_set_loglevel(LOG_ERR);
+    pr_err("e\n");
+    pr_warn("w1\n");
+    pr_warn("w2\n");
+    pr_info("i\n");
+    pr_debug("d\n");
+    console_guest_write(1, "WARNING: x\n", 11);
+    console_log_counts(&e, &w);
+    assert_int_equal(e - e0, 1);
+    assert_int_equal(w - w0, 2);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -296,7 +315,7 @@ int main(void)
         T(test_irqs_restored), T(test_parse_loglevel), T(test_parse_loglevel_bad),
         T(test_truncation), T(test_ring_wraps), T(test_ring_chunked_reads),
         T(test_ring_read_edges), T(test_guest_write), T(test_unfinished_line_of_another),
-        T(test_force_unlock_shows_everything),
+        T(test_force_unlock_shows_everything), T(test_error_and_warning_counts),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

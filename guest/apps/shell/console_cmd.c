@@ -26,7 +26,22 @@ static void show_history(domid_t id)
         console_write("\n", 1);
 }
 
-static bool attach(const struct pxctl_domaininfo *d)
+/* A domain went (the reaper said what became of it): the console stays
+ * with the domain of this name if one is there again, as after a reboot
+ * from inside, which builds it again; else it ends.  Whether it stays. */
+static bool follow(struct pxctl_domaininfo *d)
+{
+    struct pxctl_domaininfo now;
+    char name[sizeof(d->name)];
+
+    strlcpy(name, d->name, sizeof(name));
+    if (domain_find(name, &now) || console_back_attach(now.domain, sink))
+        return false;
+    *d = now;
+    return true;
+}
+
+static bool attach(struct pxctl_domaininfo *d)
 {
     long rc = console_back_attach(d->domain, sink);
     int c;
@@ -38,9 +53,9 @@ static bool attach(const struct pxctl_domaininfo *d)
     while ((c = console_getc_or_wake()) != DETACH) {
         char ch = (char)(c == '\r' ? '\n' : c);
 
-        if (c == CONSOLE_WOKEN) {       /* a domain went: this one? */
-            if (console_back_attach(d->domain, sink) == -ENOENT)
-                return true;            /* reap() said what became of it */
+        if (c == CONSOLE_WOKEN) {
+            if (!follow(d))
+                return true;
             continue;
         }
         console_back_input(d->domain, &ch, 1);

@@ -41,6 +41,8 @@ void console_force_unlock(void);
  * overwritten it first jumps to the oldest byte still held. */
 size_t console_ring_read(uint64_t *pos, char *buf, size_t len);
 uint64_t console_ring_head(void);   /* total bytes ever written */
+/* Messages logged at LOG_ERR and at LOG_WARNING since boot. */
+void console_log_counts(uint64_t *errors, uint64_t *warnings);
 
 #define CONSOLE_RING_SIZE (64 * 1024)
 
