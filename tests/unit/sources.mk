@@ -51,3 +51,7 @@ bzimage_SRCS := lib/bzimage.c lib/kernel_unpack.c lib/lz4.c lib/string.c lib/xz.
 bzimage_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 xz_SRCS := lib/xz.c lib/xz_lzma2.c lib/xz_bcj.c lib/xz_crc.c
 xz_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib -DXZ_VECTORS='"$(abspath $(BUILD))/unit/xz-vectors"'
+# The hypercall argument decoders read what a guest wrote: under the
+# sanitizers too.
+pv_args_SRCS := hv/arch/x86/pv/arg_decode.c hv/arch/x86/guest_range.c
+pv_args_CFLAGS := -Ihv/arch/x86/include -fsanitize=address,undefined -fno-sanitize-recover=undefined

@@ -7,22 +7,6 @@
 
 size_t raw_copy_guest(void *dst, const void *src, size_t n);
 
-__hot_path bool guest_range_ok(uint64_t addr, uint64_t len)
-{
-    uint64_t end = addr + len;
-
-    if (end < addr)
-        return false;
-    if (end <= GUEST_LOW_END)
-        return true;
-    return addr >= GUEST_HIGH_START;
-}
-
-bool guest_address_ok(uint64_t gva)
-{
-    return guest_range_ok(gva, 1);
-}
-
 __hot_path int copy_from_guest(void *dst, uint64_t gva, size_t len)
 {
     if (!guest_range_ok(gva, len))

@@ -1,8 +1,11 @@
 /* Hypercall handlers.  Every handler sees its arguments as the six raw
  * 64-bit register values (RDI, RSI, RDX, R10, R8, R9, or a multicall
- * entry's args[]) and makes its own typed view of them; guest pointers
- * among them are only ever used through copy_from_guest/copy_to_guest.
- * Each returns 0, a result, or a negative Xen errno. */
+ * entry's args[], copied in once) and makes its own typed view of them;
+ * guest pointers among them are only ever used through
+ * copy_from_guest/copy_to_guest.  A struct a guest passes is copied in
+ * once and read only from that copy (the PV list and frame structs
+ * through their decoders, asm/pv_args.h).  Each returns 0, a result, or
+ * a negative Xen errno. */
 #ifndef PROXEN_HYPERCALL_H
 #define PROXEN_HYPERCALL_H
 

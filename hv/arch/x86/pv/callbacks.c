@@ -2,6 +2,7 @@
  * iret hypercall that returns from them. */
 #include <asm/guest_access.h>
 #include <asm/pv.h>
+#include <asm/pv_args.h>
 #include <asm/pv_traps.h>
 #include <asm/x86.h>
 #include <proxen/domain.h>
@@ -10,35 +11,28 @@
 #include <public/callback.h>
 #include <public/xen.h>
 
-#define MAX_TRAP_ENTRIES 256     /* a table longer than the IDT is a bug */
-
 /* set_trap_table(trap_info *list): entries up to one whose address is 0;
  * a NULL list clears the table.  The whole list is read and checked
- * before any entry is installed, so a refused list changes nothing. */
+ * (pv_read_trap_table) before any entry is installed, so a refused list
+ * changes nothing. */
 long do_set_trap_table(const uint64_t a[6])
 {
     struct vcpu *v = current_vcpu();
-    struct trap_info list[MAX_TRAP_ENTRIES];
+    struct pv_trap_entry list[PV_MAX_TRAP_ENTRIES];
     unsigned int n;
+    int rc;
 
     if (!a[0]) {
         memset(v->arch.traps, 0, sizeof(v->arch.traps));
         return 0;
     }
-    for (n = 0; ; n++) {
-        if (n == MAX_TRAP_ENTRIES)
-            return -E2BIG;
-        if (copy_from_guest(&list[n], a[0] + n * sizeof(list[0]), sizeof(list[0])))
-            return -EFAULT;
-        if (!list[n].address)
-            break;
-        if (!is_canonical(list[n].address))
-            return -EINVAL;
-    }
+    rc = pv_read_trap_table(_gva(a[0]), list, &n);
+    if (rc)
+        return rc;
     for (unsigned int i = 0; i < n; i++)
         v->arch.traps[list[i].vector] = (struct pv_trap){
-            .address = list[i].address, .cs = list[i].cs, .dpl = TI_GET_DPL(&list[i]),
-            .mask_events = TI_GET_IF(&list[i]) != 0,
+            .address = gva_x(list[i].address), .cs = list[i].cs, .dpl = list[i].dpl,
+            .mask_events = list[i].mask_events,
         };
     return 0;
 }
@@ -168,25 +162,25 @@ long do_set_segment_base(const uint64_t a[6])
 }
 
 /* The iret hypercall: the frame is on the guest stack (struct
- * iret_context).  Returning to guest user mode needs a user page table;
- * a guest without one broke the ABI and is crashed. */
+ * iret_context), read once and decoded (pv_iret_decode).  Returning to
+ * guest user mode needs a user page table; a guest without one broke the
+ * ABI and is crashed. */
 __hot_path void pv_do_iret(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current_vcpu();
     struct iret_context c;
+    struct pv_iret r;
 
     if (copy_from_guest(&c, regs->rsp, sizeof(c))) {
         domain_crash(v->domain, "iret: frame unreadable");
         return;
     }
-    if (!is_canonical(c.rip)) {
-        /* What a real iretq does with such a frame: #GP at the iret.  (A
-         * non-canonical RSP it takes, as Xen does: the guest faults when
-         * it uses the stack.) */
+    if (pv_iret_decode(&c, &r)) {
+        /* What a real iretq does with such a frame: #GP at the iret. */
         pv_inject_trap(v, regs, 13, 0);
         return;
     }
-    if ((c.cs & 3) == 3) {
+    if (r.to_user) {
         if (mfn_eq(v->arch.guest_table_user, INVALID_MFN)) {
             domain_crash(v->domain, "iret to user mode without a user page table");
             return;
@@ -195,21 +189,16 @@ __hot_path void pv_do_iret(struct cpu_user_regs *regs)
             pv_toggle_guest_mode(v);
     }
     if (v->domain->vm_assist & (1ULL << VMASST_TYPE_architectural_iopl))
-        v->arch.iopl = (c.rflags >> 12) & 3;
-    regs->rip = c.rip;
+        v->arch.iopl = r.iopl;
+    regs->rip = gva_x(r.rip);
     regs->cs = FLAT_KERNEL_CS;          /* the only code segment a PV guest runs on */
-    regs->rflags = pv_guest_rflags(c.rflags);
-    regs->rsp = c.rsp;
+    regs->rflags = r.rflags;
+    regs->rsp = gva_x(r.rsp);
     regs->ss = FLAT_KERNEL_SS;
-    regs->rax = c.rax;
-    if (c.flags & VGCF_in_syscall) {
-        regs->rcx = c.rip;              /* as SYSRET would leave them */
-        regs->r11 = regs->rflags;
-    } else {
-        regs->rcx = c.rcx;
-        regs->r11 = c.r11;
-    }
-    v->vcpu_info->evtchn_upcall_mask = !(c.rflags & X86_EFLAGS_IF);
+    regs->rax = r.rax;
+    regs->rcx = r.rcx;
+    regs->r11 = r.r11;
+    v->vcpu_info->evtchn_upcall_mask = r.events_masked;
 }
 
 /* Load guest user mode's GS selector (which also loads its base from the

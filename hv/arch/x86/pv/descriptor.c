@@ -114,19 +114,18 @@ void pv_release_ldt(struct vcpu *v)
 
 /* MMUEXT_SET_LDT: the LDT's pages are typed seg_desc (so every descriptor
  * in them is checked and the guest may no longer map them writable) for
- * as long as the LDT is installed. */
-int pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents)
+ * as long as the LDT is installed.  base and ents as pv_mmuext_decode
+ * accepted them: at most 8192 entries, a page-aligned base (0 for no
+ * entries), every entry at a guest address. */
+int pv_set_ldt(struct vcpu *v, gva_t base, unsigned int ents)
 {
     unsigned int nr = (ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE, got;
     mfn_t frames[16];
     int rc = 0;
 
-    if (!ents)
-        base = 0;                    /* as Xen: no entries, no address to check */
-    if (ents > 8192 || (base & ~PAGE_MASK) || (ents && !guest_range_ok(base, ents * 8ULL)))
-        return -EINVAL;
+    ASSERT(nr <= ARRAY_SIZE(frames));       /* pv_mmuext_decode bounds ents */
     for (got = 0; got < nr && !rc; got++) {
-        frames[got] = pv_walk(v, base + got * PAGE_SIZE, 0);
+        frames[got] = pv_walk(v, gva_add(base, got * PAGE_SIZE), 0);
         rc = mfn_eq(frames[got], INVALID_MFN)
              ? -EINVAL
              : get_page_and_type(mfn_to_page(frames[got]), v->domain, PGT_seg_desc_page);
@@ -138,7 +137,7 @@ int pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents)
     }
     pv_release_ldt(v);
     memcpy(v->arch.ldt_frames, frames, nr * sizeof(frames[0]));
-    v->arch.ldt_base = base;
+    v->arch.ldt_base = gva_x(base);
     v->arch.ldt_ents = ents;
     ldt_load_guest(v->processor, v->arch.ldt_frames, ents);
     return 0;

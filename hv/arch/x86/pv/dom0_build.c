@@ -278,7 +278,7 @@ static int populate(struct build *b, const void *image, size_t size,
     int rc;
 
     for (uint64_t pfn = 0; pfn < b->l.nr_pages; pfn++)
-        m2p_set(page_to_mfn(b->frames[pfn]), pfn);
+        m2p_set(page_to_mfn(b->frames[pfn]), _gfn(pfn));
     build_page_tables(b);
     rc = elf_image_load(image, size, info, write_guest, zero_guest, b);
     if (rc)

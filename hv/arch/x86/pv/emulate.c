@@ -125,7 +125,7 @@ static bool write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
         v->vcpu_info->arch.cr2 = val;
         return true;
     case 3:
-        switch (pv_write_cr3(v, val >> PAGE_SHIFT)) {
+        switch (pv_write_cr3(v, maddr_to_mfn(val))) {
         case 0:
             return true;
         case -ERESTART:              /* preempted: the guest runs it again */

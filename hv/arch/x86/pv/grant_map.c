@@ -73,7 +73,7 @@ static uint64_t l1e_maddr(struct domain *ld, uint64_t addr, bool is_pte)
     } else {
         if (!guest_range_ok(addr, 1))
             return 0;
-        mfn = pv_walk(current_vcpu(), addr, 1);
+        mfn = pv_walk(current_vcpu(), _gva(addr), 1);
         maddr = mfn_to_maddr(mfn) + pt_index(addr, 1) * sizeof(uint64_t);
     }
     if (mfn_eq(mfn, INVALID_MFN) || mfn_x(mfn) >= max_mfn)

@@ -31,17 +31,17 @@ void m2p_init(void)
     }
 }
 
-void m2p_set(mfn_t mfn, uint64_t pfn)
+void m2p_set(mfn_t mfn, gfn_t gfn)
 {
     uint64_t m = mfn_x(mfn);
 
     if (m < max_mfn)
-        m2p_pages[m / 512][m % 512] = pfn;
+        m2p_pages[m / 512][m % 512] = gfn_x(gfn);
 }
 
-uint64_t m2p_get(mfn_t mfn)
+gfn_t m2p_get(mfn_t mfn)
 {
     uint64_t m = mfn_x(mfn);
 
-    return m < max_mfn ? m2p_pages[m / 512][m % 512] : M2P_INVALID;
+    return m < max_mfn ? _gfn(m2p_pages[m / 512][m % 512]) : M2P_INVALID;
 }

@@ -7,6 +7,7 @@
 #include <asm/guest_access.h>
 #include <asm/m2p.h>
 #include <asm/pv.h>
+#include <asm/pv_args.h>
 #include <asm/pv_mm.h>
 #include <asm/pv_traps.h>
 #include <asm/x86.h>
@@ -19,13 +20,13 @@
 
 #define AD_BITS (_PAGE_ACCESSED | _PAGE_DIRTY)
 
-static struct page_info *owned_frame(struct domain *d, uint64_t mfn)
+static struct page_info *owned_frame(struct domain *d, mfn_t mfn)
 {
     struct page_info *pg;
 
-    if (mfn >= max_mfn)
+    if (mfn_x(mfn) >= max_mfn)
         return NULL;
-    pg = mfn_to_page(_mfn(mfn));
+    pg = mfn_to_page(mfn);
     return pg->owner == d ? pg : NULL;
 }
 
@@ -136,28 +137,22 @@ int pv_update_l1e(struct domain *d, struct page_info *pg, unsigned int idx, uint
 /* --- mmu_update ----------------------------------------------------------- */
 
 /* A table entry of d's, naming pg_owner's frames; an M2P entry of a
- * frame pg_owner owns. */
+ * frame pg_owner owns.  The frame's owner is checked before what the
+ * request's own fields refuse (refused, from pv_mmu_req_decode). */
 __hot_mm static int mmu_one(struct domain *d, struct domain *pg_owner,
-                            const struct mmu_update *req)
+                            const struct pv_mmu_req *r, int refused)
 {
-    unsigned int cmd = req->ptr & 3;
-    uint64_t mfn = req->ptr >> PAGE_SHIFT;
-    struct page_info *pg = owned_frame(cmd == MMU_MACHPHYS_UPDATE ? pg_owner : d, mfn);
+    struct page_info *pg = owned_frame(r->kind == PV_MMU_M2P ? pg_owner : d, r->frame);
 
     if (!pg)
         return -EPERM;
-    switch (cmd) {
-    case MMU_NORMAL_PT_UPDATE:
-    case MMU_PT_UPDATE_PRESERVE_AD:
-        if (req->ptr & 4)
-            return -EINVAL;           /* not 8-byte aligned */
-        return pv_update_pte(d, pg_owner, pg, (unsigned int)((req->ptr & ~PAGE_MASK) >> 3),
-                             req->val, cmd == MMU_PT_UPDATE_PRESERVE_AD, NULL);
-    case MMU_MACHPHYS_UPDATE:
-        m2p_set(_mfn(mfn), req->val);
+    if (refused)
+        return refused;
+    if (r->kind == PV_MMU_M2P) {
+        m2p_set(r->frame, r->gfn);
         return 0;
     }
-    return -ENOSYS;
+    return pv_update_pte(d, pg_owner, pg, r->idx, r->val, r->preserve_ad, NULL);
 }
 
 /* One entry, under the type lock: the table cannot change type or owner
@@ -168,12 +163,13 @@ __hot_mm static int mmu_one(struct domain *d, struct domain *pg_owner,
 __hot_mm static int mmu_entry(const struct pv_batch *b, const void *entry)
 {
     struct vcpu *v = b->v;
-    int rc;
+    struct pv_mmu_req req;
+    int refused = pv_mmu_req_decode(entry, &req), rc;
 
     do {
         page_types_lock(v->domain);
         page_types_allow_preemption(v->domain);
-        rc = mmu_one(v->domain, b->pg_owner, entry);
+        rc = mmu_one(v->domain, b->pg_owner, &req, refused);
     } while (page_types_unlock(v->domain) && rc == -ERESTART);
     return rc;
 }
@@ -200,23 +196,23 @@ static void flush_all(void *unused)
     flush_tlb_local();
 }
 
-static void guest_flush(bool whole, uint64_t va, bool others)
+static void guest_flush(bool whole, gva_t va, bool others)
 {
     if (whole)
         flush_tlb_local();
     else
-        invlpg((const void *)va);
+        invlpg((const void *)gva_x(va));
     if (others)
-        smp_call_function(whole ? flush_all : flush_one, (void *)va);
+        smp_call_function(whole ? flush_all : flush_one, (void *)gva_x(va));
 }
 
-static void flush_va(uint64_t flags, uint64_t va)
+static void flush_va(uint64_t flags, gva_t va)
 {
     bool others = (flags & ~(uint64_t)UVMF_FLUSHTYPE_MASK) != UVMF_LOCAL;
 
     switch (flags & UVMF_FLUSHTYPE_MASK) {
     case UVMF_TLB_FLUSH:
-        guest_flush(true, 0, others);
+        guest_flush(true, _gva(0), others);
         break;
     case UVMF_INVLPG:
         guest_flush(false, va, others);
@@ -226,23 +222,23 @@ static void flush_va(uint64_t flags, uint64_t va)
 
 /* The walk too is under the type lock: the tables it reads cannot change
  * between it and the update. */
-static int update_va(struct vcpu *v, struct domain *pg_owner, uint64_t va, uint64_t val)
+static int update_va(struct vcpu *v, struct domain *pg_owner, gva_t va, uint64_t val)
 {
     mfn_t l1 = pv_walk(v, va, 1);
 
     if (mfn_eq(l1, INVALID_MFN))
         return -EINVAL;
-    return pv_update_pte(v->domain, pg_owner, mfn_to_page(l1), pt_index(va, 1), val, false,
-                         NULL);
+    return pv_update_pte(v->domain, pg_owner, mfn_to_page(l1), pt_index(gva_x(va), 1), val,
+                         false, NULL);
 }
 
-static long update_va_mapping(struct domain *pg_owner, uint64_t va, uint64_t val,
+static long update_va_mapping(struct domain *pg_owner, gva_t va, uint64_t val,
                               uint64_t flags)
 {
     struct vcpu *v = current_vcpu();
     int rc;
 
-    if (!guest_range_ok(va, 1))
+    if (!guest_range_ok(gva_x(va), 1))
         return -EINVAL;
     do {
         page_types_lock(v->domain);
@@ -256,7 +252,7 @@ static long update_va_mapping(struct domain *pg_owner, uint64_t va, uint64_t val
 
 long do_update_va_mapping(const uint64_t a[6])
 {
-    return update_va_mapping(current_vcpu()->domain, a[0], a[1], a[2]);
+    return update_va_mapping(current_vcpu()->domain, _gva(a[0]), a[1], a[2]);
 }
 
 /* The same, the new entry naming another domain's frame (foreign_owner.c). */
@@ -267,7 +263,7 @@ long do_update_va_mapping_otherdomain(const uint64_t a[6])
 
     if (rc)
         return rc;
-    rc = update_va_mapping(pg_owner, a[0], a[1], a[2]);
+    rc = update_va_mapping(pg_owner, _gva(a[0]), a[1], a[2]);
     pv_put_pg_owner(self, pg_owner);
     return rc;
 }
@@ -276,9 +272,9 @@ long do_update_va_mapping_otherdomain(const uint64_t a[6])
 
 /* With m2p_strict, a user page table has no M2P slot and a kernel one
  * has it (a table may have served as either before). */
-static void set_m2p_slot(struct domain *d, uint64_t mfn, bool user)
+static void set_m2p_slot(struct domain *d, mfn_t mfn, bool user)
 {
-    uint64_t *l4 = maddr_to_virt(mfn << PAGE_SHIFT);
+    uint64_t *l4 = maddr_to_virt(mfn_to_maddr(mfn));
 
     if (!(d->vm_assist & (1ULL << VMASST_TYPE_m2p_strict)))
         return;
@@ -288,13 +284,13 @@ static void set_m2p_slot(struct domain *d, uint64_t mfn, bool user)
         pv_init_hv_l4_slots(l4);
 }
 
-int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user)
+int pv_new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
 {
     struct page_info *pg = owned_frame(v->domain, mfn);
     mfn_t *slot = user ? &v->arch.guest_table_user : &v->arch.guest_table;
     int rc;
 
-    if (user && mfn == 0) {
+    if (user && mfn_x(mfn) == 0) {
         if (!mfn_eq(*slot, INVALID_MFN))
             put_table_or_defer(v, mfn_to_page(*slot));
         *slot = INVALID_MFN;
@@ -307,11 +303,11 @@ int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user)
         return rc;
     if (!mfn_eq(*slot, INVALID_MFN))
         put_table_or_defer(v, mfn_to_page(*slot));
-    *slot = _mfn(mfn);
+    *slot = mfn;
     set_m2p_slot(v->domain, mfn, user);
     if (user != !v->arch.kernel_mode)
         return 0;
-    write_cr3(mfn << PAGE_SHIFT);
+    write_cr3(mfn_to_maddr(mfn));
     return 0;
 }
 
@@ -319,7 +315,7 @@ int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user)
  * request of its own, so that validating a fresh tree is preemptible and
  * no flush is waited for under the lock; a release the vCPU still owes
  * is finished first.  -ERESTART: run the instruction again. */
-int pv_write_cr3(struct vcpu *v, uint64_t mfn)
+int pv_write_cr3(struct vcpu *v, mfn_t mfn)
 {
     int rc = pv_finish_old_table(v);
 
@@ -333,21 +329,22 @@ int pv_write_cr3(struct vcpu *v, uint64_t mfn)
     return rc;
 }
 
-static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
+/* One decoded command of the caller's own (pv_mmuext_decode accepted it). */
+static int mmuext_one(struct vcpu *v, const struct pv_mmuext *x)
 {
     struct domain *d = v->domain;
     struct page_info *pg;
     int rc;
 
-    switch (op->cmd) {
+    switch (x->cmd) {
     case MMUEXT_PIN_L1_TABLE:
     case MMUEXT_PIN_L2_TABLE:
     case MMUEXT_PIN_L3_TABLE:
     case MMUEXT_PIN_L4_TABLE:
-        pg = owned_frame(d, op->arg1.mfn);
-        return pg ? pin_page_table(pg, d, level_type(op->cmd + 1)) : -EINVAL;
+        pg = owned_frame(d, x->mfn);
+        return pg ? pin_page_table(pg, d, level_type(x->cmd + 1)) : -EINVAL;
     case MMUEXT_UNPIN_TABLE:
-        pg = owned_frame(d, op->arg1.mfn);
+        pg = owned_frame(d, x->mfn);
         if (!pg)
             return -EINVAL;
         rc = unpin_page_table(pg, d, page_type(pg));
@@ -355,26 +352,24 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
             defer_release(v, pg);
         return rc == -ERESTART ? 0 : rc;
     case MMUEXT_NEW_BASEPTR:
-        return pv_new_baseptr(v, op->arg1.mfn, false);
+        return pv_new_baseptr(v, x->mfn, false);
     case MMUEXT_NEW_USER_BASEPTR:
-        return pv_new_baseptr(v, op->arg1.mfn, true);
+        return pv_new_baseptr(v, x->mfn, true);
     case MMUEXT_TLB_FLUSH_LOCAL:
     case MMUEXT_TLB_FLUSH_MULTI:
     case MMUEXT_TLB_FLUSH_ALL:
-        guest_flush(true, 0, op->cmd != MMUEXT_TLB_FLUSH_LOCAL);
+        guest_flush(true, _gva(0), x->all_cpus);
         return 0;
     case MMUEXT_INVLPG_LOCAL:
     case MMUEXT_INVLPG_MULTI:
     case MMUEXT_INVLPG_ALL:
-        if (!guest_range_ok(op->arg1.linear_addr, 1))
-            return -EINVAL;
-        guest_flush(false, op->arg1.linear_addr, op->cmd != MMUEXT_INVLPG_LOCAL);
+        guest_flush(false, x->va, x->all_cpus);
         return 0;
     case MMUEXT_FLUSH_CACHE:
     case MMUEXT_FLUSH_CACHE_GLOBAL:
         return d->is_privileged ? 0 : -EPERM;
     case MMUEXT_SET_LDT:
-        return pv_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
+        return pv_set_ldt(v, x->va, x->nr_ents);
     }
     return -ENOSYS;
 }
@@ -392,47 +387,50 @@ static bool takes_type_lock(unsigned int cmd)
  * meanwhile, and never once its teardown began (which unpins what it
  * finds pinned, under the same lock).  Other commands act on the
  * caller's own state: -EPERM with a foreign domain, as on Xen. */
-static int foreign_pin(struct domain *d, const struct mmuext_op *op)
+static int foreign_pin(struct domain *d, const struct pv_mmuext *x)
 {
     struct page_info *pg;
 
-    if (op->cmd > MMUEXT_UNPIN_TABLE)
+    if (x->cmd > MMUEXT_UNPIN_TABLE)
         return -EPERM;
-    pg = owned_frame(d, op->arg1.mfn);
+    pg = owned_frame(d, x->mfn);
     if (!pg || d->dying)
         return -EINVAL;
-    if (op->cmd == MMUEXT_UNPIN_TABLE)
+    if (x->cmd == MMUEXT_UNPIN_TABLE)
         return unpin_page_table(pg, d, page_type(pg));
-    return pin_page_table(pg, d, level_type(op->cmd + 1));
+    return pin_page_table(pg, d, level_type(x->cmd + 1));
 }
 
-static int foreign_entry(struct domain *d, const struct mmuext_op *op)
+static int foreign_entry(struct domain *d, const struct pv_mmuext *x)
 {
     int rc;
 
     do {
         page_types_lock(d);
         page_types_allow_restart(d);
-        rc = foreign_pin(d, op);
+        rc = foreign_pin(d, x);
     } while (page_types_unlock(d) && rc == -ERESTART);
     return rc;
 }
 
 static int mmuext_entry(const struct pv_batch *b, const void *entry)
 {
-    const struct mmuext_op *op = entry;
     struct vcpu *v = b->v;
-    int rc;
+    struct pv_mmuext x;
+    int refused = pv_mmuext_decode(entry, &x), rc;
 
+    /* Pin and unpin, all a foreign domain takes, decode whatever the
+     * frame: the command's -EPERM comes first there. */
     if (b->pg_owner != v->domain)
-        return foreign_entry(b->pg_owner, op);
-
-    if (!takes_type_lock(op->cmd))
-        return mmuext_one(v, op);   /* flushes wait for other CPUs: no lock held */
+        return foreign_entry(b->pg_owner, &x);
+    if (refused)
+        return refused;
+    if (!takes_type_lock(x.cmd))
+        return mmuext_one(v, &x);   /* flushes wait for other CPUs: no lock held */
     do {
         page_types_lock(v->domain);
         page_types_allow_preemption(v->domain);
-        rc = mmuext_one(v, entry);
+        rc = mmuext_one(v, &x);
     } while (page_types_unlock(v->domain) && rc == -ERESTART);
     return rc;
 }

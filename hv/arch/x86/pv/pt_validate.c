@@ -110,12 +110,12 @@ __hot_mm int pv_put_pte_ref(uint64_t e, unsigned int level, mfn_t self)
     return 0;
 }
 
-mfn_t pv_walk(const struct vcpu *v, uint64_t va, unsigned int level)
+mfn_t pv_walk(const struct vcpu *v, gva_t va, unsigned int level)
 {
     uint64_t table = mfn_x(v->arch.guest_table);
 
     for (unsigned int l = 4; l > level; l--) {
-        uint64_t e = ((const uint64_t *)maddr_to_virt(table << PAGE_SHIFT))[pt_index(va, l)];
+        uint64_t e = ((const uint64_t *)maddr_to_virt(table << PAGE_SHIFT))[pt_index(gva_x(va), l)];
 
         if (!(e & _PAGE_PRESENT) || (l > 1 && (e & _PAGE_PSE)))
             return INVALID_MFN;

@@ -26,7 +26,7 @@
 /* The L1 frame the write at cr2 lands in, if it is one of d's L1 tables. */
 static struct page_info *target_l1(struct vcpu *v, uint64_t cr2, unsigned int *idx)
 {
-    mfn_t mfn = pv_walk(v, cr2, 0);
+    mfn_t mfn = pv_walk(v, _gva(cr2), 0);
     struct page_info *pg;
 
     if (mfn_eq(mfn, INVALID_MFN))

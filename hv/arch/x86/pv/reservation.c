@@ -146,6 +146,7 @@ static void populate(struct memop *m)
         struct page_info *pg;
         uint64_t gpfn, mfn;
 
+        /* The list holds the guest's frames in, its machine frames out. */
         if (copy_from_guest(&gpfn, m->list + (uint64_t)i * 8, 8))
             break;
         if (m->pod) {               /* for a PV domain nothing to do, as Xen */
@@ -157,7 +158,7 @@ static void populate(struct memop *m)
             break;
         mfn = mfn_x(page_to_mfn(pg));
         for (uint64_t j = 0; j < 1ULL << m->order; j++)
-            m2p_set(_mfn(mfn + j), gpfn + j);
+            m2p_set(_mfn(mfn + j), gfn_add(_gfn(gpfn), j));
         if (copy_to_guest(m->list + (uint64_t)i * 8, &mfn, 8))
             break;
     }

@@ -6,10 +6,10 @@
 
 #include <proxen/types.h>
 
-#define M2P_INVALID (~0ULL)
+#define M2P_INVALID INVALID_GFN
 
 void m2p_init(void);
-void m2p_set(mfn_t mfn, uint64_t pfn);
-uint64_t m2p_get(mfn_t mfn);
+void m2p_set(mfn_t mfn, gfn_t gfn);
+gfn_t m2p_get(mfn_t mfn);
 
 #endif

@@ -3,6 +3,7 @@
 #define ASM_PV_H
 
 #include <asm/percpu.h>
+#include <asm/pv_args.h>       /* pv_guest_rflags */
 #include <asm/regs.h>
 #include <asm/x86.h>
 
@@ -19,14 +20,6 @@ static inline bool guest_mode(const struct cpu_user_regs *regs)
     return regs == guest_cpu_user_regs();
 }
 
-/* RFLAGS as a guest may run with, whatever it asked for: IOPL 0 (its IOPL
- * is virtual), never virtual-8086 mode (IRETQ with VM would take the
- * hypervisor down), interrupts on.  As Xen's iret and exit paths do. */
-static inline uint64_t pv_guest_rflags(uint64_t f)
-{
-    return (f & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
-}
-
 void pv_hypercall(struct cpu_user_regs *regs);     /* syscall from a guest */
 void pv_trap(struct cpu_user_regs *regs);          /* exception from a guest */
 void pv_exit_to_guest(struct cpu_user_regs *regs); /* last stop before iretq */
@@ -40,8 +33,8 @@ struct vcpu;
  * CR4.DE), or -ENODEV (debugreg.c). */
 long pv_debugreg_index(const struct vcpu *v, uint64_t reg);
 /* Switch the vCPU's kernel (or user) top-level table (mm.c). */
-int pv_new_baseptr(struct vcpu *v, uint64_t mfn, bool user);
-int pv_write_cr3(struct vcpu *v, uint64_t mfn);     /* -ERESTART: run it again */
+int pv_new_baseptr(struct vcpu *v, mfn_t mfn, bool user);
+int pv_write_cr3(struct vcpu *v, mfn_t mfn);     /* -ERESTART: run it again */
 /* Start v (the builder's first vCPU) from regs: it becomes runnable. */
 void pv_start_vcpu(struct vcpu *v, const struct cpu_user_regs *regs);
 void pv_vcpu_kick_init(void);                   /* the kick vector */

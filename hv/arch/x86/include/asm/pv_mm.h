@@ -87,7 +87,7 @@ typedef int pv_batch_fn(const struct pv_batch *b, const void *entry);
 int pv_finish_old_table(struct vcpu *v);
 long pv_batch(unsigned int op, const uint64_t a[6], size_t size, pv_batch_fn *one);
 
-int pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int ents);
+int pv_set_ldt(struct vcpu *v, gva_t base, unsigned int ents);
 /* Drop a vCPU's hold on its GDT and LDT frames (descriptor.c). */
 void pv_release_gdt(struct vcpu *v);
 void pv_release_ldt(struct vcpu *v);
@@ -101,7 +101,7 @@ void pv_ioports_free(struct domain *d);
 /* Walk the vCPU's kernel page table (validated, read through the direct
  * map) for va: the frame holding va's entry at `level` (1-4), or with
  * level 0 the frame va maps; INVALID_MFN where a table is missing. */
-mfn_t pv_walk(const struct vcpu *v, uint64_t va, unsigned int level);
+mfn_t pv_walk(const struct vcpu *v, gva_t va, unsigned int level);
 
 /* Fill the hypervisor slots of a guest top-level table. */
 void pv_init_hv_l4_slots(uint64_t *l4);
