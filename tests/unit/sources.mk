@@ -55,3 +55,5 @@ xz_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib 
 # sanitizers too.
 pv_args_SRCS := hv/arch/x86/pv/arg_decode.c hv/arch/x86/guest_range.c
 pv_args_CFLAGS := -Ihv/arch/x86/include -fsanitize=address,undefined -fno-sanitize-recover=undefined
+multicall_SRCS := hv/common/multicall.c
+multicall_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
