@@ -44,7 +44,8 @@ static uint64_t stamp_period;           /* guest records' stamps: asm/tsc_sync.h
 /* Every CPU's offset came from a full, consistent set of exchanges: the
  * records then tell guests (XEN_PVCLOCK_TSC_STABLE_BIT) that system time
  * read on any vCPU agrees with every other's.  Cleared for good by a CPU
- * that did not answer or whose TSC does not keep the boot CPU's rate. */
+ * that did not answer, whose TSC does not keep the boot CPU's rate, or
+ * whose TSC is offset from it. */
 static bool tsc_stable = true;
 static const char *source = "none";
 
@@ -303,6 +304,12 @@ void time_sync_cpu(unsigned int cpu)
         pr_warn("CPU%u: its TSC does not keep the boot CPU's rate\n", cpu);
         tsc_stable = false;
     }
+    /* A corrected offset is right only within what the exchanges proved
+     * (up to tens of ns under TCG), so two vCPUs could see time go back
+     * by that much: no promise then; guests keep their own time
+     * monotonic, as Linux does without the bit. */
+    if (offset)
+        tsc_stable = false;
     tsc_base[cpu] = tsc_cpu_base(tsc_base[0], offset);
     pr_debug("CPU%u: TSC offset %lld ticks (proven within [%lld, %lld])\n", cpu,
              (long long)offset, (long long)b.lo, (long long)b.hi);
