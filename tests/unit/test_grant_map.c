@@ -27,7 +27,7 @@ static struct domain ld, rd;
 static struct grant_table ld_gt;
 static int pins[4];
 static unsigned int flushes_at_unpin;
-static int16_t pin_answer;
+static int16_t pin_answer, dev_pin_answer;   /* a refusal of every pin, of device pins */
 
 /* --- fakes of the rest of the hypervisor ---------------------------------- */
 
@@ -52,6 +52,8 @@ int16_t gnttab_pin(struct domain *d, grant_ref_t ref, domid_t ldomid, enum grant
     assert_int_equal(ldomid, ld.domain_id);
     if (pin_answer)
         return pin_answer;
+    if (dev_pin_answer && (use == GRANT_USE_DEV_RW || use == GRANT_USE_DEV_RO))
+        return dev_pin_answer;
     pins[use]++;
     *out = (struct grant_pinned){ _mfn(100 + ref), 0, PAGE_SIZE };
     return GNTST_okay;
@@ -104,7 +106,7 @@ static int setup(void **state)
     ld.grant_table = &ld_gt;
     ld_gt.max_maptrack_frames = 1;
     atomic_store(&rd.refcnt, 1);
-    pin_answer = 0;
+    pin_answer = dev_pin_answer = 0;
     fake_grant_reset();
     return 0;
 }
@@ -176,6 +178,11 @@ static void test_refusals_hold_nothing(void **state)
     fake_grant_refuse_addr(VA + 0x2000);
     assert_int_equal(map(VA + 0x2000, GNTMAP_host_map | GNTMAP_device_map, 7).status,
                      GNTST_general_error);
+    /* The device use refused after the host use was pinned: both or neither. */
+    dev_pin_answer = GNTST_general_error;
+    assert_int_equal(map(VA + 0x3000, GNTMAP_host_map | GNTMAP_device_map, 7).status,
+                     GNTST_general_error);
+    dev_pin_answer = 0;
     /* Only the first mapping (at VA) holds anything. */
     assert_int_equal(pins[GRANT_USE_HOST_RW], 1);
     assert_int_equal(pins[GRANT_USE_DEV_RW], 0);

@@ -709,6 +709,43 @@ static void test_dispatch_refusals(void **state)
     assert_int_equal(op(99, &q, 1), -ENOSYS);
 }
 
+/* --- copies ------------------------------------------------------------------ */
+
+/* A batch whose copies name the same granting domain: each names its own
+ * grant, and a grant that was not given is refused even right after one
+ * that was (the first copy's pin is not the second's). */
+static void test_copy_each_grant_checked(void **state)
+{
+    struct domain *rd = granter(), *self = doms[2];
+    struct page_info *src = own_frame(rd), *dst = own_frame(self);
+    char *s = arch_maddr_to_virt(mfn_to_maddr(page_to_mfn(src)));
+    char *d = arch_maddr_to_virt(mfn_to_maddr(page_to_mfn(dst)));
+    struct gnttab_copy ops[2];
+
+    (void)state;
+    memset(s, 0xab, PAGE_SIZE);
+    memset(d, 0, PAGE_SIZE);
+    grant_v1(rd, 5, 2, src, GTF_permit_access);
+    *v1_entry(rd, 6) = (struct grant_entry_v1){ 0, 0, 0 };      /* granted to no one */
+    for (unsigned int i = 0; i < 2; i++)
+        ops[i] = (struct gnttab_copy){
+            .source = { .u.ref = 5 + i, .domid = 1 },
+            .dest = { .u.gmfn = mfn_x(page_to_mfn(dst)), .domid = DOMID_SELF,
+                      .offset = (uint16_t)(i * 16) },
+            .len = 16, .flags = GNTCOPY_source_gref, .status = 99,
+        };
+    assert_int_equal(gnttab_op_copy(self, (uint64_t)(uintptr_t)ops, 2), 0);
+    assert_int_equal(ops[0].status, GNTST_okay);
+    assert_int_equal(ops[1].status, GNTST_general_error);
+    assert_int_equal((unsigned char)d[0], 0xab);
+    assert_int_equal(d[16], 0);                                 /* nothing copied */
+    assert_int_equal(v1_entry(rd, 5)->flags, GTF_permit_access);    /* released */
+    assert_int_equal(page_ref_count(src), 1);
+    assert_int_equal(atomic_load(&rd->refcnt), 1);
+    drop_frame(src);
+    drop_frame(dst);
+}
+
 /* --- transfers ------------------------------------------------------------- */
 
 static void switch_to_v2(struct domain *e) { assert_int_equal(set_version(e, 2), 0); }
@@ -777,6 +814,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_query_and_setup_other_domain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_continuation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dispatch_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_copy_each_grant_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transfer_vs_set_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transfer_vs_destroy, setup, teardown),
     };
