@@ -92,6 +92,8 @@ def qemu_command(case, image):
            "-m", case.get("mem", "256M"), "-smp", str(case.get("smp", 1)),
            "-display", "none", "-serial", "stdio", "-monitor", "none", "-net", "none",
            "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if case.get("icount"):
+        cmd += ["-icount", "shift=0"]
     if case.get("cdrom"):                # firmware, then the CD's boot loader
         return cmd + ["-cdrom", os.path.join(os.path.dirname(image), case["cdrom"])]
     cmd += ["-kernel", image, "-append", case.get("cmdline", "")]

@@ -37,7 +37,7 @@ static union {
 /* A hypercall with all six argument registers in and out: after a
  * continuation, the op's own arguments hold what remains (RDI: the rest
  * of the list) and the others are as the guest left them. */
-static long hypercall_regs(unsigned int nr, uint64_t r[6])
+long hypercall_regs(unsigned int nr, uint64_t r[6])
 {
     register uint64_t r10 __asm__("r10") = r[3];
     register uint64_t r8 __asm__("r8") = r[4];

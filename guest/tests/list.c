@@ -106,6 +106,8 @@ const struct test tests[] = {
     { "continuation_in_multicall", test_continuation_in_multicall },
     { "continuation_multicall_between", test_continuation_multicall_between },
     { "continuation_pin_tree", test_continuation_pin_tree },
+    { "continuation_failed_tree", test_continuation_failed_tree },
+    { "continuation_failed_tree_vcpu", test_continuation_failed_tree_vcpu },
     { "set_gdt", test_set_gdt },
     { "update_descriptor", test_update_descriptor },
     { "update_descriptor_call_gate", test_update_descriptor_call_gate },

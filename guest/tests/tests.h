@@ -130,6 +130,13 @@ void test_continuation_mmu_update(void);
 void test_continuation_in_multicall(void);
 void test_continuation_multicall_between(void);
 void test_continuation_pin_tree(void);
+/* A hypercall with all six argument registers in and out (what a
+ * continuation left in them comes back). */
+long hypercall_regs(unsigned int nr, uint64_t r[6]);
+
+/* continuation_undo.c */
+void test_continuation_failed_tree(void);
+void test_continuation_failed_tree_vcpu(void);
 /* desc.c */
 void test_set_gdt(void);
 void test_update_descriptor(void);

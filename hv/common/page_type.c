@@ -13,6 +13,8 @@ void page_types_init(struct page_types *t, bool privileged)
     t->depth = 0;
     t->preemptible = t->restartable = t->flush_wanted = false;
     t->unchecked = 0;
+    t->validating = 0;
+    t->failed = NULL;
 }
 
 /* holder_cpu names this CPU only while this CPU holds the lock, so a
@@ -43,6 +45,7 @@ static __hot_mm bool unlock_types(struct page_types *t)
     ASSERT(spin_is_locked_by_me(&t->lock));
     if (--t->depth)
         return false;
+    ASSERT(!t->failed && !t->validating);
     flush = t->flush_wanted;
     t->preemptible = t->restartable = t->flush_wanted = false;
     spin_unlock(&t->lock);
@@ -149,8 +152,8 @@ static bool preemption_due(struct page_types *t)
     return hypercall_preempt_check();
 }
 
-/* Drop entries [0, n) of a table that failed validation: in one go (the
- * failure is the request's answer; it cannot be continued). */
+/* Drop entries [0, n) of a table that failed validation, in one go:
+ * outside a preemptible request nothing can be left half-done. */
 static void undo_entries(struct page_types *t, struct page_info *pg, uint64_t type,
                          unsigned int n)
 {
@@ -160,6 +163,27 @@ static void undo_entries(struct page_types *t, struct page_info *pg, uint64_t ty
     while (n-- > 0)
         (void)arch_pt_put_entry(pg, type, n);
     t->preemptible = was;
+}
+
+/* A table failed validation with entries [0, held) holding references.
+ * Dropping them can cost as much as the tree below them (a hostile guest
+ * makes the last entry of a huge tree fail), so inside a preemptible
+ * request the table is left half-released instead, in the state a release
+ * stopped by preemption leaves (settle): the table above then counts its
+ * entry naming it among those holding references, and the table at the
+ * top is handed to the vCPU (arch_owe_release), which finishes releasing
+ * it in preemptible steps before its next request.  Returns true when the
+ * table is left so. */
+static bool leave_for_release(struct page_types *t, struct page_info *pg, uint64_t type,
+                              unsigned int held)
+{
+    if (!t->preemptible || !held) {
+        undo_entries(t, pg, type, held);
+        return false;
+    }
+    pg->nr_validated = held;
+    t->failed = pg;
+    return true;
 }
 
 /* Drop entries [0, from) of a table, last first, its type count still
@@ -189,13 +213,15 @@ static int release_table(struct page_types *t, struct page_info *pg, uint64_t ty
 
 /* Take entries [from, n) of a table whose type field is set (entries
  * before from hold references already).  On -ERESTART, nr_validated says
- * how far it got; on an error, every entry's references are dropped. */
+ * how far it got; on an error, every entry's references are dropped, or
+ * left to be dropped (leave_for_release). */
 static int validate_table(struct page_types *t, struct page_info *pg, uint64_t type,
                           unsigned int from)
 {
     unsigned int n = arch_pt_entries(type), i;
     int rc = 0;
 
+    t->validating++;
     for (i = from; i < n; i++) {
         if (i > from && preemption_due(t)) {
             rc = -ERESTART;
@@ -205,15 +231,22 @@ static int validate_table(struct page_types *t, struct page_info *pg, uint64_t t
         if (rc)
             break;
     }
+    t->validating--;
     if (rc == -ERESTART) {
-        ASSERT(t->preemptible);
+        ASSERT(t->preemptible && !t->failed);
         pg->nr_validated = i;
         return rc;
     }
-    if (rc)
-        undo_entries(t, pg, type, i);
-    else
+    if (rc) {
+        /* The table entry i names failed and was left half-released:
+         * entry i holds it now. */
+        unsigned int held = i + (t->failed != NULL);
+
+        t->failed = NULL;
+        (void)leave_for_release(t, pg, type, held);
+    } else {
         arch_pt_validated(pg, type);
+    }
     return rc;
 }
 
@@ -227,14 +260,21 @@ static int validate(struct page_types *t, struct page_info *pg, uint64_t type,
 }
 
 /* Where a validation ended: validated with the caller's reference, stopped
- * half-way (partial, holding a general reference of its own), or failed
- * (no type). */
-static int settle(struct page_info *pg, uint64_t type, int rc, bool was_partial)
+ * half-way (partial, holding a general reference of its own), failed (no
+ * type), or failed and left half-released (partial, with a type reference
+ * and a general reference of its own for whoever finishes releasing it:
+ * the table above, or at the top the vCPU). */
+static int settle(struct page_types *t, struct page_info *pg, uint64_t type, int rc,
+                  bool was_partial)
 {
-    if (rc == -ERESTART) {
+    if (rc == -ERESTART || (rc && t->failed == pg)) {
         if (!was_partial)
             pg->count_info++;
-        pg->type_info = type | PGT_partial;
+        pg->type_info = type | PGT_partial | (rc == -ERESTART ? 0 : 1);
+        if (rc != -ERESTART && !t->validating) {
+            t->failed = NULL;
+            arch_owe_release(pg);
+        }
         return rc;
     }
     if (was_partial) {
@@ -279,7 +319,7 @@ static int take_first_type_ref(struct page_types *t, struct page_info *pg, uint6
         pg->type_info |= PGT_validated;
         return 0;
     }
-    return settle(pg, type, validate(t, pg, type, 0), false);
+    return settle(t, pg, type, validate(t, pg, type, 0), false);
 }
 
 /* Carry on where a preempted validation stopped. */
@@ -288,7 +328,7 @@ static int resume_partial(struct page_types *t, struct page_info *pg, uint64_t t
     unsigned int from = pg->nr_validated;
 
     pg->type_info = type | 1;
-    return settle(pg, type, validate(t, pg, type, from), true);
+    return settle(t, pg, type, validate(t, pg, type, from), true);
 }
 
 __hot_mm int get_page_type(struct page_info *pg, uint64_t type)

@@ -20,6 +20,7 @@
 #include <proxen/domain.h>
 #include <proxen/hypercall.h>
 #include <proxen/options.h>
+#include <proxen/symbols.h>
 #include <proxen/timer.h>
 #include <public/xen.h>
 
@@ -30,12 +31,14 @@ struct stretch_stats {
     uint64_t calls;
     s_time_t longest;
     uint64_t over_100us;
+    uintptr_t longest_from, longest_to;   /* where the longest began and ended */
 };
 
 struct preempt_cpu {
     bool work_pending;          /* a timer ran since the last return to the guest */
     unsigned int op;            /* the hypercall being measured */
     s_time_t since;             /* the last preemption point */
+    uintptr_t since_where;      /* its caller (0: the hypercall's entry) */
     struct stretch_stats op_stats[NR_HYPERCALLS];
 };
 
@@ -47,14 +50,20 @@ static struct preempt_cpu *this_cpu(void)
     return &cpus[arch_cpu_id()];
 }
 
-static void account(struct preempt_cpu *p)
+/* where: the code that reached this point (0: the hypercall's return). */
+static void account(struct preempt_cpu *p, uintptr_t where)
 {
     s_time_t now = NOW(), d = now - p->since;
     struct stretch_stats *st = &p->op_stats[p->op];
 
-    st->longest = MAX(st->longest, d);
+    if (d > st->longest) {
+        st->longest = d;
+        st->longest_from = p->since_where;
+        st->longest_to = where;
+    }
     st->over_100us += d > LONG_STRETCH;
     p->since = now;
+    p->since_where = where;
 }
 
 void preempt_stretch_begin(unsigned int op)
@@ -67,12 +76,13 @@ void preempt_stretch_begin(unsigned int op)
     p->op = op < NR_HYPERCALLS ? op : 0;
     p->op_stats[p->op].calls++;
     p->since = NOW();
+    p->since_where = 0;
 }
 
 void preempt_stretch_end(void)
 {
     if (opt_stretch_stats)
-        account(this_cpu());
+        account(this_cpu(), 0);
 }
 
 void preempt_note_work(void)
@@ -91,7 +101,7 @@ bool hypercall_preempt_check(void)
     struct vcpu *v = current_vcpu();
 
     if (opt_stretch_stats)
-        account(p);
+        account(p, (uintptr_t)__builtin_return_address(0));
     return p->work_pending ||
            (v && v->vcpu_info->evtchn_upcall_pending && !v->vcpu_info->evtchn_upcall_mask);
 }
@@ -113,7 +123,21 @@ long hypercall_create_continuation(unsigned int op, unsigned int nargs, const ui
     return op;
 }
 
-/* One line per CPU and hypercall used; bench/run.py reads them. */
+static void print_where(const char *what, uintptr_t where)
+{
+    uint64_t off;
+    const char *name = where ? symbols_lookup(where, &off) : NULL;
+
+    if (!where)
+        printk("  %s the hypercall's %s\n", what, *what == 'f' ? "entry" : "return");
+    else if (name)
+        printk("  %s a preemption check in %s+%#llx\n", what, name, (unsigned long long)off);
+    else
+        printk("  %s a preemption check at %#llx\n", what, (unsigned long long)where);
+}
+
+/* One line per CPU and hypercall used (bench/run.py reads them), and
+ * where its longest stretch began and ended. */
 void preempt_report(void)
 {
     if (!opt_stretch_stats) {
@@ -130,5 +154,9 @@ void preempt_report(void)
                        "point %lld ns, %llu over 100 us\n", cpu, op,
                        (unsigned long long)st->calls, (long long)st->longest,
                        (unsigned long long)st->over_100us);
+            if (st->calls) {
+                print_where("from", st->longest_from);
+                print_where("to", st->longest_to);
+            }
         }
 }

@@ -8,6 +8,8 @@ Fields of a case:
   machine   QEMU -M value
   accel     QEMU -accel value (default tcg,thread=single; multi-threaded TCG
             for the cases that need CPUs really running at the same time)
+  icount    QEMU -icount shift=0: the guest's clocks count executed
+            instructions (one a nanosecond), not the host's time
   modules   list of "path args" strings for -initrd (paths relative to the
             repository root)
   status    expected hypervisor exit status (QEMU exits with 2*status+1)
@@ -99,6 +101,33 @@ BENCH_METRICS = ["null_hypercall_ns", "mmu_update_ns_per_entry_64", "multicall_n
                  "domain_create_ns_1", "domain_create_xenstore_ns_1", "domain_create_ns_100",
                  "domain_create_xenstore_ns_100"]
 BENCH_MAY_BE_NA = set()
+
+
+STRETCH_LIMIT_NS = 100_000
+
+
+def stretches_within(limit_ns):
+    """The hypervisor's stretch report (boot option stretch_stats): every
+    hypercall's longest stretch without a preemption point is below
+    limit_ns."""
+    def check(log):
+        found = re.findall(r"CPU\d+ hypercall (\d+): \d+ calls, longest stretch without a "
+                           r"preemption point (\d+) ns", log)
+        if not found:
+            return "no stretch report"
+        over = [f"hypercall {op}: {ns} ns" for op, ns in found if int(ns) >= limit_ns]
+        return f"stretches of {limit_ns} ns or more: " + ", ".join(over) if over else None
+    return check
+
+
+def all_of(*checks):
+    def check(log):
+        for c in checks:
+            err = c(log)
+            if err:
+                return err
+        return None
+    return check
 
 
 def guest_tests_passed(log):
@@ -326,6 +355,16 @@ CASES = [
          expect=[r"Domain 0 \(Domain-0\) shut down: poweroff",
                  r"^\(d0\) console control characters: A\?\[2JB\?CD\?E$"],
          check=guest_tests_passed),
+    # The continuation tests with the clocks counting instructions (one a
+    # nanosecond): the stretch between preemption points is then the
+    # hypervisor's own work, without QEMU's translation of fresh code or
+    # the host's scheduling, so its bound can be asserted (the refused
+    # tree's rollback, continuation_failed_tree, and the 100 us target
+    # over every hypercall the tests make, hostile batches included).
+    dict(name="guest-preempt-icount", smp=2, icount=True, cmdline="stretch_stats",
+         modules=[GUEST + " only=continuation instr_clock"],
+         expect=[r"TEST continuation_failed_tree: SUCCESS"],
+         check=all_of(guest_tests_passed, stretches_within(STRETCH_LIMIT_NS))),
     # The hypercall fuzzer with other seeds than the guest-tests run (seed
     # 1), one of them with four vCPUs (the fuzzed hypercalls include the
     # vCPU operations); `make fuzz` runs longer ones.

@@ -151,6 +151,7 @@ int arch_pt_put_entry(struct page_info *pg, uint64_t type, unsigned int i)
 }
 void arch_pt_validated(struct page_info *pg, uint64_t type) { (void)pg, (void)type; }
 int arch_desc_page_validate(struct page_info *pg) { (void)pg; return 0; }
+void arch_owe_release(struct page_info *pg) { (void)pg; fail(); }
 uint32_t arch_tlbflush_clock(void) { return 0; }
 void arch_page_type_flush_tlbs(void) {}
 

@@ -46,6 +46,7 @@ static struct domain dom_a = { .id = 1 }, dom_b = { .id = 2 };
 
 /* What the fake hooks saw. */
 static unsigned int nr_validates, nr_releases, nr_flushes, nr_desc_validates, nr_entry_gets;
+static unsigned int nr_entry_puts;
 static unsigned int flushes_at_last_validate;
 
 /* Frames handed back by put_page (page_released), and the last one. */
@@ -153,6 +154,7 @@ int arch_pt_put_entry(struct page_info *pg, uint64_t type, unsigned int i)
      * starts at the last entry. */
     if (i == NR_ENTRIES - 1)
         nr_releases++;
+    nr_entry_puts++;
     return drop_entry_ref(entries_of(pg)[i], type_level(type));
 }
 
@@ -174,6 +176,18 @@ int arch_desc_page_validate(struct page_info *pg)
         if (t[i] & E_BAD)
             return -EINVAL;
     return 0;
+}
+
+/* The table a failed validation left for the vCPU to release (the
+ * hypercall layer keeps it as x86's old_table). */
+static struct page_info *owed;
+
+void arch_owe_release(struct page_info *pg)
+{
+    assert_null(owed);
+    assert_true(pg->type_info & PGT_partial);
+    assert_int_equal(page_type_count(pg), 1);
+    owed = pg;
 }
 
 /* Preemption points: preempt_at counts down the checks to the one that
@@ -216,6 +230,8 @@ static int setup(void **state)
     arch_irq_enable();
     nr_validates = nr_releases = nr_flushes = nr_desc_validates = nr_entry_gets = 0;
     preempt_at = nr_preempt_checks = 0;
+    nr_entry_puts = 0;
+    owed = NULL;
     flushes_at_last_validate = 0;
     stress_running = false;
     return 0;
@@ -704,6 +720,43 @@ static void test_release_recursive(void **state)
     check_tree(&t, 0);
 }
 
+/* Finish the release a failed validation left (as the vCPU does before
+ * its next request), in preemptible steps that each stop at their first
+ * preemption check when `stop` is set; the entries each step dropped go
+ * to step_puts (the longest) when given.  Returns the number of steps. */
+static unsigned int finish_owed_steps(bool stop, unsigned int *step_puts)
+{
+    unsigned int steps = 0;
+    int rc;
+
+    if (!owed)
+        return 0;
+    do {
+        unsigned int puts = nr_entry_puts;
+
+        assert_true(++steps < 100000);
+        preempt_at = stop;
+        page_types_lock(&dom_a);
+        page_types_allow_preemption(&dom_a);
+        rc = put_page_and_type_preemptible(owed);
+        page_types_unlock(&dom_a);
+        if (step_puts)
+            *step_puts = MAX(*step_puts, nr_entry_puts - puts);
+    } while (rc == -ERESTART);
+    assert_int_equal(rc, 0);
+    preempt_at = 0;
+    owed = NULL;
+    return steps;
+}
+
+static void finish_owed(unsigned int *steps)
+{
+    unsigned int n = finish_owed_steps(false, NULL);
+
+    if (steps)
+        *steps = n;
+}
+
 /* Pin t's L4 in a request that may be preempted, continuing it (as the
  * hypercall's continuation would) until it ends; the number of restarts. */
 static int pin_continued(struct tree *t, unsigned int *restarts)
@@ -719,8 +772,11 @@ static int pin_continued(struct tree *t, unsigned int *restarts)
             page_types_allow_preemption(&dom_a);
             rc = pin_page_table(t->l4, &dom_a, PGT_l4_page_table);
         } while (page_types_unlock(&dom_a) && rc == -ERESTART);
-        if (rc != -ERESTART || ++*restarts > 64)
+        if (rc != -ERESTART || ++*restarts > 64) {
+            if (rc && rc != -ERESTART)
+                finish_owed(NULL);
             return rc;
+        }
         /* Half-way: the L4 is partial, holds its own reference, and is
          * no page table anyone may use yet. */
         assert_true(t->l4->type_info & PGT_partial);
@@ -884,6 +940,87 @@ static void test_partial_state(void **state)
     assert_nothing_partial();
     put_page_and_type(t.l4);
     check_tree(&t, 0);
+}
+
+/* A validation that fails at the very end of a tree, inside a preemptible
+ * request: nothing is undone in the request itself (that could take as
+ * long as the tree); the tables validated so far are left half-released,
+ * the top one owed by the vCPU, and releasing it goes in steps of at most
+ * PT_PREEMPT_EVERY entries (plus the first entry of each table on the way
+ * down, which is not counted) until every count is back where it was. */
+static void test_failed_validation_released_in_steps(void **state)
+{
+    static struct tree t;
+    struct frame_state before[NR_FRAMES];
+    struct page_info *foreign = new_frame(&dom_b);
+    struct page_info *last_l1;
+    unsigned int steps, longest = 0, gets;
+    int rc;
+
+    build_tree(&t, 3);
+    last_l1 = t.l1[2][2][2];
+    set_entry(last_l1, NR_ENTRIES - 1, foreign, 0);
+    snapshot(before);
+
+    /* Outside a preemptible request: undone at once, nothing owed. */
+    expect_refused(t.l4, PGT_l4_page_table, -EPERM);
+    assert_null(owed);
+
+    nr_entry_gets = nr_entry_puts = 0;
+    do {
+        page_types_lock(&dom_a);
+        page_types_allow_preemption(&dom_a);
+        rc = pin_page_table(t.l4, &dom_a, PGT_l4_page_table);
+    } while (page_types_unlock(&dom_a) && rc == -ERESTART);
+    assert_int_equal(rc, -EPERM);
+    gets = nr_entry_gets;
+    /* The request dropped nothing: every table it validated, and the
+     * four on the failing path, still hold their entries' references. */
+    assert_int_equal(nr_entry_puts, 0);
+    assert_ptr_equal(owed, t.l4);
+    assert_false(pinned(t.l4));
+    assert_false(validated(t.l4));
+    assert_true(t.l4->type_info & PGT_partial);
+    assert_int_equal(page_type_count(t.l4), 1);
+    assert_int_equal(page_ref_count(t.l4), 2);
+    assert_true(last_l1->type_info & PGT_partial);
+    assert_int_equal(last_l1->nr_validated, NR_ENTRIES - 1);
+    assert_true(validated(t.l1[0][0][0]));
+    /* Half-released tables take no reference of any type. */
+    assert_int_equal(get_page_and_type(t.l4, &dom_a, PGT_l4_page_table), -EINVAL);
+    assert_int_equal(get_page_and_type(last_l1, &dom_a, PGT_l1_page_table), -EINVAL);
+    assert_int_equal(get_page_and_type(last_l1, &dom_a, PGT_writable_page), -EINVAL);
+
+    /* Released one preemption step at a time. */
+    steps = finish_owed_steps(true, &longest);
+    assert_true(steps > t.nr_tables);
+    assert_in_range(longest, 1, PT_PREEMPT_EVERY + 4);
+    assert_true(nr_entry_puts >= gets - 1);   /* a step resumes through the chain above */
+    assert_unchanged(before);
+    assert_nothing_partial();
+
+    /* Every preemption point of the validation, then the failure. */
+    for (unsigned int k = 1; k < 3 * t.nr_tables; k++) {
+        unsigned int restarts;
+
+        preempt_at = k;
+        assert_int_equal(pin_continued(&t, &restarts), -EPERM);
+        assert_null(owed);
+        assert_unchanged(before);
+        assert_nothing_partial();
+    }
+
+    /* Failing at the first entry of the top table leaves nothing. */
+    memset(entries_of(t.l4), 0, PAGE_SIZE);
+    set_entry(t.l4, 0, foreign, 0);
+    do {
+        page_types_lock(&dom_a);
+        page_types_allow_preemption(&dom_a);
+        rc = pin_page_table(t.l4, &dom_a, PGT_l4_page_table);
+    } while (page_types_unlock(&dom_a) && rc == -ERESTART);
+    assert_int_equal(rc, -EINVAL);
+    assert_null(owed);
+    assert_counts(t.l4, 1, PGT_none, 0);
 }
 
 /* In a request that can run again, a type change that needs a TLB flush
@@ -1756,6 +1893,7 @@ int main(void)
         T(test_deep_chains),
         T(test_preempted_validation),
         T(test_partial_state),
+        T(test_failed_validation_released_in_steps),
         T(test_preempted_release),
         T(test_flush_deferred),
         T(test_lock_per_domain),

@@ -42,7 +42,15 @@
  * its last type reference stays with whoever dropped it, PGT_partial is
  * set and the first nr_validated entries still hold references; entries
  * are dropped last first.  Such a frame (type count 1, partial) takes no
- * new reference.  Undoing a failed validation is never preempted.
+ * new reference.  A validation that fails inside a preemptible request
+ * leaves the tables it had validated the same way: the failing table
+ * keeps the references its entries took (the entry naming a table that
+ * failed below counts among them) with a type reference and a general
+ * reference of its own, and the table at the top of the failed request
+ * goes to the vCPU (arch_owe_release) to be released in preemptible steps,
+ * as if it had dropped it; so undoing the validation of a huge tree never
+ * holds the CPU longer than validating it.  Elsewhere a failure is undone
+ * at once.
  *
  * Locking: each domain's page types have a lock (struct page_types) that
  * serialises every change to the counts and types of the frames it owns;
@@ -66,6 +74,9 @@ struct page_types {
     bool restartable;           /* ... or at least be run again after a flush */
     bool flush_wanted;          /* a type change waits for a TLB flush */
     unsigned int unchecked;     /* entries since the last preemption check */
+    unsigned int validating;    /* tables being validated, nested */
+    struct page_info *failed;   /* a table whose validation failed, left
+                                   half-released for the table above */
 };
 
 /* A privileged domain's lock ranks before every other domain's (it maps
@@ -172,6 +183,11 @@ void page_set_owner_allocated(struct page_info *pg, struct domain *d);
  * finish a table whose entries are all validated.  For a descriptor page:
  * check it whole (it takes no references). */
 unsigned int arch_pt_entries(uint64_t type);
+/* The current vCPU takes a table whose validation failed half-way in a
+ * preemptible request, with a type reference and a general reference,
+ * and finishes releasing it (put_page_and_type_preemptible) before its
+ * next request. */
+void arch_owe_release(struct page_info *pg);
 int arch_pt_get_entry(struct page_info *pg, uint64_t type, unsigned int i);
 int arch_pt_put_entry(struct page_info *pg, uint64_t type, unsigned int i);
 void arch_pt_validated(struct page_info *pg, uint64_t type);

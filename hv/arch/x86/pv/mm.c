@@ -46,11 +46,20 @@ static int plain_write(struct page_info *pg, unsigned int idx, uint64_t val)
 /* Releasing pg's tree stopped half-way: the vCPU keeps its last
  * references and finishes dropping them before its next list entry
  * (pv_finish_old_table), as Xen's old_guest_table.  A list entry drops at
- * most one table. */
+ * most one table; a refused VCPUOP_initialise at most two. */
 static void defer_release(struct vcpu *v, struct page_info *pg)
 {
-    ASSERT(!v->arch.old_table);
-    v->arch.old_table = pg;
+    unsigned int i = v->arch.old_table[0] ? 1 : 0;
+
+    ASSERT(!v->arch.old_table[i]);
+    v->arch.old_table[i] = pg;
+}
+
+/* A tree whose validation failed half-way (page_type.h): released the
+ * same way. */
+void arch_owe_release(struct page_info *pg)
+{
+    defer_release(current_vcpu(), pg);
 }
 
 static void put_table_or_defer(struct vcpu *v, struct page_info *pg)
@@ -59,19 +68,32 @@ static void put_table_or_defer(struct vcpu *v, struct page_info *pg)
         defer_release(v, pg);
 }
 
+void pv_put_table_or_defer(struct page_info *pg)
+{
+    put_table_or_defer(current_vcpu(), pg);
+}
+
+bool pv_owes_release(const struct vcpu *v)
+{
+    return v->arch.old_table[0] || v->arch.old_table[1];
+}
+
 int pv_finish_old_table(struct vcpu *v)
 {
-    int rc;
+    for (unsigned int i = 0; i < ARRAY_SIZE(v->arch.old_table); i++) {
+        int rc;
 
-    if (!v->arch.old_table)
-        return 0;
-    page_types_lock(v->domain);
-    page_types_allow_preemption(v->domain);
-    rc = put_page_and_type_preemptible(v->arch.old_table);
-    page_types_unlock(v->domain);
-    if (!rc)
-        v->arch.old_table = NULL;
-    return rc;
+        if (!v->arch.old_table[i])
+            continue;
+        page_types_lock(v->domain);
+        page_types_allow_preemption(v->domain);
+        rc = put_page_and_type_preemptible(v->arch.old_table[i]);
+        page_types_unlock(v->domain);
+        if (rc)
+            return rc;
+        v->arch.old_table[i] = NULL;
+    }
+    return 0;
 }
 
 static uint64_t merge_ad(uint64_t val, uint64_t old, bool preserve_ad)

@@ -37,11 +37,12 @@ static void release_vcpu_info(struct vcpu *v)
 
 static void release_vcpu(struct vcpu *v)
 {
-    /* A release the vCPU still owed (its domain is paused for good). */
-    if (v->arch.old_table) {
-        put_page_and_type(v->arch.old_table);
-        v->arch.old_table = NULL;
-    }
+    /* Releases the vCPU still owed (its domain is paused for good). */
+    for (unsigned int i = 0; i < ARRAY_SIZE(v->arch.old_table); i++)
+        if (v->arch.old_table[i]) {
+            put_page_and_type(v->arch.old_table[i]);
+            v->arch.old_table[i] = NULL;
+        }
     release_vcpu_info(v);
     put_table(&v->arch.guest_table);
     put_table(&v->arch.guest_table_user);

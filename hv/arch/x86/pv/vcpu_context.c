@@ -69,37 +69,39 @@ static void put_frames(const uint64_t *frames, unsigned int n)
         put_page_and_type(mfn_to_page(_mfn(frames[n])));
 }
 
-/* The references the context implies: its page tables (L4, and a user
- * L4 unless 0) and GDT frames.  All or nothing; -ERESTART when validating
- * a table must go on later. */
+/* The references the context implies: its GDT frames and page tables
+ * (L4, and a user L4 unless 0).  All or nothing; -ERESTART when validating
+ * a table must go on later.  The GDT frames come first: they hold no tree,
+ * so giving them back is quick, while a table just validated may hold a
+ * whole tree, whose release in a preemptible request goes on in steps
+ * that the calling vCPU owes (pv_put_table_or_defer), as does a table that
+ * failed half-way. */
 static long take_references(struct domain *d, const struct vcpu_guest_context *c)
 {
     struct page_info *l4 = table_frame(c->ctrlreg[3]);
     struct page_info *user = c->ctrlreg[1] ? table_frame(c->ctrlreg[1]) : NULL;
     unsigned int nr = (unsigned int)((c->gdt_ents + 511) / 512), got = 0;
-    long rc;
+    long rc = 0;
 
     if (!l4 || (c->ctrlreg[1] && !user))
         return -EINVAL;
-    rc = get_page_and_type(l4, d, PGT_l4_page_table);
-    if (rc)
-        return rc;
-    if (user && (rc = get_page_and_type(user, d, PGT_l4_page_table)))
-        goto put_l4;
     for (; got < nr; got++) {
         rc = c->gdt_frames[got] < max_mfn
              ? get_page_and_type(mfn_to_page(_mfn(c->gdt_frames[got])), d, PGT_seg_desc_page)
              : -EINVAL;
         if (rc)
-            break;
+            goto put_gdt;
     }
-    if (!rc)
-        return 0;
-    put_frames(c->gdt_frames, got);
-    if (user)
-        put_page_and_type(user);
+    rc = get_page_and_type(l4, d, PGT_l4_page_table);
+    if (rc)
+        goto put_gdt;
+    if (user && (rc = get_page_and_type(user, d, PGT_l4_page_table)))
+        goto put_l4;
+    return 0;
 put_l4:
-    put_page_and_type(l4);
+    pv_put_table_or_defer(l4);
+put_gdt:
+    put_frames(c->gdt_frames, got);
     return rc;
 }
 
@@ -186,10 +188,15 @@ static long initialise(struct vcpu *v, const struct vcpu_guest_context *c)
 
 long arch_vcpu_initialise(struct vcpu *v, uint64_t arg)
 {
-    struct vcpu_guest_context *c = xmalloc_obj(struct vcpu_guest_context);
+    struct vcpu_guest_context *c;
     struct domain *d = v->domain;
-    long rc;
+    /* A tree this vCPU still owes the release of goes first: a failure
+     * below may leave it another (arch_owe_release). */
+    long rc = pv_finish_old_table(current_vcpu());
 
+    if (rc)
+        return rc;
+    c = xmalloc_obj(struct vcpu_guest_context);
     if (!c)
         return -ENOMEM;
     if (copy_from_guest(c, arg, sizeof(*c))) {

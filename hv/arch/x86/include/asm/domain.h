@@ -49,9 +49,11 @@ struct arch_vcpu {
     uint8_t iopl;                         /* virtual IOPL, 0-3 */
     bool frame_replaced;                  /* an iret in this hypercall set RAX */
     bool emulation_retry;                 /* the emulated instruction stopped half-way */
-    /* A page table whose release stopped half-way: its last type and
-     * general references are still this vCPU's to drop (pv/mm.c). */
-    struct page_info *old_table;
+    /* Page tables whose release stopped half-way (or whose validation
+     * failed half-way): their last type and general references are still
+     * this vCPU's to drop (pv/mm.c).  Two: a refused VCPUOP_initialise
+     * may leave both its L4s. */
+    struct page_info *old_table[2];
 
     /* While the vCPU does not run (pv/context_switch.c): its frame, data
      * selectors and FPU/SSE state (FXSAVE layout; VCPUOP_initialise
