@@ -14,3 +14,5 @@ xs_ring_SRCS := lib/xs_ring.c lib/string.c
 lz4_SRCS := lib/lz4.c lib/bzimage.c lib/kernel_unpack.c lib/string.c lib/xz.c lib/xz_lzma2.c lib/xz_bcj.c lib/xz_crc.c
 xz_SRCS := lib/xz.c lib/xz_lzma2.c lib/xz_bcj.c lib/xz_crc.c
 bzimage_SRCS := lib/bzimage.c
+pv_args_SRCS := hv/arch/x86/pv/arg_decode.c hv/arch/x86/guest_range.c
+pv_args_CFLAGS := -Ihv/arch/x86/include

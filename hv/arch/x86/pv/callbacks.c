@@ -31,7 +31,7 @@ long do_set_trap_table(const uint64_t a[6])
         return rc;
     for (unsigned int i = 0; i < n; i++)
         v->arch.traps[list[i].vector] = (struct pv_trap){
-            .address = gva_x(list[i].address), .cs = list[i].cs, .dpl = list[i].dpl,
+            .address = list[i].address, .cs = list[i].cs, .dpl = list[i].dpl,
             .mask_events = list[i].mask_events,
         };
     return 0;
@@ -39,7 +39,7 @@ long do_set_trap_table(const uint64_t a[6])
 
 static int set_callback(struct vcpu *v, unsigned int type, uint64_t address, bool mask)
 {
-    struct pv_callback cb = { address, mask };
+    struct pv_callback cb = { _gva(address), mask };
 
     if (address && !is_canonical(address))
         return -EINVAL;
@@ -127,7 +127,7 @@ long do_stack_switch(const uint64_t a[6])
     if (!pv_kernel_selector_ok(ss, FLAT_KERNEL_SS, v->arch.gdt_ents) || !is_canonical(sp))
         return -EINVAL;
     v->arch.kernel_ss = ss;
-    v->arch.kernel_sp = sp;
+    v->arch.kernel_sp = _gva(sp);
     return 0;
 }
 

@@ -109,7 +109,7 @@ void pv_release_ldt(struct vcpu *v)
     for (unsigned int i = 0; i < (v->arch.ldt_ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE; i++)
         put_page_and_type(mfn_to_page(v->arch.ldt_frames[i]));
     v->arch.ldt_ents = 0;
-    v->arch.ldt_base = 0;
+    v->arch.ldt_base = _gva(0);
 }
 
 /* MMUEXT_SET_LDT: the LDT's pages are typed seg_desc (so every descriptor
@@ -137,7 +137,7 @@ int pv_set_ldt(struct vcpu *v, gva_t base, unsigned int ents)
     }
     pv_release_ldt(v);
     memcpy(v->arch.ldt_frames, frames, nr * sizeof(frames[0]));
-    v->arch.ldt_base = gva_x(base);
+    v->arch.ldt_base = base;
     v->arch.ldt_ents = ents;
     ldt_load_guest(v->processor, v->arch.ldt_frames, ents);
     return 0;

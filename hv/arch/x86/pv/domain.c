@@ -55,8 +55,8 @@ void arch_dump_vcpu(struct vcpu *v)
            (unsigned long long)mfn_to_maddr(v->arch.guest_table),
            mfn_eq(v->arch.guest_table_user, INVALID_MFN)
                ? 0ULL : (unsigned long long)mfn_to_maddr(v->arch.guest_table_user),
-           (unsigned long long)v->arch.kernel_sp,
-           (unsigned long long)v->arch.event_cb.address);
+           (unsigned long long)gva_x(v->arch.kernel_sp),
+           (unsigned long long)gva_x(v->arch.event_cb.address));
 }
 
 /* A hypercall: from guest kernel mode a call into the table; from guest
@@ -69,7 +69,7 @@ __hot_path void pv_hypercall(struct cpu_user_regs *regs)
     long rc;
 
     if (!v->arch.kernel_mode) {
-        if (v->arch.syscall_cb.address)
+        if (gva_x(v->arch.syscall_cb.address))
             pv_bounce(v, regs, v->arch.syscall_cb.address, v->arch.syscall_cb.mask_events,
                       NO_ERROR_CODE);
         else
@@ -145,7 +145,7 @@ __hot_path void pv_exit_to_guest(struct cpu_user_regs *regs)
     preempt_work_done();
     console_ring_notify();
     vi = v->vcpu_info;
-    if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->arch.event_cb.address)
+    if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && gva_x(v->arch.event_cb.address))
         pv_bounce(v, regs, v->arch.event_cb.address, true, NO_ERROR_CODE);
 }
 

@@ -36,7 +36,7 @@ static bool has_error_code(unsigned int vec)
            vec == 29 || vec == 30;
 }
 
-__hot_path bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
+__hot_path bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, gva_t handler,
                bool mask_events, uint64_t error_code)
 {
     struct vcpu_info *vi = v->vcpu_info;
@@ -48,7 +48,7 @@ __hot_path bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t h
     cs = from_user ? (regs->cs | 3) : (regs->cs & ~3ULL);
     if (from_user) {
         pv_toggle_guest_mode(v);
-        rsp = v->arch.kernel_sp;
+        rsp = gva_x(v->arch.kernel_sp);
     } else {
         rsp = regs->rsp;
     }
@@ -69,7 +69,7 @@ __hot_path bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t h
         return false;
     }
     regs->rsp = rsp;
-    regs->rip = handler;
+    regs->rip = gva_x(handler);
     regs->cs = FLAT_KERNEL_CS;
     regs->ss = FLAT_KERNEL_SS;
     regs->rflags = (regs->rflags & ~(EFLAGS_TF | EFLAGS_NT | EFLAGS_RF | EFLAGS_VM |
@@ -89,7 +89,7 @@ __hot_path void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs, unsig
 {
     const struct pv_trap *t = &v->arch.traps[vec & 255];
 
-    if (!t->address) {
+    if (!gva_x(t->address)) {
         pr_err("d%u: no handler for exception %u at %016llx (error %#llx)\n",
                v->domain->domain_id, vec, (unsigned long long)regs->rip,
                (unsigned long long)error_code);
@@ -114,7 +114,7 @@ static void soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
     }
     n = insn[1];
     t = &v->arch.traps[n];
-    if (!t->address || t->dpl < (v->arch.kernel_mode ? 1 : 3)) {
+    if (!gva_x(t->address) || t->dpl < (v->arch.kernel_mode ? 1 : 3)) {
         pv_inject_trap(v, regs, 13, (n << 3) | 2);
         return;
     }

@@ -107,7 +107,7 @@ put_gdt:
 
 static void set_callback(struct pv_callback *cb, uint64_t address, bool mask)
 {
-    *cb = (struct pv_callback){ address, mask };
+    *cb = (struct pv_callback){ _gva(address), mask };
 }
 
 /* Nothing can fail from here on. */
@@ -138,7 +138,7 @@ static void install(struct vcpu *v, const struct vcpu_guest_context *c)
     for (unsigned int i = 0; i < 256; i++) {
         const struct trap_info *t = &c->trap_ctxt[i];
 
-        v->arch.traps[i] = (struct pv_trap){ .address = t->address, .cs = t->cs,
+        v->arch.traps[i] = (struct pv_trap){ .address = _gva(t->address), .cs = t->cs,
                                              .dpl = TI_GET_DPL(t),
                                              .mask_events = TI_GET_IF(t) != 0 };
     }
@@ -146,7 +146,7 @@ static void install(struct vcpu *v, const struct vcpu_guest_context *c)
         v->arch.gdt_frames[i] = _mfn(c->gdt_frames[i]);
     v->arch.gdt_ents = (unsigned int)c->gdt_ents;
     v->arch.kernel_ss = c->kernel_ss;
-    v->arch.kernel_sp = c->kernel_sp;
+    v->arch.kernel_sp = _gva(c->kernel_sp);
     /* The virtual IOPL, from the context's RFLAGS as Xen takes it (Linux
      * starts its other vCPUs with IOPL 1, as its first has set_iopl). */
     v->arch.iopl = (uint8_t)((r->rflags & X86_EFLAGS_IOPL) >> 12);

@@ -31,10 +31,10 @@ static struct timer refresh_timer[NR_CPUS];
 /* The record just written, copied to the vCPU's area as Xen's
  * update_secondary_system_time does: the odd version the record had while
  * it changed, then the record with it, then the even version. */
-static void write_area(uint64_t area, const struct vcpu_time_info *t)
+static void write_area(gva_t at, const struct vcpu_time_info *t)
 {
     struct vcpu_time_info copy = *t;
-    uint64_t version = area + offsetof(struct vcpu_time_info, version);
+    uint64_t area = gva_x(at), version = area + offsetof(struct vcpu_time_info, version);
 
     copy.version = t->version - 1;
     if (copy_to_guest(version, &copy.version, sizeof(copy.version)))
@@ -55,7 +55,7 @@ void arch_vcpu_time_refresh(struct vcpu *v)
     time_fill_vcpu_time(&v->vcpu_info->time);
     v->arch.time_cpu = get_cpu_info()->cpu_id;
     v->arch.time_stamped = NOW();
-    if (v->arch.time_area)
+    if (gva_x(v->arch.time_area))
         write_area(v->arch.time_area, &v->vcpu_info->time);
     arch_irq_restore(flags);
 }
@@ -77,7 +77,7 @@ long arch_vcpu_register_time_area(struct vcpu *v, uint64_t gva)
 {
     if (!guest_address_ok(gva))    /* Xen checks where it starts, not where it ends */
         return -EFAULT;
-    v->arch.time_area = gva;
+    v->arch.time_area = _gva(gva);
     arch_vcpu_time_refresh(v);     /* another vCPU's is written when it next runs */
     return 0;
 }

@@ -9,14 +9,14 @@
 
 /* One entry of the virtual trap table (set_trap_table). */
 struct pv_trap {
-    uint64_t address;             /* 0: no handler */
+    gva_t address;                /* 0: no handler */
     uint16_t cs;
     uint8_t dpl;                  /* lowest guest privilege allowed to `int n` it */
     bool mask_events;             /* set the upcall mask on entry */
 };
 
 struct pv_callback {
-    uint64_t address;
+    gva_t address;                /* 0: none */
     bool mask_events;
 };
 
@@ -24,7 +24,8 @@ struct arch_vcpu {
     struct pv_trap traps[256];
     struct pv_callback event_cb, failsafe_cb, syscall_cb, nmi_cb;
 
-    uint64_t kernel_ss, kernel_sp;        /* stack_switch */
+    uint64_t kernel_ss;                   /* stack_switch */
+    gva_t kernel_sp;
     mfn_t guest_table;                    /* kernel top-level table */
     mfn_t guest_table_user;               /* user top-level table, INVALID_MFN if none */
     bool kernel_mode;                     /* guest kernel (vs guest user) running */
@@ -33,13 +34,13 @@ struct arch_vcpu {
 
     mfn_t gdt_frames[NR_GUEST_GDT_FRAMES];
     unsigned int gdt_ents;
-    uint64_t ldt_base;
+    gva_t ldt_base;
     unsigned int ldt_ents;
     mfn_t ldt_frames[16];                 /* seg_desc-typed while in use */
 
     /* VCPUOP_register_vcpu_time_memory_area: a second copy of the time
      * record at this guest address, 0 if none (pv/vcpu_time.c). */
-    uint64_t time_area;
+    gva_t time_area;
     unsigned int time_cpu;                /* where its record was stamped (~0: never) */
     s_time_t time_stamped;                /* and when */
 

@@ -18,7 +18,7 @@ void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs, unsigned int vec
                     uint64_t error_code);
 
 /* Enter a callback (event, syscall, failsafe) the same way. */
-bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, uint64_t handler,
+bool pv_bounce(struct vcpu *v, struct cpu_user_regs *regs, gva_t handler,
                bool mask_events, uint64_t error_code);
 
 /* Instruction emulation for the deprivileged guest kernel (emulate.c).
