@@ -83,6 +83,7 @@ const struct test tests[] = {
     { "pin_invalid_table", test_pin_invalid_table },
     { "pin_writable_page", test_pin_writable_page },
     { "unpin_twice", test_unpin_twice },
+    { "unpin_unowned", test_unpin_unowned },
     { "update_va_mapping_hv_address", test_update_va_mapping_hv_address },
     { "shared_info_not_a_table", test_shared_info_not_a_table },
     { "ptwr_mov", test_ptwr_mov },

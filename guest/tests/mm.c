@@ -275,6 +275,15 @@ out:
     page_free(table);
 }
 
+/* A frame the domain does not own is not unpinned: frame 0 (nobody's)
+ * and the first frame past the machine's memory are -EINVAL, as on Xen. */
+void test_unpin_unowned(void)
+{
+    expect_rc("MMUEXT_UNPIN_TABLE of frame 0", pin(MMUEXT_UNPIN_TABLE, 0), -EINVAL);
+    expect_rc("MMUEXT_UNPIN_TABLE past the last frame",
+              pin(MMUEXT_UNPIN_TABLE, (uint64_t)max_ram_page() + 1), -EINVAL);
+}
+
 /* Addresses that are not the guest's: -EINVAL. */
 void test_update_va_mapping_hv_address(void)
 {

@@ -99,6 +99,7 @@ void test_pte_available_bits(void);
 void test_pin_invalid_table(void);
 void test_pin_writable_page(void);
 void test_unpin_twice(void);
+void test_unpin_unowned(void);
 void test_update_va_mapping_hv_address(void);
 void test_shared_info_not_a_table(void);
 /* The first RAM frame from 1 MiB up that the guest does not own, or 0. */
