@@ -23,7 +23,7 @@ all: $(HV_IMAGE) $(GUEST_IMAGE) $(BENCH_IMAGE) $(DOM0_IMAGE) $(DEMO_IMAGE) $(IMA
 # `make iso` (and the system test that boots the ISO) needs GRUB's tools.
 ISO_PACKAGES := grub-pc-bin grub-common xorriso mtools
 TEST_PACKAGES := libcmocka-dev clang libclang-rt-14-dev qemu-system-x86 python3 xz-utils lz4 $(ISO_PACKAGES)
-PACKAGES := make gcc clang libclang-rt-14-dev binutils gawk python3 libcmocka-dev qemu-system-x86 lz4 \
+PACKAGES := make gcc clang libclang-rt-14-dev binutils gawk python3 libcmocka-dev qemu-system-x86 lz4 xz-utils \
             $(ISO_PACKAGES)
 
 # dom0 is the management shell (docs/shell.md) with the images' archive
