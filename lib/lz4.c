@@ -6,6 +6,7 @@
 #include <lib/errno.h>
 #include <lib/lz4.h>
 #include <lib/string.h>
+#include <lib/xxhash32.h>
 #include <stdbool.h>
 
 #define MIN_MATCH 4
@@ -105,48 +106,108 @@ static int legacy_frame(const uint8_t *in, size_t len, size_t *i, uint8_t *out, 
     return 0;
 }
 
-/* Skip n bytes of the input, if there are that many. */
-static bool skip(size_t len, size_t *i, size_t n)
-{
-    if (n > len - *i)
-        return false;
-    *i += n;
-    return true;
-}
+/* What a standard frame's descriptor says. */
+struct frame {
+    uint8_t flg;
+    size_t block_max;
+    bool sized;
+    uint64_t content_size;
+};
+
+#define FLG_BLOCK_CHECKSUM   0x10
+#define FLG_CONTENT_SIZE     0x08
+#define FLG_CONTENT_CHECKSUM 0x04
+#define FLG_DICTIONARY       0x01
 
 /* The standard frame's descriptor: FLG (version 01, independence, block
  * and content checksums, content size, dictionary), BD (the largest
- * block), the optional fields and the header checksum. */
-static int frame_header(const uint8_t *in, size_t len, size_t *i, uint8_t *flg, size_t *block_max,
+ * block), the optional content size and the header checksum (the second
+ * byte of the descriptor's xxHash32). */
+static int frame_header(const uint8_t *in, size_t len, size_t *i, struct frame *f,
                         const char **why)
 {
+    size_t start = *i;
     uint8_t bd;
 
     if (len - *i < 3)
         return bad(why, "LZ4: the frame descriptor is cut off");
-    *flg = in[*i];
+    f->flg = in[*i];
     bd = in[*i + 1];
-    if ((*flg >> 6) != 1 || (*flg & 0x02) || (bd & 0x8f))
+    if ((f->flg >> 6) != 1 || (f->flg & 0x02) || (bd & 0x8f))
         return bad(why, "LZ4: the frame descriptor has a wrong version or reserved bits set");
     if (((bd >> 4) & 7) < 4)
         return bad(why, "LZ4: the frame's block size code is not one of 4-7");
-    if (*flg & 0x01) {
+    if (f->flg & FLG_DICTIONARY) {
         *why = "LZ4: frames with a dictionary are not supported";
         return -EOPNOTSUPP;
     }
-    *block_max = (size_t)1 << (8 + 2 * ((bd >> 4) & 7));
+    f->block_max = (size_t)1 << (8 + 2 * ((bd >> 4) & 7));
+    f->sized = f->flg & FLG_CONTENT_SIZE;
     *i += 2;
-    if (!skip(len, i, (*flg & 0x08 ? 8 : 0) + 1))
+    if (f->sized) {
+        if (len - *i < 8)
+            return bad(why, "LZ4: the frame descriptor is cut off");
+        f->content_size = le32(in + *i) | (uint64_t)le32(in + *i + 4) << 32;
+        *i += 8;
+    }
+    if (len - *i < 1)
         return bad(why, "LZ4: the frame descriptor is cut off");
+    if (in[*i] != (uint8_t)(xxhash32(in + start, *i - start, 0) >> 8))
+        return bad(why, "LZ4: the frame descriptor's checksum is wrong");
+    *i += 1;
+    return 0;
+}
+
+/* A checksum (xxHash32 of data) that the frame says follows at *i. */
+static int checksum(const uint8_t *in, size_t len, size_t *i, const uint8_t *data, size_t n,
+                    const char *cut, const char *wrong, const char **why)
+{
+    if (len - *i < 4)
+        return bad(why, cut);
+    if (le32(in + *i) != xxhash32(data, n, 0))
+        return bad(why, wrong);
+    *i += 4;
+    return 0;
+}
+
+/* After the end mark: the content checksum, and the content size. */
+static int frame_end(const uint8_t *in, size_t len, size_t *i, const struct frame *f,
+                     const uint8_t *content, size_t n, const char **why)
+{
+    if ((f->flg & FLG_CONTENT_CHECKSUM) &&
+        checksum(in, len, i, content, n, "LZ4: the checksum is cut off",
+                 "LZ4: the content checksum is wrong", why))
+        return -EINVAL;
+    if (f->sized && f->content_size != n)
+        return bad(why, "LZ4: the frame decodes to another size than its descriptor says");
+    return 0;
+}
+
+static int frame_block(const uint8_t *in, size_t *i, uint32_t word, uint8_t *out, size_t cap,
+                       size_t *o, const struct frame *f, const char **why)
+{
+    uint32_t size = word & 0x7fffffffu;
+    int rc;
+
+    if (word & 0x80000000u) {           /* stored as it is */
+        if (size > cap - *o)
+            return -E2BIG;
+        memcpy(out + *o, in + *i, size);
+        *o += size;
+    } else if ((rc = lz4_decode_block(in + *i, size, out,
+                                      cap - *o > f->block_max ? *o + f->block_max : cap, o, why))) {
+        return rc == -E2BIG && cap - *o > f->block_max
+               ? bad(why, "LZ4: a block decodes to more than the frame allows") : rc;
+    }
     return 0;
 }
 
 static int standard_frame(const uint8_t *in, size_t len, size_t *i, uint8_t *out, size_t cap,
                           size_t *o, const char **why)
 {
-    size_t block_max = 0;
-    uint8_t flg = 0;
-    int rc = frame_header(in, len, i, &flg, &block_max, why);
+    struct frame f = { 0 };
+    size_t first = *o;
+    int rc = frame_header(in, len, i, &f, why);
 
     while (!rc) {
         uint32_t word, size;
@@ -155,24 +216,21 @@ static int standard_frame(const uint8_t *in, size_t len, size_t *i, uint8_t *out
             return bad(why, "LZ4: a block size is cut off");
         word = le32(in + *i);
         *i += 4;
-        if (word == 0)                  /* the end mark, then the content checksum */
-            return skip(len, i, flg & 0x04 ? 4 : 0) ? 0 : bad(why, "LZ4: the checksum is cut off");
+        if (word == 0)                  /* the end mark */
+            return frame_end(in, len, i, &f, out + first, *o - first, why);
         size = word & 0x7fffffffu;
-        if (size > block_max || size > len - *i)
+        if (size > f.block_max || size > len - *i)
             return bad(why, "LZ4: a block is larger than the frame allows or than what follows");
-        if (word & 0x80000000u) {       /* stored as it is */
-            if (size > cap - *o)
-                return -E2BIG;
-            memcpy(out + *o, in + *i, size);
-            *o += size;
-        } else if ((rc = lz4_decode_block(in + *i, size, out,
-                                          cap - *o > block_max ? *o + block_max : cap, o, why))) {
-            return rc == -E2BIG && cap - *o > block_max
-                   ? bad(why, "LZ4: a block decodes to more than the frame allows") : rc;
+        if (f.flg & FLG_BLOCK_CHECKSUM) {   /* checked before the block is decoded */
+            size_t at = *i + size;
+
+            if (checksum(in, len, &at, in + *i, size, "LZ4: a block checksum is cut off",
+                         "LZ4: a block checksum is wrong", why))
+                return -EINVAL;
         }
-        *i += size;
-        if (!skip(len, i, flg & 0x10 ? 4 : 0))
-            return bad(why, "LZ4: a block checksum is cut off");
+        if ((rc = frame_block(in, i, word, out, cap, o, &f, why)))
+            return rc;
+        *i += size + (f.flg & FLG_BLOCK_CHECKSUM ? 4 : 0);
     }
     return rc;
 }

@@ -45,9 +45,9 @@ xenstore_SRCS := $(wildcard lib/xenstore/*.c) lib/string.c
 grant_map_SRCS := hv/common/grant_map.c hv/common/maptrack.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/lock_order.c
 # The decoders read hostile input: their tests run under the sanitizers,
 # with inputs copied to buffers of their exact size.
-lz4_SRCS := lib/lz4.c lib/string.c
+lz4_SRCS := lib/lz4.c lib/xxhash32.c lib/string.c
 lz4_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
-bzimage_SRCS := lib/bzimage.c lib/kernel_unpack.c lib/lz4.c lib/string.c lib/xz.c lib/xz_lzma2.c lib/xz_bcj.c lib/xz_crc.c
+bzimage_SRCS := lib/bzimage.c lib/kernel_unpack.c lib/lz4.c lib/xxhash32.c lib/string.c lib/xz.c lib/xz_lzma2.c lib/xz_bcj.c lib/xz_crc.c
 bzimage_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 xz_SRCS := lib/xz.c lib/xz_lzma2.c lib/xz_bcj.c lib/xz_crc.c
 xz_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -Ilib -DXZ_VECTORS='"$(abspath $(BUILD))/unit/xz-vectors"'

@@ -16,6 +16,7 @@
 
 #include <lib/errno.h>
 #include <lib/lz4.h>
+#include <lib/xxhash32.h>
 
 #define ORIG_LEN (3u << 20)
 
@@ -188,6 +189,18 @@ static void test_hostile_blocks(void **state)
         assert_int_equal(out[i], 'a');
 }
 
+/* A frame whose descriptor (FLG, BD) gets its right header checksum, so
+ * that what is refused is the descriptor itself. */
+static int frame_right_hc(const uint8_t *f, size_t n)
+{
+    uint8_t copy[16];
+
+    assert_true(n <= sizeof(copy) && n > 6);
+    memcpy(copy, f, n);
+    copy[6] = (uint8_t)(xxhash32(copy + 4, 2, 0) >> 8);
+    return frame(copy, n, 64);
+}
+
 static void test_containers(void **state)
 {
     static const uint8_t not_lz4[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
@@ -201,13 +214,61 @@ static void test_containers(void **state)
     (void)state;
     assert_int_equal(frame(not_lz4, sizeof(not_lz4), 64), -EINVAL);
     assert_int_equal(frame(dictionary, sizeof(dictionary), 64), -EOPNOTSUPP);
-    assert_int_equal(frame(bad_version, sizeof(bad_version), 64), -EINVAL);
-    assert_int_equal(frame(version_2, sizeof(version_2), 64), -EINVAL);
-    assert_int_equal(frame(version_0, sizeof(version_0), 64), -EINVAL);
+    assert_int_equal(frame_right_hc(bad_version, sizeof(bad_version)), -EINVAL);
+    assert_int_equal(frame_right_hc(version_2, sizeof(version_2)), -EINVAL);
+    assert_int_equal(frame_right_hc(version_0, sizeof(version_0)), -EINVAL);
     /* A block of 5 bytes with 4 after its size: its literals would be
      * read past the input. */
     assert_int_equal(frame(legacy_oversize, sizeof(legacy_oversize), 64), -EINVAL);
     assert_int_equal(frame(not_lz4, 0, 64), -EINVAL);
+}
+
+/* The specification's value for no input; the lz4 tool's frames check
+ * the rest (every descriptor, content and block checksum above). */
+static void test_xxhash32(void **state)
+{
+    (void)state;
+    assert_int_equal(xxhash32("", 0, 0), 0x02CC5D05u);
+    assert_int_not_equal(xxhash32("", 0, 1), 0x02CC5D05u);
+}
+
+/* Decode packed with byte at flipped XORed, expecting a refusal naming
+ * what. */
+static void expect_refused(size_t flipped, const char *what)
+{
+    size_t got = 0;
+    const char *why = NULL;
+
+    packed[flipped] ^= 0x01;
+    assert_int_equal(lz4_decode(packed, packed_len, out, ORIG_LEN, &got, &why), -EINVAL);
+    assert_non_null(why);
+    assert_non_null(strstr(why, what));
+    packed[flipped] ^= 0x01;
+}
+
+/* Every checksum of a standard frame is checked, and its content size. */
+static void test_checksums(void **state)
+{
+    uint32_t first_block;
+
+    (void)state;
+    pack("");                                      /* content checksum */
+    expect_refused(6, "descriptor's checksum");    /* magic, FLG, BD, then HC */
+    expect_refused(packed_len - 1, "content checksum");
+    pack("-B4 -BX --no-frame-crc");                /* block checksums */
+    first_block = (uint32_t)packed[7] | (uint32_t)packed[8] << 8 | (uint32_t)packed[9] << 16;
+    expect_refused(11 + first_block, "block checksum");
+    expect_refused(11, "block checksum");          /* its data: refused before decoding */
+    pack("--content-size");                        /* 8 bytes of size after BD */
+    packed[6] ^= 0x01;                             /* one more byte than it holds... */
+    packed[14] = (uint8_t)(xxhash32(packed + 4, 10, 0) >> 8);   /* ...with a right HC */
+    {
+        size_t got = 0;
+        const char *why = NULL;
+
+        assert_int_equal(lz4_decode(packed, packed_len, out, ORIG_LEN + 64, &got, &why), -EINVAL);
+        assert_non_null(strstr(why, "another size"));
+    }
 }
 
 int main(void)
@@ -218,6 +279,8 @@ int main(void)
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_hostile_blocks),
         cmocka_unit_test(test_containers),
+        cmocka_unit_test(test_xxhash32),
+        cmocka_unit_test(test_checksums),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
