@@ -20,31 +20,34 @@ void page_types_init(struct page_types *t, bool privileged)
 /* holder_cpu names this CPU only while this CPU holds the lock, so a
  * plain read tells a nested call from a new one.  Interrupts are on
  * whenever it is taken: a CPU waiting for it still answers the TLB
- * shootdowns of the CPU holding it. */
-static __hot_mm struct page_types *lock_types(struct domain *d)
+ * shootdowns of the CPU holding it.  The nested case is the common one
+ * (an mmu_update entry takes and drops several references under the lock
+ * its request holds): it is inline, the first acquisition is not. */
+static __hot_mm __attribute__((noinline)) void lock_types_first(struct page_types *t)
 {
-    struct page_types *t = domain_page_types(d);
-
-    if (t->lock.holder_cpu == arch_cpu_id()) {
-        t->depth++;
-        return t;
-    }
     ASSERT(arch_irqs_enabled());
     spin_lock(&t->lock);
     t->depth = 1;
     t->preemptible = t->restartable = t->flush_wanted = false;
+}
+
+static inline __attribute__((always_inline)) struct page_types *lock_types(struct domain *d)
+{
+    struct page_types *t = domain_page_types(d);
+
+    if (t->lock.holder_cpu == arch_cpu_id())
+        t->depth++;
+    else
+        lock_types_first(t);
     return t;
 }
 
 /* true when the outermost unlock did a flush a type change was waiting
  * for: the request must run again. */
-static __hot_mm bool unlock_types(struct page_types *t)
+static __hot_mm __attribute__((noinline)) bool unlock_types_last(struct page_types *t)
 {
     bool flush;
 
-    ASSERT(spin_is_locked_by_me(&t->lock));
-    if (--t->depth)
-        return false;
     ASSERT(!t->failed && !t->validating);
     flush = t->flush_wanted;
     t->preemptible = t->restartable = t->flush_wanted = false;
@@ -52,6 +55,14 @@ static __hot_mm bool unlock_types(struct page_types *t)
     if (flush)
         arch_page_type_flush_tlbs();
     return flush;
+}
+
+static inline __attribute__((always_inline)) bool unlock_types(struct page_types *t)
+{
+    ASSERT(t->lock.holder_cpu == arch_cpu_id());    /* held, by this CPU */
+    if (--t->depth)
+        return false;
+    return unlock_types_last(t);
 }
 
 static struct page_types *owner_types(const struct page_info *pg)

@@ -54,7 +54,7 @@ long pv_batch(unsigned int op, const uint64_t a[6], size_t size, pv_batch_fn *on
             done = 0;
     }
     for (i = 0; i < count; i++) {
-        if (pv_owes_release(v) || (i && hypercall_preempt_check())) {
+        if (pv_owes_release(&v->arch) || (i && hypercall_preempt_check())) {
             rc = -ERESTART;
             break;
         }
@@ -71,7 +71,7 @@ long pv_batch(unsigned int op, const uint64_t a[6], size_t size, pv_batch_fn *on
                                    pdone, a[3] };
 
         rc = hypercall_create_continuation(op, 4, rest);
-    } else if (pv_owes_release(v)) {
+    } else if (pv_owes_release(&v->arch)) {
         const uint64_t result[6] = { 0, MMU_UPDATE_PREEMPTED, 0, (uint32_t)rc };
 
         rc = hypercall_create_continuation(op, 4, result);

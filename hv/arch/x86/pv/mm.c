@@ -73,11 +73,6 @@ void pv_put_table_or_defer(struct page_info *pg)
     put_table_or_defer(current_vcpu(), pg);
 }
 
-bool pv_owes_release(const struct vcpu *v)
-{
-    return v->arch.old_table[0] || v->arch.old_table[1];
-}
-
 int pv_finish_old_table(struct vcpu *v)
 {
     for (unsigned int i = 0; i < ARRAY_SIZE(v->arch.old_table); i++) {

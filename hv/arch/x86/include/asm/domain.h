@@ -64,6 +64,13 @@ struct arch_vcpu {
     uint8_t fpu_image[512] __attribute__((aligned(16)));
 };
 
+/* Whether the vCPU owes the rest of a release (old_table): asked before
+ * every entry of a list hypercall, so inline. */
+static inline bool pv_owes_release(const struct arch_vcpu *a)
+{
+    return a->old_table[0] || a->old_table[1];
+}
+
 struct arch_domain {
     bool io_privileged;                   /* may use all I/O ports (dom0) */
     uint64_t *ioports;                    /* one bit per port granted, or NULL

@@ -85,7 +85,6 @@ struct pv_batch {
 typedef int pv_batch_fn(const struct pv_batch *b, const void *entry);
 /* Finish the releases the vCPU owes (mm.c): 0, or -ERESTART to continue. */
 int pv_finish_old_table(struct vcpu *v);
-bool pv_owes_release(const struct vcpu *v);
 /* Drop a page table's type and general reference; a release that stops
  * half-way is owed by the current vCPU. */
 void pv_put_table_or_defer(struct page_info *pg);
