@@ -54,10 +54,27 @@ BENCH_RX = re.compile(r"^BENCH\s+(\S+)\s+(\S+)(?:\s+(.*?))?\s*$")
 # are those the benchmark guest's hostile phase drives to their limits.
 STRETCH_RX = re.compile(r"^\(PRX\) CPU(\d+) hypercall (\d+): (\d+) calls, longest stretch "
                         r"without a preemption point (\d+) ns, (\d+) over 100 us")
-LONG_HYPERCALLS = {1: "mmu_update", 13: "multicall", 18: "console_io", 26: "mmuext_op"}
-STRETCH_METRICS = (["longest_stretch_ns"] +
-                   [f"longest_stretch_ns_{n}" for n in LONG_HYPERCALLS.values()] +
-                   ["stretches_over_100us_count"])
+LONG_HYPERCALLS = {1: "mmu_update", 13: "multicall", 18: "console_io", 26: "mmuext_op",
+                   36: "domctl"}
+# The same report from two boots: one on the host's clock ("ns": what a
+# CPU of this QEMU really spent, QEMU's translation of fresh code and the
+# host's scheduling included) and one under QEMU's -icount shift=0, where
+# every clock counts executed instructions, one a nanosecond ("instr": the
+# hypervisor's own work between preemption points, nothing else).
+STRETCH_KINDS = {
+    "ns": dict(unit="ns", over="stretches_over_100us_count", qemu=[], args="stretch_stats"),
+    "instr": dict(unit="instr", over="stretches_over_100k_instr_count",
+                  qemu=["-icount", "shift=0"], args="stretch_stats"),
+}
+
+
+def stretch_metrics(kind):
+    return ([f"longest_stretch_{kind}"] +
+            [f"longest_stretch_{kind}_{n}" for n in LONG_HYPERCALLS.values()] +
+            [STRETCH_KINDS[kind]["over"]])
+
+
+STRETCH_METRICS = [m for kind in STRETCH_KINDS for m in stretch_metrics(kind)]
 GUEST_PREFIX_RX = re.compile(r"^\(d\d+\) ")
 
 # Metrics the harness measures itself, in table order, with their units.
@@ -89,16 +106,19 @@ class System:
         """(MiB the hypervisor uses after its boot, or None, and why not)."""
         return None, "not measured"
 
-    def stretches(self, lines):
-        """({metric: (value, unit)}, {metric: why}) for STRETCH_METRICS."""
-        return {}, {m: "not measured" for m in STRETCH_METRICS}
+    def stretches(self, lines, kind):
+        """({metric: (value, unit)}, {metric: why}) for stretch_metrics(kind)."""
+        return {}, {m: "not measured" for m in stretch_metrics(kind)}
 
 
 class Proxen(System):
-    def __init__(self, image, guest_module, args, instrumented=False):
+    def __init__(self, image, guest_module, args, stretch_kind=None):
+        kind = STRETCH_KINDS.get(stretch_kind, dict(qemu=[]))
         super().__init__(
-            "proxen-stretch" if instrumented else "proxen", "Proxen",
-            QEMU + ["-kernel", image, "-append", args, "-initrd", guest_module],
+            {None: "proxen", "ns": "proxen-stretch"}.get(stretch_kind,
+                                                         f"proxen-stretch-{stretch_kind}"),
+            "Proxen",
+            QEMU + kind["qemu"] + ["-kernel", image, "-append", args, "-initrd", guest_module],
             is_hv_line=lambda l: l.startswith("(PRX) "),
             # Proxen shows a guest's console_io output as "(dN) text".
             guest_text=lambda l: l[5:] if l.startswith("(d0) ") else None,
@@ -107,11 +127,12 @@ class Proxen(System):
                               r"|dom0: kernel image refused)"),
             ok_rx=re.compile(r"shut down: poweroff"),
             stops_itself=True)
-        # The stretch metrics come from a boot of their own with the
+        # The stretch metrics come from boots of their own with the
         # measuring on (boot option stretch_stats): its clock reads would
         # slow every hypercall of the timed run.
-        self.stretch_system = (None if instrumented else
-                               Proxen(image, guest_module, f"{args} stretch_stats".strip(), True))
+        self.stretch_systems = ({} if stretch_kind else
+                                {k: Proxen(image, guest_module, f"{args} {v['args']}".strip(), k)
+                                 for k, v in STRETCH_KINDS.items()})
 
     def memory(self, lines):
         # "... 1023 MiB RAM (1048063 KiB), 1008 MiB free", printed once the
@@ -123,7 +144,8 @@ class Proxen(System):
                 return int(m.group(1)) / 1024 - int(m.group(2)), None
         return None, "no 'MiB free' line in the boot log"
 
-    def stretches(self, lines):
+    def stretches(self, lines, kind):
+        unit = STRETCH_KINDS[kind]["unit"]
         longest, over, per_op = 0, 0, {}
         for _, line in lines:
             m = STRETCH_RX.match(line)
@@ -134,15 +156,15 @@ class Proxen(System):
                 if op in LONG_HYPERCALLS:
                     per_op[op] = max(per_op.get(op, 0), ns)
         if not longest:
-            return {}, {m: "no stretch report in the log" for m in STRETCH_METRICS}
-        values = {"longest_stretch_ns": (longest, "ns"),
-                  "stretches_over_100us_count": (over, "count")}
+            return {}, {m: "no stretch report in the log" for m in stretch_metrics(kind)}
+        values = {f"longest_stretch_{kind}": (longest, unit),
+                  STRETCH_KINDS[kind]["over"]: (over, "count")}
         missing = {}
         for op, name in LONG_HYPERCALLS.items():
             if op in per_op:
-                values[f"longest_stretch_ns_{name}"] = (per_op[op], "ns")
+                values[f"longest_stretch_{kind}_{name}"] = (per_op[op], unit)
             else:
-                missing[f"longest_stretch_ns_{name}"] = f"dom0 made no {name} call"
+                missing[f"longest_stretch_{kind}_{name}"] = f"dom0 made no {name} call"
         return values, missing
 
 
@@ -177,8 +199,8 @@ class Xen(System):
         # boot got no answer here, and after dom0's poweroff Xen has halted.
         return None, "Xen 4.17 prints no free-memory figure during boot"
 
-    def stretches(self, lines):
-        return {}, {m: "Xen 4.17 does not measure it" for m in STRETCH_METRICS}
+    def stretches(self, lines, kind):
+        return {}, {m: "Xen 4.17 does not measure it" for m in stretch_metrics(kind)}
 
 
 class Bare(System):
@@ -207,7 +229,7 @@ class Run:
         self.lines = lines            # [(seconds since spawn, text)]
         self.exit_code = exit_code
         self.problem = problem        # None for a usable run
-        self.stretch_run = None       # the instrumented boot, for the stretch metrics
+        self.stretch_runs = {}        # the instrumented boots, for the stretch metrics
 
     def metrics(self):
         """{metric: (value, unit)}, and {metric: why} for those without one."""
@@ -249,15 +271,18 @@ class Run:
                 values["hv_mem_used_boot_mib"] = (mib, "MiB")
             else:
                 missing["hv_mem_used_boot_mib"] = why
-            if getattr(sysm, "stretch_system", None):
-                if self.stretch_run and not self.stretch_run.problem:
-                    got, why = sysm.stretches(self.stretch_run.lines)
+            for kind in STRETCH_KINDS:
+                if getattr(sysm, "stretch_systems", None):
+                    run = self.stretch_runs.get(kind)
+                    if run and not run.problem:
+                        got, why = sysm.stretches(run.lines, kind)
+                    else:
+                        got, why = {}, {m: "the instrumented boot failed"
+                                        for m in stretch_metrics(kind)}
                 else:
-                    got, why = {}, {m: "the instrumented boot failed" for m in STRETCH_METRICS}
-            else:
-                got, why = sysm.stretches(self.lines)
-            values.update(got)
-            missing.update(why)
+                    got, why = sysm.stretches(self.lines, kind)
+                values.update(got)
+                missing.update(why)
         for _, line in guest_lines:
             text = sysm.guest_text(line)
             m = BENCH_RX.match(text or "")
@@ -570,10 +595,14 @@ def main():
             tag = f"warmup{rep + args.warmup + 1}" if rep < 0 else f"{rep + 1}"
             path = os.path.join(logdir, f"{s.name}-{tag}.log")
             save_log(run, path)
-            if getattr(s, "stretch_system", None) and rep >= 0:
-                run.stretch_run = boot(s.stretch_system, args.timeout)
-                save_log(run.stretch_run,
-                         os.path.join(logdir, f"{s.stretch_system.name}-{tag}.log"))
+            for kind, stretch_system in (getattr(s, "stretch_systems", None) or {}).items():
+                if rep < 0:
+                    break
+                # Counting instructions makes QEMU several times slower.
+                run.stretch_runs[kind] = boot(stretch_system,
+                                              args.timeout * (4 if kind == "instr" else 1))
+                save_log(run.stretch_runs[kind],
+                         os.path.join(logdir, f"{stretch_system.name}-{tag}.log"))
             values, _ = run.metrics()
             first = values.get("qemu_start_to_first_guest_line_s", (None,))[0]
             done = values.get("qemu_start_to_guest_done_s", (None,))[0]

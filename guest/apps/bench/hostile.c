@@ -68,6 +68,29 @@ static bool big_tree(void)
     return pt_tree_free(&t) && ok;
 }
 
+/* The same tree refused at its very last leaf (a writable mapping of its
+ * own L4): everything validated before that entry is released again, in
+ * preemptible steps the vCPU finishes before its next list hypercall. */
+static bool refused_big_tree(void)
+{
+    struct pt_tree t;
+    struct mmuext_op op = { .cmd = MMUEXT_PIN_L4_TABLE };
+    struct mmu_update leaf;
+    long rc = -ENOMEM;
+
+    if (pt_tree_build(&t, TREE_L1S)) {
+        leaf = (struct mmu_update){
+            .ptr = ((virt_to_mfn(t.page[3 + TREE_L1S - 1]) << PAGE_SHIFT) + 511 * 8) |
+                   MMU_NORMAL_PT_UPDATE,
+            .val = (pt_tree_l4_mfn(&t) << PAGE_SHIFT) | PTE_KERNEL_RW,
+        };
+        op.arg1.mfn = pt_tree_l4_mfn(&t);
+        if (!hypercall_mmu_update(&leaf, 1, NULL, DOMID_SELF))
+            rc = hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF);
+    }
+    return pt_tree_free(&t) && rc == -EBUSY;
+}
+
 static bool big_console_write(void)
 {
     for (unsigned int i = 0; i < CONSOLE_BYTES; i++)
@@ -84,6 +107,7 @@ void bench_hostile_batches(void)
         { "mmu_update of 8192 entries", big_mmu_update },
         { "multicall of 8192 entries", big_multicall },
         { "pin and unpin of a 16384-entry tree", big_tree },
+        { "pin of a 16384-entry tree refused at its last entry", refused_big_tree },
         { "console_io write of 2048 bytes", big_console_write },
     };
 
