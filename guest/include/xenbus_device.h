@@ -35,7 +35,8 @@ struct xenbus_device {
 
 /* A state node's value (XenbusStateUnknown when absent or not a state). */
 enum xenbus_state xenbus_read_state(const char *path);
-/* Write ours (nodename/state); remembered in dev->state. */
+/* Write ours (nodename/state), unless that node is gone (the directory
+ * was removed: it is not brought back); remembered in dev->state. */
 long xenbus_switch_state(struct xenbus_device *dev, enum xenbus_state state);
 /* Read nodename's other-end details, check them (a back end: the front
  * end must be /local/domain/<frontend-id>/device/<type>/<id> for the

@@ -25,13 +25,33 @@ enum xenbus_state xenbus_read_state(const char *path)
     return (enum xenbus_state)v;
 }
 
+/* In a transaction, and only while the state node is there: a device
+ * whose directory the toolstack removed is going away, and writing its
+ * state would bring the directory back (as Linux's xenbus_switch_state,
+ * which leaves a missing node alone). */
 long xenbus_switch_state(struct xenbus_device *dev, enum xenbus_state state)
 {
-    char path[XENBUS_PATH_MAX + 8];
+    char path[XENBUS_PATH_MAX + 8], now[16];
+    xs_tx_t tx;
     long rc;
 
     snprintf(path, sizeof(path), "%s/state", dev->nodename);
-    rc = xenbus_printf(XBT_NIL, path, "%u", (unsigned int)state);
+    do {
+        if ((rc = xenbus_transaction_start(&tx)))
+            return rc;
+        rc = xenbus_read(tx, path, now, sizeof(now));
+        if (rc < 0) {
+            xenbus_transaction_end(tx, true);
+            break;
+        }
+        if ((rc = xenbus_printf(tx, path, "%u", (unsigned int)state))) {
+            xenbus_transaction_end(tx, true);
+            return rc;
+        }
+        rc = xenbus_transaction_end(tx, false);
+    } while (rc == -EAGAIN);
+    if (rc == -ENOENT)
+        rc = 0;                         /* gone: nothing to write */
     if (!rc)
         dev->state = state;
     return rc;

@@ -201,6 +201,14 @@ static bool console1_greeted(domid_t dom)
     return strstr(buf, "demo: hello on console 1") != NULL;
 }
 
+static bool node_exists(const char *fmt, domid_t dom)
+{
+    char path[80], v[16];
+
+    snprintf(path, sizeof(path), fmt, (unsigned int)dom);
+    return xenbus_read(XBT_NIL, path, v, sizeof(v)) != -ENOENT;
+}
+
 static enum xenbus_state state_of(const char *fmt, domid_t dom)
 {
     char path[80];
@@ -246,6 +254,10 @@ void test_xenbus_console_device(void)
     sleep_until(system_time_ns() + 50 * MS);
     if (console_xenbus_state(b.domid, 1) != XenbusStateUnknown)
         test_fail("the back end still serves console 1 after its directory went");
+    /* Neither end's last state change brought its directory back. */
+    if (node_exists("/local/domain/0/backend/console/%u/1", b.domid) ||
+        node_exists("/local/domain/%u/device/console/1", b.domid))
+        test_fail("console 1's directories are back after their removal");
     expect_rc("destroydomain", domu_destroy(b.domid), 0);
 }
 
