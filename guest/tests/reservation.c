@@ -143,6 +143,9 @@ void test_memop_reservation_refused(void)
     list[0] = (uint64_t)hypercall_memory_op(XENMEM_maximum_ram_page, NULL);
     expect_rc("decrease_reservation(past the last frame)",
               memop(XENMEM_decrease_reservation, 0, list, 1, 0, 0, DOMID_SELF), 0);
+    list[0] = 1ULL << 40;           /* far past any frame table */
+    expect_rc("decrease_reservation(frame 2^40)",
+              memop(XENMEM_decrease_reservation, 0, list, 1, 0, 0, DOMID_SELF), 0);
     /* Two extents, the second refused: the first stays given. */
     list[0] = virt_to_mfn(page);
     list[1] = test_foreign_frame();

@@ -97,19 +97,19 @@ static void increase(struct memop *m)
 
 /* Xen's guest_remove_page for a PV domain: a frame it owns and has not
  * given back already (else -ENXIO, -EINVAL past the frame table). */
-static int remove_frame(struct domain *d, uint64_t mfn)
+static int remove_frame(struct domain *d, mfn_t mfn)
 {
     struct page_info *pg;
 
-    if (mfn >= max_mfn)
+    if (mfn_x(mfn) >= max_mfn)
         return -EINVAL;
-    pg = mfn_to_page(_mfn(mfn));
+    pg = mfn_to_page(mfn);
     if (pg->owner != d || !(pg->count_info & PGC_allocated))
         return -ENXIO;
     page_types_lock(d);
     (void)unpin_page_table(pg, d, page_type(pg));      /* -EINVAL: not pinned */
     page_types_unlock(d);
-    m2p_set(_mfn(mfn), M2P_INVALID);
+    m2p_set(mfn, M2P_INVALID);
     return domain_give_up_frame(d, pg) ? -ENXIO : 0;
 }
 
@@ -126,7 +126,7 @@ static void decrease(struct memop *m)
         if (copy_from_guest(&mfn, m->list + (uint64_t)i * 8, 8))
             break;
         for (uint64_t j = 0; j < 1ULL << m->order && !failed; j++)
-            failed = remove_frame(m->d, mfn + j) != 0;
+            failed = remove_frame(m->d, _mfn(mfn + j)) != 0;
         if (failed)
             break;
     }

@@ -58,9 +58,9 @@ static long check_context(const struct vcpu *v, const struct vcpu_guest_context 
 /* Whose frame it is, get_page_and_type checks. */
 static struct page_info *table_frame(uint64_t cr3)
 {
-    uint64_t mfn = xen_cr3_to_pfn(cr3);
+    mfn_t mfn = _mfn(xen_cr3_to_pfn(cr3));
 
-    return mfn < max_mfn ? mfn_to_page(_mfn(mfn)) : NULL;
+    return mfn_x(mfn) < max_mfn ? mfn_to_page(mfn) : NULL;
 }
 
 static void put_frames(const uint64_t *frames, unsigned int n)
