@@ -464,6 +464,47 @@ def table(systems, summary, order, reps):
     return "\n".join(out)
 
 
+# Operations between two domains, which only Proxen's runs give (the
+# domU is built through Proxen's control interface), each set beside the
+# same operation within dom0: Proxen's figure of the same boots and Xen
+# 4.17's.
+BESIDE = [("grant_copy_from_domu_mbps", "grant_copy_mbps"),
+          ("grant_copy_to_domu_mbps", "grant_copy_mbps"),
+          ("grant_map_unmap_domu_ns", "grant_map_unmap_ns")]
+
+
+def beside_table(runs):
+    """A Markdown table of BESIDE: the two-domain metric (Proxen), dom0
+    to itself in the same boots (Proxen) and the median of the per-boot
+    ratios, dom0 to itself under Xen, and Proxen's two-domain median over
+    Xen's dom0-to-itself median; None if no Proxen run gave any."""
+    per = {"proxen": [], "xen": []}
+    for run in runs:
+        if not run.problem and run.system.name in per:
+            per[run.system.name].append(run.metrics()[0])
+    head = ["metric", "unit", "Proxen median", "dom0 to itself", "same-boot ratio",
+            "Xen dom0 to itself", "Proxen/Xen dom0 to itself"]
+    rows = []
+    for metric, own in BESIDE:
+        pairs = [(v[metric][0], v[own][0]) for v in per["proxen"] if metric in v and own in v]
+        if not pairs:
+            continue
+        unit = next(v[metric][1] for v in per["proxen"] if metric in v)
+        xen = [v[own][0] for v in per["xen"] if own in v]
+        two = statistics.median(a for a, _ in pairs)
+        xm = statistics.median(xen) if xen else None
+        rows.append([metric, unit, fmt(two), fmt(statistics.median(b for _, b in pairs)),
+                     f"{statistics.median(a / b for a, b in pairs if b):.2f}",
+                     fmt(xm), f"{two / xm:.2f}" if xm else "—"])
+    if not rows:
+        return None
+    widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
+    out = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, widths)) + " |",
+           "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
+    return "\n".join(out)
+
+
 def round6(v):
     return float(f"{v:.6g}")   # what the clocks can tell apart, no more
 
@@ -627,6 +668,10 @@ def main():
     if xen_banner:
         header.append(f"Xen: {xen_banner.split(' (pkg')[0]}; command line: {args.xen_args}")
     text = "\n".join(header) + "\n\n" + table(systems, summary, order, args.reps) + "\n"
+    beside = beside_table(runs)
+    if beside:
+        text += ("\nBetween two domains (Proxen only), beside the same operation within "
+                 "dom0:\n\n" + beside + "\n")
     print(text)
     outdir = os.path.join(build, "bench")
     with open(os.path.join(outdir, "table.md"), "w") as f:

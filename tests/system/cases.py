@@ -91,7 +91,8 @@ def failed_count(n, of):
 BENCH_METRICS = ["null_hypercall_ns", "mmu_update_ns_per_entry_64", "multicall_ns_per_noop_64",
                  "evtchn_send_self_ns", "int3_bounce_ns", "pf_bounce_ns",
                  "grant_copy_mbps", "grant_copy_from_domu_mbps", "grant_copy_to_domu_mbps",
-                 "grant_map_unmap_ns", "grant_map_unmap_domu_ns", "ipi_round_trip_ns",
+                 "grant_map_unmap_ns", "grant_map_unmap_domu_ns", "time_read_ns",
+                 "gettimeofday_ns", "ipi_round_trip_ns",
                  "timer_lateness_median_ns", "timer_lateness_p99_ns", "timer_lateness_max_ns",
                  "cpu_loop_ns_per_iter", "density_create_ns_100", "density_create_ns_1000",
                  "domain_destroy_ns", "domain_create_to_console_ns", "interdomain_ping_pong_ns",
@@ -99,7 +100,8 @@ BENCH_METRICS = ["null_hypercall_ns", "mmu_update_ns_per_entry_64", "multicall_n
                  "xenstore_write_local_ns", "xenstore_read_ring_ns", "xenstore_write_ring_ns",
                  "xenstore_read_ring_one_cpu_ns", "xenstore_write_ring_one_cpu_ns",
                  "domain_create_ns_1", "domain_create_xenstore_ns_1", "domain_create_ns_100",
-                 "domain_create_xenstore_ns_100"]
+                 "domain_create_xenstore_ns_100", "domain_create_console_ns_1",
+                 "domain_create_console_ns_8"]
 BENCH_MAY_BE_NA = set()
 
 

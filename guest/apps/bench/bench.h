@@ -47,6 +47,15 @@ void bench_fail(const char *fmt, ...) __printf(1, 2);
 void bench_domain_density(void);
 void bench_domu(void);          /* domains that run: creation, ping-pong */
 void bench_xenstore(void);      /* dom0's xenstore daemon (xenstore.c) */
+/* xenstore.c: a demo domain of `pages` pages built from image, paused,
+ * with its xenstore entries if xs, kept in *kept (or destroyed if kept is
+ * NULL): how long that took, or 0 (nothing left behind). */
+uint64_t bench_create_once(const void *image, size_t len, bool xs, uint64_t pages,
+                           domid_t *kept);
+/* Its entries removed and released, then destroyed: destroydomain's answer. */
+long bench_destroy(domid_t id);
+/* console_device.c: creation with a secondary console device. */
+void bench_console_device_creation(const void *image, size_t len);
 
 /* hostile.c: the largest requests of the long hypercalls, unmeasured here. */
 void bench_hostile_batches(void);

@@ -12,7 +12,10 @@
  *   domain_create_ns_<n>, domain_create_xenstore_ns_<n>
  *        building an 8 MiB demo domain (paused) without and with its
  *        xenstore entries and introduction (domain_xs.h), min of 5, with
- *        n - 1 other domains introduced already (n = 1 and 100). */
+ *        n - 1 other domains introduced already (n = 1 and 100);
+ *   domain_create_console_ns_<n>
+ *        the same with a secondary console device described too, until
+ *        dom0's back end has taken it on (console_device.c). */
 #include <console.h>
 #include <console_back.h>
 #include <domain_xs.h>
@@ -103,7 +106,7 @@ static void ring(const void *image, size_t len, uint64_t cpumap, const char *suf
     }
 }
 
-static long destroy(domid_t id)
+long bench_destroy(domid_t id)
 {
     struct proxen_control op = { .version = PROXEN_CONTROL_VERSION,
                                   .cmd = PXCTL_destroydomain, .domain = id };
@@ -112,8 +115,7 @@ static long destroy(domid_t id)
     return hypercall(__HYPERVISOR_control, (uint64_t)&op, 0, 0, 0, 0);
 }
 
-/* One build, paused, with or without its entries: how long, or 0. */
-static uint64_t create_once(const void *image, size_t len, bool xs, uint64_t pages, domid_t *kept)
+uint64_t bench_create_once(const void *image, size_t len, bool xs, uint64_t pages, domid_t *kept)
 {
     struct domain_build b = { .image = image, .image_len = len, .name = "created",
                               .nr_pages = pages, .vcpus = 1, .cmdline = "" };
@@ -122,14 +124,14 @@ static uint64_t create_once(const void *image, size_t len, bool xs, uint64_t pag
     if (domain_build(&b))
         return 0;                       /* nothing left behind */
     if (xs && domain_xs_create(&b)) {
-        destroy(b.domid);
+        bench_destroy(b.domid);
         return 0;
     }
     took = system_time_ns() - t0;
     if (kept)
         *kept = b.domid;
     else
-        destroy(b.domid);
+        bench_destroy(b.domid);
     return took;
 }
 
@@ -138,7 +140,7 @@ static uint64_t create_min(const void *image, size_t len, bool xs)
     uint64_t best = ~0ULL;
 
     for (int i = 0; i < CREATE_REPS; i++) {
-        uint64_t t = create_once(image, len, xs, CREATE_PAGES, NULL);
+        uint64_t t = bench_create_once(image, len, xs, CREATE_PAGES, NULL);
 
         if (!t)
             return 0;
@@ -164,7 +166,7 @@ static void creation(const void *image, size_t len)
     report("domain_create_ns", 1, create_min(image, len, false), "");
     report("domain_create_xenstore_ns", 1, create_min(image, len, true),
            ", its xenstore entries written and the domain introduced");
-    while (made < OTHERS && create_once(image, len, true, OTHER_PAGES, &others[made]))
+    while (made < OTHERS && bench_create_once(image, len, true, OTHER_PAGES, &others[made]))
         made++;
     if (made < OTHERS) {
         printk("BENCH domain_create_ns_100 n/a only %u other domains could be built\n", made);
@@ -175,7 +177,7 @@ static void creation(const void *image, size_t len)
                ", its xenstore entries written and the domain introduced");
     }
     while (made)
-        destroy(others[--made]);
+        bench_destroy(others[--made]);
 }
 
 void bench_xenstore(void)
@@ -190,6 +192,7 @@ void bench_xenstore(void)
             "xenstore_write_ring_ns", "xenstore_read_ring_one_cpu_ns",
             "xenstore_write_ring_one_cpu_ns", "domain_create_ns_1", "domain_create_xenstore_ns_1",
             "domain_create_ns_100", "domain_create_xenstore_ns_100",
+            "domain_create_console_ns_1", "domain_create_console_ns_8",
         };
 
         for (unsigned int i = 0; i < ARRAY_SIZE(metrics); i++)
@@ -202,6 +205,7 @@ void bench_xenstore(void)
             "xenstore_read_ring_ns", "xenstore_write_ring_ns", "xenstore_read_ring_one_cpu_ns",
             "xenstore_write_ring_one_cpu_ns", "domain_create_ns_1", "domain_create_xenstore_ns_1",
             "domain_create_ns_100", "domain_create_xenstore_ns_100",
+            "domain_create_console_ns_1", "domain_create_console_ns_8",
         };
 
         for (unsigned int i = 0; i < ARRAY_SIZE(metrics); i++)
@@ -211,4 +215,5 @@ void bench_xenstore(void)
     ring(image, len, 0, "");
     ring(image, len, 1, "_one_cpu");
     creation(image, len);
+    bench_console_device_creation(image, len);
 }
