@@ -16,7 +16,9 @@ long domu_build(const void *image, size_t len, const char *name, const char *cmd
                 uint64_t pages, struct domain_build *b);
 long domu_unpause(domid_t id);
 long domu_pin(domid_t id, uint64_t cpumap);      /* its vCPU 0 */
-/* Disconnect its console and destroy it: destroydomain's answer. */
+/* Its console disconnected, its xenstore entries removed and the domain
+ * released from the store, then destroyed: destroydomain's answer.  The
+ * one release of a domain dom0 made (the shell's, the benchmarks'). */
 long domu_destroy(domid_t id);
 bool domu_console_has(domid_t id, const char *text);
 /* Wait, blocked, until its console shows text: whether it did in time. */

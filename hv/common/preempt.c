@@ -123,13 +123,15 @@ long hypercall_create_continuation(unsigned int op, unsigned int nargs, const ui
     return op;
 }
 
-static void print_where(const char *what, uintptr_t where)
+/* One end of a stretch: a preemption check, or where is 0 and it is the
+ * hypercall's own edge (its entry or its return). */
+static void print_where(const char *what, uintptr_t where, const char *edge)
 {
     uint64_t off;
     const char *name = where ? symbols_lookup(where, &off) : NULL;
 
     if (!where)
-        printk("  %s the hypercall's %s\n", what, *what == 'f' ? "entry" : "return");
+        printk("  %s the hypercall's %s\n", what, edge);
     else if (name)
         printk("  %s a preemption check in %s+%#llx\n", what, name, (unsigned long long)off);
     else
@@ -155,8 +157,8 @@ void preempt_report(void)
                        (unsigned long long)st->calls, (long long)st->longest,
                        (unsigned long long)st->over_100us);
             if (st->calls) {
-                print_where("from", st->longest_from);
-                print_where("to", st->longest_to);
+                print_where("from", st->longest_from, "entry");
+                print_where("to", st->longest_to, "return");
             }
         }
 }

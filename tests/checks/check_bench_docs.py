@@ -9,16 +9,10 @@ docs/benchmarks.md's table of metrics (a row naming it, or naming a
 pattern such as `density_create_ns_<n>` that it fits).  Exit status 0
 when that holds; otherwise one line per mismatch."""
 import ast
-import os
 import re
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def read(rel):
-    with open(os.path.join(ROOT, rel)) as f:
-        return f.read()
+from tree import read, report
 
 
 def bench_metrics():
@@ -54,9 +48,7 @@ def main():
     for metric in listed:
         if not any(rx.match(metric) for rx in rows):
             bad.append(f"docs/benchmarks.md: no row for {metric}")
-    for line in bad:
-        print(line)
-    return 1 if bad else 0
+    return report(bad)
 
 
 if __name__ == "__main__":

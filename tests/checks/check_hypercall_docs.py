@@ -6,16 +6,10 @@ plus iret, which the arch entry code dispatches) has a row in the
 document under its number and name, and every row names a hypercall the
 code dispatches.  Exit status 0 when they agree; otherwise one line per
 disagreement."""
-import os
 import re
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def read(path):
-    with open(os.path.join(ROOT, path)) as f:
-        return f.read()
+from tree import read
 
 
 def numbers_by_name():

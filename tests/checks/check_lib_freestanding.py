@@ -14,7 +14,7 @@ import os
 import re
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tree import ROOT
 
 FREESTANDING = {"stdarg.h", "stdbool.h", "stddef.h", "stdint.h"}
 HOSTED_ONLY = {"string.h", "stdio.h"}

@@ -5,16 +5,10 @@ The ranks in hv/include/proxen/spinlock.h (outermost first, after
 LOCK_UNRANKED and before NR_LOCK_RANKS) and the first column of the
 table under "## Locking" must name the same ranks in the same order.
 Exit status 0 when they agree; otherwise what differs."""
-import os
 import re
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def read(path):
-    with open(os.path.join(ROOT, path)) as f:
-        return f.read()
+from tree import read
 
 
 def code_ranks():

@@ -6,5 +6,5 @@ import os
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tree import ROOT
 sys.exit(subprocess.run([os.path.join(ROOT, "tools", "mutants"), "--list-only"]).returncode)

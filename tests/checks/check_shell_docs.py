@@ -5,16 +5,10 @@ Every command of guest/apps/shell/commands.c (its name and its argument
 synopsis) has a row in the document's Commands table, written as
 `name ARGS`, and every row names a command the shell has.  Exit status 0
 when they agree; otherwise one line per disagreement."""
-import os
 import re
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def read(path):
-    with open(os.path.join(ROOT, path)) as f:
-        return f.read()
+from tree import read
 
 
 def code_commands():

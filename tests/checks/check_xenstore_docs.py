@@ -5,16 +5,10 @@ Each row's CONTROL name must be one of lib/xenstore/control.c's quota
 names, the field it names must have that default in XS_QUOTA_DEFAULTS
 (lib/include/lib/xenstore.h), and every quota name in the code must have
 a row.  Exit status 0 when that holds; otherwise one line per mismatch."""
-import os
 import re
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def read(rel):
-    with open(os.path.join(ROOT, rel)) as f:
-        return f.read()
+from tree import read, report
 
 
 def main():
@@ -38,9 +32,7 @@ def main():
             bad.append(f"docs/xenstore.md: quota {name}: {value}, the code says {defaults.get(names[name])}")
     for name in set(names) - {n for n, _ in rows}:
         bad.append(f"docs/xenstore.md: quota {name} has no row")
-    for line in bad:
-        print(line)
-    return 1 if bad else 0
+    return report(bad)
 
 
 if __name__ == "__main__":

@@ -52,8 +52,6 @@ void bench_xenstore(void);      /* dom0's xenstore daemon (xenstore.c) */
  * NULL): how long that took, or 0 (nothing left behind). */
 uint64_t bench_create_once(const void *image, size_t len, bool xs, uint64_t pages,
                            domid_t *kept);
-/* Its entries removed and released, then destroyed: destroydomain's answer. */
-long bench_destroy(domid_t id);
 /* console_device.c: creation with a secondary console device. */
 void bench_console_device_creation(const void *image, size_t len);
 

@@ -13,6 +13,7 @@
  *        against n = 1, whether that grows with the devices served. */
 #include <console.h>
 #include <console_back.h>
+#include <domu.h>
 #include <hypercall.h>
 #include <kernel.h>
 #include <lib.h>
@@ -51,7 +52,7 @@ static void drop(domid_t dom)
 {
     xenbus_device_remove("console", dom, 1);
     back_end_in(dom, XenbusStateUnknown, system_time_ns() + WAIT_NS);
-    bench_destroy(dom);
+    domu_destroy(dom);
 }
 
 /* One domain with its console device: how long until the back end took

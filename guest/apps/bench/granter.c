@@ -1,8 +1,8 @@
 /* The demo domU that grants a page of its own to the initial domain
  * (guest/apps/demo/grant.c), built once for every benchmark that works on
- * another domain's grant (grant_map.c, grant_copy_domu.c): the first
+ * another domain's grant (grant_map.c, grant_copy.c): the first
  * granter_get() builds it, the last granter_put() destroys it.  The page
- * holds DOMU_WORD0 * (i + 1) in its i-th word; the demo reads nothing
+ * holds GRANTER_WORD0 * (i + 1) in its i-th word; the demo reads nothing
  * back until an event that never comes. */
 #include <console_back.h>
 #include <domu.h>

@@ -106,15 +106,6 @@ static void ring(const void *image, size_t len, uint64_t cpumap, const char *suf
     }
 }
 
-long bench_destroy(domid_t id)
-{
-    struct proxen_control op = { .version = PROXEN_CONTROL_VERSION,
-                                  .cmd = PXCTL_destroydomain, .domain = id };
-
-    domain_xs_destroy(id);
-    return hypercall(__HYPERVISOR_control, (uint64_t)&op, 0, 0, 0, 0);
-}
-
 uint64_t bench_create_once(const void *image, size_t len, bool xs, uint64_t pages, domid_t *kept)
 {
     struct domain_build b = { .image = image, .image_len = len, .name = "created",
@@ -124,14 +115,14 @@ uint64_t bench_create_once(const void *image, size_t len, bool xs, uint64_t page
     if (domain_build(&b))
         return 0;                       /* nothing left behind */
     if (xs && domain_xs_create(&b)) {
-        bench_destroy(b.domid);
+        domu_destroy(b.domid);
         return 0;
     }
     took = system_time_ns() - t0;
     if (kept)
         *kept = b.domid;
     else
-        bench_destroy(b.domid);
+        domu_destroy(b.domid);
     return took;
 }
 
@@ -177,7 +168,7 @@ static void creation(const void *image, size_t len)
                ", its xenstore entries written and the domain introduced");
     }
     while (made)
-        bench_destroy(others[--made]);
+        domu_destroy(others[--made]);
 }
 
 void bench_xenstore(void)

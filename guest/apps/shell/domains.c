@@ -3,6 +3,7 @@
 #include <console_back.h>
 #include <domain_build.h>
 #include <domain_xs.h>
+#include <domu.h>
 #include <lib/errno.h>
 #include "shell.h"
 
@@ -175,15 +176,6 @@ long domain_unpause(domid_t id)
     return pxctl(&op);
 }
 
-long domain_release(domid_t id)
-{
-    struct proxen_control op = { .cmd = PXCTL_destroydomain, .domain = id };
-
-    console_back_disconnect(id);            /* -ENOENT if it had none */
-    domain_xs_destroy(id);
-    return pxctl(&op);
-}
-
 /* Build the domain from its image (domain_build.h), then start it. */
 bool cmd_create(int argc, char **argv)
 {
@@ -225,7 +217,7 @@ bool cmd_create(int argc, char **argv)
         rc = domain_unpause(b.domid);
     if (rc) {
         printk("create: starting '%s': %s\n", a.name, errno_text(rc));
-        domain_release(b.domid);
+        domu_destroy(b.domid);
         return false;
     }
     lifecycle_created(b.domid, argc, argv);

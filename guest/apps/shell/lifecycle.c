@@ -7,6 +7,7 @@
  * off, and build a rebooted one again as it was created. */
 #include <console.h>
 #include <console_input.h>
+#include <domu.h>
 #include <events.h>
 #include <hypercall.h>
 #include <lib/errno.h>
@@ -80,7 +81,7 @@ static bool reap_one(const struct pxctl_domaininfo *d)
         return false;
     strlcpy(line, again ? records[slot].line : "", sizeof(line));
     records[slot].used = false;
-    domain_release(d->domain);
+    domu_destroy(d->domain);
     if (again) {
         printk("\nDomain %u '%s' rebooted itself: %s\n", d->domain, d->name, line);
         command_run(line);
@@ -153,7 +154,7 @@ static long stop(const struct pxctl_domaininfo *d, unsigned int reason)
         if ((rc = hypercall_sched_op(SCHEDOP_remote_shutdown, &r)))
             return rc;
     }
-    return domain_release(d->domain);
+    return domu_destroy(d->domain);
 }
 
 bool cmd_shutdown(int argc, char **argv)

@@ -94,9 +94,6 @@ bool cmd_unpause(int argc, char **argv);
 
 /* Start a paused domain (undo one pause): 0 or a negative errno. */
 long domain_unpause(domid_t id);
-/* Its console and xenstore entries gone, then the domain destroyed (the
- * destroy's result). */
-long domain_release(domid_t id);
 
 /* The CPU time of all the domain's vCPUs, in ns (0 for those it cannot
  * read). */
