@@ -89,5 +89,9 @@ bool xenstored_serving(domid_t dom);
  * go (an event or the kick timer), for the tests of its bound; 0 if not
  * served. */
 unsigned int xenstored_most_per_event(domid_t dom);
+/* How many framing violations a served domain made (each a connection
+ * reset), and in *logged how many of them the rate-limited log showed;
+ * 0 and 0 if not served. */
+unsigned int xenstored_violations(domid_t dom, unsigned int *logged);
 
 #endif

@@ -15,13 +15,17 @@
  * Xen's xenstored ignores such a connection: its watches and
  * transactions go, nothing more is read or written, until the domain
  * sets XENSTORE_RECONNECT (then the indices are zeroed and it starts
- * again) or is released. */
+ * again) or is released.  Each violation is logged, but at most
+ * XSD_LOG_BURST lines per domain every XSD_LOG_WINDOW_NS, with a count of
+ * those held back: a domain that breaks its ring and reconnects in a loop
+ * must not fill dom0's console. */
 #include <console.h>
 #include <events.h>
 #include <hypercall.h>
 #include <layout.h>
 #include <lib.h>
 #include <lib/errno.h>
+#include <lib/ratelimit.h>
 #include <lib/string.h>
 #include <lib/xs_ring.h>
 #include <mm.h>
@@ -33,6 +37,8 @@
 
 #define XSD_REQUESTS_PER_EVENT 8
 #define XSD_KICK_NS 1000000ULL
+#define XSD_LOG_BURST 5
+#define XSD_LOG_WINDOW_NS 10000000000ULL
 
 struct xsd_dom {
     unsigned int slot;                  /* in doms[], and its page of XENSTORED_VA */
@@ -50,6 +56,8 @@ struct xsd_dom {
     struct outq out;
     unsigned int dropped;               /* sent by the store, never to reach the ring */
     unsigned int most;                  /* requests read by one service, at most */
+    unsigned int violations, logged;    /* framing violations; lines logged for them */
+    struct ratelimit log;
 };
 
 /* Each from the store's heap while its domain is served (NULL: free). */
@@ -102,7 +110,17 @@ static void new_conn(struct xsd_dom *d)
 
 static void violate(struct xsd_dom *d, const char *why)
 {
-    printk("xenstored: domain %u: %s: connection reset\n", d->dom, why);
+    uint32_t held;
+
+    d->violations++;
+    if (ratelimit_allow(&d->log, system_time_ns(), &held)) {
+        d->logged++;
+        if (held)
+            printk("xenstored: domain %u: %s: connection reset (%u more not logged)\n", d->dom,
+                   why, held);
+        else
+            printk("xenstored: domain %u: %s: connection reset\n", d->dom, why);
+    }
     new_conn(d);
     d->ignored = true;
 }
@@ -266,7 +284,8 @@ int xsd_ring_attach(struct xs_store *s, unsigned int domid, uint64_t mfn, uint32
         return -ENOSPC;
     if (!(d = xsd_alloc(sizeof(*d))))
         return -ENOMEM;
-    *d = (struct xsd_dom){ .slot = slot, .dom = (domid_t)domid, .store = s };
+    *d = (struct xsd_dom){ .slot = slot, .dom = (domid_t)domid, .store = s,
+                           .log = RATELIMIT_INIT(XSD_LOG_WINDOW_NS, XSD_LOG_BURST) };
     d->ring = (void *)slot_va(d);
     rc = -ENOMEM;
     if (!(d->body = page_alloc()))
@@ -342,6 +361,20 @@ unsigned int xenstored_most_per_event(domid_t dom)
     most = d ? d->most : 0;
     xsd_leave(were);
     return most;
+}
+
+unsigned int xenstored_violations(domid_t dom, unsigned int *logged)
+{
+    bool were;
+    struct xsd_dom *d;
+    unsigned int n;
+
+    xsd_enter(&were);
+    d = find(dom);
+    n = d ? d->violations : 0;
+    *logged = d ? d->logged : 0;
+    xsd_leave(were);
+    return n;
 }
 
 bool xenstored_serving(domid_t dom)

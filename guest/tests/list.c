@@ -265,6 +265,7 @@ const struct test tests[] = {
     { "xenstored_flood_leaves_others", test_xenstored_flood_leaves_others },
     { "xenstored_burst_bounded", test_xenstored_burst_bounded },
     { "xenstored_bad_message", test_xenstored_bad_message },
+    { "xenstored_bad_loop_log_bounded", test_xenstored_bad_loop_log_bounded },
     { "xenstored_domain_leaves_nothing", test_xenstored_domain_leaves_nothing },
     { "domain_build", test_domain_build },
     { "domain_build_refused", test_domain_build_refused },

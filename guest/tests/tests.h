@@ -290,6 +290,7 @@ void test_xenstored_domu_ring(void);
 void test_xenstored_flood_leaves_others(void);
 void test_xenstored_burst_bounded(void);
 void test_xenstored_bad_message(void);
+void test_xenstored_bad_loop_log_bounded(void);
 void test_xenstored_domain_leaves_nothing(void);
 
 /* domu.c */

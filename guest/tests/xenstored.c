@@ -336,6 +336,31 @@ void test_xenstored_bad_message(void)
     domu_destroy(b.domid);
 }
 
+/* A domain that breaks its framing and reconnects in a loop: every
+ * violation resets its connection, but the log shows at most
+ * XSD_LOG_BURST (5) lines for it per 10 s window, not one each. */
+void test_xenstored_bad_loop_log_bounded(void)
+{
+    struct domain_build b;
+    unsigned int n, logged, windows;
+    uint64_t start;
+
+    if (!have_image() || !build("xsbadloop", "xs=badloop", &b))
+        return;
+    start = system_time_ns();
+    domu_unpause(b.domid);
+    if (!console_wait(b.domid, "demo: xs bad loop: 20 resets, read 'xsbadloop'", 60000))
+        test_fail("the domain did not get through 20 resets and a good read");
+    n = xenstored_violations(b.domid, &logged);
+    windows = (unsigned int)((system_time_ns() - start) / 10000000000ULL) + 1;
+    if (n != 20)
+        test_fail("the daemon counted %u framing violations, not 20", n);
+    if (!logged || logged > 5 * windows)
+        test_fail("%u of %u violations logged in %u window(s) of 10 s: expected 1..%u", logged, n,
+                  windows, 5 * windows);
+    domu_destroy(b.domid);
+}
+
 static bool rw_cycle(void)
 {
     struct domain_build b;

@@ -40,6 +40,7 @@ xencons_ring_SRCS := lib/xencons_ring.c
 schedule_SRCS := hv/common/schedule.c hv/common/sched_core.c hv/common/sched_rr.c hv/common/timer.c hv/common/timer_heap.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/console.c lib/vsnprintf.c hv/common/lock_order.c lib/string.c
 xs_ring_SRCS := lib/xs_ring.c
 heap_SRCS := lib/heap.c
+ratelimit_SRCS := lib/ratelimit.c
 maptrack_SRCS := hv/common/maptrack.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/lock_order.c
 xenstore_SRCS := $(wildcard lib/xenstore/*.c) lib/string.c
 grant_map_SRCS := hv/common/grant_map.c hv/common/maptrack.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/lock_order.c

@@ -22,7 +22,11 @@
  *          write of data/after, a read), which the daemon no longer reads;
  *          then XENSTORE_RECONNECT and a good request again:
  *            "demo: xs no answer after a bad message",
- *            "demo: xs reconnected, read 'NAME'" */
+ *            "demo: xs reconnected, read 'NAME'"
+ *   badloop  BAD_ROUNDS times: a header above XENSTORE_PAYLOAD_MAX, and
+ *          once the daemon has taken it, XENSTORE_RECONNECT; then a good
+ *          request:
+ *            "demo: xs bad loop: <n> resets, read 'NAME'" */
 #include <console.h>
 #include <events.h>
 #include <hypercall.h>
@@ -38,6 +42,7 @@
 #define MS 1000000ULL
 #define ROUNDS 100
 #define BATCHES 5
+#define BAD_ROUNDS 20
 
 static struct xenstore_domain_interface *ring;
 static evtchn_port_t port;
@@ -248,6 +253,17 @@ static void bursts(void)
     printk("demo: xs burst done\n");
 }
 
+/* XENSTORE_RECONNECT, and wait until the daemon has answered it. */
+static bool reconnect(void)
+{
+    __atomic_store_n(&ring->connection, XENSTORE_RECONNECT, __ATOMIC_RELEASE);
+    kick();
+    for (int i = 0; i < 200 && __atomic_load_n(&ring->connection, __ATOMIC_ACQUIRE) != XENSTORE_CONNECTED; i++)
+        wait_event(system_time_ns() + 10 * MS);
+    xs_frame_init(&frame, body);
+    return __atomic_load_n(&ring->connection, __ATOMIC_ACQUIRE) == XENSTORE_CONNECTED;
+}
+
 static void bad(void)
 {
     struct xsd_sockmsg h = { .type = XS_WRITE, .len = XENSTORE_PAYLOAD_MAX + 1 };
@@ -259,15 +275,36 @@ static void bad(void)
         printk("demo: xs no answer after a bad message\n");
     else
         printk("demo: xs answered after a bad message\n");
-    __atomic_store_n(&ring->connection, XENSTORE_RECONNECT, __ATOMIC_RELEASE);
-    kick();
-    for (int i = 0; i < 200 && __atomic_load_n(&ring->connection, __ATOMIC_ACQUIRE) != XENSTORE_CONNECTED; i++)
-        wait_event(system_time_ns() + 10 * MS);
-    xs_frame_init(&frame, body);
+    reconnect();
     if (call(XS_READ, "name", NULL) == XS_READ)
         printk("demo: xs reconnected, read '%s'\n", body);
     else
         printk("demo: xs not reconnected\n");
+}
+
+/* A bad header each round, reconnecting only once the daemon has read it
+ * (a reconnection before that would empty the ring unread). */
+static void bad_loop(void)
+{
+    struct xsd_sockmsg h = { .type = XS_WRITE, .len = XENSTORE_PAYLOAD_MAX + 1 };
+    unsigned int n = 0;
+
+    for (; n < BAD_ROUNDS; n++) {
+        uint64_t deadline = system_time_ns() + 2000 * MS;
+
+        if (!put(&h, sizeof(h), deadline))
+            break;
+        kick();
+        while (__atomic_load_n(&ring->req_cons, __ATOMIC_ACQUIRE) != ring->req_prod &&
+               system_time_ns() < deadline)
+            wait_event(deadline);
+        if (ring->req_cons != ring->req_prod || !reconnect())
+            break;
+    }
+    if (call(XS_READ, "name", NULL) == XS_READ)
+        printk("demo: xs bad loop: %u resets, read '%s'\n", n, body);
+    else
+        printk("demo: xs bad loop: %u resets, then no answer\n", n);
 }
 
 __noreturn void demo_xs(const char *mode)
@@ -283,6 +320,8 @@ __noreturn void demo_xs(const char *mode)
         flood(!strcmp(mode, "flood"));
     else if (!strcmp(mode, "bad"))
         bad();
+    else if (!strcmp(mode, "badloop"))
+        bad_loop();
     else if (!strcmp(mode, "burst"))
         bursts();
     else
