@@ -193,6 +193,7 @@ const struct test tests[] = {
     { "gntmap_unmap_and_replace", test_gntmap_unmap_and_replace },
     { "gntmap_replace_moves_grant", test_gntmap_replace_moves_grant },
     { "gntmap_replace_moves_table_hold", test_gntmap_replace_moves_table_hold },
+    { "gntmap_replace_scale", test_gntmap_replace_scale },
     { "gntmap_granter_destroyed", test_gntmap_granter_destroyed },
     { "gntmap_transfer", test_gntmap_transfer },
     { "gntmap_domu_exchange", test_gntmap_domu_exchange },

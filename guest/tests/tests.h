@@ -163,6 +163,7 @@ void test_gntmap_unmap_refused(void);
 void test_gntmap_unmap_and_replace(void);
 void test_gntmap_replace_moves_grant(void);
 void test_gntmap_replace_moves_table_hold(void);
+void test_gntmap_replace_scale(void);
 void test_gntmap_granter_destroyed(void);
 void test_gntmap_transfer(void);
 void test_gntmap_domu_exchange(void);

@@ -87,8 +87,8 @@ static int16_t pin_uses(struct domain *ld, struct domain *rd, const struct gntta
 
 /* The handle taken: pin, map, record. */
 static int16_t map_with_handle(struct domain *ld, struct domain *rd,
-                               const struct gnttab_map_grant_ref *op, struct maptrack_entry *e,
-                               mfn_t *frame)
+                               const struct gnttab_map_grant_ref *op, uint32_t handle,
+                               struct maptrack_entry *e, mfn_t *frame)
 {
     int16_t rc = pin_uses(ld, rd, op, frame);
 
@@ -96,7 +96,7 @@ static int16_t map_with_handle(struct domain *ld, struct domain *rd,
         return rc;
     /* e->where is 0 (a free entry's) until the arch records the mapping. */
     if (op->flags & GNTMAP_host_map) {
-        rc = arch_grant_map(ld, op->host_addr, op->flags, *frame, &e->where);
+        rc = arch_grant_map(ld, op->host_addr, op->flags, *frame, handle);
         if (rc) {
             unpin_uses(rd, op->ref, op->flags, op->flags);
             return rc;
@@ -134,7 +134,7 @@ void grant_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
         op->status = GNTST_no_space;
         return;
     }
-    rc = map_with_handle(ld, rd, op, e, &frame);
+    rc = map_with_handle(ld, rd, op, handle, e, &frame);
     op->status = rc;
     if (rc) {
         maptrack_put(mt, handle);
@@ -150,8 +150,9 @@ void grant_map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 /* Take out the uses of the mapping that the request names (a zero
  * address names none, as on Xen); the handle stays claimed for
  * grant_unmap_complete. */
-static int16_t unmap_claimed(struct domain *ld, struct maptrack_entry *e, uint64_t host_addr,
-                             uint64_t dev_bus_addr, uint64_t new_addr, uint32_t *done)
+static int16_t unmap_claimed(struct domain *ld, uint32_t handle, struct maptrack_entry *e,
+                             uint64_t host_addr, uint64_t dev_bus_addr, uint64_t new_addr,
+                             uint32_t *done)
 {
     mfn_t frame = _mfn(e->frame);
     int16_t rc;
@@ -159,7 +160,7 @@ static int16_t unmap_claimed(struct domain *ld, struct maptrack_entry *e, uint64
     if (dev_bus_addr && (e->flags & GNTMAP_device_map) && dev_bus_addr != mfn_to_maddr(frame))
         return GNTST_bad_dev_addr;
     if (host_addr && (e->flags & GNTMAP_host_map)) {
-        rc = arch_grant_unmap(ld, host_addr, e->flags, frame, &e->where, new_addr);
+        rc = arch_grant_unmap(ld, host_addr, e->flags, frame, handle, new_addr);
         if (rc)
             return rc;
         *done |= GNTMAP_host_map;
@@ -181,7 +182,7 @@ static int16_t unmap_common(struct domain *ld, uint32_t handle, uint64_t host_ad
     tok->done = 0;
     if (!e)
         return GNTST_bad_handle;
-    rc = unmap_claimed(ld, e, host_addr, dev_bus_addr, new_addr, &tok->done);
+    rc = unmap_claimed(ld, handle, e, host_addr, dev_bus_addr, new_addr, &tok->done);
     if (!tok->done)
         maptrack_publish(mt, handle);       /* unchanged, in use again */
     return rc;
@@ -238,7 +239,7 @@ void grant_map_domain_teardown(struct domain *ld)
 
         ASSERT(e->state != MAPTRACK_BUSY);
         if (e->state == MAPTRACK_USED && (e->flags & GNTMAP_host_map))
-            arch_grant_unmap_dying(ld, &e->where);
+            arch_grant_unmap_dying(ld, h);
     }
     arch_grant_flush_tlbs(ld);
     for (uint32_t h = 0; h < size; h++) {
@@ -251,12 +252,26 @@ void grant_map_domain_teardown(struct domain *ld)
     }
 }
 
-uint64_t *grant_map_record_of(struct domain *ld, uint64_t where)
+/* The records, for the arch: a handle it is given has a table. */
+static struct grant_maptrack *records_of(struct domain *ld)
 {
-    struct grant_maptrack *mt = __atomic_load_n(&ld->grant_table->maptrack, __ATOMIC_ACQUIRE);
-
     ASSERT(page_types_locked(ld));
-    return mt && where ? maptrack_find_where(mt, where) : NULL;
+    return __atomic_load_n(&ld->grant_table->maptrack, __ATOMIC_ACQUIRE);
+}
+
+uint64_t grant_map_where(struct domain *ld, uint32_t handle)
+{
+    return maptrack_where(records_of(ld), handle);
+}
+
+void grant_map_set_where(struct domain *ld, uint32_t handle, uint64_t where)
+{
+    maptrack_set_where(records_of(ld), handle, where);
+}
+
+uint32_t grant_map_take_place(struct domain *ld, uint32_t handle, uint64_t from)
+{
+    return from ? maptrack_take_place(records_of(ld), handle, from) : MAPTRACK_NONE;
 }
 
 void grant_map_free(struct domain *ld)

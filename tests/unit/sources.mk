@@ -19,7 +19,7 @@ trap_policy_CFLAGS := -Ihv/arch/x86/include
 gp_decode_SRCS := hv/arch/x86/pv/gp_decode.c
 gp_decode_CFLAGS := -Ihv/arch/x86/include
 event_channel_SRCS := hv/common/event_channel.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/console.c lib/vsnprintf.c hv/common/lock_order.c
-grant_table_SRCS := hv/common/grant_table.c hv/common/grant_pin.c hv/common/grant_version.c hv/common/grant_entries.c hv/common/grant_table_op.c hv/common/grant_copy.c hv/common/grant_map.c hv/common/grant_map_op.c hv/common/grant_transfer.c hv/common/maptrack.c hv/common/page_type.c hv/common/page_alloc.c hv/common/xmalloc.c hv/common/console.c lib/vsnprintf.c lib/string.c hv/common/lock_order.c
+grant_table_SRCS := hv/common/grant_table.c hv/common/grant_pin.c hv/common/grant_version.c hv/common/grant_entries.c hv/common/grant_table_op.c hv/common/grant_copy.c hv/common/grant_map.c hv/common/grant_map_op.c hv/common/grant_transfer.c hv/common/maptrack.c hv/common/maptrack_index.c hv/common/page_type.c hv/common/page_alloc.c hv/common/xmalloc.c hv/common/console.c lib/vsnprintf.c lib/string.c hv/common/lock_order.c
 event_coalesce_SRCS := hv/common/event_coalesce.c hv/common/timer.c hv/common/timer_heap.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/console.c lib/vsnprintf.c hv/common/lock_order.c
 tsc_sync_SRCS := hv/arch/x86/tsc_sync.c
 tsc_sync_CFLAGS := -Ihv/arch/x86/include
@@ -41,9 +41,9 @@ schedule_SRCS := hv/common/schedule.c hv/common/sched_core.c hv/common/sched_rr.
 xs_ring_SRCS := lib/xs_ring.c
 heap_SRCS := lib/heap.c
 ratelimit_SRCS := lib/ratelimit.c
-maptrack_SRCS := hv/common/maptrack.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/lock_order.c
+maptrack_SRCS := hv/common/maptrack.c hv/common/maptrack_index.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/lock_order.c
 xenstore_SRCS := $(wildcard lib/xenstore/*.c) lib/string.c
-grant_map_SRCS := hv/common/grant_map.c hv/common/maptrack.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/lock_order.c
+grant_map_SRCS := hv/common/grant_map.c hv/common/maptrack.c hv/common/maptrack_index.c hv/common/xmalloc.c hv/common/page_alloc.c hv/common/lock_order.c
 # The decoders read hostile input: their tests run under the sanitizers,
 # with inputs copied to buffers of their exact size.
 lz4_SRCS := lib/lz4.c lib/xxhash32.c lib/string.c

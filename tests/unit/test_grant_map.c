@@ -229,6 +229,23 @@ static void test_teardown(void **state)
     expect_nothing_held();
 }
 
+/* The handle recorded at where, as unmap_and_replace finds it. */
+static uint32_t handle_at(uint64_t where)
+{
+    return where ? maptrack_find_where(ld_gt.maptrack, where) : MAPTRACK_NONE;
+}
+
+static int16_t replace(uint64_t addr, uint64_t new_addr, grant_handle_t h)
+{
+    struct gnttab_unmap_and_replace op = { .host_addr = addr, .new_addr = new_addr, .handle = h };
+    struct grant_unmap_token tok;
+
+    grant_unmap_and_replace_one(&ld, &op, &tok);
+    arch_grant_flush_tlbs(&ld);
+    grant_unmap_complete(&ld, &tok);
+    return op.status;
+}
+
 /* The arch finds a handle by its mapping's record, and a record it
  * moves is the one the handle unmaps by; a freed handle's record is
  * gone, whatever the free list does with its entry. */
@@ -237,29 +254,53 @@ static void test_record_of(void **state)
     struct gnttab_map_grant_ref a = map(VA, GNTMAP_host_map, 1);
     struct gnttab_map_grant_ref b = map(VA + 0x1000, GNTMAP_host_map, 2);
     struct gnttab_map_grant_ref dev = map(0, GNTMAP_device_map, 3);
-    uint64_t *rec;
 
     (void)state;
     assert_int_equal(a.status, GNTST_okay);
     assert_int_equal(b.status, GNTST_okay);
     assert_int_equal(dev.status, GNTST_okay);
-    assert_null(grant_map_record_of(&ld, 0));
-    assert_null(grant_map_record_of(&ld, VA + 0x2000));
-    rec = grant_map_record_of(&ld, VA + 0x1000);
-    assert_non_null(rec);
-    assert_int_equal(*rec, VA + 0x1000);
+    assert_int_equal(handle_at(0), MAPTRACK_NONE);
+    assert_int_equal(handle_at(VA + 0x2000), MAPTRACK_NONE);
+    assert_int_equal(handle_at(VA + 0x1000), b.handle);
+    assert_int_equal(grant_map_where(&ld, b.handle), VA + 0x1000);
+    assert_int_equal(grant_map_where(&ld, dev.handle), 0);
     assert_int_equal(unmap(VA, a.handle), GNTST_okay);
-    assert_null(grant_map_record_of(&ld, VA));
-    assert_ptr_equal(grant_map_record_of(&ld, VA + 0x1000), rec);
+    assert_int_equal(handle_at(VA), MAPTRACK_NONE);
+    assert_int_equal(handle_at(VA + 0x1000), b.handle);
     /* a's entry again, for a mapping elsewhere. */
     assert_int_equal(map(VA + 0x3000, GNTMAP_host_map, 4).handle, a.handle);
-    assert_null(grant_map_record_of(&ld, VA));
-    assert_non_null(grant_map_record_of(&ld, VA + 0x3000));
+    assert_int_equal(handle_at(VA), MAPTRACK_NONE);
+    assert_int_equal(handle_at(VA + 0x3000), a.handle);
     assert_int_equal(unmap(VA + 0x3000, a.handle), GNTST_okay);
     assert_int_equal(unmap(VA + 0x1000, b.handle), GNTST_okay);
-    assert_null(grant_map_record_of(&ld, VA + 0x1000));
+    assert_int_equal(handle_at(VA + 0x1000), MAPTRACK_NONE);
     ld.dying = true;
     grant_map_domain_teardown(&ld);
+    expect_nothing_held();
+}
+
+/* unmap_and_replace from a grant mapping: it moves with its handle, which
+ * is then found at its new place only and unmaps there; the replaced
+ * handle is free and nothing is recorded at the old place. */
+static void test_replace_moves_record(void **state)
+{
+    struct gnttab_map_grant_ref a = map(VA, GNTMAP_host_map, 1);
+    struct gnttab_map_grant_ref b = map(VA + 0x1000, GNTMAP_host_map, 2);
+
+    (void)state;
+    assert_int_equal(a.status, GNTST_okay);
+    assert_int_equal(b.status, GNTST_okay);
+    assert_int_equal(replace(VA, VA, a.handle), GNTST_general_error);
+    assert_int_equal(replace(VA, VA + 0x5000, a.handle), GNTST_general_error);
+    assert_int_equal(handle_at(VA), a.handle);
+    assert_int_equal(replace(VA, VA + 0x1000, a.handle), GNTST_okay);
+    assert_int_equal(handle_at(VA), b.handle);
+    assert_int_equal(handle_at(VA + 0x1000), MAPTRACK_NONE);
+    assert_int_equal(grant_map_where(&ld, b.handle), VA);
+    assert_int_equal(pins[GRANT_USE_HOST_RW], 1);
+    assert_int_equal(unmap(VA, a.handle), GNTST_bad_handle);
+    assert_int_equal(unmap(VA + 0x1000, b.handle), GNTST_general_error);
+    assert_int_equal(unmap(VA, b.handle), GNTST_okay);
     expect_nothing_held();
 }
 
@@ -285,6 +326,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_teardown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_handles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_of, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replace_moves_record, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

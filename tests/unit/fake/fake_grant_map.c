@@ -3,15 +3,23 @@
  * hv/common/grant_map.c see what the arch was asked to do.  As the x86
  * one: a mapping over another grant mapping is refused, an unmap must
  * name the address the mapping was made at, and replace takes the
- * mapping at new_addr (fake_grant_set_stealable). */
+ * mapping at new_addr: an ordinary one (fake_grant_set_stealable), or a
+ * grant mapping, which moves with its handle's record. */
 #include <stdbool.h>
 #include <string.h>
 
 #include <arch/grant_map.h>
+#include <proxen/maptrack.h>
 #include <public/grant_table.h>
 #include "fake_arch.h"
 
 #define FAKE_GRANT_MAPS 64
+
+/* Common code's records (hv/common/grant_map.c), linked only into the
+ * tests that map grants; every test links the fake arch. */
+#pragma weak grant_map_where
+#pragma weak grant_map_set_where
+#pragma weak grant_map_take_place
 
 static struct fake_grant_mapping maps[FAKE_GRANT_MAPS];
 static unsigned int flushes;
@@ -48,7 +56,7 @@ unsigned int fake_grant_nr_mappings(void)
 }
 
 int16_t arch_grant_map(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t frame,
-                       uint64_t *where)
+                       uint32_t handle)
 {
     if (addr == refused_addr || find(addr))
         return GNTST_general_error;
@@ -56,36 +64,58 @@ int16_t arch_grant_map(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t f
         if (maps[i].in_use)
             continue;
         maps[i] = (struct fake_grant_mapping){ true, ld, addr, flags, mfn_x(frame) };
-        *where = addr;
+        grant_map_set_where(ld, handle, addr);
         return GNTST_okay;
     }
     return GNTST_general_error;
 }
 
-int16_t arch_grant_unmap(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t frame,
-                         uint64_t *where, uint64_t new_addr)
+/* The grant mapping at new_addr moves to addr with its handle, which is
+ * unmapped there: false if new_addr holds none. */
+static bool move_grant(struct domain *ld, uint64_t addr, uint32_t handle, uint64_t new_addr)
 {
-    struct fake_grant_mapping *m = find(*where);
+    struct fake_grant_mapping *from = find(new_addr);
 
-    if (addr != *where || !m || m->ld != ld || m->frame != mfn_x(frame) ||
+    if (!from || from->ld != ld || grant_map_take_place(ld, handle, new_addr) == MAPTRACK_NONE)
+        return false;
+    from->addr = addr;
+    return true;
+}
+
+int16_t arch_grant_unmap(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t frame,
+                         uint32_t handle, uint64_t new_addr)
+{
+    uint64_t where = grant_map_where(ld, handle);
+    struct fake_grant_mapping *m = find(where);
+
+    if (addr != where || !m || m->ld != ld || m->frame != mfn_x(frame) ||
         ((m->flags ^ flags) & GNTMAP_readonly))
         return GNTST_general_error;
-    if (new_addr && ((flags & GNTMAP_contains_pte) || new_addr != stealable_addr))
+    if (new_addr && (flags & GNTMAP_contains_pte))
         return GNTST_general_error;
+    if (new_addr && new_addr != stealable_addr) {
+        if (new_addr == addr)
+            return GNTST_general_error;
+        m->in_use = false;
+        if (move_grant(ld, addr, handle, new_addr))
+            return GNTST_okay;
+        m->in_use = true;
+        return GNTST_general_error;
+    }
     m->in_use = false;
     if (new_addr)
         stealable_addr = 0;         /* taken: unmapped there now */
-    *where = 0;
+    grant_map_set_where(ld, handle, 0);
     return GNTST_okay;
 }
 
-void arch_grant_unmap_dying(struct domain *ld, uint64_t *where)
+void arch_grant_unmap_dying(struct domain *ld, uint32_t handle)
 {
-    struct fake_grant_mapping *m = find(*where);
+    struct fake_grant_mapping *m = find(grant_map_where(ld, handle));
 
     if (m && m->ld == ld)
         m->in_use = false;
-    *where = 0;
+    grant_map_set_where(ld, handle, 0);
 }
 
 void arch_grant_flush_tlbs(struct domain *ld)

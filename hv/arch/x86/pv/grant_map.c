@@ -26,6 +26,7 @@
 #include <asm/x86.h>
 #include <proxen/domain.h>
 #include <proxen/errno.h>
+#include <proxen/maptrack.h>
 #include <public/grant_table.h>
 
 #define PTE_AVAIL_SHIFT 9               /* the three available bits, 9-11 */
@@ -98,7 +99,7 @@ static uint64_t swap_entry(uint64_t maddr, uint64_t e)
 }
 
 static int16_t map_locked(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t frame,
-                          uint64_t *where)
+                          uint32_t handle)
 {
     uint64_t maddr = l1e_maddr(ld, addr, flags & GNTMAP_contains_pte), old;
     struct page_info *l1;
@@ -114,17 +115,17 @@ static int16_t map_locked(struct domain *ld, uint64_t addr, uint32_t flags, mfn_
     /* What the entry mapped before goes, as on Xen; a leaf's release
      * never stops half-way. */
     (void)pv_put_pte_ref(old, 1, page_to_mfn(l1));
-    __atomic_store_n(where, maddr, __ATOMIC_RELAXED);
+    grant_map_set_where(ld, handle, maddr);
     return GNTST_okay;
 }
 
 int16_t arch_grant_map(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t frame,
-                       uint64_t *where)
+                       uint32_t handle)
 {
     int16_t rc;
 
     page_types_lock(ld);
-    rc = map_locked(ld, addr, flags, frame, where);
+    rc = map_locked(ld, addr, flags, frame, handle);
     page_types_unlock(ld);
     return rc;
 }
@@ -140,80 +141,77 @@ static bool is_mapping_of(uint64_t e, mfn_t frame, uint32_t flags)
 }
 
 /* unmap_and_replace: what new_addr's entry maps moves into the entry at
- * maddr (the mapping being unmapped), and new_addr is left empty, as
- * Xen's steal of a linear address.  An ordinary entry moves with its
- * references; a grant mapping moves with its handle, whose record
- * follows it and whose hold on a table becomes the one the unmapped
- * mapping had on maddr's (the hold on its old table goes).  Refused with
- * nothing changed: no L1 entry at new_addr, or the very entry being
- * unmapped (Xen crashes a domain that steals its own grant entry). */
-static int16_t replace_from(struct domain *ld, uint64_t maddr, uint64_t new_addr)
+ * maddr (the mapping of handle, being unmapped), and new_addr is left
+ * empty, as Xen's steal of a linear address.  An ordinary entry moves
+ * with its references; a grant mapping moves with its handle, whose
+ * record follows it and whose hold on a table becomes the one the
+ * unmapped mapping had on maddr's (the hold on its old table goes).
+ * Refused with nothing changed: no L1 entry at new_addr, or the very
+ * entry being unmapped (Xen crashes a domain that steals its own grant
+ * entry).  handle's record is 0 afterwards. */
+static int16_t replace_from(struct domain *ld, uint64_t maddr, uint32_t handle, uint64_t new_addr)
 {
-    uint64_t from = l1e_maddr(ld, new_addr, false), *record = NULL, e;
+    uint64_t from = l1e_maddr(ld, new_addr, false);
+    bool grant;
 
     if (!from || from == maddr)
         return GNTST_general_error;
-    if (is_grant_pte(__atomic_load_n(entry_at(from), __ATOMIC_RELAXED))) {
-        record = grant_map_record_of(ld, from);
-        if (!record)
-            return GNTST_general_error;     /* not reached: every mark has a handle */
-    }
-    e = swap_entry(from, 0);
-    (void)swap_entry(maddr, e);
-    if (record) {
-        __atomic_store_n(record, maddr, __ATOMIC_RELAXED);
+    grant = is_grant_pte(__atomic_load_n(entry_at(from), __ATOMIC_RELAXED));
+    /* The moved mapping's handle takes over handle's record (maddr). */
+    if (grant && grant_map_take_place(ld, handle, from) == MAPTRACK_NONE)
+        return GNTST_general_error;     /* not reached: every mark has a handle */
+    (void)swap_entry(maddr, swap_entry(from, 0));
+    if (grant) {
         put_page_and_type(table_of(from));
     } else {
+        grant_map_set_where(ld, handle, 0);
         put_page_and_type(table_of(maddr));
     }
     return GNTST_okay;
 }
 
 static int16_t unmap_locked(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t frame,
-                            uint64_t *where, uint64_t new_addr)
+                            uint32_t handle, uint64_t new_addr)
 {
     bool is_pte = flags & GNTMAP_contains_pte;
     uint64_t maddr = l1e_maddr(ld, addr, is_pte);
-    int16_t rc = GNTST_okay;
 
-    if ((is_pte && new_addr) || !maddr || maddr != *where)
+    if ((is_pte && new_addr) || !maddr || maddr != grant_map_where(ld, handle))
         return GNTST_general_error;
     if (!is_mapping_of(__atomic_load_n(entry_at(maddr), __ATOMIC_RELAXED), frame, flags))
         return GNTST_general_error;
-    if (new_addr) {
-        rc = replace_from(ld, maddr, new_addr);
-    } else {
-        (void)swap_entry(maddr, 0);
-        /* The mapping's hold on its table; the last one releases it. */
-        put_page_and_type(table_of(maddr));
-    }
-    if (rc == GNTST_okay)
-        __atomic_store_n(where, 0, __ATOMIC_RELAXED);
-    return rc;
+    if (new_addr)
+        return replace_from(ld, maddr, handle, new_addr);
+    (void)swap_entry(maddr, 0);
+    grant_map_set_where(ld, handle, 0);
+    /* The mapping's hold on its table; the last one releases it. */
+    put_page_and_type(table_of(maddr));
+    return GNTST_okay;
 }
 
 int16_t arch_grant_unmap(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t frame,
-                         uint64_t *where, uint64_t new_addr)
+                         uint32_t handle, uint64_t new_addr)
 {
     int16_t rc;
 
     page_types_lock(ld);
-    rc = unmap_locked(ld, addr, flags, frame, where, new_addr);
+    rc = unmap_locked(ld, addr, flags, frame, handle, new_addr);
     page_types_unlock(ld);
     return rc;
 }
 
-void arch_grant_unmap_dying(struct domain *ld, uint64_t *record)
+void arch_grant_unmap_dying(struct domain *ld, uint32_t handle)
 {
-    uint64_t where = *record;
+    uint64_t where;
 
     ASSERT(ld->dying);
     page_types_lock(ld);
+    where = grant_map_where(ld, handle);
     ASSERT(page_type(table_of(where)) == PGT_l1_page_table && page_type_count(table_of(where)));
     ASSERT(is_grant_pte(__atomic_load_n(entry_at(where), __ATOMIC_RELAXED)));
     (void)swap_entry(where, 0);
+    grant_map_set_where(ld, handle, 0);
     put_page_and_type(table_of(where));
-    __atomic_store_n(record, 0, __ATOMIC_RELAXED);
     page_types_unlock(ld);
 }
 
