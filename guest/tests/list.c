@@ -109,6 +109,8 @@ const struct test tests[] = {
     { "continuation_pin_tree", test_continuation_pin_tree },
     { "continuation_failed_tree", test_continuation_failed_tree },
     { "continuation_failed_tree_vcpu", test_continuation_failed_tree_vcpu },
+    { "continuation_foreign_pin", test_continuation_foreign_pin },
+    { "continuation_flush_all", test_continuation_flush_all },
     { "set_gdt", test_set_gdt },
     { "update_descriptor", test_update_descriptor },
     { "update_descriptor_call_gate", test_update_descriptor_call_gate },

@@ -135,6 +135,9 @@ void test_continuation_pin_tree(void);
  * continuation left in them comes back). */
 long hypercall_regs(unsigned int nr, uint64_t r[6]);
 
+/* continuation_foreign.c */
+void test_continuation_foreign_pin(void);
+void test_continuation_flush_all(void);
 /* continuation_undo.c */
 void test_continuation_failed_tree(void);
 void test_continuation_failed_tree_vcpu(void);

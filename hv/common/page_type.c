@@ -400,6 +400,11 @@ __hot_mm void put_page_type(struct page_info *pg)
     (void)unlock_types(t);
 }
 
+int put_page_type_preemptible(struct page_info *pg)
+{
+    return put_type(pg);
+}
+
 int put_page_and_type_preemptible(struct page_info *pg)
 {
     int rc = put_type(pg);
@@ -458,4 +463,23 @@ int unpin_page_table(struct page_info *pg, struct domain *d, uint64_t type)
     }
     (void)unlock_types(t);
     return rc;
+}
+
+/* A table whose validation stopped half-way (a type count of 0) and that
+ * no request will resume, its domain being torn down: its entries'
+ * references and its own general reference go, in one go (as the rest of
+ * a teardown).  Other frames are left alone. */
+void page_type_drop_partial(struct page_info *pg, struct domain *d)
+{
+    struct page_types *t = lock_types(d);
+    bool stopped = pg->owner == d && (pg->type_info & PGT_partial) && !page_type_count(pg);
+
+    ASSERT(!t->preemptible);
+    if (stopped) {
+        pg->type_info++;        /* the reference a resumed validation would take */
+        (void)put_type(pg);
+    }
+    (void)unlock_types(t);
+    if (stopped)
+        put_page(pg);
 }

@@ -108,16 +108,22 @@ BENCH_MAY_BE_NA = set()
 STRETCH_LIMIT_NS = 100_000
 
 
-def stretches_within(limit_ns):
+# dom0's control operations (domctl): creating and populating the domain
+# a test builds is not preemptible yet, and no unprivileged guest reaches it.
+HYPERCALL_DOMCTL = 36
+
+
+def stretches_within(limit_ns, unbounded=()):
     """The hypervisor's stretch report (boot option stretch_stats): every
     hypercall's longest stretch without a preemption point is below
-    limit_ns."""
+    limit_ns, but for the hypercalls numbered in unbounded."""
     def check(log):
         found = re.findall(r"CPU\d+ hypercall (\d+): \d+ calls, longest stretch without a "
                            r"preemption point (\d+) ns", log)
         if not found:
             return "no stretch report"
-        over = [f"hypercall {op}: {ns} ns" for op, ns in found if int(ns) >= limit_ns]
+        over = [f"hypercall {op}: {ns} ns" for op, ns in found
+                if int(ns) >= limit_ns and int(op) not in unbounded]
         return f"stretches of {limit_ns} ns or more: " + ", ".join(over) if over else None
     return check
 
@@ -362,11 +368,17 @@ CASES = [
     # hypervisor's own work, without QEMU's translation of fresh code or
     # the host's scheduling, so its bound can be asserted (the refused
     # tree's rollback, continuation_failed_tree, and the 100 us target
-    # over every hypercall the tests make, hostile batches included).
+    # over every hypercall the tests make, hostile batches included: a
+    # pin of a built domain's 8192-entry tree, lists of TLB flushes that
+    # wait for the other CPU).  The domctl that builds that domain is
+    # dom0's alone and not preemptible yet.
     dict(name="guest-preempt-icount", smp=2, icount=True, cmdline="stretch_stats",
          modules=[GUEST + " only=continuation instr_clock"],
-         expect=[r"TEST continuation_failed_tree: SUCCESS"],
-         check=all_of(guest_tests_passed, stretches_within(STRETCH_LIMIT_NS))),
+         expect=[r"TEST continuation_failed_tree: SUCCESS",
+                 r"TEST continuation_foreign_pin: SUCCESS",
+                 r"TEST continuation_flush_all: SUCCESS"],
+         check=all_of(guest_tests_passed,
+                      stretches_within(STRETCH_LIMIT_NS, unbounded={HYPERCALL_DOMCTL}))),
     # The hypercall fuzzer with other seeds than the guest-tests run (seed
     # 1), one of them with four vCPUs (the fuzzed hypercalls include the
     # vCPU operations); `make fuzz` runs longer ones.

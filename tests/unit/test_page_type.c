@@ -829,6 +829,46 @@ static void test_preempted_validation(void **state)
     }
 }
 
+/* A pin stopped at each preemption point in turn and never resumed (its
+ * domain is torn down): dropping every frame's half-done validation
+ * (page_type_drop_partial, as the teardown does for each of the domain's
+ * frames) leaves the tree as before the pin, and leaves frames in any
+ * other state alone. */
+static void test_abandoned_validation_dropped(void **state)
+{
+    static struct tree t;
+    unsigned int checks, restarts;
+    int rc;
+
+    build_tree(&t, 3);
+    assert_int_equal(pin_continued(&t, &restarts), 0);
+    assert_int_equal(restarts, 0);
+    checks = nr_preempt_checks;
+    /* A pinned, validated tree is no half-done validation. */
+    for (uint64_t m = 0; m < NR_FRAMES; m++)
+        page_type_drop_partial(&frame_table[m], &dom_a);
+    check_tree(&t, 1);
+    assert_int_equal(unpin_page_table(t.l4, &dom_a, PGT_l4_page_table), 0);
+    for (unsigned int k = 1; k <= checks; k++) {
+        preempt_at = k;
+        do {            /* again at once after a flush, as the hypercalls do */
+            page_types_lock(&dom_a);
+            page_types_allow_preemption(&dom_a);
+            rc = pin_page_table(t.l4, &dom_a, PGT_l4_page_table);
+        } while (page_types_unlock(&dom_a) && rc == -ERESTART);
+        preempt_at = 0;
+        assert_int_equal(rc, -ERESTART);
+        /* Another domain's teardown touches none of them. */
+        for (uint64_t m = 0; m < NR_FRAMES; m++)
+            page_type_drop_partial(&frame_table[m], &dom_b);
+        assert_true(t.l4->type_info & PGT_partial);
+        for (uint64_t m = 0; m < NR_FRAMES; m++)
+            page_type_drop_partial(&frame_table[m], &dom_a);
+        assert_nothing_partial();
+        check_tree(&t, 0);
+    }
+}
+
 /* Unpinning a tree in a request that may be preempted, then finishing
  * the release the caller owes until it ends; the number of restarts. */
 static int unpin_continued(struct tree *t, unsigned int *restarts)
@@ -1893,6 +1933,7 @@ int main(void)
         T(test_deep_chains),
         T(test_preempted_validation),
         T(test_partial_state),
+        T(test_abandoned_validation_dropped),
         T(test_failed_validation_released_in_steps),
         T(test_preempted_release),
         T(test_flush_deferred),

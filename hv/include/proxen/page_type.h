@@ -142,6 +142,14 @@ void put_page_and_type(struct page_info *pg);
  * and both references are still the caller's, who must call again later
  * (the frame is PGT_partial meanwhile and takes no new reference). */
 int put_page_and_type_preemptible(struct page_info *pg);
+/* Its first half: the type reference alone (the general one is still the
+ * caller's, to drop with no type lock held). */
+int put_page_type_preemptible(struct page_info *pg);
+
+/* d is being torn down: a table of d's whose validation stopped half-way
+ * and was never resumed releases its entries and its own reference (a
+ * frame in any other state is left as it is). */
+void page_type_drop_partial(struct page_info *pg, struct domain *d);
 
 /* Pin a page table so it stays validated without being in use (MMUEXT_PIN_*).
  * -EINVAL if already pinned (pin) or not pinned / other type (unpin).

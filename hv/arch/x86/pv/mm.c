@@ -73,6 +73,24 @@ void pv_put_table_or_defer(struct page_info *pg)
     put_table_or_defer(current_vcpu(), pg);
 }
 
+/* Under the type lock of the table's owner: the vCPU's own domain, or
+ * for the privileged domain's foreign pins the domain it builds.  The
+ * general reference goes after the lock: it may be the frame's last,
+ * and the owner's too (a destroyed domain lives until its frames go). */
+static int finish_release(struct page_info *pg)
+{
+    struct domain *owner = pg->owner;       /* kept while the vCPU holds pg */
+    int rc;
+
+    page_types_lock(owner);
+    page_types_allow_preemption(owner);
+    rc = put_page_type_preemptible(pg);
+    page_types_unlock(owner);
+    if (!rc)
+        put_page(pg);
+    return rc;
+}
+
 int pv_finish_old_table(struct vcpu *v)
 {
     for (unsigned int i = 0; i < ARRAY_SIZE(v->arch.old_table); i++) {
@@ -80,10 +98,7 @@ int pv_finish_old_table(struct vcpu *v)
 
         if (!v->arch.old_table[i])
             continue;
-        page_types_lock(v->domain);
-        page_types_allow_preemption(v->domain);
-        rc = put_page_and_type_preemptible(v->arch.old_table[i]);
-        page_types_unlock(v->domain);
+        rc = finish_release(v->arch.old_table[i]);
         if (rc)
             return rc;
         v->arch.old_table[i] = NULL;
@@ -399,33 +414,40 @@ static bool takes_type_lock(unsigned int cmd)
 }
 
 /* Another domain's tables (foreign_owner.c), pinned or unpinned by the
- * privileged domain building it, under that domain's type lock: in one
- * go, leaving nothing half-done in a domain that may be destroyed
- * meanwhile, and never once its teardown began (which unpins what it
- * finds pinned, under the same lock).  Other commands act on the
- * caller's own state: -EPERM with a foreign domain, as on Xen. */
-static int foreign_pin(struct domain *d, const struct pv_mmuext *x)
+ * privileged domain building it, under that domain's type lock, and
+ * never once its teardown began (which unpins what it finds pinned, under
+ * the same lock).  Preemptible as the caller's own pins, as on Xen: a
+ * validation stopped half-way stays in that domain's frames (resumed by
+ * the continuation, or released by its teardown), and a tree left to be
+ * released, by an unpin stopped half-way or a failed validation, is the
+ * calling vCPU's to finish (pv_finish_old_table).  Other commands act on
+ * the caller's own state: -EPERM with a foreign domain, as on Xen. */
+static int foreign_pin(struct vcpu *v, struct domain *d, const struct pv_mmuext *x)
 {
     struct page_info *pg;
+    int rc;
 
     if (x->cmd > MMUEXT_UNPIN_TABLE)
         return -EPERM;
     pg = owned_frame(d, x->mfn);
     if (!pg || d->dying)
         return -EINVAL;
-    if (x->cmd == MMUEXT_UNPIN_TABLE)
-        return unpin_page_table(pg, d, page_type(pg));
-    return pin_page_table(pg, d, level_type(x->cmd + 1));
+    if (x->cmd != MMUEXT_UNPIN_TABLE)
+        return pin_page_table(pg, d, level_type(x->cmd + 1));
+    rc = unpin_page_table(pg, d, page_type(pg));
+    if (rc == -ERESTART)
+        defer_release(v, pg);
+    return rc == -ERESTART ? 0 : rc;
 }
 
-static int foreign_entry(struct domain *d, const struct pv_mmuext *x)
+static int foreign_entry(struct vcpu *v, struct domain *d, const struct pv_mmuext *x)
 {
     int rc;
 
     do {
         page_types_lock(d);
-        page_types_allow_restart(d);
-        rc = foreign_pin(d, x);
+        page_types_allow_preemption(d);
+        rc = foreign_pin(v, d, x);
     } while (page_types_unlock(d) && rc == -ERESTART);
     return rc;
 }
@@ -439,7 +461,7 @@ static int mmuext_entry(const struct pv_batch *b, const void *entry)
     /* Pin and unpin, all a foreign domain takes, decode whatever the
      * frame: the command's -EPERM comes first there. */
     if (b->pg_owner != v->domain)
-        return foreign_entry(b->pg_owner, &x);
+        return foreign_entry(v, b->pg_owner, &x);
     if (refused)
         return refused;
     if (!takes_type_lock(x.cmd))

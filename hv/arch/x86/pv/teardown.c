@@ -1,6 +1,7 @@
 /* What a destroyed domain holds of its own frames, dropped before its
  * memory is given back (domain.c): its vCPUs' page tables and descriptor
- * tables, and the page tables it (or the domain that built it) pinned.
+ * tables, the page tables it (or the domain that built it) pinned,
+ * and the tables whose validation a preempted pin left half-done.
  * Afterwards only other domains' mappings hold its frames.
  *
  * Its vCPUs are paused for good by then (domain_destroy).  Each is
@@ -58,8 +59,10 @@ static void unpin_all(struct domain *d)
     list_for_each(pos, &d->page_list) {
         struct page_info *pg = list_entry(pos, struct page_info, list);
 
-        /* Takes the type lock and looks at the pin under it. */
+        /* Takes the type lock and looks at the pin under it; a table
+         * left half-validated by a preempted pin is released too. */
         (void)unpin_page_table(pg, d, page_type(pg));
+        page_type_drop_partial(pg, d);
     }
     spin_unlock(&d->page_lock);
 }
