@@ -374,7 +374,7 @@ static long populate(struct domain_build *b)
     op.u.populate.nr_pages = b->nr_pages;
     if ((rc = control(PXCTL_populate, b->domid, &op)))
         return fail(b, rc, "populate refused");
-    op.u.getmemlist = (struct pxctl_getmemlist){ (uint64_t)domain_build_p2m, 0, b->nr_pages };
+    op.u.getmemlist = (struct pxctl_getmemlist){ (uint64_t)domain_build_p2m, 0, b->nr_pages, 0 };
     if ((rc = control(PXCTL_getmemlist, b->domid, &op)) || op.u.getmemlist.max != b->nr_pages)
         return fail(b, rc ? rc : -EIO, "getmemlist failed");
     for (uint64_t pfn = 0; pfn < b->nr_pages; pfn += MAP_BATCH) {

@@ -63,7 +63,7 @@ long ctl_memlist(domid_t id, uint64_t start, uint64_t *buf, uint64_t max, uint64
     struct proxen_control op = ctl_op(PXCTL_getmemlist, id);
     long rc;
 
-    op.u.getmemlist = (struct pxctl_getmemlist){ (uint64_t)buf, start, max };
+    op.u.getmemlist = (struct pxctl_getmemlist){ (uint64_t)buf, start, max, 0 };
     rc = ctl_call(&op);
     *got = op.u.getmemlist.max;
     return rc;

@@ -108,6 +108,7 @@ const struct test tests[] = {
     { "continuation_multicall_between", test_continuation_multicall_between },
     { "continuation_pin_tree", test_continuation_pin_tree },
     { "continuation_failed_tree", test_continuation_failed_tree },
+    { "continuation_destroy_big", test_continuation_destroy_big },
     { "continuation_failed_tree_vcpu", test_continuation_failed_tree_vcpu },
     { "continuation_foreign_pin", test_continuation_foreign_pin },
     { "continuation_flush_all", test_continuation_flush_all },

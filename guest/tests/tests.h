@@ -138,6 +138,8 @@ long hypercall_regs(unsigned int nr, uint64_t r[6]);
 /* continuation_foreign.c */
 void test_continuation_foreign_pin(void);
 void test_continuation_flush_all(void);
+/* continuation_destroy.c */
+void test_continuation_destroy_big(void);
 /* continuation_undo.c */
 void test_continuation_failed_tree(void);
 void test_continuation_failed_tree_vcpu(void);

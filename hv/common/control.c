@@ -156,39 +156,54 @@ static struct domain *built_domain(struct domain *self, domid_t id, long *rc)
     return d;
 }
 
-static long populate(struct domain *self, domid_t id, const struct pxctl_populate *p)
+/* nr_pages counts down as frames are given: a continued call (-ERESTART)
+ * gives what is left. */
+static long populate(struct domain *self, domid_t id, struct pxctl_populate *p)
 {
     long rc;
     struct domain *d = built_domain(self, id, &rc);
 
     if (!d)
         return rc;
-    rc = domain_populate(d, p->nr_pages);
+    rc = domain_populate(d, &p->nr_pages);
     put_domain(d);
     return rc;
 }
 
 #define MEMLIST_CHUNK 64
 
+/* Chunk after chunk, in one pass over the list (domain_memlist resumes
+ * its walk); when preemption is due, the progress is written into the
+ * op (buffer and start past what was written, max less it, done more)
+ * and the call is continued.  At the end max says how many in all. */
 static long getmemlist(struct domain *self, domid_t id, struct pxctl_getmemlist *m)
 {
-    uint64_t chunk[MEMLIST_CHUNK], done = 0, n;
+    uint64_t chunk[MEMLIST_CHUNK], n;
     long rc;
+    bool end = false;
     struct domain *d = built_domain(self, id, &rc);
 
     if (!d)
         return rc;
     rc = 0;
-    while (done < m->max &&
-           (n = domain_memlist(d, m->start + done, chunk, MIN(m->max - done, MEMLIST_CHUNK)))) {
-        if (copy_to_guest(m->buffer + done * sizeof(uint64_t), chunk, n * sizeof(uint64_t))) {
+    while (m->max && !end) {
+        n = domain_memlist(d, m->start, chunk, MIN(m->max, MEMLIST_CHUNK), &end);
+        if (copy_to_guest(m->buffer, chunk, n * sizeof(uint64_t))) {
             rc = -EFAULT;
             break;
         }
-        done += n;
+        m->buffer += n * sizeof(uint64_t);
+        m->start += n;
+        m->max -= n;
+        m->done += n;
+        if (m->max && !end && hypercall_preempt_check()) {
+            rc = -ERESTART;
+            break;
+        }
     }
     put_domain(d);
-    m->max = done;
+    if (rc != -ERESTART)
+        m->max = m->done;
     return rc;
 }
 
@@ -247,17 +262,22 @@ static long domain_op(struct domain *cur, struct proxen_control *op)
     return rc;
 }
 
-/* Never the caller itself, never a privileged domain. */
+/* Never the caller itself, never a privileged domain.  Its teardown is
+ * carried out in steps: -ERESTART continues the call, which then finds
+ * the domain among those being torn down (off the list at the first
+ * call).  0 once it is over. */
 static long destroydomain(struct domain *self, domid_t id)
 {
     long rc;
     struct domain *d = built_domain(self, id, &rc);
 
+    if (!d && rc == -ESRCH)
+        d = get_dying_domain_by_id(id);
     if (!d)
         return rc;
-    domain_destroy(d);
+    rc = domain_destroy_preemptible(d);
     put_domain(d);
-    return 0;
+    return rc;
 }
 
 long control_op(struct vcpu *cur, struct proxen_control *op)
@@ -313,7 +333,11 @@ long do_control(const uint64_t a[6])
     if (copy_from_guest(&op, a[0], sizeof(op)))
         return -EFAULT;
     rc = control_op(current_vcpu(), &op);
-    if (!rc && copy_to_guest(a[0], &op, sizeof(op)))
+    if ((!rc || rc == -ERESTART) && copy_to_guest(a[0], &op, sizeof(op)))
         rc = -EFAULT;
+    /* The progress is in the op (or, for a teardown, in the domain): the
+     * same call again carries on. */
+    if (rc == -ERESTART)
+        return hypercall_create_continuation(__HYPERVISOR_control, 1, a);
     return rc;
 }

@@ -31,6 +31,10 @@ static void list_unlock(unsigned long flags)
 }
 static LIST_HEAD(domlist);
 static struct domid_table domids;       /* the listed domains by id */
+/* Destroyed domains whose teardown is not over, linked by domain_list:
+ * only the destroy op looks here (get_dying_domain_by_id), so that a
+ * continued destroy finds its domain and nothing else does. */
+static LIST_HEAD(dying_list);
 
 /* Under domlist_lock: d becomes findable, or stops being. */
 static void list_insert_locked(struct domain *d)
@@ -88,6 +92,7 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged)
     spin_lock_init_ranked(&d->page_lock, LOCK_DOMAIN_PAGES);
     page_types_init(&d->page_types, privileged);
     list_init(&d->page_list);
+    list_init(&d->teardown.frames);
     if (evtchn_domain_init(d)) {
         xfree(d);
         xfree(v);
@@ -164,6 +169,7 @@ static void give_up_frame(struct domain *d, struct page_info *pg)
 {
     ASSERT(spin_is_locked_by_me(&d->page_lock));
     list_del(&pg->list);
+    d->page_list_gen++;
     d->tot_pages--;
     atomic_fetch_add(&d->refcnt, 1);        /* the frame's hold, in case */
     if (!page_drop_allocation(pg))
@@ -209,6 +215,7 @@ int domain_steal_frame(struct domain *d, struct page_info *pg)
         pg->owner = NULL;
         pg->type_info = 0;
         list_del(&pg->list);
+        d->page_list_gen++;
         d->tot_pages--;
         rc = 0;
     }
@@ -263,15 +270,12 @@ void domain_drop_frame(struct page_info *pg)
     free_domain_frame(pg);
 }
 
-/* Every frame of a destroyed domain (its vCPUs' tables and its pins were
- * dropped first, so nothing of its own holds them): back to the heap, or
- * left to whoever still maps them. */
-static void relinquish_memory(struct domain *d)
+/* A frame of a destroyed domain (its vCPUs' tables and its pins were
+ * dropped first, so nothing of its own holds it), on page_list or the
+ * teardown's list: back to the heap, or left to whoever still maps it. */
+void domain_give_up_frame_locked(struct domain *d, struct page_info *pg)
 {
-    spin_lock(&d->page_lock);
-    while (!list_empty(&d->page_list))
-        give_up_frame(d, list_first_entry(&d->page_list, struct page_info, list));
-    spin_unlock(&d->page_lock);
+    give_up_frame(d, pg);
 }
 
 /* A guest maps its shared_info page (start_info.shared_info), but only
@@ -303,7 +307,7 @@ static void unshare_shared_info(struct domain *d)
 /* The last reference: nothing can reach the domain any more. */
 static void domain_free(struct domain *d)
 {
-    ASSERT(list_empty(&d->page_list) && !d->tot_pages);
+    ASSERT(list_empty(&d->page_list) && list_empty(&d->teardown.frames) && !d->tot_pages);
     for (unsigned int i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
 
@@ -405,34 +409,96 @@ static void tell_dom0(const struct domain *d)
     put_domain(dom0);
 }
 
-/* Off the list first (no new references), then its event channels (no
- * peer keeps a link to it), then its memory (frames another domain still
- * maps stay until unmapped), then the list's reference; the rest goes
- * when the last holder lets go.  dying is set first, under the list's
- * lock: what adds frames, pins or tables to a domain checks it under the
- * lock the teardown takes for that (page_lock, the type lock). */
-void domain_destroy(struct domain *d)
+/* Off the list first (no new references; onto the dying list, where
+ * only the destroy op looks), then the teardown's steps
+ * (domain_teardown.c), then the list's reference; the rest goes when the
+ * last holder lets go.  dying is set first, under the list's lock: what
+ * adds frames, pins or tables to a domain checks it under the lock the
+ * teardown takes for that (page_lock, the type lock). */
+static void teardown_begin(struct domain *d)
 {
     unsigned long flags = list_lock();
 
-    if (d->dying) {
-        list_unlock(flags);
+    if (!d->dying) {
+        d->dying = true;
+        if (d->domain_id != DOMID_INVALID) {   /* listed (creation may have failed before) */
+            list_remove_locked(d);
+            list_add_tail(&d->domain_list, &dying_list);
+        }
+    }
+    list_unlock(flags);
+}
+
+/* The last step done, by the CPU that did it (busy still claimed): off
+ * the dying list, dom0 told, the list's reference dropped (the caller
+ * holds one, or it was the last: then nothing may touch d after). */
+static void teardown_finish(struct domain *d)
+{
+    unsigned long flags = list_lock();
+
+    if (d->domain_id != DOMID_INVALID)
+        list_del(&d->domain_list);
+    d->teardown.finished = true;
+    list_unlock(flags);
+    tell_dom0(d);
+    atomic_store(&d->teardown.busy, false);
+    put_domain(d);
+}
+
+int domain_destroy_preemptible(struct domain *d)
+{
+    int rc;
+
+    teardown_begin(d);
+    if (atomic_exchange(&d->teardown.busy, true))
+        return -ERESTART;               /* another CPU is running a step */
+    if (d->teardown.finished) {
+        atomic_store(&d->teardown.busy, false);
+        return 0;
+    }
+    rc = domain_teardown_steps(d, true);
+    if (rc) {
+        atomic_store(&d->teardown.busy, false);
+        return rc;
+    }
+    teardown_finish(d);
+    return 0;
+}
+
+/* The hypervisor's own callers (a creation that failed) hold the only
+ * reference, and no one else can find the domain: every step at once. */
+void domain_destroy(struct domain *d)
+{
+    bool was_busy;
+
+    teardown_begin(d);
+    was_busy = atomic_exchange(&d->teardown.busy, true);
+    ASSERT(!was_busy);
+    if (d->teardown.finished) {
+        atomic_store(&d->teardown.busy, false);
         return;
     }
-    d->dying = true;
-    if (d->domain_id != DOMID_INVALID)         /* listed (creation may have failed before) */
-        list_remove_locked(d);
-    list_unlock(flags);
-    domain_pause(d);                    /* for good: none of its vCPUs runs again */
-    evtchn_domain_destroy(d);
-    if (!d->is_privileged) {
-        grant_map_domain_teardown(d);   /* its mappings hold its tables */
-        arch_domain_relinquish(d);
-        grant_table_relinquish(d);
-        relinquish_memory(d);
+    (void)domain_teardown_steps(d, false);
+    teardown_finish(d);
+}
+
+struct domain *get_dying_domain_by_id(domid_t id)
+{
+    unsigned long flags = list_lock();
+    struct list_head *pos;
+    struct domain *found = NULL;
+
+    list_for_each(pos, &dying_list) {
+        struct domain *d = list_entry(pos, struct domain, domain_list);
+
+        if (d->domain_id == id) {
+            atomic_fetch_add(&d->refcnt, 1);
+            found = d;
+            break;
+        }
     }
-    tell_dom0(d);
-    put_domain(d);
+    list_unlock(flags);
+    return found;
 }
 
 void domain_set_name(struct domain *d, const char *name)
@@ -551,31 +617,78 @@ struct page_info *domain_alloc_extent(struct domain *d, unsigned int order)
     return pg;
 }
 
-/* nr more zeroed frames for a domain being built, within its limit:
+/* Frames allocated (and zeroed: 4 KiB each) between two preemption
+ * checks. */
+#define POPULATE_PER_CHECK 8
+
+/* *nr more zeroed frames for a domain being built, within its limit:
  * 0, -ENOMEM past max_pages or when the heap runs out (what was given
- * stays given; teardown returns it). */
-int domain_populate(struct domain *d, uint64_t nr)
+ * stays given; teardown returns it), -ERESTART with *nr left. */
+int domain_populate(struct domain *d, uint64_t *nr)
 {
-    if (d->is_privileged || nr > d->max_pages - MIN(d->tot_pages, d->max_pages))
+    if (d->is_privileged || *nr > d->max_pages - MIN(d->tot_pages, d->max_pages))
         return -ENOMEM;
-    for (uint64_t done = 0; done < nr; done++)
+    for (uint64_t done = 0; *nr; done++) {
+        if (done && done % POPULATE_PER_CHECK == 0 && hypercall_preempt_check())
+            return -ERESTART;
         if (!domain_alloc_extent(d, 0))
             return -ENOMEM;
+        (*nr)--;
+    }
     return 0;
 }
 
-/* Frames [start, start + max) of d's list, in order, into mfns: how many. */
-uint64_t domain_memlist(struct domain *d, uint64_t start, uint64_t *mfns, uint64_t max)
+/* Under page_lock: the list entry at index start, walking from where the
+ * last walk stopped when that is still valid and not past start, at most
+ * MEMLIST_SEEK entries; NULL when the walk stopped short (*at says where)
+ * or the list ended (*end). */
+static struct list_head *memlist_seek(struct domain *d, uint64_t start, uint64_t *at, bool *end)
 {
+    struct memlist_cursor *c = &d->memlist;
+    struct list_head *pos = d->page_list.next;
+    uint64_t i = 0, walked = 0;
+
+    if (c->pos && c->gen == d->page_list_gen && c->index <= start) {
+        pos = c->pos;
+        i = c->index;
+    }
+    while (pos != &d->page_list && i < start && walked++ < MEMLIST_SEEK) {
+        pos = pos->next;
+        i++;
+    }
+    *at = i;
+    *end = pos == &d->page_list;
+    if (*end || i < start) {
+        c->pos = *end ? NULL : pos;
+        c->index = i;
+        c->gen = d->page_list_gen;
+        return NULL;
+    }
+    return pos;
+}
+
+/* Frames [start, start + max) of d's list, in order, into mfns: how many
+ * (fewer when the seek stopped short or the list ended: *end).  One pass
+ * over the list for a caller asking chunk after chunk: the walk resumes
+ * where the last one stopped. */
+uint64_t domain_memlist(struct domain *d, uint64_t start, uint64_t *mfns, uint64_t max,
+                        bool *end)
+{
+    struct memlist_cursor *c = &d->memlist;
     struct list_head *pos;
-    uint64_t i = 0, n = 0;
+    uint64_t at, n = 0;
 
     spin_lock(&d->page_lock);
-    list_for_each(pos, &d->page_list) {
-        if (n == max)
-            break;
-        if (i++ >= start)
+    pos = memlist_seek(d, start, &at, end);
+    if (pos) {
+        while (pos != &d->page_list && n < max) {
             mfns[n++] = mfn_x(page_to_mfn(list_entry(pos, struct page_info, list)));
+            pos = pos->next;
+        }
+        *end = pos == &d->page_list;
+        c->pos = *end ? NULL : pos;
+        c->index = start + n;
+        c->gen = d->page_list_gen;
     }
     spin_unlock(&d->page_lock);
     return n;

@@ -14,6 +14,7 @@
 #include <proxen/errno.h>
 #include <proxen/grant_map.h>
 #include <proxen/grant_table.h>
+#include <proxen/hypercall.h>
 #include <proxen/maptrack.h>
 #include <proxen/page_type.h>
 #include <proxen/xmalloc.h>
@@ -223,33 +224,52 @@ void grant_unmap_complete(struct domain *ld, struct grant_unmap_token *tok)
     put_domain(rd);
 }
 
+/* Handles gone through between two preemption checks of a teardown. */
+#define TEARDOWN_HANDLES_PER_CHECK 64
+
+static bool teardown_preempt(bool preemptible, uint64_t done)
+{
+    return preemptible && done % TEARDOWN_HANDLES_PER_CHECK == 0 && hypercall_preempt_check();
+}
+
 /* Every mapping ld still has, whatever its tables look like now: taken
- * out, the TLBs flushed, then released.  Nothing runs ld any more, so no
- * request holds one of its handles. */
-void grant_map_domain_teardown(struct domain *ld)
+ * out (cursor 0 .. size), the TLBs flushed (at size), then released
+ * (size .. 2 * size).  Nothing runs ld any more, so no request holds one
+ * of its handles, and none is added between two steps. */
+int grant_map_domain_teardown(struct domain *ld, uint64_t *cursor, bool preemptible)
 {
     struct grant_maptrack *mt = ld->grant_table ? ld->grant_table->maptrack : NULL;
     uint32_t size = mt ? maptrack_size(mt) : 0;
+    uint64_t done = 0;
 
     ASSERT(ld->dying);
     if (!mt || !maptrack_in_use(mt))
-        return;
-    for (uint32_t h = 0; h < size; h++) {
-        struct maptrack_entry *e = maptrack_entry_at(mt, h);
+        return 0;
+    for (; *cursor < size; (*cursor)++) {
+        struct maptrack_entry *e = maptrack_entry_at(mt, (uint32_t)*cursor);
 
+        if (done++ && teardown_preempt(preemptible, done))
+            return -ERESTART;
         ASSERT(e->state != MAPTRACK_BUSY);
         if (e->state == MAPTRACK_USED && (e->flags & GNTMAP_host_map))
-            arch_grant_unmap_dying(ld, h);
+            arch_grant_unmap_dying(ld, (uint32_t)*cursor);
     }
-    arch_grant_flush_tlbs(ld);
-    for (uint32_t h = 0; h < size; h++) {
+    if (*cursor == size) {
+        arch_grant_flush_tlbs(ld);
+        (*cursor)++;
+    }
+    for (; *cursor <= 2ULL * size; (*cursor)++) {
+        uint32_t h = (uint32_t)(*cursor - size - 1);
         struct maptrack_entry *e = maptrack_entry_at(mt, h);
         struct grant_unmap_token tok = { h, e->flags & MAP_USES };
 
+        if (done++ && teardown_preempt(preemptible, done))
+            return -ERESTART;
         if (e->state != MAPTRACK_USED || !maptrack_claim(mt, h))
             continue;
         grant_unmap_complete(ld, &tok);
     }
+    return 0;
 }
 
 /* The records, for the arch: a handle it is given has a table. */

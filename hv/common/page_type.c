@@ -432,6 +432,24 @@ __hot_mm void put_page_and_type(struct page_info *pg)
     put_page(pg);
 }
 
+/* A table of d's whose validation stopped half-way (a type count of 0)
+ * and that no request will resume, d being torn down, holds the
+ * references of its first nr_validated entries and a general reference
+ * of its own, but no type reference: given one, it is a table whose
+ * release stopped there (the state settle leaves a failed one in), which
+ * put_page_and_type_preemptible finishes in bounded steps.  Frames in any
+ * other state, or another domain's, are left alone. */
+bool page_type_abandon_partial(struct page_info *pg, struct domain *d)
+{
+    struct page_types *t = lock_types(d);
+    bool stopped = pg->owner == d && (pg->type_info & PGT_partial) && !page_type_count(pg);
+
+    if (stopped)
+        pg->type_info++;        /* the reference a resumed validation would take */
+    (void)unlock_types(t);
+    return stopped;
+}
+
 int pin_page_table(struct page_info *pg, struct domain *d, uint64_t type)
 {
     struct page_types *t;
@@ -465,21 +483,3 @@ int unpin_page_table(struct page_info *pg, struct domain *d, uint64_t type)
     return rc;
 }
 
-/* A table whose validation stopped half-way (a type count of 0) and that
- * no request will resume, its domain being torn down: its entries'
- * references and its own general reference go, in one go (as the rest of
- * a teardown).  Other frames are left alone. */
-void page_type_drop_partial(struct page_info *pg, struct domain *d)
-{
-    struct page_types *t = lock_types(d);
-    bool stopped = pg->owner == d && (pg->type_info & PGT_partial) && !page_type_count(pg);
-
-    ASSERT(!t->preemptible);
-    if (stopped) {
-        pg->type_info++;        /* the reference a resumed validation would take */
-        (void)put_type(pg);
-    }
-    (void)unlock_types(t);
-    if (stopped)
-        put_page(pg);
-}

@@ -112,16 +112,19 @@ struct pxctl_readconsole {
 _Static_assert(sizeof(struct pxctl_readconsole) == 24, "pxctl_readconsole size");
 
 struct pxctl_populate {
-    uint64_t nr_pages;           /* IN: frames to add (zeroed) */
+    uint64_t nr_pages;           /* IN: frames to add (zeroed); OUT: left to add
+                                  * (0 when done; a continued call adds them) */
 };
 _Static_assert(sizeof(struct pxctl_populate) == 8, "pxctl_populate size");
 
 struct pxctl_getmemlist {
-    uint64_t buffer;             /* IN: guest address of a uint64_t array */
+    uint64_t buffer;             /* IN: guest address of a uint64_t array (a
+                                  * continued call: past what it wrote) */
     uint64_t start;              /* IN: skip this many frames of the list */
     uint64_t max;                /* IN: room in the array; OUT: frames written */
+    uint64_t done;               /* IN: 0; the frames a continued call wrote so far */
 };
-_Static_assert(sizeof(struct pxctl_getmemlist) == 24, "pxctl_getmemlist size");
+_Static_assert(sizeof(struct pxctl_getmemlist) == 32, "pxctl_getmemlist size");
 
 struct pxctl_vcpucontext {
     uint32_t vcpu;               /* IN: which vCPU */

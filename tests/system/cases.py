@@ -108,45 +108,18 @@ BENCH_MAY_BE_NA = set()
 STRETCH_LIMIT_NS = 100_000
 
 
-# dom0's control operations (domctl): creating and populating the domain
-# a test builds is not preemptible yet, and no unprivileged guest reaches it.
-HYPERCALL_DOMCTL = 36
-
-
-def stretches_within(limit_ns, unbounded=()):
+def stretches_within(limit_ns):
     """The hypervisor's stretch report (boot option stretch_stats): every
     hypercall's longest stretch without a preemption point is below
-    limit_ns, but for the hypercalls numbered in unbounded."""
+    limit_ns, dom0's control operations (domctl) included."""
     def check(log):
         found = re.findall(r"CPU\d+ hypercall (\d+): \d+ calls, longest stretch without a "
                            r"preemption point (\d+) ns", log)
         if not found:
             return "no stretch report"
         over = [f"hypercall {op}: {ns} ns" for op, ns in found
-                if int(ns) >= limit_ns and int(op) not in unbounded]
+                if int(ns) >= limit_ns]
         return f"stretches of {limit_ns} ns or more: " + ", ".join(over) if over else None
-    return check
-
-
-# Instructions one unmap_and_replace of a moved grant mapping may take
-# with up to 262,140 other host mappings in use (about 10,500 with the
-# index of records; a scan of every handle took 3.9 M).
-REPLACE_LIMIT_INSTR = 20_000
-
-
-def replace_within(limit, levels):
-    """gntmap_replace_scale's figures (guest/tests/gntmap_replace_scale.c),
-    one for each of levels, each below limit (instructions under
-    -icount shift=0)."""
-    def check(log):
-        found = dict(re.findall(r"gntmap_replace_scale: (\d+) handles in use: "
-                                r"unmap_and_replace (\d+) ns", log))
-        missing = [n for n in levels if str(n) not in found]
-        if missing:
-            return f"no figure for {missing} handles in use"
-        over = [f"{n} handles: {found[str(n)]}" for n in levels if int(found[str(n)]) >= limit]
-        return f"unmap_and_replace at {limit} instructions or more: " + ", ".join(over) \
-            if over else None
     return check
 
 
@@ -392,23 +365,17 @@ CASES = [
     # tree's rollback, continuation_failed_tree, and the 100 us target
     # over every hypercall the tests make, hostile batches included: a
     # pin of a built domain's 8192-entry tree, lists of TLB flushes that
-    # wait for the other CPU).  The domctl that builds that domain is
-    # dom0's alone and not preemptible yet.
-    dict(name="guest-preempt-icount", smp=2, icount=True, cmdline="stretch_stats",
+    # wait for the other CPU, and dom0's control operations building and
+    # destroying a 256 MiB domain with a pinned 16384-entry tree and
+    # hundreds of its grants mapped, which needs the memory).
+    dict(name="guest-preempt-icount", smp=2, icount=True, cmdline="stretch_stats", mem="768M",
          modules=[GUEST + " only=continuation instr_clock"],
          expect=[r"TEST continuation_failed_tree: SUCCESS",
                  r"TEST continuation_foreign_pin: SUCCESS",
-                 r"TEST continuation_flush_all: SUCCESS"],
-         check=all_of(guest_tests_passed,
-                      stretches_within(STRETCH_LIMIT_NS, unbounded={HYPERCALL_DOMCTL}))),
-    # unmap_and_replace of a moved grant mapping among 65,536 and 262,140
-    # other host mappings, instructions counted: its handle is found
-    # through the index of records (docs/grant-tables.md), not a scan.
-    dict(name="guest-gntmap-replace-icount", smp=2, icount=True,
-         modules=[GUEST + " only=gntmap_replace_scale gntmap_scale=0:65536:262140"],
-         expect=[r"TEST gntmap_replace_scale: SUCCESS"],
-         check=all_of(guest_tests_passed,
-                      replace_within(REPLACE_LIMIT_INSTR, (0, 65536, 262140)))),
+                 r"TEST continuation_flush_all: SUCCESS",
+                 r"destroyed a domain of 65536 frames, a 16384-entry tree pinned",
+                 r"TEST continuation_destroy_big: SUCCESS"],
+         check=all_of(guest_tests_passed, stretches_within(STRETCH_LIMIT_NS))),
     # The hypercall fuzzer with other seeds than the guest-tests run (seed
     # 1), one of them with four vCPUs (the fuzzed hypercalls include the
     # vCPU operations); `make fuzz` runs longer ones.

@@ -58,3 +58,6 @@ pv_args_SRCS := hv/arch/x86/pv/arg_decode.c hv/arch/x86/guest_range.c
 pv_args_CFLAGS := -Ihv/arch/x86/include -fsanitize=address,undefined -fno-sanitize-recover=undefined
 multicall_SRCS := hv/common/multicall.c
 multicall_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+domain_teardown_SRCS := hv/common/domain.c hv/common/domain_teardown.c hv/common/domain_ids.c hv/common/grant_table.c hv/common/grant_pin.c hv/common/grant_version.c hv/common/grant_entries.c hv/common/grant_table_op.c hv/common/grant_copy.c hv/common/grant_map.c hv/common/grant_map_op.c hv/common/grant_transfer.c hv/common/maptrack.c hv/common/maptrack_index.c hv/common/page_type.c hv/common/page_alloc.c hv/common/xmalloc.c hv/common/console.c lib/vsnprintf.c lib/string.c hv/common/lock_order.c
+# Preemption checks every 2 entries: the fake tables have 8.
+domain_teardown_CFLAGS := -DPT_PREEMPT_EVERY=2

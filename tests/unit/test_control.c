@@ -15,6 +15,7 @@
 #include <proxen/domain.h>
 #include <proxen/errno.h>
 #include <proxen/guest_access.h>
+#include <proxen/hypercall.h>
 #include <proxen/page_alloc.h>
 #include <proxen/runstate.h>
 #include <proxen/sched.h>
@@ -138,22 +139,68 @@ struct domain *get_domain_by_id(domid_t id)
 
 void put_domain(struct domain *d) { (void)d; }
 
-int domain_populate(struct domain *d, uint64_t nr)
+/* populate gives at most populate_step frames a call, then asks to be
+ * continued; memlist lists the frames 1000, 1001, ... of a domain of
+ * memlist_frames, at most memlist_step a call. */
+static uint64_t populate_step = ~0ULL, populated, memlist_frames, memlist_step = ~0ULL;
+static unsigned int memlist_calls;
+static bool preempt_due;
+
+bool hypercall_preempt_check(void) { return preempt_due; }
+
+int domain_populate(struct domain *d, uint64_t *nr)
 {
+    uint64_t n = MIN(*nr, populate_step);
+
     (void)d;
-    (void)nr;
-    return 0;
+    populated += n;
+    *nr -= n;
+    return *nr ? -ERESTART : 0;
 }
 
-uint64_t domain_memlist(struct domain *d, uint64_t start, uint64_t *mfns, uint64_t max)
+uint64_t domain_memlist(struct domain *d, uint64_t start, uint64_t *mfns, uint64_t max,
+                        bool *end)
+{
+    uint64_t n = 0;
+
+    (void)d;
+    memlist_calls++;
+    while (n < max && n < memlist_step && start + n < memlist_frames) {
+        mfns[n] = 1000 + start + n;
+        n++;
+    }
+    *end = start + n == memlist_frames;
+    return n;
+}
+
+/* destroy_steps calls of domain_destroy_preemptible before it is done;
+ * a domain being torn down is found again only by the dying lookup. */
+static unsigned int destroy_steps = 1, dying_lookups;
+
+int domain_destroy_preemptible(struct domain *d)
 {
     (void)d;
-    (void)start;
-    (void)mfns;
-    (void)max;
-    return 0;
+    destroys++;
+    return destroys < destroy_steps ? -ERESTART : 0;
 }
-void domain_destroy(struct domain *d) { (void)d; destroys++; }
+
+/* do_control's continuation: the same call again, counted. */
+static unsigned int continuations;
+
+long hypercall_create_continuation(unsigned int op, unsigned int nargs, const uint64_t args[6])
+{
+    assert_int_equal(op, __HYPERVISOR_control);
+    assert_int_equal(nargs, 1);
+    (void)args;
+    continuations++;
+    return op;
+}
+
+struct domain *get_dying_domain_by_id(domid_t id)
+{
+    dying_lookups++;
+    return id == 6 ? &guest : NULL;
+}
 
 /* What the scheduling sub-ops reached below control_sched.c. */
 static unsigned int pauses, unpauses, affinity_sets, adjdoms, policy_sets;
@@ -205,7 +252,11 @@ static int setup(void **state)
     guest = (struct domain){ .domain_id = 5, .state = DOMAIN_BUILDING };
     v0 = (struct vcpu){ .domain = &dom0 };
     vg = (struct vcpu){ .domain = &guest };
-    creates = destroys = 0;
+    creates = destroys = dying_lookups = memlist_calls = continuations = 0;
+    destroy_steps = 1;
+    populate_step = memlist_step = ~0ULL;
+    populated = memlist_frames = 0;
+    preempt_due = false;
     for (unsigned int i = 0; i < 2; i++) {
         guest_vcpus[i] = (struct vcpu){ .vcpu_id = i, .domain = &guest, .processor = i };
         guest.vcpu[i] = &guest_vcpus[i];
@@ -333,6 +384,91 @@ static void test_destroy_targets(void **state)
     op = op_of(PXCTL_destroydomain, 5);
     assert_int_equal(control_op(&v0, &op), 0);
     assert_int_equal(destroys, 1);
+}
+
+/* A call do_control continues until it returns something else: how
+ * many times it ran. */
+static unsigned int run_continued(struct proxen_control *op, long *rc)
+{
+    uint64_t a[6] = { (uint64_t)(uintptr_t)op };
+    unsigned int runs = 0;
+
+    do {
+        runs++;
+        *rc = do_control(a);
+    } while (*rc == __HYPERVISOR_control && runs < 1000);
+    return runs;
+}
+
+/* A teardown in steps: the call is continued until it is over; a
+ * continued call finds the domain among those being torn down (not
+ * among the listed ones), and a lookup that finds neither is -ESRCH. */
+static void test_destroy_continued(void **state)
+{
+    struct proxen_control op = op_of(PXCTL_destroydomain, 5);
+    long rc;
+
+    (void)state;
+    destroy_steps = 4;
+    assert_int_equal(run_continued(&op, &rc), 4);
+    assert_int_equal(rc, 0);
+    assert_int_equal(destroys, 4);
+    assert_int_equal(continuations, 3);
+    op = op_of(PXCTL_destroydomain, 6);             /* off the list, being torn down */
+    destroys = 0;
+    destroy_steps = 1;
+    assert_int_equal(control_op(&v0, &op), 0);
+    assert_int_equal(destroys, 1);
+    assert_int_equal(dying_lookups, 1);
+    op = op_of(PXCTL_destroydomain, 7);
+    assert_int_equal(control_op(&v0, &op), -ESRCH);
+}
+
+/* populate: what is left is written back and given by the continued
+ * call; 0 left at the end. */
+static void test_populate_continued(void **state)
+{
+    struct proxen_control op = op_of(PXCTL_populate, 5);
+    long rc;
+
+    (void)state;
+    op.u.populate.nr_pages = 1000;
+    populate_step = 300;
+    assert_int_equal(run_continued(&op, &rc), 4);
+    assert_int_equal(rc, 0);
+    assert_int_equal(populated, 1000);
+    assert_int_equal(op.u.populate.nr_pages, 0);
+    assert_int_equal(continuations, 3);
+}
+
+/* getmemlist: with preemption due after every chunk, each continued call
+ * writes on where the last stopped; max says how many in all.  The list
+ * ending first stops it early; a short walk (memlist_step) keeps going. */
+static void test_getmemlist_continued(void **state)
+{
+    uint64_t buf[300] = { 0 };
+    struct proxen_control op = op_of(PXCTL_getmemlist, 5);
+    long rc;
+
+    (void)state;
+    memlist_frames = 250;
+    preempt_due = true;
+    op.u.getmemlist = (struct pxctl_getmemlist){ (uint64_t)(uintptr_t)buf, 10, 300, 0 };
+    assert_true(run_continued(&op, &rc) > 3);
+    assert_int_equal(rc, 0);
+    assert_int_equal(op.u.getmemlist.max, 240);
+    for (unsigned int i = 0; i < 240; i++)
+        assert_int_equal(buf[i], 1010 + i);
+    assert_int_equal(buf[240], 0);
+    preempt_due = false;
+    memlist_step = 7;
+    memset(buf, 0, sizeof(buf));
+    op.u.getmemlist = (struct pxctl_getmemlist){ (uint64_t)(uintptr_t)buf, 0, 100, 0 };
+    assert_int_equal(run_continued(&op, &rc), 1);
+    assert_int_equal(rc, 0);
+    assert_int_equal(op.u.getmemlist.max, 100);
+    assert_int_equal(buf[99], 1099);
+    assert_int_equal(buf[100], 0);
 }
 
 static void test_getdomaininfo(void **state)
@@ -610,6 +746,9 @@ int main(void)
         cmocka_unit_test_setup(test_unprivileged_refused, setup),
         cmocka_unit_test_setup(test_create_fields, setup),
         cmocka_unit_test_setup(test_destroy_targets, setup),
+        cmocka_unit_test_setup(test_destroy_continued, setup),
+        cmocka_unit_test_setup(test_populate_continued, setup),
+        cmocka_unit_test_setup(test_getmemlist_continued, setup),
         cmocka_unit_test_setup(test_getdomaininfo, setup),
         cmocka_unit_test_setup(test_setvcpucontext, setup),
         cmocka_unit_test_setup(test_getvcpuinfo, setup),

@@ -14,7 +14,9 @@
 #include <arch/grant_map.h>
 #include <proxen/domain.h>
 #include <proxen/grant_map.h>
+#include <proxen/errno.h>
 #include <proxen/grant_table.h>
+#include <proxen/hypercall.h>
 #include <proxen/maptrack.h>
 #include <proxen/page_alloc.h>
 #include "fake_arch.h"
@@ -68,6 +70,16 @@ void gnttab_unpin(struct domain *d, grant_ref_t ref, enum grant_use use)
     flushes_at_unpin = fake_grant_flushes();
 }
 
+/* A teardown's preemption checks: always due when preempt_due. */
+static bool preempt_due;
+static unsigned int preempt_checks;
+
+bool hypercall_preempt_check(void)
+{
+    preempt_checks++;
+    return preempt_due;
+}
+
 /* The records are the page-type lock's; the fake arch takes none. */
 bool page_types_locked(struct domain *d)
 {
@@ -107,6 +119,8 @@ static int setup(void **state)
     ld_gt.max_maptrack_frames = 1;
     atomic_store(&rd.refcnt, 1);
     pin_answer = dev_pin_answer = 0;
+    preempt_due = false;
+    preempt_checks = 0;
     fake_grant_reset();
     return 0;
 }
@@ -224,7 +238,7 @@ static void test_teardown(void **state)
     for (unsigned int i = 0; i < 5; i++)
         assert_int_equal(map(VA + i * 0x1000, GNTMAP_host_map, i).status, GNTST_okay);
     ld.dying = true;
-    grant_map_domain_teardown(&ld);
+    assert_int_equal(grant_map_domain_teardown(&ld, &(uint64_t){ 0 }, false), 0);
     assert_int_equal(fake_grant_flushes(), 1);
     expect_nothing_held();
 }
@@ -244,6 +258,39 @@ static int16_t replace(uint64_t addr, uint64_t new_addr, grant_handle_t h)
     arch_grant_flush_tlbs(&ld);
     grant_unmap_complete(&ld, &tok);
     return op.status;
+}
+
+/* A teardown stopped at every preemption check and continued: each step
+ * bounded, every mapping taken out before the one flush, every pin
+ * dropped only after it, nothing held at the end. */
+static void test_teardown_in_steps(void **state)
+{
+    uint64_t cursor = 0;
+    unsigned int steps = 0, host = 40, dev = MAPTRACK_XEN_PER_FRAME - 40;
+    int rc;
+
+    (void)state;
+    for (unsigned int i = 0; i < host; i++)
+        assert_int_equal(map(VA + i * 0x1000, GNTMAP_host_map, i).status, GNTST_okay);
+    for (unsigned int i = 0; i < dev; i++)
+        assert_int_equal(map(0, GNTMAP_device_map, i).status, GNTST_okay);
+    ld.dying = true;
+    preempt_due = true;
+    do {
+        unsigned int checks = preempt_checks;
+
+        rc = grant_map_domain_teardown(&ld, &cursor, true);
+        assert_true(preempt_checks - checks <= 1);          /* stopped at its first */
+        if (!fake_grant_flushes())
+            assert_int_equal(pins[GRANT_USE_HOST_RW] + pins[GRANT_USE_DEV_RW], host + dev);
+        steps++;
+    } while (rc == -ERESTART);
+    assert_int_equal(rc, 0);
+    assert_true(steps >= 2 * MAPTRACK_XEN_PER_FRAME / 64);
+    assert_int_equal(fake_grant_flushes(), 1);
+    assert_int_equal(flushes_at_unpin, 1);
+    assert_int_equal(fake_grant_nr_mappings(), 0);
+    expect_nothing_held();
 }
 
 /* The arch finds a handle by its mapping's record, and a record it
@@ -275,7 +322,7 @@ static void test_record_of(void **state)
     assert_int_equal(unmap(VA + 0x1000, b.handle), GNTST_okay);
     assert_int_equal(handle_at(VA + 0x1000), MAPTRACK_NONE);
     ld.dying = true;
-    grant_map_domain_teardown(&ld);
+    assert_int_equal(grant_map_domain_teardown(&ld, &(uint64_t){ 0 }, false), 0);
     expect_nothing_held();
 }
 
@@ -313,7 +360,7 @@ static void test_out_of_handles(void **state)
     assert_int_equal(map(0, GNTMAP_device_map, 1).status, GNTST_no_space);
     assert_int_equal(pins[GRANT_USE_DEV_RW], MAPTRACK_XEN_PER_FRAME);
     ld.dying = true;
-    grant_map_domain_teardown(&ld);
+    assert_int_equal(grant_map_domain_teardown(&ld, &(uint64_t){ 0 }, false), 0);
     expect_nothing_held();
 }
 
@@ -324,6 +371,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refusals_hold_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_device_and_host, setup, teardown),
         cmocka_unit_test_setup_teardown(test_teardown, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_teardown_in_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_handles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replace_moves_record, setup, teardown),

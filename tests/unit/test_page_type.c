@@ -829,11 +829,24 @@ static void test_preempted_validation(void **state)
     }
 }
 
+/* What a teardown of d does for each of its frames: a validation stopped
+ * half-way is abandoned (page_type_abandon_partial), then released in
+ * preemptible steps, here continued until done. */
+static void page_type_drop_partial(struct page_info *pg, struct domain *d)
+{
+    if (!page_type_abandon_partial(pg, d))
+        return;
+    page_types_lock(d);
+    page_types_allow_preemption(d);
+    while (put_page_and_type_preemptible(pg) == -ERESTART)
+        ;
+    (void)page_types_unlock(d);
+}
+
 /* A pin stopped at each preemption point in turn and never resumed (its
- * domain is torn down): dropping every frame's half-done validation
- * (page_type_drop_partial, as the teardown does for each of the domain's
- * frames) leaves the tree as before the pin, and leaves frames in any
- * other state alone. */
+ * domain is torn down): dropping every frame's half-done validation (as
+ * the teardown does for each of the domain's frames) leaves the tree as
+ * before the pin, and leaves frames in any other state alone. */
 static void test_abandoned_validation_dropped(void **state)
 {
     static struct tree t;

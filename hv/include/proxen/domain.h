@@ -72,6 +72,28 @@ struct vcpu {
     struct arch_vcpu arch;
 };
 
+/* A destroyed domain's teardown, carried out in bounded steps
+ * (domain_teardown.c); one CPU at a time runs a step (busy). */
+struct domain_teardown {
+    _Atomic bool busy;            /* a CPU is running one of its steps */
+    bool finished;                /* every step done, the list's reference dropped */
+    unsigned int stage;           /* the step it is at (domain_teardown.c) */
+    uint64_t cursor;              /* where in that step */
+    struct page_info *releasing;  /* a table whose release stopped half-way,
+                                   * its references the teardown's */
+    struct list_head frames;      /* frames whose pins were dropped, to be
+                                   * given back (moved from page_list) */
+};
+
+/* Where the last getmemlist walk stopped (domain_memlist): the list
+ * entry at index, valid while page_list_gen is gen (frames only join at
+ * the tail; any leaving moves the generation on). */
+struct memlist_cursor {
+    struct list_head *pos;
+    uint64_t index;
+    uint64_t gen;
+};
+
 struct domain {
     /* First, so that page_type.c finds it without knowing the rest
      * (domain_page_types in page_type.h); the lock over the types and
@@ -81,7 +103,8 @@ struct domain {
     struct domain *hash_next;           /* its id's bucket (domain_ids.h) */
     bool id_taken;                      /* its id is the table's until it is freed */
     _Atomic unsigned int refcnt;        /* the list's, and get_domain_by_id's */
-    bool dying;                         /* destroyed: off the list */
+    bool dying;                         /* destroyed: off the list (on the
+                                         * dying list until torn down) */
     domid_t domain_id;
     char name[DOMAIN_NAME_MAX];
     enum domain_state state;
@@ -92,6 +115,9 @@ struct domain {
 
     spinlock_t page_lock;
     struct list_head page_list;   /* frames allocated to the domain */
+    uint64_t page_list_gen;       /* moves on whenever a frame leaves page_list */
+    struct memlist_cursor memlist;    /* under page_lock */
+    struct domain_teardown teardown;
     uint64_t tot_pages;
     uint64_t max_pages;
 
@@ -131,10 +157,15 @@ void put_domain(struct domain *d);
 int domain_create_guest(const char *name, unsigned int max_vcpus, uint64_t max_pages,
                         unsigned int max_grant_frames, unsigned int max_maptrack_frames,
                         struct domain **out);
-/* Building a created domain: nr more zeroed frames (0, or -ENOMEM past
- * its max_pages or the heap's end); its frame numbers, from the start'th
- * on, at most max (how many). */
-int domain_populate(struct domain *d, uint64_t nr);
+/* Building a created domain: *nr more zeroed frames, *nr counting down
+ * as they are given (0; -ENOMEM past its max_pages, nothing given, or at
+ * the heap's end; -ERESTART when preemption is due: call again with
+ * what is left).  Its frame numbers, from the start'th on, at most max
+ * (how many), walking at most MEMLIST_SEEK entries more than it
+ * collects: *end when the list ended, else fewer than max (even 0) means
+ * call again from start + the number returned. */
+int domain_populate(struct domain *d, uint64_t *nr);
+#define MEMLIST_SEEK 512
 /* 2^order contiguous zeroed frames more for d, within its max_pages (the
  * first), or NULL: none free, over the limit, or d is being destroyed. */
 struct page_info *domain_alloc_extent(struct domain *d, unsigned int order);
@@ -152,7 +183,8 @@ int domain_reserve_frame(struct domain *e);
 int domain_take_frame(struct domain *e, struct page_info *pg);
 void domain_unreserve_frame(struct domain *e);
 void domain_drop_frame(struct page_info *pg);
-uint64_t domain_memlist(struct domain *d, uint64_t start, uint64_t *mfns, uint64_t max);
+uint64_t domain_memlist(struct domain *d, uint64_t start, uint64_t *mfns, uint64_t max,
+                        bool *end);
 
 /* Rename d (under the list's lock: getdomaininfo never sees half a
  * name); set its memory limit (under its page lock). */
@@ -160,8 +192,21 @@ void domain_set_name(struct domain *d, const char *name);
 void domain_set_max_pages(struct domain *d, uint64_t max_pages);
 
 /* Take d off the list and tear it down (its event channels first, so no
- * peer is left linked to it); idempotent. */
+ * peer is left linked to it); idempotent.  domain_destroy does it all at
+ * once (the hypervisor's own callers: a creation that failed);
+ * domain_destroy_preemptible in bounded steps: 0 once torn down,
+ * -ERESTART when preemption is due or another CPU is running a step
+ * (call again: the domain stays on the dying list, found by
+ * get_dying_domain_by_id, until its teardown is over). */
 void domain_destroy(struct domain *d);
+int domain_destroy_preemptible(struct domain *d);
+struct domain *get_dying_domain_by_id(domid_t id);
+/* The steps themselves (domain_teardown.c), run by the CPU that claimed
+ * d->teardown.busy: 0 when all are done, -ERESTART (preemptible only)
+ * when preemption is due.  A frame the teardown gives back, page_lock
+ * held (domain.c). */
+int domain_teardown_steps(struct domain *d, bool preemptible);
+void domain_give_up_frame_locked(struct domain *d, struct page_info *pg);
 
 /* Print every domain and its vCPUs (debug key 'q'). */
 void domains_dump(void);
@@ -186,14 +231,18 @@ void domain_crash(struct domain *d, const char *why);
 
 /* Arch parts (x86: pv/domain.c, pv/vcpu_context.c). */
 void arch_vcpu_init(struct vcpu *v);
-/* A destroyed domain's own hold on its frames: its vCPUs' page tables
- * and descriptor tables, and its pinned tables (pv/teardown.c). */
-void arch_domain_relinquish(struct domain *d);
+/* A destroyed domain's vCPUs' hold on its frames: their page tables,
+ * descriptor tables and vcpu_info frames (pv/teardown.c; its pins are
+ * common code's, domain_teardown.c).  Progress in d->teardown.cursor: 0
+ * when done, -ERESTART when preemptible and preemption is due (call
+ * again). */
+int arch_domain_relinquish(struct domain *d, bool preemptible);
 /* The domain's last reference went (pv/teardown.c). */
 void arch_domain_free(struct domain *d);
 /* The control interface's setvcpucontext: VCPUOP_initialise's checks and
- * references for the context at guest address gva, done in one go and
- * never for a domain being destroyed (-ESRCH); *online: VGCF_online. */
+ * references for the context at guest address gva, preemptible
+ * (-ERESTART: call again) and never for a domain being destroyed
+ * (-ESRCH); *online: VGCF_online. */
 long arch_vcpu_set_context(struct vcpu *v, uint64_t gva, bool *online);
 /* I/O privilege (every port but the hypervisor's, device memory's cache
  * attributes), and single ports [first, last] (pv/ioports.c): may d use

@@ -41,9 +41,11 @@ void grant_unmap_complete(struct domain *ld, struct grant_unmap_token *tok);
 long grant_transfer_batch(struct domain *d, uint64_t uop, unsigned int count);
 
 /* A destroyed domain's mappings of grants, all removed and released (it
- * is paused for good); before its page tables go.  And its handles'
- * memory, with its grant table. */
-void grant_map_domain_teardown(struct domain *ld);
+ * is paused for good); before its page tables go.  *cursor (0 at first)
+ * keeps the progress: when preemptible, -ERESTART every so many handles
+ * when preemption is due (call again with it), else 0 when done.  And
+ * its handles' memory, with its grant table. */
+int grant_map_domain_teardown(struct domain *ld, uint64_t *cursor, bool preemptible);
 void grant_map_free(struct domain *ld);
 
 #endif

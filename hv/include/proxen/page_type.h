@@ -147,10 +147,11 @@ int put_page_and_type_preemptible(struct page_info *pg);
 int put_page_type_preemptible(struct page_info *pg);
 
 /* d is being torn down: a table of d's whose validation stopped half-way
- * and was never resumed releases its entries and its own reference (a
- * frame in any other state is left as it is). */
-void page_type_drop_partial(struct page_info *pg, struct domain *d);
-
+ * and was never resumed (a preempted pin or vCPU context): true, and then
+ * its entries' references and its own general reference are the
+ * caller's, to drop with put_page_and_type_preemptible (a frame in any
+ * other state, or another domain's, is left as it is: false). */
+bool page_type_abandon_partial(struct page_info *pg, struct domain *d);
 /* Pin a page table so it stays validated without being in use (MMUEXT_PIN_*).
  * -EINVAL if already pinned (pin) or not pinned / other type (unpin).
  * Unpinning releases the tree when it was the last use, and in a

@@ -10,6 +10,7 @@
 
 #include <arch/grant_map.h>
 #include <proxen/maptrack.h>
+#include <proxen/page_type.h>
 #include <public/grant_table.h>
 #include "fake_arch.h"
 
@@ -20,6 +21,22 @@
 #pragma weak grant_map_where
 #pragma weak grant_map_set_where
 #pragma weak grant_map_take_place
+/* The page-type lock the records are under, as the x86 arch takes it:
+ * only where the test links page_type.c (the others fake the lock). */
+#pragma weak page_types_lock
+#pragma weak page_types_unlock
+
+static void records_lock(struct domain *ld)
+{
+    if (page_types_lock)
+        page_types_lock(ld);
+}
+
+static void records_unlock(struct domain *ld)
+{
+    if (page_types_unlock)
+        (void)page_types_unlock(ld);
+}
 
 static struct fake_grant_mapping maps[FAKE_GRANT_MAPS];
 static unsigned int flushes;
@@ -64,7 +81,9 @@ int16_t arch_grant_map(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t f
         if (maps[i].in_use)
             continue;
         maps[i] = (struct fake_grant_mapping){ true, ld, addr, flags, mfn_x(frame) };
+        records_lock(ld);
         grant_map_set_where(ld, handle, addr);
+        records_unlock(ld);
         return GNTST_okay;
     }
     return GNTST_general_error;
@@ -82,8 +101,8 @@ static bool move_grant(struct domain *ld, uint64_t addr, uint32_t handle, uint64
     return true;
 }
 
-int16_t arch_grant_unmap(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t frame,
-                         uint32_t handle, uint64_t new_addr)
+static int16_t unmap_locked(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t frame,
+                            uint32_t handle, uint64_t new_addr)
 {
     uint64_t where = grant_map_where(ld, handle);
     struct fake_grant_mapping *m = find(where);
@@ -109,13 +128,27 @@ int16_t arch_grant_unmap(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t
     return GNTST_okay;
 }
 
+int16_t arch_grant_unmap(struct domain *ld, uint64_t addr, uint32_t flags, mfn_t frame,
+                         uint32_t handle, uint64_t new_addr)
+{
+    int16_t st;
+
+    records_lock(ld);
+    st = unmap_locked(ld, addr, flags, frame, handle, new_addr);
+    records_unlock(ld);
+    return st;
+}
+
 void arch_grant_unmap_dying(struct domain *ld, uint32_t handle)
 {
-    struct fake_grant_mapping *m = find(grant_map_where(ld, handle));
+    struct fake_grant_mapping *m;
 
+    records_lock(ld);
+    m = find(grant_map_where(ld, handle));
     if (m && m->ld == ld)
         m->in_use = false;
     grant_map_set_where(ld, handle, 0);
+    records_unlock(ld);
 }
 
 void arch_grant_flush_tlbs(struct domain *ld)

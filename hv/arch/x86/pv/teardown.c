@@ -1,26 +1,31 @@
-/* What a destroyed domain holds of its own frames, dropped before its
- * memory is given back (domain.c): its vCPUs' page tables and descriptor
- * tables, the page tables it (or the domain that built it) pinned,
- * and the tables whose validation a preempted pin left half-done.
- * Afterwards only other domains' mappings hold its frames.
+/* What a destroyed domain's vCPUs hold of its frames, dropped before its
+ * pins and memory (domain_teardown.c): their page tables, descriptor
+ * tables and moved vcpu_info frames.
  *
- * Its vCPUs are paused for good by then (domain_destroy).  Each is
- * dropped under the domain's type lock, which is also where a
- * builder's pin or vCPU context checks that the domain is not dying:
- * either that came first and is undone here, or it is refused.  Nothing
- * here is preempted: a domain's tables are released in one go. */
+ * Its vCPUs are paused for good by then.  Each is dropped under the
+ * domain's type lock, which is also where a builder's vCPU context checks
+ * that the domain is not dying: either that came first and is undone
+ * here, or it is refused.  A table's release (a whole tree below it)
+ * stops half-way when preemption is due, as an unpin in mmuext_op does:
+ * the table keeps its references, held by the vCPU's slot, and the next
+ * step carries on with it.  d->teardown.cursor counts the vCPUs done. */
 #include <stdatomic.h>
 #include <asm/pv_mm.h>
 #include <proxen/domain.h>
+#include <proxen/errno.h>
 #include <proxen/vcpu_info.h>
 #include <public/xen.h>
 
-static void put_table(mfn_t *slot)
+static int put_table(mfn_t *slot)
 {
+    int rc;
+
     if (mfn_eq(*slot, INVALID_MFN))
-        return;
-    put_page_and_type(mfn_to_page(*slot));
-    *slot = INVALID_MFN;
+        return 0;
+    rc = put_page_and_type_preemptible(mfn_to_page(*slot));
+    if (!rc)
+        *slot = INVALID_MFN;
+    return rc;
 }
 
 /* A vcpu_info the guest moved into one of its frames goes back to
@@ -36,46 +41,49 @@ static void release_vcpu_info(struct vcpu *v)
     put_page_and_type(mfn_to_page(v->vcpu_info_mfn));
 }
 
-static void release_vcpu(struct vcpu *v)
+/* Each slot is emptied once its release is complete, so running it again
+ * after -ERESTART carries on with the table that stopped. */
+static int release_vcpu(struct vcpu *v)
 {
+    int rc = 0;
+
     /* Releases the vCPU still owed (its domain is paused for good). */
-    for (unsigned int i = 0; i < ARRAY_SIZE(v->arch.old_table); i++)
+    for (unsigned int i = 0; i < ARRAY_SIZE(v->arch.old_table) && !rc; i++)
         if (v->arch.old_table[i]) {
-            put_page_and_type(v->arch.old_table[i]);
-            v->arch.old_table[i] = NULL;
+            rc = put_page_and_type_preemptible(v->arch.old_table[i]);
+            if (!rc)
+                v->arch.old_table[i] = NULL;
         }
+    if (rc)
+        return rc;
     release_vcpu_info(v);
-    put_table(&v->arch.guest_table);
-    put_table(&v->arch.guest_table_user);
+    if ((rc = put_table(&v->arch.guest_table)) || (rc = put_table(&v->arch.guest_table_user)))
+        return rc;
     pv_release_gdt(v);
     pv_release_ldt(v);
+    return 0;
 }
 
-static void unpin_all(struct domain *d)
+/* Under the type lock, preemptible when asked. */
+static int release_vcpus(struct domain *d, bool preemptible)
 {
-    struct list_head *pos;
+    struct domain_teardown *td = &d->teardown;
+    int rc = 0;
 
-    spin_lock(&d->page_lock);
-    list_for_each(pos, &d->page_list) {
-        struct page_info *pg = list_entry(pos, struct page_info, list);
-
-        /* Takes the type lock and looks at the pin under it; a table
-         * left half-validated by a preempted pin is released too. */
-        (void)unpin_page_table(pg, d, page_type(pg));
-        page_type_drop_partial(pg, d);
-    }
-    spin_unlock(&d->page_lock);
+    page_types_lock(d);
+    if (preemptible)
+        page_types_allow_preemption(d);
+    for (; td->cursor < d->max_vcpus && !rc; td->cursor += !rc)
+        if (d->vcpu[td->cursor])
+            rc = release_vcpu(d->vcpu[td->cursor]);
+    (void)page_types_unlock(d);         /* releases never wait for a flush */
+    return rc;
 }
 
-void arch_domain_relinquish(struct domain *d)
+int arch_domain_relinquish(struct domain *d, bool preemptible)
 {
     ASSERT(d->dying);
-    page_types_lock(d);
-    for (unsigned int i = 0; i < d->max_vcpus; i++)
-        if (d->vcpu[i])
-            release_vcpu(d->vcpu[i]);
-    page_types_unlock(d);
-    unpin_all(d);
+    return release_vcpus(d, preemptible);
 }
 
 void arch_domain_free(struct domain *d)

@@ -214,16 +214,20 @@ long arch_vcpu_initialise(struct vcpu *v, uint64_t arg)
 }
 
 /* The control interface's setvcpucontext, for a domain being built by
- * another: the same checks and references, in one go (nothing is left
- * half-validated in a domain that may be destroyed before a continuation),
- * and never once its teardown began (which drops what it finds, under
- * the same lock). */
+ * another: the same checks and references, preemptible and continued as
+ * VCPUOP_initialise (a validation left half-way in a domain destroyed
+ * before the continuation is undone by its teardown), and never once its
+ * teardown began (which drops what it finds, under the same lock).  A
+ * release the caller's vCPU owes goes first, as there. */
 long arch_vcpu_set_context(struct vcpu *v, uint64_t gva, bool *online)
 {
-    struct vcpu_guest_context *c = xmalloc_obj(struct vcpu_guest_context);
+    struct vcpu_guest_context *c;
     struct domain *d = v->domain;
-    long rc;
+    long rc = pv_finish_old_table(current_vcpu());
 
+    if (rc)
+        return rc;
+    c = xmalloc_obj(struct vcpu_guest_context);
     if (!c)
         return -ENOMEM;
     if (copy_from_guest(c, gva, sizeof(*c))) {
@@ -232,7 +236,7 @@ long arch_vcpu_set_context(struct vcpu *v, uint64_t gva, bool *online)
     }
     do {
         page_types_lock(d);
-        page_types_allow_restart(d);
+        page_types_allow_preemption(d);
         rc = d->dying ? -ESRCH : initialise(v, c);
     } while (page_types_unlock(d) && rc == -ERESTART);
     *online = c->flags & VGCF_online;
