@@ -123,6 +123,28 @@ def stretches_within(limit_ns):
     return check
 
 
+# Instructions one unmap_and_replace of a moved grant mapping may take
+# with up to 262,140 other host mappings in use (about 10,500 with the
+# index of records; a scan of every handle took 3.9 M).
+REPLACE_LIMIT_INSTR = 20_000
+
+
+def replace_within(limit, levels):
+    """gntmap_replace_scale's figures (guest/tests/gntmap_replace_scale.c),
+    one for each of levels, each below limit (instructions under
+    -icount shift=0)."""
+    def check(log):
+        found = dict(re.findall(r"gntmap_replace_scale: (\d+) handles in use: "
+                                r"unmap_and_replace (\d+) ns", log))
+        missing = [n for n in levels if str(n) not in found]
+        if missing:
+            return f"no figure for {missing} handles in use"
+        over = [f"{n} handles: {found[str(n)]}" for n in levels if int(found[str(n)]) >= limit]
+        return f"unmap_and_replace at {limit} instructions or more: " + ", ".join(over) \
+            if over else None
+    return check
+
+
 def all_of(*checks):
     def check(log):
         for c in checks:
@@ -376,6 +398,14 @@ CASES = [
                  r"destroyed a domain of 65536 frames, a 16384-entry tree pinned",
                  r"TEST continuation_destroy_big: SUCCESS"],
          check=all_of(guest_tests_passed, stretches_within(STRETCH_LIMIT_NS))),
+    # unmap_and_replace of a moved grant mapping among 65,536 and 262,140
+    # other host mappings, instructions counted: its handle is found
+    # through the index of records (docs/grant-tables.md), not a scan.
+    dict(name="guest-gntmap-replace-icount", smp=2, icount=True,
+         modules=[GUEST + " only=gntmap_replace_scale gntmap_scale=0:65536:262140"],
+         expect=[r"TEST gntmap_replace_scale: SUCCESS"],
+         check=all_of(guest_tests_passed,
+                      replace_within(REPLACE_LIMIT_INSTR, (0, 65536, 262140)))),
     # The hypercall fuzzer with other seeds than the guest-tests run (seed
     # 1), one of them with four vCPUs (the fuzzed hypercalls include the
     # vCPU operations); `make fuzz` runs longer ones.
