@@ -9,13 +9,13 @@
  * on how places are spread -- a plain hash, an unbalanced tree fed with
  * ascending addresses -- is one the guest can make slow.  An AVL tree's
  * height is at most 1.44 log2(n + 2) whatever the keys and their order
- * (29 for the 2^20 handles a domain may have), so every operation compares
+ * (28 for the 2^20 handles a domain may have), so every operation compares
  * at most that many records, with no secret to keep (a keyed hash needs
  * a random key per domain and bounds the cost only in expectation), and
  * it never grows as a whole: each node comes with its handle's entry, so
  * no operation allocates and none can fail or stall on a rehash.
  *
- * The operations recurse once per level (at most 29 frames, a few words
+ * The operations recurse once per level (at most 28 frames, a few words
  * each).  Every comparison reads a record through key(), which counts it
  * (index_probes): the tests bound that count, not a time. */
 #include <proxen/lib.h>

@@ -240,6 +240,7 @@ static void test_teardown(void **state)
     ld.dying = true;
     assert_int_equal(grant_map_domain_teardown(&ld, &(uint64_t){ 0 }, false), 0);
     assert_int_equal(fake_grant_flushes(), 1);
+    assert_int_equal(ld_gt.maptrack->index_root, 0);    /* no record left */
     expect_nothing_held();
 }
 
@@ -351,6 +352,27 @@ static void test_replace_moves_record(void **state)
     expect_nothing_held();
 }
 
+/* Teardown after moves: every mapping undone where it is now, and the
+ * index of records left empty. */
+static void test_teardown_after_replace(void **state)
+{
+    struct gnttab_map_grant_ref m[4];
+
+    (void)state;
+    for (unsigned int i = 0; i < 4; i++) {
+        m[i] = map(VA + i * 0x1000, GNTMAP_host_map, i);
+        assert_int_equal(m[i].status, GNTST_okay);
+    }
+    assert_int_equal(replace(VA, VA + 0x1000, m[0].handle), GNTST_okay);
+    assert_int_equal(replace(VA + 0x2000, VA, m[2].handle), GNTST_okay);
+    assert_int_equal(handle_at(VA + 0x2000), m[1].handle);
+    ld.dying = true;
+    assert_int_equal(grant_map_domain_teardown(&ld, &(uint64_t){ 0 }, false), 0);
+    assert_int_equal(ld_gt.maptrack->index_root, 0);
+    assert_int_equal(handle_at(VA + 0x2000), MAPTRACK_NONE);
+    expect_nothing_held();
+}
+
 /* No handle left: GNTST_no_space, nothing held. */
 static void test_out_of_handles(void **state)
 {
@@ -375,6 +397,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_out_of_handles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replace_moves_record, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_teardown_after_replace, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
