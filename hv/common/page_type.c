@@ -79,19 +79,6 @@ bool page_types_locked(struct domain *d)
     return spin_is_locked_by_me(&domain_page_types(d)->lock);
 }
 
-void page_types_allow_restart(struct domain *d)
-{
-    ASSERT(page_types_locked(d));
-    domain_page_types(d)->restartable = true;
-}
-
-void page_types_allow_preemption(struct domain *d)
-{
-    ASSERT(page_types_locked(d));
-    domain_page_types(d)->restartable = true;
-    domain_page_types(d)->preemptible = true;
-}
-
 void page_set_owner_allocated(struct page_info *pg, struct domain *d)
 {
     struct page_types *t = lock_types(d);
@@ -105,6 +92,64 @@ void page_set_owner_allocated(struct page_info *pg, struct domain *d)
     (void)unlock_types(t);
 }
 
+/* The reference steps under the type lock, shared by the calls that take
+ * or drop one reference and those that do both kinds at once. */
+
+/* d's lock held: a general reference, if d may take one. */
+static inline __attribute__((always_inline)) bool take_ref(struct page_info *pg,
+                                                           struct domain *d)
+{
+    bool ok;
+
+    ok = pg->owner == d && (pg->count_info & PGC_allocated) &&
+         !(pg->count_info & (PGC_free | PGC_reserved)) &&
+         page_ref_count(pg) > 0 && page_ref_count(pg) < PGC_count_mask;
+    if (ok)
+        pg->count_info++;
+    return ok;
+}
+
+/* The owner's lock held: a general reference fewer; true when it was the
+ * last, and the frame goes to page_released once the lock is dropped. */
+static inline __attribute__((always_inline)) bool drop_ref(struct page_info *pg)
+{
+    ASSERT(page_ref_count(pg) > 0);
+    pg->count_info--;
+    /* While allocated, the allocation reference keeps the count above 0. */
+    ASSERT(page_ref_count(pg) || !(pg->count_info & PGC_allocated));
+    return page_ref_count(pg) == 0;
+}
+
+/* The owner's lock held: one more use of the type the frame has in use
+ * (not partial, below the count's limit).  false changes nothing: a first
+ * use, another type, a partial frame or an overflow is get_page_type's. */
+static inline __attribute__((always_inline)) bool take_same_type(struct page_info *pg,
+                                                                 uint64_t type)
+{
+    uint64_t ti = pg->type_info, count = ti & PGT_count_mask;
+
+    if ((ti & (PGT_partial | PGT_type_mask)) != type || !count || count == PGT_count_mask)
+        return false;
+    pg->type_info = ti + 1;
+    return true;
+}
+
+/* The owner's lock held: a type reference fewer, other than a page
+ * table's last (which releases the table: put_type).  The last use of a
+ * type records the TLB clock (page_type.h, "Stale translations"). */
+static inline __attribute__((always_inline)) void drop_type_ref(struct page_info *pg)
+{
+    ASSERT(page_type_count(pg) > 0);
+    if (page_type_count(pg) == 1)
+        pg->tlbflush_timestamp = arch_tlbflush_clock();
+    pg->type_info--;
+}
+
+static inline bool put_releases_table(const struct page_info *pg)
+{
+    return page_type_count(pg) == 1 && is_page_table_type(page_type(pg));
+}
+
 __hot_mm bool get_page(struct page_info *pg, struct domain *d)
 {
     struct page_types *t;
@@ -113,11 +158,7 @@ __hot_mm bool get_page(struct page_info *pg, struct domain *d)
     if (!d)
         return false;
     t = lock_types(d);
-    ok = pg->owner == d && (pg->count_info & PGC_allocated) &&
-         !(pg->count_info & (PGC_free | PGC_reserved)) &&
-         page_ref_count(pg) > 0 && page_ref_count(pg) < PGC_count_mask;
-    if (ok)
-        pg->count_info++;
+    ok = take_ref(pg, d);
     (void)unlock_types(t);
     return ok;
 }
@@ -126,13 +167,8 @@ __hot_mm void put_page(struct page_info *pg)
 {
     struct domain *owner = pg->owner;
     struct page_types *t = owner_types(pg);
-    bool last;
+    bool last = drop_ref(pg);
 
-    ASSERT(page_ref_count(pg) > 0);
-    pg->count_info--;
-    last = page_ref_count(pg) == 0;
-    /* While allocated, the allocation reference keeps the count above 0. */
-    ASSERT(!last || !(pg->count_info & PGC_allocated));
     (void)unlock_types(t);
     if (last)                   /* no one can take a reference again */
         page_released(owner, pg);
@@ -372,7 +408,7 @@ static int put_type(struct page_info *pg)
     int rc = 0;
 
     ASSERT(page_type_count(pg) > 0);
-    if (page_type_count(pg) == 1 && is_page_table_type(page_type(pg))) {
+    if (put_releases_table(pg)) {
         uint64_t type = page_type(pg);
         unsigned int from = (pg->type_info & PGT_partial) ? pg->nr_validated
                                                            : arch_pt_entries(type);
@@ -380,11 +416,8 @@ static int put_type(struct page_info *pg)
         pg->type_info &= ~PGT_validated;
         rc = release_table(t, pg, type, from);
     }
-    if (!rc) {
-        if (page_type_count(pg) == 1)
-            pg->tlbflush_timestamp = arch_tlbflush_clock();
-        pg->type_info--;
-    }
+    if (!rc)
+        drop_type_ref(pg);
     (void)unlock_types(t);
     return rc;
 }
@@ -414,22 +447,46 @@ int put_page_and_type_preemptible(struct page_info *pg)
     return rc;
 }
 
+/* Both references under one hold of the lock (an mmu_update entry takes
+ * and drops a pair for each mapping it changes): the common case, one
+ * more use of a type in use, is taken here, anything else by
+ * get_page_type. */
 __hot_mm int get_page_and_type(struct page_info *pg, struct domain *d, uint64_t type)
 {
-    int rc;
+    struct page_types *t;
+    int rc = 0;
 
-    if (!get_page(pg, d))
+    ASSERT((type & ~PGT_type_mask) == 0 && type != PGT_none);
+    if (!d)
         return -EINVAL;
-    rc = get_page_type(pg, type);
-    if (rc)
-        put_page(pg);
+    t = lock_types(d);
+    if (!take_ref(pg, d)) {
+        rc = -EINVAL;
+    } else if (!take_same_type(pg, type) && (rc = get_page_type(pg, type)) != 0) {
+        bool last = drop_ref(pg);
+
+        ASSERT(!last);          /* the allocation's is held: the lock keeps it */
+    }
+    (void)unlock_types(t);
     return rc;
 }
 
+/* The same: a page table's last type reference (its release) is
+ * put_page_type's, any other dropped here. */
 __hot_mm void put_page_and_type(struct page_info *pg)
 {
-    put_page_type(pg);
-    put_page(pg);
+    struct domain *owner = pg->owner;
+    struct page_types *t = owner_types(pg);
+    bool last;
+
+    if (put_releases_table(pg))
+        put_page_type(pg);
+    else
+        drop_type_ref(pg);
+    last = drop_ref(pg);
+    (void)unlock_types(t);
+    if (last)                   /* as put_page's */
+        page_released(owner, pg);
 }
 
 /* A table of d's whose validation stopped half-way (a type count of 0)

@@ -1914,6 +1914,7 @@ static void test_random_stress(void **state)
 static void test_given_up_while_mapped(void **state)
 {
     struct page_info *alone = new_frame(&dom_a), *mapped = new_frame(&dom_a);
+    struct page_info *read_only = new_frame(&dom_a);
 
     (void)state;
     assert_true(page_drop_allocation(alone));        /* nothing else held it */
@@ -1930,6 +1931,13 @@ static void test_given_up_while_mapped(void **state)
     put_page_and_type(mapped);
     assert_int_equal(nr_released, 1);
     assert_ptr_equal(last_released, mapped);
+
+    /* The same with a general reference alone (a read-only mapping). */
+    assert_true(get_page(read_only, &dom_a));
+    assert_false(page_drop_allocation(read_only));
+    put_page(read_only);
+    assert_int_equal(nr_released, 2);
+    assert_ptr_equal(last_released, read_only);
 }
 
 int main(void)

@@ -173,8 +173,25 @@ int unpin_page_table(struct page_info *pg, struct domain *d, uint64_t type);
 void page_types_lock(struct domain *d);
 bool page_types_unlock(struct domain *d);
 bool page_types_locked(struct domain *d);       /* by this CPU */
-void page_types_allow_restart(struct domain *d);
-void page_types_allow_preemption(struct domain *d);
+
+/* Inline: an mmu_update entry takes the lock and allows preemption once
+ * per entry. */
+static inline void page_types_allow_restart(struct domain *d)
+{
+    struct page_types *t = domain_page_types(d);
+
+    ASSERT(spin_is_locked_by_me(&t->lock));
+    t->restartable = true;
+}
+
+static inline void page_types_allow_preemption(struct domain *d)
+{
+    struct page_types *t = domain_page_types(d);
+
+    ASSERT(spin_is_locked_by_me(&t->lock));
+    t->restartable = true;
+    t->preemptible = true;
+}
 
 #ifndef PT_PREEMPT_EVERY          /* host tests use smaller tables */
 #define PT_PREEMPT_EVERY 32
