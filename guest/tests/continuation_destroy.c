@@ -32,7 +32,13 @@
 #define WINDOW_VA     (SCRATCH_VA + 0x1c0000)
 #define TABLE_FLAGS   (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
 
+/* Its table's frames: 1.  At 1024 (its largest) growing it in one
+ * setup_table and relinquishing it each run longer than 100,000
+ * instructions without a preemption point: not preemptible yet. */
+#define GRANT_FRAMES  1
+
 static uint64_t chunk[PAGE_SIZE / 8];
+static uint64_t table_frames[GRANT_FRAMES];
 static grant_handle_t handles[GRANTS];
 static unsigned int tree_l1s;            /* as many as its memory holds */
 static uint64_t bus_addrs[GRANTS];
@@ -130,9 +136,10 @@ static bool map_grants(domid_t x, uint64_t nr)
     uint64_t table;
     int16_t st;
 
-    if (!expect_rc("setup_table of x", gnt_setup(x, 1, &table, &st), 0) || st != GNTST_okay ||
-        !frames_of(x, nr - GRANTS, GRANTS))
+    if (!expect_rc("setup_table of x", gnt_setup(x, GRANT_FRAMES, table_frames, &st), 0) ||
+        st != GNTST_okay || !frames_of(x, nr - GRANTS, GRANTS))
         return false;
+    table = table_frames[0];
     for (unsigned int i = GRANTS; i-- > 0;)
         e[FIRST_REF + i] = (struct grant_entry_v1){ GTF_permit_access, 0, (uint32_t)chunk[i] };
     memset(e, 0, FIRST_REF * sizeof(*e));
@@ -152,6 +159,24 @@ static bool map_grants(domid_t x, uint64_t nr)
     return true;
 }
 
+/* Every port x can have, unbound, offered to us: its teardown closes
+ * them all.  How many. */
+static unsigned int fill_ports(domid_t x)
+{
+    unsigned int n = 0;
+
+    for (;;) {
+        struct evtchn_alloc_unbound a = { .dom = x, .remote_dom = 0 };
+        long rc = hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &a);
+
+        if (rc == -ENOSPC)
+            return n;
+        if (!expect_rc("alloc_unbound in x", rc, 0))
+            return n;
+        n++;
+    }
+}
+
 static void unmap_grants(void)
 {
     for (unsigned int i = 0; i < GRANTS; i++) {
@@ -169,6 +194,7 @@ static bool create_big(uint64_t nr, domid_t *x)
 
     op.u.createdomain.max_vcpus = 1;
     op.u.createdomain.max_pages = nr;
+    op.u.createdomain.max_grant_frames = GRANT_FRAMES;
     strlcpy(op.u.createdomain.name, "big", sizeof(op.u.createdomain.name));
     if (!expect_rc("createdomain", ctl_call(&op), 0))
         return false;
@@ -188,7 +214,7 @@ static void big_round(uint64_t nr, bool count)
         ctl_free_pages() > before - nr)
         test_fail("populate of %lu frames: free pages %lu, before %lu", nr, ctl_free_pages(),
                   before);
-    if (!whole_list(x, nr) || !pin_tree(x) || !map_grants(x, nr)) {
+    if (!whole_list(x, nr) || !pin_tree(x) || !map_grants(x, nr) || fill_ports(x) < 4000) {
         ctl_destroy(x);
         return;
     }
@@ -221,6 +247,6 @@ void test_continuation_destroy_big(void)
     tree_l1s = (unsigned int)MIN((uint64_t)TREE_L1S, (nr - FIRST_DATA - GRANTS) / 512);
     big_round(nr, false);
     big_round(nr, true);
-    printk("destroyed a domain of %lu frames, a %u-entry tree pinned, %u grants mapped\n", nr,
-           tree_l1s * 512, GRANTS);
+    printk("destroyed a domain of %lu frames, a %u-entry tree pinned, %u grants mapped, "
+           "every event channel\n", nr, tree_l1s * 512, GRANTS);
 }

@@ -133,8 +133,7 @@ static int run_stage(struct domain *d, unsigned int stage, bool preemptible)
         domain_pause(d);                /* for good: none of its vCPUs runs again */
         return 0;
     case TEARDOWN_EVENTS:
-        evtchn_domain_destroy(d);
-        return 0;
+        return evtchn_domain_teardown(d, &d->teardown.cursor, preemptible);
     case TEARDOWN_GRANT_MAPS:
         return grant_map_domain_teardown(d, &d->teardown.cursor, preemptible);
     case TEARDOWN_VCPUS:

@@ -5,6 +5,7 @@
 #include <proxen/domain.h>
 #include <proxen/errno.h>
 #include <proxen/event.h>
+#include <proxen/hypercall.h>
 #include <proxen/lib.h>
 #include <proxen/page_alloc.h>
 #include <proxen/sched.h>
@@ -610,21 +611,47 @@ long evtchn_reset(struct vcpu *cur, domid_t dom)
     return 0;
 }
 
-void evtchn_domain_destroy(struct domain *d)
+/* Ports closed under one hold of link_lock in a teardown step. */
+#define TEARDOWN_PORTS_PER_CHECK 64
+
+/* Dying first (no port is added after), then every port closed, a chunk
+ * at a time under link_lock (each close updates both ends under it, so
+ * a peer sees a link or none between two chunks), then the buckets.
+ * *cursor: 0 before dying, then the next port to close. */
+int evtchn_domain_teardown(struct domain *d, uint64_t *cursor, bool preemptible)
 {
     unsigned long flags;
 
-    spin_lock(&link_lock);
-    flags = lock(d);
-    d->evtchn.dying = true;
-    unlock(d, flags);
-    close_all_linked(d);
-    spin_unlock(&link_lock);
+    if (*cursor == 0) {
+        spin_lock(&link_lock);
+        flags = lock(d);
+        d->evtchn.dying = true;
+        unlock(d, flags);
+        spin_unlock(&link_lock);
+        *cursor = 1;
+    }
+    while (*cursor < d->evtchn.valid_ports) {
+        spin_lock(&link_lock);
+        for (unsigned int n = 0; n < TEARDOWN_PORTS_PER_CHECK && *cursor < d->evtchn.valid_ports;
+             n++, (*cursor)++)
+            (void)close_linked(d, (evtchn_port_t)*cursor);
+        spin_unlock(&link_lock);
+        if (preemptible && *cursor < d->evtchn.valid_ports && hypercall_preempt_check())
+            return -ERESTART;
+    }
     for (unsigned int i = 0; i < EVTCHN_NR_BUCKETS; i++) {
         xfree(d->evtchn.bucket[i]);
         d->evtchn.bucket[i] = NULL;
     }
     d->evtchn.valid_ports = 0;
+    return 0;
+}
+
+void evtchn_domain_destroy(struct domain *d)
+{
+    uint64_t cursor = 0;
+
+    (void)evtchn_domain_teardown(d, &cursor, false);
 }
 
 /* --- the FIFO ABI: not provided; Xen's answers where it has one -------- */

@@ -51,6 +51,12 @@ static struct vcpu *current;
 struct vcpu *current_vcpu(void) { return current; }
 int evtchn_domain_init(struct domain *d) { (void)d; return 0; }
 void evtchn_domain_destroy(struct domain *d) { (void)d; evtchn_destroyed++; }
+int evtchn_domain_teardown(struct domain *d, uint64_t *cursor, bool preemptible)
+{
+    (void)d, (void)cursor, (void)preemptible;
+    evtchn_destroyed++;
+    return 0;
+}
 void evtchn_dump(struct domain *d) { (void)d; }
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq) { (void)v, (void)virq; }
 

@@ -13,6 +13,7 @@
 #include <proxen/domain.h>
 #include <proxen/errno.h>
 #include <proxen/event.h>
+#include <proxen/hypercall.h>
 #include <proxen/page_alloc.h>
 #include <proxen/sched.h>
 #include <public/xen.h>
@@ -50,6 +51,16 @@ void put_domain(struct domain *d)
 void sched_vcpu_unblock(struct vcpu *v)
 {
     kicks[v->domain->domain_id][v->vcpu_id]++;
+}
+
+/* A teardown's preemption checks: due at each while preempt_due. */
+static bool preempt_due;
+static unsigned int preempt_checks;
+
+bool hypercall_preempt_check(void)
+{
+    preempt_checks++;
+    return preempt_due;
 }
 
 static int group_setup(void **state)
@@ -282,6 +293,46 @@ static void test_destroy_unlinks_peers(void **state)
     assert_int_equal(evtchn_alloc_unbound(vcpu(2, 0), &a), -EINVAL);
 }
 
+/* The same in steps, stopped at every check: each step closes a bounded
+ * number of ports; peers linked to any of them (the first, one of the
+ * last) are unbound by the end, and no port is added meanwhile. */
+static void test_destroy_in_steps(void **state)
+{
+    evtchn_port_t first_peer, last_peer, bp, first = link(2, 1, &first_peer), last;
+    struct evtchn_alloc_unbound a = { .dom = DOMID_SELF, .remote_dom = 1 };
+    struct evtchn_status s = { .dom = DOMID_SELF };
+    uint64_t cursor = 0;
+    unsigned int steps = 0;
+    int rc;
+
+    (void)state;
+    for (unsigned int i = 0; i < 300; i++)
+        (void)alloc_unbound(2, 1);
+    last = link(2, 1, &last_peer);
+    (void)first;
+    (void)last;
+    (void)bp;
+    preempt_due = true;
+    do {
+        rc = evtchn_domain_teardown(doms[2], &cursor, true);
+        steps++;
+        if (rc) {
+            assert_int_equal(evtchn_alloc_unbound(vcpu(2, 0), &a), -EINVAL);
+            assert_true(cursor <= 1 + 64 * (uint64_t)steps);
+        }
+    } while (rc == -ERESTART && steps < 100);
+    preempt_due = false;
+    assert_int_equal(rc, 0);
+    assert_true(steps >= 300 / 64);
+    s.port = first_peer;
+    assert_int_equal(evtchn_status(vcpu(1, 0), &s), 0);
+    assert_int_equal(s.status, EVTCHNSTAT_unbound);
+    s.port = last_peer;
+    assert_int_equal(evtchn_status(vcpu(1, 0), &s), 0);
+    assert_int_equal(s.status, EVTCHNSTAT_unbound);
+    assert_int_equal(doms[2]->evtchn.valid_ports, 0);
+}
+
 static void test_virq(void **state)
 {
     struct evtchn_bind_virq b = { .virq = VIRQ_TIMER, .vcpu = 1 };
@@ -487,6 +538,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_interdomain_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_leaves_peer_unbound, setup, teardown),
         cmocka_unit_test_setup_teardown(test_destroy_unlinks_peers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_destroy_in_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_virq, setup, teardown),
         cmocka_unit_test_setup_teardown(test_global_virq_moves, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ipi, setup, teardown),

@@ -71,6 +71,10 @@ struct evtchn_vcpu {
  * port (interdomain peers go back to unbound) and refuses new ones. */
 int evtchn_domain_init(struct domain *d);
 void evtchn_domain_destroy(struct domain *d);
+/* The same in bounded steps for a domain's teardown (domain_teardown.c):
+ * *cursor 0 at first; 0 when done, -ERESTART when preemptible and
+ * preemption is due (call again with it). */
+int evtchn_domain_teardown(struct domain *d, uint64_t *cursor, bool preemptible);
 
 /* The operations of event_channel_op, for the calling vCPU; arguments
  * already copied in, results written back into them.  Xen's errnos. */
