@@ -159,9 +159,8 @@ static bool map_grants(domid_t x, uint64_t nr)
     return true;
 }
 
-/* Every port x can have, unbound, offered to us: its teardown closes
- * them all.  How many. */
-static unsigned int fill_ports(domid_t x)
+/* Every port x can have, unbound, offered to us (tests.h). */
+unsigned int fill_ports(uint16_t x)
 {
     unsigned int n = 0;
 

@@ -109,6 +109,7 @@ const struct test tests[] = {
     { "continuation_pin_tree", test_continuation_pin_tree },
     { "continuation_failed_tree", test_continuation_failed_tree },
     { "continuation_destroy_big", test_continuation_destroy_big },
+    { "continuation_evtchn_reset", test_continuation_evtchn_reset },
     { "continuation_failed_tree_vcpu", test_continuation_failed_tree_vcpu },
     { "continuation_foreign_pin", test_continuation_foreign_pin },
     { "continuation_flush_all", test_continuation_flush_all },

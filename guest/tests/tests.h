@@ -140,6 +140,9 @@ void test_continuation_foreign_pin(void);
 void test_continuation_flush_all(void);
 /* continuation_destroy.c */
 void test_continuation_destroy_big(void);
+void test_continuation_evtchn_reset(void);
+/* Every port domain x can have, allocated unbound for dom0: how many. */
+unsigned int fill_ports(uint16_t x);
 /* continuation_undo.c */
 void test_continuation_failed_tree(void);
 void test_continuation_failed_tree_vcpu(void);

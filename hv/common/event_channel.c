@@ -587,16 +587,59 @@ long evtchn_status(struct vcpu *cur, struct evtchn_status *s)
     return rc;
 }
 
-/* Every port but the reserved ones, as if closed one by one. */
-static void close_all_linked(struct domain *d)
+/* Ports closed under one hold of link_lock between two preemption
+ * checks, in a reset or a teardown step. */
+#define PORTS_PER_CHECK 64
+
+/* Where a reset starts or goes on, under link_lock, as Xen's: a fresh
+ * reset from port 1 while none is in progress, a continuation from where
+ * the one in progress stopped; 0 (-EBUSY) otherwise. */
+static unsigned int reset_start(struct domain *d, bool resuming)
 {
-    for (evtchn_port_t p = 1; p < d->evtchn.valid_ports; p++)
-        (void)close_linked(d, p);
+    unsigned int from = resuming ? d->evtchn.reset_next : !d->evtchn.reset_next;
+
+    if (from > d->evtchn.reset_next)
+        d->evtchn.reset_next = from;
+    return from;
 }
 
-long evtchn_reset(struct vcpu *cur, domid_t dom)
+/* Every port but the reserved ones, as if closed one by one, a chunk at
+ * a time under link_lock (as a teardown step); between two, a due
+ * preemption leaves the rest to reset_cont.  Xen checks only past port
+ * 16383, so a 2-level domain's 4095 ports go in one stretch there. */
+static long close_all_linked(struct domain *d, bool resuming)
+{
+    unsigned int p;
+    bool done;
+
+    spin_lock(&link_lock);
+    p = reset_start(d, resuming);
+    spin_unlock(&link_lock);
+    if (!p)
+        return -EBUSY;
+    for (;;) {
+        spin_lock(&link_lock);
+        for (unsigned int n = 0; n < PORTS_PER_CHECK && p < d->evtchn.valid_ports; n++, p++)
+            (void)close_linked(d, p);
+        done = p >= d->evtchn.valid_ports;
+        if (done)
+            d->evtchn.reset_next = 0;
+        spin_unlock(&link_lock);
+        if (done)
+            return 0;
+        if (hypercall_preempt_check()) {
+            spin_lock(&link_lock);
+            d->evtchn.reset_next = p;
+            spin_unlock(&link_lock);
+            return -ERESTART;
+        }
+    }
+}
+
+long evtchn_reset(struct vcpu *cur, domid_t dom, bool resuming)
 {
     struct domain *d = domain_or_self(cur, dom);
+    long rc;
 
     if (!d)
         return -ESRCH;
@@ -604,15 +647,10 @@ long evtchn_reset(struct vcpu *cur, domid_t dom)
         release_domain(cur, d);
         return -EPERM;
     }
-    spin_lock(&link_lock);
-    close_all_linked(d);
-    spin_unlock(&link_lock);
+    rc = close_all_linked(d, resuming);
     release_domain(cur, d);
-    return 0;
+    return rc;
 }
-
-/* Ports closed under one hold of link_lock in a teardown step. */
-#define TEARDOWN_PORTS_PER_CHECK 64
 
 /* Dying first (no port is added after), then every port closed, a chunk
  * at a time under link_lock (each close updates both ends under it, so
@@ -632,7 +670,7 @@ int evtchn_domain_teardown(struct domain *d, uint64_t *cursor, bool preemptible)
     }
     while (*cursor < d->evtchn.valid_ports) {
         spin_lock(&link_lock);
-        for (unsigned int n = 0; n < TEARDOWN_PORTS_PER_CHECK && *cursor < d->evtchn.valid_ports;
+        for (unsigned int n = 0; n < PORTS_PER_CHECK && *cursor < d->evtchn.valid_ports;
              n++, (*cursor)++)
             (void)close_linked(d, (evtchn_port_t)*cursor);
         spin_unlock(&link_lock);

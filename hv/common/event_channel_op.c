@@ -32,6 +32,21 @@
         return call;                                                \
     } while (0)
 
+/* A reset stopped by preemption goes on as reset_cont, as on Xen. */
+static long reset(struct vcpu *v, bool resuming, uint64_t arg)
+{
+    struct evtchn_reset x;
+    long rc;
+
+    if (copy_from_guest(&x, arg, sizeof(x)))
+        return -EFAULT;
+    rc = evtchn_reset(v, x.dom, resuming);
+    if (rc == -ERESTART)
+        rc = hypercall_create_continuation(__HYPERVISOR_event_channel_op, 2,
+                                           (const uint64_t[6]){ EVTCHNOP_reset_cont, arg });
+    return rc;
+}
+
 static long event_channel_op(unsigned int cmd, uint64_t arg)
 {
     struct vcpu *v = current_vcpu();
@@ -62,7 +77,7 @@ static long event_channel_op(unsigned int cmd, uint64_t arg)
         IN(evtchn_unmask, evtchn_unmask(d, x.port));
     case EVTCHNOP_reset:
     case EVTCHNOP_reset_cont:   /* Xen's continuation of reset, open to guests */
-        IN(evtchn_reset, evtchn_reset(v, x.dom));
+        return reset(v, cmd == EVTCHNOP_reset_cont, arg);
     case EVTCHNOP_set_priority:
         IN(evtchn_set_priority, evtchn_set_priority(d, x.port));
     case EVTCHNOP_expand_array:

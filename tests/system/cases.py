@@ -396,7 +396,8 @@ CASES = [
                  r"TEST continuation_foreign_pin: SUCCESS",
                  r"TEST continuation_flush_all: SUCCESS",
                  r"destroyed a domain of 65536 frames, a 16384-entry tree pinned",
-                 r"TEST continuation_destroy_big: SUCCESS"],
+                 r"TEST continuation_destroy_big: SUCCESS",
+                 r"TEST continuation_evtchn_reset: SUCCESS"],
          check=all_of(guest_tests_passed, stretches_within(STRETCH_LIMIT_NS))),
     # unmap_and_replace of a moved grant mapping among 65,536 and 262,140
     # other host mappings, instructions counted: its handle is found

@@ -333,6 +333,48 @@ static void test_destroy_in_steps(void **state)
     assert_int_equal(doms[2]->evtchn.valid_ports, 0);
 }
 
+/* EVTCHNOP_reset stopped at every check: each call closes a bounded
+ * number of ports and leaves the rest to reset_cont (Xen's semantics:
+ * a second reset while one is in progress, or a reset_cont with none,
+ * is -EBUSY); peers linked to the first and the last port are unbound
+ * by the end, and the domain keeps its ports' storage. */
+static void test_reset_in_steps(void **state)
+{
+    evtchn_port_t first_peer, last_peer, last;
+    unsigned int calls = 1;
+    long rc;
+
+    (void)state;
+    (void)link(2, 1, &first_peer);
+    for (unsigned int i = 0; i < 300; i++)
+        (void)alloc_unbound(2, 1);
+    last = link(2, 1, &last_peer);
+    assert_int_equal(evtchn_reset(vcpu(0, 0), 2, true), -EBUSY);
+    preempt_due = true;
+    assert_int_equal(evtchn_reset(vcpu(0, 0), 2, false), -ERESTART);
+    assert_int_equal(doms[2]->evtchn.reset_next, 1 + 64);
+    assert_int_equal(status_of(2, 64), EVTCHNSTAT_closed);
+    assert_int_equal(status_of(2, 65), EVTCHNSTAT_unbound);
+    assert_int_equal(evtchn_reset(vcpu(0, 0), 2, false), -EBUSY);
+    assert_int_equal(status_of(2, 65), EVTCHNSTAT_unbound);
+    do {
+        rc = evtchn_reset(vcpu(0, 0), 2, true);
+        calls++;
+        if (rc)
+            assert_int_equal(doms[2]->evtchn.reset_next, 1 + 64 * (uint64_t)calls);
+    } while (rc == -ERESTART && calls < 100);
+    preempt_due = false;
+    assert_int_equal(rc, 0);
+    assert_int_equal(calls, (last + 63) / 64);
+    assert_int_equal(doms[2]->evtchn.reset_next, 0);
+    assert_int_equal(status_of(2, last), EVTCHNSTAT_closed);
+    assert_int_equal(status_of(1, first_peer), EVTCHNSTAT_unbound);
+    assert_int_equal(status_of(1, last_peer), EVTCHNSTAT_unbound);
+    assert_int_equal(evtchn_reset(vcpu(0, 0), 2, true), -EBUSY);
+    assert_true(doms[2]->evtchn.valid_ports > last);
+    assert_int_equal(evtchn_reset(vcpu(0, 0), 2, false), 0);
+}
+
 static void test_virq(void **state)
 {
     struct evtchn_bind_virq b = { .virq = VIRQ_TIMER, .vcpu = 1 };
@@ -444,18 +486,18 @@ static void test_other_domains(void **state)
     /* Unprivileged: not on another domain's ports. */
     assert_int_equal(evtchn_alloc_unbound(vcpu(1, 0), &a), -EPERM);
     assert_int_equal(evtchn_status(vcpu(1, 0), &s), -EPERM);
-    assert_int_equal(evtchn_reset(vcpu(1, 0), 2), -EPERM);
+    assert_int_equal(evtchn_reset(vcpu(1, 0), 2, false), -EPERM);
     assert_int_equal(next_port(2), before);
     a.dom = 99;
     assert_int_equal(evtchn_alloc_unbound(vcpu(0, 0), &a), -ESRCH);
     s.dom = 99;
     assert_int_equal(evtchn_status(vcpu(0, 0), &s), -ESRCH);
-    assert_int_equal(evtchn_reset(vcpu(0, 0), 99), -ESRCH);
+    assert_int_equal(evtchn_reset(vcpu(0, 0), 99, false), -ESRCH);
     /* The privileged domain may. */
     a.dom = 2;
     assert_int_equal(evtchn_alloc_unbound(vcpu(0, 0), &a), 0);
     assert_int_equal(status_of(2, a.port), EVTCHNSTAT_unbound);
-    assert_int_equal(evtchn_reset(vcpu(0, 0), 2), 0);
+    assert_int_equal(evtchn_reset(vcpu(0, 0), 2, false), 0);
     assert_int_equal(status_of(2, a.port), EVTCHNSTAT_closed);
     assert_int_equal(status_of(2, 0), EVTCHNSTAT_closed);
     assert_int_equal(evtchn_close(doms[2], 0), -EINVAL);   /* still reserved */
@@ -538,6 +580,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_interdomain_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_leaves_peer_unbound, setup, teardown),
         cmocka_unit_test_setup_teardown(test_destroy_unlinks_peers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reset_in_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_destroy_in_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_virq, setup, teardown),
         cmocka_unit_test_setup_teardown(test_global_virq_moves, setup, teardown),

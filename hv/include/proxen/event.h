@@ -57,6 +57,8 @@ struct evtchn_domain {
     spinlock_t lock;
     bool dying;                         /* torn down: no new ports */
     unsigned int valid_ports;
+    unsigned int reset_next;            /* EVTCHNOP_reset in progress: the port
+                                         * it continues from; 0 if none */
     _Atomic uint32_t poll_mask;         /* vCPUs in SCHEDOP_poll */
     struct evtchn *bucket[EVTCHN_NR_BUCKETS];
 };
@@ -87,7 +89,9 @@ long evtchn_send(struct domain *d, evtchn_port_t port);
 long evtchn_status(struct vcpu *cur, struct evtchn_status *s);
 long evtchn_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu_id);
 long evtchn_unmask(struct domain *d, evtchn_port_t port);
-long evtchn_reset(struct vcpu *cur, domid_t dom);
+/* EVTCHNOP_reset (resuming false) and its continuation, reset_cont:
+ * -ERESTART when preemption is due, the next call to be reset_cont. */
+long evtchn_reset(struct vcpu *cur, domid_t dom, bool resuming);
 long evtchn_set_priority(struct domain *d, evtchn_port_t port);
 long evtchn_bind_pirq(const struct evtchn_bind_pirq *b);
 long evtchn_init_control(struct vcpu *cur, const struct evtchn_init_control *c);
