@@ -286,6 +286,8 @@ const struct test tests[] = {
     { "foreign_map_refused", test_foreign_map_refused },
     { "foreign_map_outlives_destroy", test_foreign_map_outlives_destroy },
     { "foreign_pin", test_foreign_pin },
+    /* After every grant-table test: it leaves the table at its limit. */
+    { "continuation_grant_grow", test_continuation_grant_grow },
     /* Last: whatever it leaves behind cannot disturb another test. */
     { "hypercall_fuzz", test_hypercall_fuzz },
 };

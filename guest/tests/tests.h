@@ -146,6 +146,8 @@ unsigned int fill_ports(uint16_t x);
 /* continuation_undo.c */
 void test_continuation_failed_tree(void);
 void test_continuation_failed_tree_vcpu(void);
+/* continuation_grant_grow.c */
+void test_continuation_grant_grow(void);
 /* desc.c */
 void test_set_gdt(void);
 void test_update_descriptor(void);

@@ -47,11 +47,14 @@ static int16_t list_frames(void **frames, unsigned int nr, uint64_t list)
     return GNTST_okay;
 }
 
-static int16_t setup_table(struct domain *self, struct gnttab_setup_table *op)
+/* The operation's status, or *preempted set when the growth stopped at a
+ * preemption point (the frames it added stay; the call is continued). */
+static int16_t setup_table(struct domain *self, struct gnttab_setup_table *op, bool *preempted)
 {
     struct grant_table *gt;
     struct domain *d;
     int16_t st = gnttab_target(self, op->dom, &d);
+    int rc = 0;
 
     if (st != GNTST_okay)
         return st;
@@ -59,9 +62,11 @@ static int16_t setup_table(struct domain *self, struct gnttab_setup_table *op)
     spin_lock(&gt->lock);
     if (op->nr_frames > gt->max_frames)
         st = GNTST_general_error;
-    else if (op->nr_frames > gt->nr_frames && gnttab_grow(gt, op->nr_frames))
+    else if (op->nr_frames > gt->nr_frames &&
+             (rc = gnttab_grow_preemptible(gt, op->nr_frames))) {
+        *preempted = rc == -ERESTART;
         st = GNTST_general_error;
-    else
+    } else
         st = list_frames(gt->shared, op->nr_frames, op->frame_list);
     spin_unlock(&gt->lock);
     put_domain(d);
@@ -71,6 +76,7 @@ static int16_t setup_table(struct domain *self, struct gnttab_setup_table *op)
 static long op_setup_table(struct domain *self, uint64_t arg, unsigned int count)
 {
     struct gnttab_setup_table op;
+    bool preempted = false;
 
     if (count != 1)
         return -EINVAL;
@@ -78,7 +84,12 @@ static long op_setup_table(struct domain *self, uint64_t arg, unsigned int count
         return -EFAULT;
     if (!guest_range_ok(op.frame_list, (uint64_t)op.nr_frames * sizeof(uint64_t)))
         return -EFAULT;
-    op.status = setup_table(self, &op);
+    op.status = setup_table(self, &op, &preempted);
+    if (preempted) {
+        uint64_t args[6] = { GNTTABOP_setup_table, arg, count };
+
+        return hypercall_create_continuation(__HYPERVISOR_grant_table_op, 3, args);
+    }
     return copy_to_guest(arg + offsetof(struct gnttab_setup_table, status), &op.status,
                          sizeof(op.status)) ? -EFAULT : 0;
 }

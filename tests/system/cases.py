@@ -389,7 +389,8 @@ CASES = [
     # pin of a built domain's 8192-entry tree, lists of TLB flushes that
     # wait for the other CPU, and dom0's control operations building and
     # destroying a 256 MiB domain with a pinned 16384-entry tree and
-    # hundreds of its grants mapped, which needs the memory).
+    # hundreds of its grants mapped, which needs the memory; and dom0
+    # growing its grant table to its limit in one setup_table).
     dict(name="guest-preempt-icount", smp=2, icount=True, cmdline="stretch_stats", mem="768M",
          modules=[GUEST + " only=continuation instr_clock"],
          expect=[r"TEST continuation_failed_tree: SUCCESS",
@@ -397,7 +398,8 @@ CASES = [
                  r"TEST continuation_flush_all: SUCCESS",
                  r"destroyed a domain of 65536 frames, a 16384-entry tree pinned",
                  r"TEST continuation_destroy_big: SUCCESS",
-                 r"TEST continuation_evtchn_reset: SUCCESS"],
+                 r"TEST continuation_evtchn_reset: SUCCESS",
+                 r"TEST continuation_grant_grow: SUCCESS"],
          check=all_of(guest_tests_passed, stretches_within(STRETCH_LIMIT_NS))),
     # unmap_and_replace of a moved grant mapping among 65,536 and 262,140
     # other host mappings, instructions counted: its handle is found

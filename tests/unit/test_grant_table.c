@@ -695,6 +695,36 @@ static void test_batch_continuation(void **state)
     assert_int_equal(s[2].status, 1);   /* not done yet */
 }
 
+/* A growth stops between steps of GNTTAB_GROW_STEP frames when preempted:
+ * the steps done stay, the call is continued as it was issued (nothing
+ * written back yet), and the continued call finishes with Xen's answer. */
+static void test_setup_table_grows_in_steps(void **state)
+{
+    uint64_t frames[40];
+    struct gnttab_setup_table s = { .dom = DOMID_SELF, .nr_frames = 40, .status = 1,
+                                    .frame_list = (uint64_t)(uintptr_t)frames };
+    struct grant_table *gt;
+
+    (void)state;
+    grant_table_relinquish(doms[2]);
+    grant_table_free(doms[2]);
+    assert_int_equal(grant_table_create(doms[2], 40, 8), 0);
+    gt = doms[2]->grant_table;
+    preempt_at = 2;                 /* after the second step */
+    assert_int_equal(op(GNTTABOP_setup_table, &s, 1), __HYPERVISOR_grant_table_op);
+    assert_int_equal(continuation_nargs, 3);
+    assert_int_equal(continuation[0], GNTTABOP_setup_table);
+    assert_int_equal(continuation[1], (uint64_t)(uintptr_t)&s);
+    assert_int_equal(continuation[2], 1);
+    assert_int_equal(gt->nr_frames, 1 + 2 * GNTTAB_GROW_STEP);
+    assert_int_equal(s.status, 1);
+    assert_int_equal(op(GNTTABOP_setup_table, &s, 1), 0);
+    assert_int_equal(s.status, GNTST_okay);
+    assert_int_equal(gt->nr_frames, 40);
+    for (unsigned int i = 0; i < 40; i++)
+        assert_int_equal(frames[i], mfn_x(maddr_to_mfn(arch_virt_to_maddr(gt->shared[i]))));
+}
+
 static void test_dispatch_refusals(void **state)
 {
     struct gnttab_query_size q = { .dom = DOMID_SELF };
@@ -814,6 +844,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_target, setup, teardown),
         cmocka_unit_test_setup_teardown(test_query_and_setup_other_domain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_continuation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_setup_table_grows_in_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dispatch_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_copy_each_grant_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transfer_vs_set_version, setup, teardown),

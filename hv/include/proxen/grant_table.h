@@ -209,5 +209,11 @@ static inline struct active_grant_entry *gnttab_active(struct grant_table *gt, g
  * frames (version 1 again). */
 int gnttab_grow(struct grant_table *gt, unsigned int nr);
 void gnttab_shrink_status(struct grant_table *gt, unsigned int nr);
+/* Under gt->lock: gnttab_grow in steps of GNTTAB_GROW_STEP frames with a
+ * preemption check between them: 0 at nr frames, -ERESTART when preempted
+ * (the steps done stay: the caller continues the call, which goes on from
+ * there), or -ENOMEM with the table as the last step left it. */
+#define GNTTAB_GROW_STEP 16
+int gnttab_grow_preemptible(struct grant_table *gt, unsigned int nr);
 
 #endif
