@@ -350,44 +350,43 @@ void xsd_ring_flush_all(void)
         }
 }
 
-unsigned int xenstored_most_per_event(domid_t dom)
+/* A served domain's counts and standing, read under the daemon's lock
+ * (all zero if not served). */
+struct xsd_dom_stats {
+    unsigned int most, violations, logged;
+    bool serving;
+};
+
+static struct xsd_dom_stats stats_of(domid_t dom)
 {
-    bool were;
+    struct xsd_dom_stats st = { 0 };
     struct xsd_dom *d;
-    unsigned int most;
+    bool were;
 
     xsd_enter(&were);
-    d = find(dom);
-    most = d ? d->most : 0;
+    if ((d = find(dom)))
+        st = (struct xsd_dom_stats){ .most = d->most, .violations = d->violations,
+                                     .logged = d->logged, .serving = !d->ignored && d->conn };
     xsd_leave(were);
-    return most;
+    return st;
+}
+
+unsigned int xenstored_most_per_event(domid_t dom)
+{
+    return stats_of(dom).most;
 }
 
 unsigned int xenstored_violations(domid_t dom, unsigned int *logged)
 {
-    bool were;
-    struct xsd_dom *d;
-    unsigned int n;
+    struct xsd_dom_stats st = stats_of(dom);
 
-    xsd_enter(&were);
-    d = find(dom);
-    n = d ? d->violations : 0;
-    *logged = d ? d->logged : 0;
-    xsd_leave(were);
-    return n;
+    *logged = st.logged;
+    return st.violations;
 }
 
 bool xenstored_serving(domid_t dom)
 {
-    bool were;
-    struct xsd_dom *d;
-    bool yes;
-
-    xsd_enter(&were);
-    d = find(dom);
-    yes = d && !d->ignored && d->conn;
-    xsd_leave(were);
-    return yes;
+    return stats_of(dom).serving;
 }
 
 /* A domain whose connection the store no longer knows (its reset could
