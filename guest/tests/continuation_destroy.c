@@ -1,9 +1,10 @@
 /* Destroying a large domain (docs/control.md, "Continuations"): up to
  * 256 MiB of memory, a pinned 16384-entry page-table tree built from its
- * own frames, and hundreds of its grants mapped by the initial domain.
- * populate, getmemlist and destroydomain each run in bounded steps,
- * continued until done, so the calls here see one result each; the
- * stretches between preemption points are asserted in the system case
+ * own frames, a grant table grown to the 1,024 frames createdomain allows
+ * at most, and hundreds of its grants mapped by the initial domain.
+ * populate, getmemlist, setup_table and destroydomain each run in bounded
+ * steps, continued until done, so the calls here see one result each;
+ * the stretches between preemption points are asserted in the system case
  * guest-preempt-icount (stretch_stats, every hypercall under 100,000
  * instructions).  Here: every count returns to where it was, and the
  * frames our mappings hold stay until they are unmapped.
@@ -32,10 +33,9 @@
 #define WINDOW_VA     (SCRATCH_VA + 0x1c0000)
 #define TABLE_FLAGS   (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
 
-/* Its table's frames: 1.  At 1024 (its largest) growing it in one
- * setup_table and relinquishing it each run longer than 100,000
- * instructions without a preemption point: not preemptible yet. */
-#define GRANT_FRAMES  1
+/* Its table's frames: its limit, the largest createdomain allows, grown
+ * by our setup_table (a growth and a relinquish of many steps). */
+#define GRANT_FRAMES  1024
 
 static uint64_t chunk[PAGE_SIZE / 8];
 static uint64_t table_frames[GRANT_FRAMES];
@@ -246,6 +246,7 @@ void test_continuation_destroy_big(void)
     tree_l1s = (unsigned int)MIN((uint64_t)TREE_L1S, (nr - FIRST_DATA - GRANTS) / 512);
     big_round(nr, false);
     big_round(nr, true);
-    printk("destroyed a domain of %lu frames, a %u-entry tree pinned, %u grants mapped, "
-           "every event channel\n", nr, tree_l1s * 512, GRANTS);
+    printk("destroyed a domain of %lu frames, a %u-entry tree pinned, a %u-frame grant "
+           "table, %u grants mapped, every event channel\n", nr, tree_l1s * 512, GRANT_FRAMES,
+           GRANTS);
 }

@@ -141,8 +141,7 @@ static int run_stage(struct domain *d, unsigned int stage, bool preemptible)
     case TEARDOWN_PINS:
         return drop_pins(d, preemptible);
     case TEARDOWN_GRANT_TABLE:
-        grant_table_relinquish(d);
-        return 0;
+        return grant_table_relinquish(d, preemptible);
     case TEARDOWN_MEMORY:
         return give_back_memory(d, preemptible);
     }

@@ -388,9 +388,10 @@ CASES = [
     # over every hypercall the tests make, hostile batches included: a
     # pin of a built domain's 8192-entry tree, lists of TLB flushes that
     # wait for the other CPU, and dom0's control operations building and
-    # destroying a 256 MiB domain with a pinned 16384-entry tree and
-    # hundreds of its grants mapped, which needs the memory; and dom0
-    # growing its grant table to its limit in one setup_table).
+    # destroying a 256 MiB domain with a pinned 16384-entry tree, its
+    # grant table grown to 1,024 frames and hundreds of its grants mapped,
+    # which needs the memory; and dom0 growing its grant table to its
+    # limit in one setup_table).
     dict(name="guest-preempt-icount", smp=2, icount=True, cmdline="stretch_stats", mem="768M",
          modules=[GUEST + " only=continuation instr_clock"],
          expect=[r"TEST continuation_failed_tree: SUCCESS",

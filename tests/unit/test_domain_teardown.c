@@ -41,6 +41,7 @@
 #define NR_ENTRIES   8
 #define TREE_L1S     NR_ENTRIES
 #define DEV_MAPS     200            /* g's device mappings of h's grants */
+#define G_GRANT_FRAMES 256          /* g's table, grown to its limit */
 #define VA           0x400000ULL
 
 /* --- fakes of what a domain's life touches beyond these files ---------- */
@@ -210,14 +211,16 @@ static struct page_info *table;
 static struct domain *dom0, *g, *h;
 static struct vcpu *v0;
 
-static struct domain *guest(const char *name)
+static struct domain *guest_of(const char *name, unsigned int grant_frames)
 {
     struct domain *d;
 
-    assert_int_equal(domain_create_guest(name, 2, GUEST_PAGES, 4, 1, &d), 0);
+    assert_int_equal(domain_create_guest(name, 2, GUEST_PAGES, grant_frames, 1, &d), 0);
     assert_int_equal(domain_populate(d, &(uint64_t){ GUEST_PAGES }), 0);
     return d;
 }
+
+static struct domain *guest(const char *name) { return guest_of(name, 4); }
 
 /* d's frames, in its list's order. */
 static struct page_info *frame_of(struct domain *d, uint64_t i)
@@ -302,7 +305,38 @@ static void build_g(struct gnttab_map_grant_ref *held)
     for (unsigned int i = 0; i < DEV_MAPS; i++)
         (void)map(g, h, 8 + i % 8, 0, GNTMAP_device_map);
     grant(g, 9, h->domain_id, frame_of(g, 500));
+    grant(g, 10, h->domain_id, frame_of(g, 501));
     *held = map(h, g, 9, VA + 0x1000, GNTMAP_host_map);
+}
+
+/* g's table grown to its limit by dom0's setup_table, as a toolstack
+ * would (a big table's relinquish takes many steps). */
+static void grow_table(struct domain *d, unsigned int nr)
+{
+    static uint64_t frames[G_GRANT_FRAMES];
+    struct gnttab_setup_table s = { .dom = d->domain_id, .nr_frames = nr,
+                                    .frame_list = (uint64_t)(uintptr_t)frames };
+    uint64_t a[6] = { GNTTABOP_setup_table, (uint64_t)(uintptr_t)&s, 1 };
+
+    assert_int_equal(do_grant_table_op(a), 0);
+    assert_int_equal(s.status, GNTST_okay);
+    assert_int_equal(d->grant_table->nr_frames, nr);
+}
+
+/* Between two steps of d's teardown: once its table's relinquish has
+ * begun no entry can be pinned (by h, which holds d as a copy that found
+ * it before it died would: a grant d gave it is refused), and the page of
+ * active entries h's held pin is on stays. */
+static void between_steps(struct domain *d)
+{
+    struct grant_table *gt = d->grant_table;
+    struct grant_pinned p;
+
+    if (!gt->relinquish_started)
+        return;
+    assert_int_equal(gnttab_pin(d, 10, h->domain_id, GRANT_USE_HOST_RO, false, &p),
+                     GNTST_bad_gntref);
+    assert_non_null(gt->active[0]);
 }
 
 /* --- the tests ------------------------------------------------------------- */
@@ -368,6 +402,7 @@ static int destroy_in_steps(struct domain *d, unsigned int *steps)
             assert_null(get_domain_by_id(id));
             assert_int_equal(dom_exc_sent, 0);
         }
+        between_steps(found);
         put_domain(found);
         work_account();
         (*steps)++;
@@ -385,15 +420,16 @@ static void teardown_round(bool count)
     domid_t gid;
     struct domain *next;
 
-    g = guest("g");
+    g = guest_of("g", G_GRANT_FRAMES);
     gid = g->domain_id;
     dom_exc_sent = evtchn_destroyed = vcpus_released = 0;
     longest_work = 0;
+    grow_table(g, G_GRANT_FRAMES);
     build_g(&held);
     preempt_all = true;
     assert_int_equal(destroy_in_steps(g, &steps), 0);
     preempt_all = false;
-    assert_true(steps > GUEST_PAGES / 64);
+    assert_true(steps > GUEST_PAGES / 64 + G_GRANT_FRAMES / GNTTAB_RELINQUISH_STEP);
     assert_true(longest_work <= 2 * 64);
     assert_int_equal(dom_exc_sent, 1);
     assert_int_equal(evtchn_destroyed, 1);

@@ -32,6 +32,7 @@ static struct page_info *table;
 static struct domain *doms[NR_DOMS];
 static struct vcpu vcpu0;
 static unsigned int nr_released, preempt_at, preempt_calls;
+static bool preempt_every;
 static uint64_t continuation[6];
 static unsigned int continuation_nargs;
 
@@ -122,10 +123,11 @@ bool guest_range_ok(uint64_t gva, uint64_t len)
 
 bool guest_address_ok(uint64_t gva) { return guest_range_ok(gva, 1); }
 
-/* Preempted at the preempt_at'th check (0: never). */
+/* Preempted at the preempt_at'th check (0: never), or at every one
+ * while preempt_every. */
 bool hypercall_preempt_check(void)
 {
-    return preempt_at && ++preempt_calls == preempt_at;
+    return preempt_every || (preempt_at && ++preempt_calls == preempt_at);
 }
 
 long hypercall_create_continuation(unsigned int op, unsigned int nargs, const uint64_t args[6])
@@ -192,6 +194,7 @@ static int setup(void **state)
     }
     vcpu0.domain = doms[2];
     preempt_at = preempt_calls = 0;
+    preempt_every = false;
     transfers_on = false;
     on_take = NULL;
     return 0;
@@ -201,7 +204,7 @@ static int teardown(void **state)
 {
     (void)state;
     for (unsigned int i = 0; i < NR_DOMS; i++) {
-        grant_table_relinquish(doms[i]);
+        assert_int_equal(grant_table_relinquish(doms[i], false), 0);
         grant_table_free(doms[i]);
         assert_int_equal(atomic_load(&doms[i]->refcnt), 1);    /* every reference back */
         free(doms[i]);
@@ -325,7 +328,7 @@ static void test_grow_and_relinquish(void **state)
         for (unsigned int j = 0; j < i; j++)
             assert_ptr_not_equal(gt->shared[i], gt->shared[j]);
     nr_released = 0;
-    grant_table_relinquish(d);
+    assert_int_equal(grant_table_relinquish(d, false), 0);
     assert_int_equal(nr_released, 4);
     assert_int_equal(gt->nr_frames, 0);
     assert_int_equal(atomic_load(&d->refcnt), 1);
@@ -342,7 +345,7 @@ static void test_relinquish_mapped_frame(void **state)
     (void)state;
     assert_true(get_page(pg, d));
     nr_released = 0;
-    grant_table_relinquish(d);
+    assert_int_equal(grant_table_relinquish(d, false), 0);
     assert_int_equal(nr_released, 0);
     assert_int_equal(atomic_load(&d->refcnt), 2);       /* the frame's hold */
     put_page(pg);
@@ -612,7 +615,7 @@ static void test_relinquish_while_pinned(void **state)
     (void)state;
     grant_v1(rd, 14, 2, pg, GTF_permit_access);
     assert_int_equal(gnttab_pin(rd, 14, 2, GRANT_USE_HOST_RW, true, &p), GNTST_okay);
-    grant_table_relinquish(rd);
+    assert_int_equal(grant_table_relinquish(rd, false), 0);
     assert_int_equal(gnttab_pin(rd, 14, 2, GRANT_USE_HOST_RO, true, &p), GNTST_bad_gntref);
     assert_int_equal(atomic_load(&rd->refcnt), 2);
     gnttab_unpin(rd, 14, GRANT_USE_HOST_RW);
@@ -706,7 +709,7 @@ static void test_setup_table_grows_in_steps(void **state)
     struct grant_table *gt;
 
     (void)state;
-    grant_table_relinquish(doms[2]);
+    assert_int_equal(grant_table_relinquish(doms[2], false), 0);
     grant_table_free(doms[2]);
     assert_int_equal(grant_table_create(doms[2], 40, 8), 0);
     gt = doms[2]->grant_table;
@@ -738,6 +741,133 @@ static void test_dispatch_refusals(void **state)
     assert_int_equal(op(GNTTABOP_cache_flush | (1u << 12), &q, 1), -ENOSYS);
     assert_int_equal(op(GNTTABOP_dump_table, &q, 1), -ENOSYS);
     assert_int_equal(op(99, &q, 1), -ENOSYS);
+}
+
+/* A table of BIG_TABLE frames, version 2: its frame list takes two
+ * batches, its status frames STATUS_FRAMES. */
+#define BIG_TABLE     100
+#define STATUS_FRAMES 13
+
+static void grant_v2(struct domain *d, grant_ref_t ref, domid_t to, struct page_info *pg)
+{
+    union grant_entry_v2 *e = v2_entry(d, ref);
+
+    e->full_page.frame = mfn_x(page_to_mfn(pg));
+    e->hdr.domid = to;
+    e->hdr.flags = GTF_permit_access;
+}
+
+/* Domain 2's table replaced by one of BIG_TABLE frames in version 2,
+ * grown by its setup_table, whose list must name every frame. */
+static struct grant_table *big_table(void)
+{
+    static uint64_t frames[BIG_TABLE];
+    struct gnttab_setup_table s = { .dom = DOMID_SELF, .nr_frames = BIG_TABLE,
+                                    .frame_list = (uint64_t)(uintptr_t)frames };
+    struct domain *d = doms[2];
+    struct grant_table *gt;
+
+    assert_int_equal(grant_table_relinquish(d, false), 0);
+    grant_table_free(d);
+    assert_int_equal(grant_table_create(d, BIG_TABLE, 8), 0);
+    gt = d->grant_table;
+    assert_int_equal(set_version(d, 2), 0);
+    assert_int_equal(op(GNTTABOP_setup_table, &s, 1), 0);
+    assert_int_equal(s.status, GNTST_okay);
+    assert_int_equal(gt->nr_frames, BIG_TABLE);
+    assert_int_equal(gt->nr_status_frames, STATUS_FRAMES);
+    for (unsigned int i = 0; i < BIG_TABLE; i++)
+        assert_int_equal(frames[i], mfn_x(maddr_to_mfn(arch_virt_to_maddr(gt->shared[i]))));
+    return gt;
+}
+
+/* The relinquish in steps, preempted at every check: from the first step
+ * on no entry can be pinned, no status frame is listed and the table
+ * does not grow again; a step unshares at most GNTTAB_RELINQUISH_STEP
+ * frames; an unpin between steps writes no status word (the status
+ * frames went first); a page of active entries with an entry pinned on it
+ * stays for the pin held across the teardown, the others go. */
+static void test_relinquish_in_steps(void **state)
+{
+    uint64_t list[2];
+    struct gnttab_setup_table s = { .dom = DOMID_SELF, .nr_frames = 2,
+                                    .frame_list = (uint64_t)(uintptr_t)list };
+    struct gnttab_get_status_frames gs = { .dom = DOMID_SELF, .nr_frames = 1,
+                                           .frame_list = (uint64_t)(uintptr_t)list };
+    struct domain *d = doms[2];
+    struct grant_table *gt = big_table();
+    struct page_info *pg = own_frame(d);
+    unsigned int units = BIG_TABLE + STATUS_FRAMES + gnttab_active_pages(gt), steps = 0;
+    struct grant_pinned p;
+    uint64_t last;
+    int rc;
+
+    (void)state;
+    /* Active pages 0 (14 and 20 pinned), 1 (314) and 18 (4814). */
+    for (unsigned int i = 0; i < 5; i++)
+        grant_v2(d, (grant_ref_t[]){ 14, 20, 314, 614, 4814 }[i], 3, pg);
+    assert_int_equal(gnttab_pin(d, 14, 3, GRANT_USE_HOST_RW, true, &p), GNTST_okay);
+    assert_int_equal(gnttab_pin(d, 20, 3, GRANT_USE_HOST_RO, true, &p), GNTST_okay);
+    assert_int_equal(gnttab_pin(d, 314, 3, GRANT_USE_HOST_RO, true, &p), GNTST_okay);
+    assert_int_equal(gnttab_pin(d, 4814, 3, GRANT_USE_HOST_RO, true, &p), GNTST_okay);
+    gnttab_unpin(d, 314, GRANT_USE_HOST_RO);
+    gnttab_unpin(d, 4814, GRANT_USE_HOST_RO);
+    assert_non_null(gt->active[1]);
+    assert_non_null(gt->active[18]);
+    assert_int_equal(atomic_load(&d->refcnt), 3);
+    preempt_every = true;
+    last = free_frames();
+    do {
+        rc = grant_table_relinquish(d, true);
+        steps++;
+        assert_true(free_frames() - last <= GNTTAB_RELINQUISH_STEP);
+        last = free_frames();
+        assert_int_equal(gnttab_pin(d, 614, 3, GRANT_USE_HOST_RO, true, &p), GNTST_bad_gntref);
+        s.status = 99;
+        assert_int_equal(op(GNTTABOP_setup_table, &s, 1), 0);
+        assert_int_equal(s.status, GNTST_general_error);
+        assert_int_equal(gt->nr_frames, 0);
+        gs.status = 99;
+        assert_int_equal(op(GNTTABOP_get_status_frames, &gs, 1), 0);
+        assert_int_equal(gs.status, GNTST_general_error);
+        assert_non_null(gt->active[0]);
+        if (steps == 1) {
+            assert_null(gt->status[0]);
+            gnttab_unpin(d, 20, GRANT_USE_HOST_RO);
+        }
+    } while (rc == -ERESTART);
+    preempt_every = false;
+    assert_int_equal(rc, 0);
+    assert_int_equal(steps, (units + GNTTAB_RELINQUISH_STEP - 1) / GNTTAB_RELINQUISH_STEP);
+    for (unsigned int i = 0; i < BIG_TABLE; i++)
+        assert_null(gt->shared[i]);
+    assert_null(gt->active[1]);
+    assert_null(gt->active[18]);
+    assert_non_null(gt->active[0]);
+    assert_int_equal(grant_table_relinquish(d, true), 0);
+    assert_int_equal(atomic_load(&d->refcnt), 2);       /* the pin held across */
+    gnttab_unpin(d, 14, GRANT_USE_HOST_RW);
+    assert_int_equal(atomic_load(&d->refcnt), 1);
+    assert_int_equal(page_type_count(pg), 0);
+    drop_frame(pg);
+}
+
+/* A table freed with its relinquish stopped after a step: the frames
+ * still shared go with it. */
+static void test_free_half_relinquished(void **state)
+{
+    struct domain *d = doms[2];
+    uint64_t before = free_frames();
+
+    (void)state;
+    (void)big_table();
+    preempt_at = 1;
+    assert_int_equal(grant_table_relinquish(d, true), -ERESTART);
+    assert_int_equal(d->grant_table->relinquish_frames, BIG_TABLE + STATUS_FRAMES -
+                                                        GNTTAB_RELINQUISH_STEP);
+    grant_table_free(d);
+    assert_int_equal(free_frames(), before + 1);        /* with the first table's frame */
+    assert_int_equal(atomic_load(&d->refcnt), 1);
 }
 
 /* --- copies ------------------------------------------------------------------ */
@@ -784,7 +914,7 @@ static void switch_to_v2(struct domain *e) { assert_int_equal(set_version(e, 2),
 static void destroy(struct domain *e)
 {
     e->dying = true;
-    grant_table_relinquish(e);
+    assert_int_equal(grant_table_relinquish(e, false), 0);
 }
 
 /* Domain 2 transfers a page to the granter's entry 300 (past v2's first
@@ -841,6 +971,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_set_version_in_use, setup, teardown),
         cmocka_unit_test_setup_teardown(test_swap_in_use, setup, teardown),
         cmocka_unit_test_setup_teardown(test_relinquish_while_pinned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_relinquish_in_steps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_free_half_relinquished, setup, teardown),
         cmocka_unit_test_setup_teardown(test_target, setup, teardown),
         cmocka_unit_test_setup_teardown(test_query_and_setup_other_domain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_continuation, setup, teardown),

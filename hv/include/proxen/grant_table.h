@@ -106,6 +106,15 @@ struct grant_table {
     struct active_grant_entry **active;  /* [gnttab_active_pages()]: a page
                                           * of entries each, or NULL */
     struct grant_maptrack *maptrack;     /* grant_map.c's */
+    /* The teardown's progress (grant_table_relinquish).  Its first step
+     * moves nr_frames and nr_status_frames here and leaves them 0, so
+     * that no entry can be pinned or have its status written from then
+     * on; the steps unshare these frames from the last down, then look
+     * at the active pages from relinquish_active on. */
+    bool relinquish_started;
+    unsigned int relinquish_frames;         /* shared frames still shared */
+    unsigned int relinquish_status_frames;  /* status frames still shared */
+    unsigned int relinquish_active;         /* active pages looked at */
 };
 
 /* --- life cycle (grant_table.c) ------------------------------------------ */
@@ -117,8 +126,12 @@ int grant_table_create(struct domain *d, unsigned int max_frames,
                        unsigned int max_maptrack_frames);
 /* The domain is being destroyed (its own page tables already gone): its
  * frames stop being shared with it; a frame another domain still maps
- * stays until that mapping goes.  Idempotent. */
-void grant_table_relinquish(struct domain *d);
+ * stays until that mapping goes.  From the first call on, no entry can be
+ * pinned.  Preemptible: GNTTAB_RELINQUISH_STEP frames or active pages
+ * between preemption checks, -ERESTART when one says so (call it again to
+ * go on), 0 once done; again after that, 0. */
+#define GNTTAB_RELINQUISH_STEP 32
+int grant_table_relinquish(struct domain *d, bool preemptible);
 /* The domain's last reference went: free what is left. */
 void grant_table_free(struct domain *d);
 
