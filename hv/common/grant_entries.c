@@ -44,7 +44,9 @@ static bool pinned(struct grant_table *gt, grant_ref_t ref)
 }
 
 /* Xen's order: each reference within the table, the same one twice a
- * no-op, then neither in use (GNTST_eagain: try again later). */
+ * no-op, then neither in use (GNTST_eagain: try again later).  An entry
+ * a version switch has yet to clear is not moved either (its old bytes
+ * would survive the switch): GNTST_eagain until the switch is done. */
 static int16_t swap_refs(struct grant_table *gt, grant_ref_t a, grant_ref_t b)
 {
     int16_t st = GNTST_okay;
@@ -56,6 +58,8 @@ static int16_t swap_refs(struct grant_table *gt, grant_ref_t a, grant_ref_t b)
         st = GNTST_okay;
     else if (pinned(gt, a) || pinned(gt, b))
         st = GNTST_eagain;
+    else if (gnttab_entry_stale(gt, a) || gnttab_entry_stale(gt, b))
+        st = GNTST_eagain;              /* a version switch not yet done with it */
     else if (gt->version == 1)
         swap_v1(gt, a, b);
     else

@@ -215,6 +215,10 @@ int16_t gnttab_pin(struct domain *rd, grant_ref_t ref, domid_t ldomid, enum gran
         rc = GNTST_bad_gntref;
         goto out;
     }
+    if (gnttab_entry_stale(gt, ref)) {
+        rc = GNTST_general_error;       /* empty since the switch: not granted */
+        goto out;
+    }
     act = active_page(gt, ref);
     if (!act) {
         rc = GNTST_general_error;       /* no memory for its page */
@@ -240,6 +244,7 @@ int16_t gnttab_pin(struct domain *rd, grant_ref_t ref, domid_t ldomid, enum gran
         reduce_status(gt, ref, act);
         goto out;
     }
+    gt->nr_pinned += first;
     act->pin += pin_inc[use];
     atomic_fetch_add(&rd->refcnt, 1);       /* the table outlives its pins */
     *out = (struct grant_pinned){ _mfn(act->frame), (uint16_t)act->start, act->length };
@@ -258,6 +263,7 @@ void gnttab_unpin(struct domain *rd, grant_ref_t ref, enum grant_use use)
     act = gnttab_active(gt, ref);
     ASSERT(pin_count(act->pin, use) > 0);
     act->pin -= pin_inc[use];
+    gt->nr_pinned -= !act->pin;
     mfn = _mfn(act->frame);
     reduce_status(gt, ref, act);
     spin_unlock(&gt->lock);

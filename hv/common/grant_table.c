@@ -11,8 +11,7 @@
 #include <proxen/xmalloc.h>
 #include <arch/arch.h>
 
-/* Status frames needed for nr shared frames of version 2 entries. */
-static unsigned int status_frames_for(unsigned int nr)
+unsigned int gnttab_status_frames_for(unsigned int nr)
 {
     return (nr * GNTTAB_V2_PER_FRAME + GNTTAB_STATUS_PER_FRAME - 1) / GNTTAB_STATUS_PER_FRAME;
 }
@@ -61,38 +60,55 @@ static void unshare_frame(struct domain *d, void *va)
         page_released(d, pg);
 }
 
+/* Status frames up to nr (none removed); -ENOMEM with those made so far
+ * kept, for the caller to keep or undo. */
+static int grow_status(struct grant_table *gt, unsigned int nr)
+{
+    for (unsigned int i = gt->nr_status_frames; i < nr; i++) {
+        gt->status[i] = share_new_frame(gt->domain);
+        if (!gt->status[i])
+            return -ENOMEM;
+        gt->nr_status_frames = i + 1;
+    }
+    return 0;
+}
+
 /* Grow gt to nr shared frames (and, for version 2, their status frames).
  * Under gt->lock.  0 or -ENOMEM with the table as it was. */
 int gnttab_grow(struct grant_table *gt, unsigned int nr)
 {
     struct domain *d = gt->domain;
     unsigned int old = gt->nr_frames, old_status = gt->nr_status_frames;
-    unsigned int i, nr_status = gt->version == 2 ? status_frames_for(nr) : 0;
 
     ASSERT(spin_is_locked_by_me(&gt->lock));
     ASSERT(nr <= gt->max_frames);
-    for (i = old; i < nr; i++) {
+    for (unsigned int i = old; i < nr; i++) {
         gt->shared[i] = share_new_frame(d);
         if (!gt->shared[i])
             goto fail;
         gt->nr_frames = i + 1;
     }
-    for (i = old_status; i < nr_status; i++) {
-        gt->status[i] = share_new_frame(d);
-        if (!gt->status[i])
-            goto fail;
-        gt->nr_status_frames = i + 1;
-    }
+    if (gt->version == 2 && grow_status(gt, gnttab_status_frames_for(nr)))
+        goto fail;
     return 0;
 
 fail:
     gnttab_shrink_status(gt, old_status);
     while (gt->nr_frames > old) {
-        i = --gt->nr_frames;
+        unsigned int i = --gt->nr_frames;
+
         unshare_frame(d, gt->shared[i]);
         gt->shared[i] = NULL;
     }
     return -ENOMEM;
+}
+
+int gnttab_grow_status_step(struct grant_table *gt, unsigned int nr)
+{
+    ASSERT(spin_is_locked_by_me(&gt->lock));
+    if (grow_status(gt, MIN(nr, gt->nr_status_frames + GNTTAB_GROW_STEP)))
+        return -ENOMEM;
+    return gt->nr_status_frames < nr ? -ERESTART : 0;
 }
 
 /* A step allocates, zeroes and shares GNTTAB_GROW_STEP frames (about
@@ -136,10 +152,11 @@ int grant_table_create(struct domain *d, unsigned int max_frames,
     spin_lock_init_ranked(&gt->lock, LOCK_GRANT);
     gt->domain = d;
     gt->version = 1;
+    gt->stale_from = GNTTAB_NO_STALE;
     gt->max_frames = max_frames;
     gt->max_maptrack_frames = max_maptrack_frames;
     gt->shared = xzalloc(max_frames * sizeof(*gt->shared));
-    gt->status = xzalloc(status_frames_for(max_frames) * sizeof(*gt->status));
+    gt->status = xzalloc(gnttab_status_frames_for(max_frames) * sizeof(*gt->status));
     gt->active = xzalloc(gnttab_active_pages(gt) * sizeof(*gt->active));
     d->grant_table = gt;
     if (!gt->shared || !gt->status || !gt->active) {
@@ -275,14 +292,15 @@ void grant_table_free(struct domain *d)
 
 bool gnttab_any_pinned(struct grant_table *gt, unsigned int from)
 {
-    unsigned int n = gnttab_nr_entries(gt);
+    unsigned int pinned = gt->nr_pinned;
 
     ASSERT(spin_is_locked_by_me(&gt->lock));
-    for (unsigned int ref = from; ref < n; ref++) {
+    ASSERT(from <= GNTTAB_NR_RESERVED_ENTRIES);
+    for (grant_ref_t ref = 0; ref < from; ref++) {
         const struct active_grant_entry *act = gnttab_active(gt, ref);
 
         if (act && act->pin)
-            return true;
+            pinned--;
     }
-    return false;
+    return pinned != 0;
 }

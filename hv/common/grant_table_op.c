@@ -158,7 +158,8 @@ static long op_get_status_frames(struct domain *self, uint64_t arg, unsigned int
         struct grant_table *gt = d->grant_table;
 
         spin_lock(&gt->lock);
-        op.status = op.nr_frames > gt->nr_status_frames
+        /* Status frames made ahead of a switch are not version 1's. */
+        op.status = op.nr_frames > (gt->version == 2 ? gt->nr_status_frames : 0)
                     ? GNTST_general_error
                     : list_frames((void **)gt->status, op.nr_frames, op.frame_list);
         spin_unlock(&gt->lock);

@@ -42,7 +42,7 @@ static bool commit_entry(struct grant_table *gt, grant_ref_t ref, domid_t from)
 {
     uint32_t *head, seen;
 
-    if (ref >= gnttab_nr_entries(gt))
+    if (ref >= gnttab_nr_entries(gt) || gnttab_entry_stale(gt, ref))
         return false;
     head = entry_head(gt, ref);
     seen = __atomic_load_n(head, __ATOMIC_SEQ_CST);

@@ -2,11 +2,28 @@
  * entries, with Xen's rules.  The switch happens only while no entry past
  * the reserved ones is in use; the reserved entries (the toolstack's
  * console and xenstore grants, which stay mapped) are carried over, every
- * other entry starts empty. */
+ * other entry starts empty.
+ *
+ * Xen switches in one stretch; clearing the table alone is 4 KiB a frame,
+ * and a table may have 1,024.  Here the work that is not the switch
+ * itself is done in bounded steps, the call continued between them:
+ *   1. (to version 2) the status frames are made while the table is still
+ *      at version 1, where nothing sees them (get_status_frames lists
+ *      none);
+ *   2. the switch, in one step: the checks, the version, frame 0 cleared
+ *      and the reserved entries put back; from here on the other frames'
+ *      entries are empty, whatever their bytes say (gnttab_entry_stale:
+ *      a pin or transfer finds nothing granted there, a swap waits);
+ *   3. the other frames cleared, and version 1's status frames given up,
+ *      a few per step.
+ * A set_version from any vCPU while step 3 is under way carries it on
+ * before doing its own, so that calls are ordered as Xen's lock orders
+ * them. */
 #include <proxen/domain.h>
 #include <proxen/errno.h>
 #include <proxen/grant_table.h>
 #include <proxen/guest_access.h>
+#include <proxen/hypercall.h>
 #include <proxen/lib.h>
 #include <proxen/page_type.h>
 #include <lib/string.h>
@@ -95,33 +112,79 @@ static void restore_reserved(struct grant_table *gt, const struct grant_entry_v1
     }
 }
 
-/* Under gt->lock: switch to version `to`, or a negative errno with
- * nothing changed. */
-static long switch_version(struct grant_table *gt, unsigned int to)
+/* Frames a step of the clearing zeroes (32 KiB), and status frames it
+ * gives up. */
+#define CLEAR_STEP  8
+#define UNSHARE_STEP 16
+
+/* Under gt->lock: whether the table may switch from its version now: 0,
+ * -EBUSY (an entry past the reserved ones in use, or a status frame
+ * mapped) or -ERANGE (a reserved entry version 1 cannot hold). */
+static int switch_refused(struct grant_table *gt)
 {
-    struct grant_entry_v1 reserved[GNTTAB_NR_RESERVED_ENTRIES];
-    unsigned int from = gt->version;
     int rc;
 
     if (gnttab_any_pinned(gt, GNTTAB_NR_RESERVED_ENTRIES))
         return -EBUSY;
-    if (from == 2 && ((rc = v1_representable(gt)) || (rc = status_frames_mapped(gt))))
+    if (gt->version == 2 && ((rc = v1_representable(gt)) || (rc = status_frames_mapped(gt))))
         return rc;
-    save_reserved(gt, reserved);
-    if (to == 2) {
-        gt->version = 2;                /* gnttab_grow sizes status frames by it */
-        if (gnttab_grow(gt, gt->nr_frames)) {
-            gt->version = 1;
-            return -ENOMEM;
-        }
-    } else {
-        gnttab_shrink_status(gt, 0);
-        gt->version = 1;
-    }
-    for (unsigned int i = 0; i < gt->nr_frames; i++)
-        memset(gt->shared[i], 0, PAGE_SIZE);
-    restore_reserved(gt, reserved);
     return 0;
+}
+
+/* Under gt->lock, the checks passed and (to version 2) the status frames
+ * made: switch to version `to`.  Frame 0 holds the reserved entries and
+ * is cleared now; the others become stale. */
+static void switch_version(struct grant_table *gt, unsigned int to)
+{
+    struct grant_entry_v1 reserved[GNTTAB_NR_RESERVED_ENTRIES];
+
+    save_reserved(gt, reserved);
+    gt->version = to;
+    memset(gt->shared[0], 0, PAGE_SIZE);
+    restore_reserved(gt, reserved);
+    gt->stale_from = 1;
+}
+
+/* Under gt->lock: the clearing a switch left, in steps with a preemption
+ * check between them: 0 when done, -ERESTART to be continued. */
+static long clear_stale(struct grant_table *gt)
+{
+    for (;;) {
+        unsigned int end = MIN(gt->nr_frames, gt->stale_from + CLEAR_STEP);
+
+        for (unsigned int i = gt->stale_from; i < end; i++)
+            memset(gt->shared[i], 0, PAGE_SIZE);
+        gt->stale_from = end;
+        if (gt->version == 1)
+            gnttab_shrink_status(gt, gt->nr_status_frames - MIN(gt->nr_status_frames,
+                                                                UNSHARE_STEP));
+        if (gt->stale_from >= gt->nr_frames && (gt->version == 2 || !gt->nr_status_frames))
+            break;
+        if (hypercall_preempt_check())
+            return -ERESTART;
+    }
+    gt->stale_from = GNTTAB_NO_STALE;
+    return 0;
+}
+
+/* Under gt->lock: one turn of set_version(to): 0 done, a negative errno
+ * with the table's version unchanged, or -ERESTART to be continued. */
+static long set_version_step(struct grant_table *gt, unsigned int to)
+{
+    long rc;
+
+    if (gt->stale_from != GNTTAB_NO_STALE && (rc = clear_stale(gt)))
+        return rc;                      /* a switch still under way first */
+    if (to == gt->version)
+        return 0;
+    if ((rc = switch_refused(gt)))
+        return rc;
+    while (to == 2 &&
+           (rc = gnttab_grow_status_step(gt, gnttab_status_frames_for(gt->nr_frames))))
+        if (rc != -ERESTART || hypercall_preempt_check())
+            return rc;
+    switch_version(gt, to);
+    return hypercall_preempt_check() ? -ERESTART : clear_stale(gt);
 }
 
 long gnttab_op_set_version(struct domain *self, uint64_t arg)
@@ -134,9 +197,14 @@ long gnttab_op_set_version(struct domain *self, uint64_t arg)
         return -EFAULT;
     spin_lock(&gt->lock);
     if (op.version == 1 || op.version == 2)
-        rc = op.version == gt->version ? 0 : switch_version(gt, op.version);
+        rc = set_version_step(gt, op.version);
     op.version = gt->version;
     spin_unlock(&gt->lock);
+    if (rc == -ERESTART) {
+        uint64_t args[6] = { GNTTABOP_set_version, arg, 1 };
+
+        return hypercall_create_continuation(__HYPERVISOR_grant_table_op, 3, args);
+    }
     if (copy_to_guest(arg, &op, sizeof(op)))
         return -EFAULT;
     return rc;

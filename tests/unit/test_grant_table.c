@@ -907,6 +907,186 @@ static void test_copy_each_grant_checked(void **state)
     drop_frame(dst);
 }
 
+/* --- set_version in steps -------------------------------------------------------------------- */
+
+/* The pin count the table keeps, against a scan of its active entries. */
+static void assert_pins_counted(struct grant_table *gt)
+{
+    unsigned int pinned = 0;
+
+    for (grant_ref_t ref = 0; ref < gnttab_active_pages(gt) * GNTTAB_ACTIVE_PER_PAGE; ref++) {
+        const struct active_grant_entry *act = gnttab_active(gt, ref);
+
+        pinned += act && act->pin;
+    }
+    assert_int_equal(gt->nr_pinned, pinned);
+}
+
+static bool frame_zero(const void *va, size_t from)
+{
+    for (size_t i = from; i < PAGE_SIZE; i++)
+        if (((const unsigned char *)va)[i])
+            return false;
+    return true;
+}
+
+/* set_version(v) preempted at its n'th preemption check (0: never):
+ * 0 or an errno, or __HYPERVISOR_grant_table_op when continued (with the
+ * call's own arguments). */
+static long set_version_preempted(struct domain *d, uint32_t v, unsigned int n)
+{
+    struct gnttab_set_version op = { v };
+    long rc;
+
+    preempt_at = n;
+    preempt_calls = 0;
+    rc = gnttab_op_set_version(d, (uint64_t)(uintptr_t)&op);
+    preempt_at = 0;
+    if (rc == __HYPERVISOR_grant_table_op) {
+        assert_int_equal(continuation_nargs, 3);
+        assert_int_equal(continuation[0], GNTTABOP_set_version);
+        assert_int_equal(continuation[2], 1);
+    }
+    return rc;
+}
+
+/* A switch stopped after its first step: the version and the reserved
+ * entries are the new ones, the frames not cleared yet read as empty (a
+ * pin or a transfer finds nothing granted, a swap waits), and the next
+ * turn of the call finishes it. */
+static void test_set_version_in_steps(void **state)
+{
+    struct domain *rd = granter(), *ld = doms[2];
+    struct grant_table *gt = rd->grant_table;
+    struct page_info *pg = own_frame(rd), *gift = own_frame(ld);
+    mfn_t mfn = page_to_mfn(pg);
+    struct gnttab_swap_grant_ref sw[2] = { { 9, 3 * 256 + 7, 1, 0 }, { 9, 10, 1, 0 } };
+    struct gnttab_transfer tr = { .mfn = mfn_x(page_to_mfn(gift)), .domid = 1,
+                                  .ref = 2 * 256 + 4, .status = 99 };
+    struct grant_pinned p;
+    uint64_t free_before;
+
+    (void)state;
+    spin_lock(&gt->lock);
+    assert_int_equal(gnttab_grow(gt, 4), 0);
+    spin_unlock(&gt->lock);
+    grant_v1(rd, 1, 2, pg, GTF_permit_access | GTF_readonly);
+    /* Bytes left in frames 2 and 3 that read as version 2 grants. */
+    *v2_entry(rd, 3 * 256 + 5) = (union grant_entry_v2){
+        .full_page = { .hdr = { GTF_permit_access, 2 }, .frame = mfn_x(mfn) } };
+    v2_entry(rd, 2 * 256 + 4)->hdr = (struct grant_entry_header){ GTF_accept_transfer, 2 };
+    assert_int_equal(set_version_preempted(rd, 2, 1), __HYPERVISOR_grant_table_op);
+    assert_int_equal(gt->version, 2);
+    assert_int_equal(gt->stale_from, 1);
+    assert_int_equal(gt->nr_status_frames, 1);
+    assert_int_equal(v2_entry(rd, 1)->hdr.flags, GTF_permit_access | GTF_readonly);
+    assert_int_equal(v2_entry(rd, 1)->full_page.frame, mfn_x(mfn));
+    assert_true(frame_zero(gt->shared[0], 8 * sizeof(union grant_entry_v2)));
+
+    assert_int_equal(gnttab_pin(rd, 3 * 256 + 5, 2, GRANT_USE_HOST_RO, true, &p),
+                     GNTST_general_error);
+    assert_int_equal(page_ref_count(pg), 1);
+    vcpu0.domain = rd;
+    assert_int_equal(gnttab_op_swap(rd, (uint64_t)(uintptr_t)sw, 2), 0);
+    assert_int_equal(sw[0].status, GNTST_eagain);
+    assert_int_equal(sw[1].status, GNTST_okay);
+    transfers_on = true;
+    free_before = free_frames();
+    assert_int_equal(grant_transfer_batch(ld, (uint64_t)(uintptr_t)&tr, 1), 0);
+    assert_int_equal(tr.status, GNTST_general_error);
+    assert_int_equal(free_frames(), free_before + 1);   /* gone from ld, not to rd */
+    assert_int_equal(v2_entry(rd, 2 * 256 + 4)->hdr.flags, GTF_accept_transfer);
+    /* A pin of a reserved entry, already switched, goes on. */
+    assert_int_equal(gnttab_pin(rd, 1, 2, GRANT_USE_HOST_RO, true, &p), GNTST_okay);
+    assert_pins_counted(gt);
+
+    assert_int_equal(set_version_preempted(rd, 2, 0), 0);
+    assert_int_equal(gt->stale_from, GNTTAB_NO_STALE);
+    for (unsigned int i = 1; i < 4; i++)
+        assert_true(frame_zero(gt->shared[i], 0));
+    assert_int_equal(*status_of(rd, 1), GTF_reading);
+    gnttab_unpin(rd, 1, GRANT_USE_HOST_RO);
+    assert_pins_counted(gt);
+    drop_frame(pg);
+}
+
+/* Back to version 1 one frame at a time: the status frame goes only at
+ * the end, and a set_version from another vCPU meanwhile finishes the
+ * switch under way before its own. */
+static void test_set_version_back_in_steps(void **state)
+{
+    struct domain *rd = granter();
+    struct grant_table *gt = rd->grant_table;
+    unsigned int turns = 0;
+    long rc;
+
+    (void)state;
+    spin_lock(&gt->lock);
+    assert_int_equal(gnttab_grow(gt, 4), 0);
+    spin_unlock(&gt->lock);
+    assert_int_equal(set_version(rd, 2), 0);
+    memset(gt->shared[3], 0x5a, PAGE_SIZE);
+    while ((rc = set_version_preempted(rd, 1, 1)) == __HYPERVISOR_grant_table_op) {
+        assert_int_equal(gt->version, 1);
+        turns++;
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(turns, 1);         /* the switch; the clearing in one more step */
+    assert_int_equal(gt->nr_status_frames, 0);
+    assert_true(frame_zero(gt->shared[3], 0));
+
+    /* set_version(2) stopped after its switch; a set_version(1) then
+     * clears what it left before it switches back (and stops after that
+     * switch in turn, its status frame still there). */
+    memset(gt->shared[2], 0x5a, PAGE_SIZE);
+    assert_int_equal(set_version_preempted(rd, 2, 1), __HYPERVISOR_grant_table_op);
+    assert_int_equal(gt->stale_from, 1);
+    assert_int_equal(set_version_preempted(rd, 1, 1), __HYPERVISOR_grant_table_op);
+    assert_int_equal(gt->version, 1);
+    assert_true(frame_zero(gt->shared[2], 0));
+    assert_int_equal(gt->stale_from, 1);
+    assert_int_equal(gt->nr_status_frames, 1);
+    assert_int_equal(set_version_preempted(rd, 1, 0), 0);
+    assert_int_equal(gt->version, 1);
+    assert_int_equal(gt->nr_status_frames, 0);
+    assert_int_equal(gt->stale_from, GNTTAB_NO_STALE);
+}
+
+/* A table of 256 frames needs 32 status frames for version 2: they are
+ * made in steps before the switch, while the table is at version 1 and
+ * lists none of them. */
+static void test_set_version_status_in_steps(void **state)
+{
+    struct domain *d = doms[2];
+    struct grant_table *gt;
+    uint64_t frames[2];
+    struct gnttab_get_status_frames g = { .nr_frames = 1, .dom = DOMID_SELF,
+                                          .frame_list = (uint64_t)(uintptr_t)frames };
+
+    (void)state;
+    assert_int_equal(grant_table_relinquish(d, false), 0);
+    grant_table_free(d);
+    assert_int_equal(grant_table_create(d, 256, 8), 0);
+    gt = d->grant_table;
+    spin_lock(&gt->lock);
+    assert_int_equal(gnttab_grow(gt, 256), 0);
+    spin_unlock(&gt->lock);
+    assert_int_equal(set_version_preempted(d, 2, 1), __HYPERVISOR_grant_table_op);
+    assert_int_equal(gt->version, 1);
+    assert_int_equal(gt->nr_status_frames, GNTTAB_GROW_STEP);
+    assert_int_equal(op(GNTTABOP_get_status_frames, &g, 1), 0);
+    assert_int_equal(g.status, GNTST_general_error);
+    /* Nothing switched: version 1 asked again, the frames kept for later. */
+    assert_int_equal(set_version_preempted(d, 1, 0), 0);
+    assert_int_equal(set_version_preempted(d, 2, 0), 0);
+    assert_int_equal(gt->nr_status_frames, 32);
+    g.status = 99;
+    assert_int_equal(op(GNTTABOP_get_status_frames, &g, 1), 0);
+    assert_int_equal(g.status, GNTST_okay);
+    assert_int_equal(set_version_preempted(d, 1, 0), 0);
+    assert_int_equal(gt->nr_status_frames, 0);
+}
+
 /* --- transfers ------------------------------------------------------------- */
 
 static void switch_to_v2(struct domain *e) { assert_int_equal(set_version(e, 2), 0); }
@@ -979,6 +1159,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_setup_table_grows_in_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dispatch_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_copy_each_grant_checked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_version_in_steps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_version_back_in_steps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_version_status_in_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transfer_vs_set_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transfer_vs_destroy, setup, teardown),
     };

@@ -98,7 +98,8 @@ struct grant_table {
     struct domain *domain;        /* the table's owner */
     unsigned int version;         /* 1 or 2; a new table is version 1 */
     unsigned int nr_frames;       /* shared frames in use */
-    unsigned int nr_status_frames;  /* version 2: status frames in use */
+    unsigned int nr_status_frames;  /* status frames: version 2's, or made
+                                     * ahead of a switch to it */
     unsigned int max_frames;      /* fixed at creation */
     unsigned int max_maptrack_frames;  /* fixed at creation (grant_map.c) */
     void **shared;                /* [max_frames]: direct-map addresses */
@@ -115,7 +116,14 @@ struct grant_table {
     unsigned int relinquish_frames;         /* shared frames still shared */
     unsigned int relinquish_status_frames;  /* status frames still shared */
     unsigned int relinquish_active;         /* active pages looked at */
+    unsigned int nr_pinned;       /* active entries with a nonzero pin */
+    /* During a version switch (grant_version.c): the shared frames from
+     * stale_from on still hold the old version's entries, which the
+     * switch already did away with (an entry there reads as empty) and
+     * which it clears in steps; GNTTAB_NO_STALE between switches. */
+    unsigned int stale_from;
 };
+#define GNTTAB_NO_STALE (~0u)
 
 /* --- life cycle (grant_table.c) ------------------------------------------ */
 
@@ -177,7 +185,9 @@ void gnttab_unpin(struct domain *rd, grant_ref_t ref, enum grant_use use);
 int16_t gnttab_get_frame(struct domain *d, mfn_t mfn, bool writes);
 void gnttab_put_frame(mfn_t mfn, bool writes);
 
-/* Whether any entry from `from` on is pinned (set_version's rule). */
+/* Whether any entry from `from` (at most GNTTAB_NR_RESERVED_ENTRIES) on
+ * is pinned (set_version's rule): counted, not scanned, so that a switch
+ * of a large table is not a long stretch. */
 bool gnttab_any_pinned(struct grant_table *gt, unsigned int from);
 
 /* --- the hypercall (grant_table_op.c; do_grant_table_op in hypercall.h) -- */
@@ -217,6 +227,20 @@ static inline struct active_grant_entry *gnttab_active(struct grant_table *gt, g
     return page ? &page[ref % GNTTAB_ACTIVE_PER_PAGE] : NULL;
 }
 
+/* Entries per shared frame at the table's version. */
+static inline unsigned int gnttab_per_frame(const struct grant_table *gt)
+{
+    return gt->version == 1 ? GNTTAB_V1_PER_FRAME : GNTTAB_V2_PER_FRAME;
+}
+
+/* Under gt->lock: whether ref (within the table) is in a frame a version
+ * switch has not cleared yet: it is empty, whatever the frame still says
+ * (grant_version.c). */
+static inline bool gnttab_entry_stale(const struct grant_table *gt, grant_ref_t ref)
+{
+    return ref / gnttab_per_frame(gt) >= gt->stale_from;
+}
+
 /* Under gt->lock: grow to nr shared frames (and version 2's status frames
  * for them): 0, or -ENOMEM with nothing changed; keep only nr status
  * frames (version 1 again). */
@@ -228,5 +252,11 @@ void gnttab_shrink_status(struct grant_table *gt, unsigned int nr);
  * there), or -ENOMEM with the table as the last step left it. */
 #define GNTTAB_GROW_STEP 16
 int gnttab_grow_preemptible(struct grant_table *gt, unsigned int nr);
+/* Under gt->lock: status frames up to nr, at most GNTTAB_GROW_STEP more
+ * per call, whatever the version (a switch to version 2 makes them before
+ * it switches): 0 at nr, -ERESTART with more to make, -ENOMEM. */
+int gnttab_grow_status_step(struct grant_table *gt, unsigned int nr);
+/* Status frames needed for nr shared frames of version 2 entries. */
+unsigned int gnttab_status_frames_for(unsigned int nr);
 
 #endif
