@@ -121,6 +121,7 @@ static struct {
     uint64_t last;
     unsigned int last_vcpu;
     uint64_t until;
+    uint64_t tolerance;          /* how far back a reading may be, in ns */
     bool failed;
     uint64_t back_ns;
     unsigned int back_from, back_to;
@@ -145,7 +146,7 @@ static void warp_run(void *arg)
 
         warp_lock();
         now = vcpu_system_time_ns(self);
-        if (now < warp.last && !warp.failed) {
+        if (now + warp.tolerance < warp.last && !warp.failed) {
             warp.failed = true;
             warp.back_ns = warp.last - now;
             warp.back_from = warp.last_vcpu;
@@ -162,7 +163,13 @@ static void warp_run(void *arg)
 
 /* The hypervisor promises this only with XEN_PVCLOCK_TSC_STABLE_BIT (Xen
  * 4.17 sets it with clocksource=tsc; without it a guest keeps its own
- * clock monotonic, as Linux does); Proxen sets it. */
+ * clock monotonic, as Linux does); Proxen sets it unless the CPUs' TSCs
+ * are offset.  Without it, each vCPU's record is still its own CPU's, so
+ * readings across vCPUs agree to within what the TSC exchanges proved
+ * (tens of milliseconds at worst under TCG; a record built from another
+ * CPU's TSC base would be off by the whole offset). */
+#define UNSTABLE_TOLERANCE_NS 100000000ULL
+
 void test_time_smp_monotonic(void)
 {
     unsigned int n = smp_nr_vcpus();
@@ -173,10 +180,7 @@ void test_time_smp_monotonic(void)
         return;
     }
     pvclock_read(0, &snap);
-    if (!(snap.flags & XEN_PVCLOCK_TSC_STABLE_BIT)) {
-        test_skip("XEN_PVCLOCK_TSC_STABLE_BIT clear: time across vCPUs is not promised");
-        return;
-    }
+    warp.tolerance = snap.flags & XEN_PVCLOCK_TSC_STABLE_BIT ? 0 : UNSTABLE_TOLERANCE_NS;
     warp.last = 0;
     warp.failed = false;
     warp.readings = 0;
@@ -188,9 +192,9 @@ void test_time_smp_monotonic(void)
     for (unsigned int i = 1; i < n; i++)
         smp_wait(i);
     if (warp.failed)
-        test_fail("time went back by %lu ns from vCPU %u to vCPU %u", warp.back_ns,
-                  warp.back_from, warp.back_to);
+        test_fail("time went back by %lu ns (%lu allowed) from vCPU %u to vCPU %u",
+                  warp.back_ns, warp.tolerance, warp.back_from, warp.back_to);
     else
-        printk("time_smp_monotonic: %u vCPUs, %lu readings in order\n", n,
-               (unsigned long)warp.readings);
+        printk("time_smp_monotonic: %u vCPUs, %lu readings in order (within %lu ns)\n", n,
+               (unsigned long)warp.readings, warp.tolerance);
 }

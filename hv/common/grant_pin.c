@@ -263,6 +263,7 @@ void gnttab_unpin(struct domain *rd, grant_ref_t ref, enum grant_use use)
     act = gnttab_active(gt, ref);
     ASSERT(pin_count(act->pin, use) > 0);
     act->pin -= pin_inc[use];
+    ASSERT(act->pin || gt->nr_pinned > 0);
     gt->nr_pinned -= !act->pin;
     mfn = _mfn(act->frame);
     reduce_status(gt, ref, act);

@@ -45,19 +45,43 @@ static void *share_new_frame(struct domain *d)
 /* A frame d stops sharing: its type reference and its allocation go, and
  * it becomes an ordinary frame given up by d (PGC_xen_heap cleared): back
  * to the heap now, or when the last mapping of it goes (page_released,
- * which then drops the domain reference taken here for it). */
+ * which then drops the domain reference taken here for it).  A status
+ * frame retired by gnttab_retire_status has no allocation any more, and
+ * the one reference it kept, the table's, is the last. */
 static void unshare_frame(struct domain *d, void *va)
 {
     struct page_info *pg = mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(va)));
+    bool retired;
 
     page_types_lock(d);
     ASSERT(pg->owner == d && page_type_count(pg) >= 1);
     pg->type_info--;
     pg->count_info &= ~PGC_xen_heap;
+    retired = !(pg->count_info & PGC_allocated);
+    ASSERT(!retired || page_ref_count(pg) == 1);
     (void)page_types_unlock(d);
     atomic_fetch_add(&d->refcnt, 1);
-    if (page_drop_allocation(pg))
+    if (retired)
+        put_page(pg);
+    else if (page_drop_allocation(pg))
         page_released(d, pg);
+}
+
+int gnttab_retire_status(struct grant_table *gt)
+{
+    struct domain *d = gt->domain;
+    int rc = 0;
+
+    ASSERT(spin_is_locked_by_me(&gt->lock));
+    page_types_lock(d);
+    for (unsigned int i = 0; i < gt->nr_status_frames; i++)
+        if (page_ref_count(mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(gt->status[i])))) != 1)
+            rc = -EBUSY;
+    for (unsigned int i = 0; !rc && i < gt->nr_status_frames; i++)
+        mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(gt->status[i])))->count_info &=
+            ~PGC_allocated;
+    (void)page_types_unlock(d);
+    return rc;
 }
 
 /* Status frames up to nr (none removed); -ENOMEM with those made so far

@@ -196,9 +196,10 @@ long do_grant_table_op(const uint64_t a[6])
 
     if ((int)count < 0)
         return -EINVAL;
-    /* Bits above the command carry a continuation's state, for
-     * cache_flush only (which x86 does not have). */
-    if ((cmd & GNTTABOP_CMD_MASK) != GNTTABOP_cache_flush && (cmd & ~GNTTABOP_CMD_MASK))
+    /* Bits above the command carry a continuation's state: Xen's for
+     * cache_flush (which x86 does not have), and set_version's here. */
+    if ((cmd & ~GNTTABOP_CMD_MASK) && (cmd & GNTTABOP_CMD_MASK) != GNTTABOP_cache_flush &&
+        cmd != (GNTTABOP_set_version | GNTTAB_SET_VERSION_SWITCHED))
         return -EINVAL;
     cmd &= GNTTABOP_CMD_MASK;
     switch (cmd) {
@@ -207,7 +208,7 @@ long do_grant_table_op(const uint64_t a[6])
     case GNTTABOP_query_size:
         return op_query_size(self, arg, count);
     case GNTTABOP_set_version:
-        return gnttab_op_set_version(self, arg);
+        return gnttab_op_set_version(self, arg, (unsigned int)a[0] & GNTTAB_SET_VERSION_SWITCHED);
     case GNTTABOP_get_version:
         return op_get_version(self, arg);
     case GNTTABOP_get_status_frames:

@@ -257,7 +257,7 @@ static long set_version(struct domain *d, uint32_t v)
 {
     struct gnttab_set_version op = { v };
 
-    return gnttab_op_set_version(d, (uint64_t)(uintptr_t)&op);
+    return gnttab_op_set_version(d, (uint64_t)(uintptr_t)&op, false);
 }
 
 /* --- the table --------------------------------------------------------------- */
@@ -567,7 +567,7 @@ static void test_set_version_in_use(void **state)
     (void)state;
     grant_v1(rd, 10, 2, pg, GTF_permit_access);
     assert_int_equal(gnttab_pin(rd, 10, 2, GRANT_USE_HOST_RO, true, &p), GNTST_okay);
-    assert_int_equal(gnttab_op_set_version(rd, (uint64_t)(uintptr_t)&op), -EBUSY);
+    assert_int_equal(gnttab_op_set_version(rd, (uint64_t)(uintptr_t)&op, false), -EBUSY);
     assert_int_equal(op.version, 1);
     assert_int_equal(rd->grant_table->nr_status_frames, 0);
     assert_int_equal(v1_entry(rd, 10)->frame, (uint32_t)mfn_x(page_to_mfn(pg)));
@@ -736,6 +736,7 @@ static void test_dispatch_refusals(void **state)
     assert_int_equal(op(GNTTABOP_query_size, &q, 0x80000000u), -EINVAL);
     assert_int_equal(op(GNTTABOP_swap_grant_ref, &q, 0x80000000u), -EINVAL);
     assert_int_equal(op(GNTTABOP_query_size | (1u << 12), &q, 1), -EINVAL);
+    assert_int_equal(op(GNTTABOP_set_version | (1u << 13), &q, 1), -EINVAL);
     assert_int_equal(op(GNTTABOP_query_size, &q, 2), -EINVAL);
     assert_int_equal(op(GNTTABOP_query_size, (void *)1, 1), -EFAULT);
     assert_int_equal(op(GNTTABOP_cache_flush | (1u << 12), &q, 1), -ENOSYS);
@@ -930,24 +931,48 @@ static bool frame_zero(const void *va, size_t from)
     return true;
 }
 
-/* set_version(v) preempted at its n'th preemption check (0: never):
- * 0 or an errno, or __HYPERVISOR_grant_table_op when continued (with the
- * call's own arguments). */
-static long set_version_preempted(struct domain *d, uint32_t v, unsigned int n)
+static bool continued_switched;     /* what the last continuation's command said */
+
+/* set_version(v) preempted at its n'th preemption check (0: never), as a
+ * continuation of a call whose switch was done or not: 0 or an errno, or
+ * __HYPERVISOR_grant_table_op when continued (with the call's own
+ * arguments); *written: the version written back. */
+static long set_version_call(struct domain *d, uint32_t v, unsigned int n, bool switched,
+                             uint32_t *written)
 {
     struct gnttab_set_version op = { v };
     long rc;
 
     preempt_at = n;
     preempt_calls = 0;
-    rc = gnttab_op_set_version(d, (uint64_t)(uintptr_t)&op);
+    rc = gnttab_op_set_version(d, (uint64_t)(uintptr_t)&op, switched);
     preempt_at = 0;
     if (rc == __HYPERVISOR_grant_table_op) {
         assert_int_equal(continuation_nargs, 3);
-        assert_int_equal(continuation[0], GNTTABOP_set_version);
+        assert_int_equal(continuation[0] & ~(uint64_t)GNTTAB_SET_VERSION_SWITCHED,
+                         GNTTABOP_set_version);
         assert_int_equal(continuation[2], 1);
+        continued_switched = continuation[0] & GNTTAB_SET_VERSION_SWITCHED;
     }
+    if (written)
+        *written = op.version;
     return rc;
+}
+
+static long set_version_preempted(struct domain *d, uint32_t v, unsigned int n)
+{
+    return set_version_call(d, v, n, false, NULL);
+}
+
+/* The last preempted call, continued. */
+static long set_version_continued(struct domain *d, uint32_t v, unsigned int n)
+{
+    return set_version_call(d, v, n, continued_switched, NULL);
+}
+
+static struct page_info *status_page(struct grant_table *gt, unsigned int i)
+{
+    return mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(gt->status[i])));
 }
 
 /* A switch stopped after its first step: the version and the reserved
@@ -976,6 +1001,7 @@ static void test_set_version_in_steps(void **state)
         .full_page = { .hdr = { GTF_permit_access, 2 }, .frame = mfn_x(mfn) } };
     v2_entry(rd, 2 * 256 + 4)->hdr = (struct grant_entry_header){ GTF_accept_transfer, 2 };
     assert_int_equal(set_version_preempted(rd, 2, 1), __HYPERVISOR_grant_table_op);
+    assert_true(continued_switched);
     assert_int_equal(gt->version, 2);
     assert_int_equal(gt->stale_from, 1);
     assert_int_equal(gt->nr_status_frames, 1);
@@ -1000,7 +1026,7 @@ static void test_set_version_in_steps(void **state)
     assert_int_equal(gnttab_pin(rd, 1, 2, GRANT_USE_HOST_RO, true, &p), GNTST_okay);
     assert_pins_counted(gt);
 
-    assert_int_equal(set_version_preempted(rd, 2, 0), 0);
+    assert_int_equal(set_version_continued(rd, 2, 0), 0);
     assert_int_equal(gt->stale_from, GNTTAB_NO_STALE);
     for (unsigned int i = 1; i < 4; i++)
         assert_true(frame_zero(gt->shared[i], 0));
@@ -1010,13 +1036,14 @@ static void test_set_version_in_steps(void **state)
     drop_frame(pg);
 }
 
-/* Back to version 1 one frame at a time: the status frame goes only at
- * the end, and a set_version from another vCPU meanwhile finishes the
- * switch under way before its own. */
+/* Back to version 1: a mapped status frame refuses it; else the status
+ * frame can be mapped no more from the switch on, and goes with the
+ * clearing. */
 static void test_set_version_back_in_steps(void **state)
 {
     struct domain *rd = granter();
     struct grant_table *gt = rd->grant_table;
+    struct page_info *st;
     unsigned int turns = 0;
     long rc;
 
@@ -1025,31 +1052,62 @@ static void test_set_version_back_in_steps(void **state)
     assert_int_equal(gnttab_grow(gt, 4), 0);
     spin_unlock(&gt->lock);
     assert_int_equal(set_version(rd, 2), 0);
+    st = status_page(gt, 0);
+    assert_true(get_page(st, rd));                  /* the guest maps it */
+    assert_int_equal(set_version_preempted(rd, 1, 1), -EBUSY);
+    assert_int_equal(gt->version, 2);
+    put_page(st);
     memset(gt->shared[3], 0x5a, PAGE_SIZE);
     while ((rc = set_version_preempted(rd, 1, 1)) == __HYPERVISOR_grant_table_op) {
         assert_int_equal(gt->version, 1);
+        assert_int_equal(gt->nr_status_frames, 1);  /* not given up yet... */
+        assert_false(get_page(st, rd));             /* ...but no one can map it */
         turns++;
     }
     assert_int_equal(rc, 0);
     assert_int_equal(turns, 1);         /* the switch; the clearing in one more step */
     assert_int_equal(gt->nr_status_frames, 0);
     assert_true(frame_zero(gt->shared[3], 0));
+}
 
-    /* set_version(2) stopped after its switch; a set_version(1) then
-     * clears what it left before it switches back (and stops after that
-     * switch in turn, its status frame still there). */
-    memset(gt->shared[2], 0x5a, PAGE_SIZE);
-    assert_int_equal(set_version_preempted(rd, 2, 1), __HYPERVISOR_grant_table_op);
-    assert_int_equal(gt->stale_from, 1);
-    assert_int_equal(set_version_preempted(rd, 1, 1), __HYPERVISOR_grant_table_op);
+/* A call continued after its switch took effect does not switch again
+ * when another vCPU's call switched back meanwhile: it answers with its
+ * own version, as if it had ended first.  A fresh call finds a clearing
+ * under way, finishes it and only then (after a preemption check) does
+ * its own switch. */
+static void test_set_version_calls_ordered(void **state)
+{
+    struct domain *rd = granter();
+    struct grant_table *gt = rd->grant_table;
+    uint32_t written = 0;
+
+    (void)state;
+    spin_lock(&gt->lock);
+    assert_int_equal(gnttab_grow(gt, 4), 0);
+    spin_unlock(&gt->lock);
+    assert_int_equal(set_version_call(rd, 2, 1, false, NULL), __HYPERVISOR_grant_table_op);
+    assert_true(continued_switched);                /* vCPU A's switch done */
+    assert_int_equal(set_version_call(rd, 1, 0, false, &written), 0);   /* vCPU B's */
+    assert_int_equal(written, 1);
     assert_int_equal(gt->version, 1);
-    assert_true(frame_zero(gt->shared[2], 0));
-    assert_int_equal(gt->stale_from, 1);
-    assert_int_equal(gt->nr_status_frames, 1);
-    assert_int_equal(set_version_preempted(rd, 1, 0), 0);
+    memset(gt->shared[3], 0x5a, PAGE_SIZE);        /* grants written after B's call */
+    assert_int_equal(set_version_call(rd, 2, 0, true, &written), 0);    /* A goes on */
+    assert_int_equal(written, 2);
     assert_int_equal(gt->version, 1);
     assert_int_equal(gt->nr_status_frames, 0);
+    assert_false(frame_zero(gt->shared[3], 0));     /* not cleared a second time */
+
+    memset(gt->shared[2], 0x5a, PAGE_SIZE);
+    assert_int_equal(set_version_call(rd, 2, 1, false, NULL), __HYPERVISOR_grant_table_op);
+    assert_int_equal(gt->stale_from, 1);
+    assert_int_equal(set_version_call(rd, 1, 1, false, NULL), __HYPERVISOR_grant_table_op);
+    assert_false(continued_switched);
+    assert_int_equal(gt->version, 2);               /* the clearing done, no switch yet */
+    assert_true(frame_zero(gt->shared[2], 0));
     assert_int_equal(gt->stale_from, GNTTAB_NO_STALE);
+    assert_int_equal(set_version_continued(rd, 1, 0), 0);
+    assert_int_equal(gt->version, 1);
+    assert_int_equal(gt->nr_status_frames, 0);
 }
 
 /* A table of 256 frames needs 32 status frames for version 2: they are
@@ -1083,7 +1141,16 @@ static void test_set_version_status_in_steps(void **state)
     g.status = 99;
     assert_int_equal(op(GNTTABOP_get_status_frames, &g, 1), 0);
     assert_int_equal(g.status, GNTST_okay);
-    assert_int_equal(set_version_preempted(d, 1, 0), 0);
+    /* Back to version 1 stopped in its clearing: 8 frames a step, and
+     * 16 status frames. */
+    memset(gt->shared[9], 0x5a, PAGE_SIZE);
+    assert_int_equal(set_version_preempted(d, 1, 2), __HYPERVISOR_grant_table_op);
+    assert_int_equal(gt->version, 1);
+    assert_int_equal(gt->stale_from, 9);
+    assert_int_equal(gt->nr_status_frames, 32 - 16);
+    assert_false(frame_zero(gt->shared[9], 0));
+    assert_int_equal(set_version_continued(d, 1, 0), 0);
+    assert_true(frame_zero(gt->shared[9], 0));
     assert_int_equal(gt->nr_status_frames, 0);
 }
 
@@ -1161,6 +1228,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_copy_each_grant_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_version_in_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_version_back_in_steps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_version_calls_ordered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_version_status_in_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transfer_vs_set_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transfer_vs_destroy, setup, teardown),

@@ -98,8 +98,10 @@ struct grant_table {
     struct domain *domain;        /* the table's owner */
     unsigned int version;         /* 1 or 2; a new table is version 1 */
     unsigned int nr_frames;       /* shared frames in use */
-    unsigned int nr_status_frames;  /* status frames: version 2's, or made
-                                     * ahead of a switch to it */
+    unsigned int nr_status_frames;  /* status frames: version 2's, made
+                                     * ahead of a switch to it, or retired
+                                     * and not yet given up after a switch
+                                     * back to version 1 */
     unsigned int max_frames;      /* fixed at creation */
     unsigned int max_maptrack_frames;  /* fixed at creation (grant_map.c) */
     void **shared;                /* [max_frames]: direct-map addresses */
@@ -196,7 +198,12 @@ bool gnttab_any_pinned(struct grant_table *gt, unsigned int from);
  * domain for a privileged caller.  GNTST_okay with a reference in *out,
  * GNTST_bad_domain (no such domain) or GNTST_permission_denied. */
 int16_t gnttab_target(struct domain *self, domid_t id, struct domain **out);
-long gnttab_op_set_version(struct domain *self, uint64_t arg);   /* grant_version.c */
+/* grant_version.c.  switched: the call is the continuation of one whose
+ * switch took effect (GNTTAB_SET_VERSION_SWITCHED in its command). */
+long gnttab_op_set_version(struct domain *self, uint64_t arg, bool switched);
+/* Bit 12 of the command, above the command bits (Xen keeps continuation
+ * state there): a continued set_version whose switch was done. */
+#define GNTTAB_SET_VERSION_SWITCHED (1u << 12)
 /* Batches (grant_copy.c, grant_entries.c): < 0 an error, 0 all done, > 0
  * the entries done before a preemption point. */
 long gnttab_op_copy(struct domain *self, uint64_t arg, unsigned int count);
@@ -256,6 +263,13 @@ int gnttab_grow_preemptible(struct grant_table *gt, unsigned int nr);
  * per call, whatever the version (a switch to version 2 makes them before
  * it switches): 0 at nr, -ERESTART with more to make, -ENOMEM. */
 int gnttab_grow_status_step(struct grant_table *gt, unsigned int nr);
+/* Under gt->lock, version 2 going back to 1: unless a status frame is
+ * mapped (-EBUSY, as Xen's, nothing changed), every status frame loses
+ * its allocation at once, so that nothing can map it from then on (a
+ * mapping taken while it waits to be given up would keep it alive past
+ * the table); the table's reference is the one left (gnttab_shrink_status
+ * drops it). */
+int gnttab_retire_status(struct grant_table *gt);
 /* Status frames needed for nr shared frames of version 2 entries. */
 unsigned int gnttab_status_frames_for(unsigned int nr);
 
