@@ -15,8 +15,7 @@ static size_t produce(char *ring, size_t size, XENCONS_RING_IDX *prodp, XENCONS_
     XENCONS_RING_IDX prod = *prodp;
     size_t used = (XENCONS_RING_IDX)(prod - cons), n = 0;
 
-    if (used > size)                    /* the peer's index is nonsense */
-        return 0;
+    /* A peer's index past ours (used > size: nonsense) leaves no room. */
     while (n < len && used + n < size) {
         ring[(prod + n) & (size - 1)] = s[n];
         n++;
