@@ -1156,6 +1156,57 @@ static void test_set_version_status_in_steps(void **state)
     assert_int_equal(gt->nr_status_frames, 0);
 }
 
+/* Status frames still there when a table goes: half of a 512-frame
+ * version 2 table's 64 when its relinquish stopped, and those a switch
+ * back to version 1 retired but did not give up yet.  Every frame
+ * returns to the heap. */
+static void test_free_status_left(void **state)
+{
+    struct domain *d = doms[2];
+    struct grant_table *gt;
+    uint64_t before;
+
+    (void)state;
+    assert_int_equal(grant_table_relinquish(d, false), 0);
+    grant_table_free(d);
+    /* Once first, so that the allocator's own pages for the table's
+     * arrays are there before counting. */
+    assert_int_equal(grant_table_create(d, 512, 8), 0);
+    grant_table_free(d);
+    before = free_frames();
+    assert_int_equal(grant_table_create(d, 512, 8), 0);
+    gt = d->grant_table;
+    spin_lock(&gt->lock);
+    assert_int_equal(gnttab_grow(gt, 512), 0);
+    spin_unlock(&gt->lock);
+    assert_int_equal(set_version(d, 2), 0);
+    assert_int_equal(gt->nr_status_frames, 64);
+    preempt_at = 1;
+    preempt_calls = 0;
+    assert_int_equal(grant_table_relinquish(d, true), -ERESTART);
+    preempt_at = 0;
+    assert_int_equal(gt->relinquish_status_frames, 64 - GNTTAB_RELINQUISH_STEP);
+    grant_table_free(d);
+    assert_int_equal(free_frames(), before);
+
+    assert_int_equal(grant_table_create(d, 16, 8), 0);
+    grant_table_free(d);
+    before = free_frames();
+    assert_int_equal(grant_table_create(d, 16, 8), 0);
+    gt = d->grant_table;
+    spin_lock(&gt->lock);
+    assert_int_equal(gnttab_grow(gt, 16), 0);
+    spin_unlock(&gt->lock);
+    assert_int_equal(set_version(d, 2), 0);
+    assert_int_equal(set_version_preempted(d, 1, 1), __HYPERVISOR_grant_table_op);
+    assert_int_equal(gt->version, 1);
+    assert_int_equal(gt->nr_status_frames, 2);      /* retired, not given up */
+    assert_int_equal(grant_table_relinquish(d, false), 0);
+    grant_table_free(d);
+    assert_int_equal(free_frames(), before);
+    assert_int_equal(atomic_load(&d->refcnt), 1);
+}
+
 /* --- transfers ------------------------------------------------------------- */
 
 static void switch_to_v2(struct domain *e) { assert_int_equal(set_version(e, 2), 0); }
@@ -1222,6 +1273,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_relinquish_while_pinned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_relinquish_in_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_free_half_relinquished, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_free_status_left, setup, teardown),
         cmocka_unit_test_setup_teardown(test_target, setup, teardown),
         cmocka_unit_test_setup_teardown(test_query_and_setup_other_domain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_continuation, setup, teardown),
