@@ -43,21 +43,6 @@ static grant_handle_t handles[GRANTS];
 static unsigned int tree_l1s;            /* as many as its memory holds */
 static uint64_t bus_addrs[GRANTS];
 
-/* x's frame mfn at WINDOW_VA, writable (a foreign mapping), or not. */
-static long window(uint64_t mfn, domid_t x)
-{
-    struct mmu_update u;
-    long rc = pt_ensure_l1(WINDOW_VA);
-
-    if (rc)
-        return rc;
-    u = (struct mmu_update){ .ptr = pt_entry_maddr(WINDOW_VA, 1) | MMU_NORMAL_PT_UPDATE,
-                             .val = mfn ? (mfn << PAGE_SHIFT) | PTE_KERNEL_RW : 0 };
-    rc = hypercall(__HYPERVISOR_mmu_update, (uint64_t)&u, 1, 0, mfn ? x : DOMID_SELF, 0);
-    hypercall_update_va_mapping(WINDOW_VA, u.val, UVMF_INVLPG);
-    return rc;
-}
-
 /* Frames [start, start + n) of x's list into chunk (n at most 512). */
 static bool frames_of(domid_t x, uint64_t start, uint64_t n)
 {
@@ -68,10 +53,10 @@ static bool frames_of(domid_t x, uint64_t start, uint64_t n)
 
 static bool write_frame(domid_t x, uint64_t mfn, const uint64_t *entries)
 {
-    if (!expect_rc("a foreign mapping of x's frame", window(mfn, x), 0))
+    if (!expect_rc("a foreign mapping of x's frame", pt_map_foreign(WINDOW_VA, x, mfn), 0))
         return false;
     memcpy((void *)WINDOW_VA, entries, PAGE_SIZE);
-    return expect_rc("unmapping x's frame", window(0, x), 0);
+    return expect_rc("unmapping x's frame", pt_map_foreign(WINDOW_VA, x, 0), 0);
 }
 
 /* The whole list in 512-frame chunks: nr frames, none twice in a row. */

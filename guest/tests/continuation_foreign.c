@@ -32,33 +32,18 @@ static uint64_t timer_delay_ns(unsigned int attempt)
     return 5000ULL << attempt;         /* 5 µs .. 640 µs */
 }
 
-/* Frame mfn of domain dom, writable at SCRATCH_VA (0: unmapped). */
-static long map_scratch(uint64_t mfn, domid_t dom)
-{
-    struct mmuext_op flush = { .cmd = MMUEXT_INVLPG_LOCAL, .arg1.linear_addr = SCRATCH_VA };
-    struct mmu_update u;
-    long rc = pt_ensure_l1(SCRATCH_VA);
-
-    if (rc)
-        return rc;
-    u = (struct mmu_update){ .ptr = pt_entry_maddr(SCRATCH_VA, 1) | MMU_NORMAL_PT_UPDATE,
-                             .val = mfn ? (mfn << PAGE_SHIFT) | PTE_KERNEL_RW : 0 };
-    rc = hypercall_mmu_update(&u, 1, NULL, dom);
-    hypercall_mmuext_op(&flush, 1, NULL, DOMID_SELF);
-    return rc;
-}
-
 /* Table frame f of the tree: every entry e(i), 0 past n. */
 static bool write_table(const uint64_t *mfns, unsigned int f, domid_t dom, unsigned int n,
                         uint64_t (*e)(const uint64_t *mfns, unsigned int i))
 {
     volatile uint64_t *t = (uint64_t *)SCRATCH_VA;
 
-    if (!expect_rc("map a table of the built domain", map_scratch(mfns[f], dom), 0))
+    if (!expect_rc("map a table of the built domain", pt_map_foreign(SCRATCH_VA, dom, mfns[f]),
+                   0))
         return false;
     for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
         t[i] = i < n ? e(mfns, i) : 0;
-    return expect_rc("unmap it", map_scratch(0, dom), 0);
+    return expect_rc("unmap it", pt_map_foreign(SCRATCH_VA, dom, 0), 0);
 }
 
 static uint64_t leaf(const uint64_t *m, unsigned int i) { (void)i; return (m[F_DATA] << PAGE_SHIFT) | PTE_KERNEL_RO; }
@@ -138,8 +123,9 @@ void test_continuation_foreign_pin(void)
                       1, NULL, x), -EINVAL);
         release_preempted += timed_foreign(MMUEXT_UNPIN_TABLE, mfns[F_L4], x, a);
         /* Released: an L1 of the tree may be mapped writable again. */
-        if (expect_rc("map an L1 of the unpinned tree writable", map_scratch(mfns[0], x), 0))
-            map_scratch(0, x);
+        if (expect_rc("map an L1 of the unpinned tree writable",
+                      pt_map_foreign(SCRATCH_VA, x, mfns[0]), 0))
+            pt_map_foreign(SCRATCH_VA, x, 0);
     }
     hypercall_set_timer_op(0);
     if (!preempted)

@@ -11,6 +11,12 @@
 #include <proxen/xmalloc.h>
 #include <arch/arch.h>
 
+/* The frame behind one of the table's pages (a direct-map address). */
+static struct page_info *frame_page(const void *va)
+{
+    return mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(va)));
+}
+
 unsigned int gnttab_status_frames_for(unsigned int nr)
 {
     return (nr * GNTTAB_V2_PER_FRAME + GNTTAB_STATUS_PER_FRAME - 1) / GNTTAB_STATUS_PER_FRAME;
@@ -34,7 +40,7 @@ static void *share_new_frame(struct domain *d)
 
     if (!va)
         return NULL;
-    pg = mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(va)));
+    pg = frame_page(va);
     page_types_lock(d);
     page_set_owner_allocated(pg, d);
     pg->type_info = PGT_writable_page | PGT_validated | 1;
@@ -50,7 +56,7 @@ static void *share_new_frame(struct domain *d)
  * the one reference it kept, the table's, is the last. */
 static void unshare_frame(struct domain *d, void *va)
 {
-    struct page_info *pg = mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(va)));
+    struct page_info *pg = frame_page(va);
     bool retired;
 
     page_types_lock(d);
@@ -75,11 +81,10 @@ int gnttab_retire_status(struct grant_table *gt)
     ASSERT(spin_is_locked_by_me(&gt->lock));
     page_types_lock(d);
     for (unsigned int i = 0; i < gt->nr_status_frames; i++)
-        if (page_ref_count(mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(gt->status[i])))) != 1)
+        if (page_ref_count(frame_page(gt->status[i])) != 1)
             rc = -EBUSY;
     for (unsigned int i = 0; !rc && i < gt->nr_status_frames; i++)
-        mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(gt->status[i])))->count_info &=
-            ~PGC_allocated;
+        frame_page(gt->status[i])->count_info &= ~PGC_allocated;
     (void)page_types_unlock(d);
     return rc;
 }
@@ -279,7 +284,7 @@ int grant_table_relinquish(struct domain *d, bool preemptible)
  * before it could be destroyed): nothing but the table can hold it. */
 static void free_unrelinquished(void *va)
 {
-    struct page_info *pg = mfn_to_page(maddr_to_mfn(arch_virt_to_maddr(va)));
+    struct page_info *pg = frame_page(va);
 
     ASSERT(page_ref_count(pg) == 1 && page_type_count(pg) == 1);
     pg->count_info &= ~(PGC_allocated | PGC_count_mask);

@@ -97,17 +97,7 @@ int arch_ioports_set(struct domain *d, unsigned int first, unsigned int last, bo
     return 0;
 }
 
-int copy_from_guest(void *dst, uint64_t gva, size_t len)
-{
-    memcpy(dst, (const void *)(uintptr_t)gva, len);
-    return 0;
-}
-
-int copy_to_guest(uint64_t gva, const void *src, size_t len)
-{
-    memcpy((void *)(uintptr_t)gva, src, len);
-    return 0;
-}
+/* Guest memory: tests/unit/fake/fake_guest_memory.c. */
 
 struct vcpu *current_vcpu(void) { return &v0; }
 

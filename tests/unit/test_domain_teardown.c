@@ -95,20 +95,7 @@ int arch_domain_relinquish(struct domain *d, bool preemptible)
     return 0;
 }
 
-int copy_from_guest(void *dst, uint64_t gva, size_t len)
-{
-    memcpy(dst, (const void *)(uintptr_t)gva, len);
-    return 0;
-}
-
-int copy_to_guest(uint64_t gva, const void *src, size_t len)
-{
-    memcpy((void *)(uintptr_t)gva, src, len);
-    return 0;
-}
-
-bool guest_range_ok(uint64_t gva, uint64_t len) { return gva > 1 && gva + len >= gva; }
-bool guest_address_ok(uint64_t gva) { return gva > 1; }
+/* Guest memory: tests/unit/fake/fake_guest_memory.c. */
 
 long hypercall_create_continuation(unsigned int op, unsigned int nargs, const uint64_t args[6])
 {

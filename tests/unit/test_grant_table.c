@@ -99,29 +99,7 @@ int domain_take_frame(struct domain *e, struct page_info *pg)
 void domain_unreserve_frame(struct domain *e) { (void)e; }
 void domain_drop_frame(struct page_info *pg) { free_pages(pg, 0); }
 
-int copy_from_guest(void *dst, uint64_t gva, size_t len)
-{
-    if (!guest_range_ok(gva, len))
-        return -EFAULT;
-    memcpy(dst, (const void *)(uintptr_t)gva, len);
-    return 0;
-}
-
-int copy_to_guest(uint64_t gva, const void *src, size_t len)
-{
-    if (!guest_range_ok(gva, len))
-        return -EFAULT;
-    memcpy((void *)(uintptr_t)gva, src, len);
-    return 0;
-}
-
-/* Address 1 (and whatever wraps) stands for a bad guest address. */
-bool guest_range_ok(uint64_t gva, uint64_t len)
-{
-    return gva > 1 && gva + len >= gva;
-}
-
-bool guest_address_ok(uint64_t gva) { return guest_range_ok(gva, 1); }
+/* Guest memory: tests/unit/fake/fake_guest_memory.c (address 1 is bad). */
 
 /* Preempted at the preempt_at'th check (0: never), or at every one
  * while preempt_every. */
@@ -260,6 +238,23 @@ static long set_version(struct domain *d, uint32_t v)
     return gnttab_op_set_version(d, (uint64_t)(uintptr_t)&op, false);
 }
 
+/* gt grown to nr frames, as its own vCPU's setup_table would. */
+static void grow(struct grant_table *gt, unsigned int nr)
+{
+    spin_lock(&gt->lock);
+    assert_int_equal(gnttab_grow(gt, nr), 0);
+    spin_unlock(&gt->lock);
+}
+
+/* d's table replaced by a new one with a limit of max frames. */
+static struct grant_table *new_table(struct domain *d, unsigned int max)
+{
+    assert_int_equal(grant_table_relinquish(d, false), 0);
+    grant_table_free(d);
+    assert_int_equal(grant_table_create(d, max, 8), 0);
+    return d->grant_table;
+}
+
 /* --- the table --------------------------------------------------------------- */
 
 static void test_create_limits(void **state)
@@ -319,9 +314,7 @@ static void test_grow_and_relinquish(void **state)
     uint64_t before = free_frames();
 
     (void)state;
-    spin_lock(&gt->lock);
-    assert_int_equal(gnttab_grow(gt, 4), 0);
-    spin_unlock(&gt->lock);
+    grow(gt, 4);
     assert_int_equal(gt->nr_frames, 4);
     assert_int_equal(free_frames(), before - 3);      /* the frames alone */
     for (unsigned int i = 0; i < 4; i++)
@@ -709,10 +702,7 @@ static void test_setup_table_grows_in_steps(void **state)
     struct grant_table *gt;
 
     (void)state;
-    assert_int_equal(grant_table_relinquish(doms[2], false), 0);
-    grant_table_free(doms[2]);
-    assert_int_equal(grant_table_create(doms[2], 40, 8), 0);
-    gt = doms[2]->grant_table;
+    gt = new_table(doms[2], 40);
     preempt_at = 2;                 /* after the second step */
     assert_int_equal(op(GNTTABOP_setup_table, &s, 1), __HYPERVISOR_grant_table_op);
     assert_int_equal(continuation_nargs, 3);
@@ -770,10 +760,7 @@ static struct grant_table *big_table(void)
     struct domain *d = doms[2];
     struct grant_table *gt;
 
-    assert_int_equal(grant_table_relinquish(d, false), 0);
-    grant_table_free(d);
-    assert_int_equal(grant_table_create(d, BIG_TABLE, 8), 0);
-    gt = d->grant_table;
+    gt = new_table(d, BIG_TABLE);
     assert_int_equal(set_version(d, 2), 0);
     assert_int_equal(op(GNTTABOP_setup_table, &s, 1), 0);
     assert_int_equal(s.status, GNTST_okay);
@@ -994,9 +981,7 @@ static void test_set_version_in_steps(void **state)
     uint64_t free_before;
 
     (void)state;
-    spin_lock(&gt->lock);
-    assert_int_equal(gnttab_grow(gt, 4), 0);
-    spin_unlock(&gt->lock);
+    grow(gt, 4);
     grant_v1(rd, 1, 2, pg, GTF_permit_access | GTF_readonly);
     /* Bytes left in frames 2 and 3 that read as version 2 grants. */
     *v2_entry(rd, 3 * 256 + 5) = (union grant_entry_v2){
@@ -1050,9 +1035,7 @@ static void test_set_version_back_in_steps(void **state)
     long rc;
 
     (void)state;
-    spin_lock(&gt->lock);
-    assert_int_equal(gnttab_grow(gt, 4), 0);
-    spin_unlock(&gt->lock);
+    grow(gt, 4);
     assert_int_equal(set_version(rd, 2), 0);
     st = status_page(gt, 0);
     assert_true(get_page(st, rd));                  /* the guest maps it */
@@ -1084,9 +1067,7 @@ static void test_set_version_calls_ordered(void **state)
     uint32_t written = 0;
 
     (void)state;
-    spin_lock(&gt->lock);
-    assert_int_equal(gnttab_grow(gt, 4), 0);
-    spin_unlock(&gt->lock);
+    grow(gt, 4);
     assert_int_equal(set_version_call(rd, 2, 1, false, NULL), __HYPERVISOR_grant_table_op);
     assert_true(continued_switched);                /* vCPU A's switch done */
     assert_int_equal(set_version_call(rd, 1, 0, false, &written), 0);   /* vCPU B's */
@@ -1124,13 +1105,8 @@ static void test_set_version_status_in_steps(void **state)
                                           .frame_list = (uint64_t)(uintptr_t)frames };
 
     (void)state;
-    assert_int_equal(grant_table_relinquish(d, false), 0);
-    grant_table_free(d);
-    assert_int_equal(grant_table_create(d, 256, 8), 0);
-    gt = d->grant_table;
-    spin_lock(&gt->lock);
-    assert_int_equal(gnttab_grow(gt, 256), 0);
-    spin_unlock(&gt->lock);
+    gt = new_table(d, 256);
+    grow(gt, 256);
     assert_int_equal(set_version_preempted(d, 2, 1), __HYPERVISOR_grant_table_op);
     assert_int_equal(gt->version, 1);
     assert_int_equal(gt->nr_status_frames, GNTTAB_GROW_STEP);
@@ -1167,18 +1143,13 @@ static void test_free_status_left(void **state)
     uint64_t before;
 
     (void)state;
-    assert_int_equal(grant_table_relinquish(d, false), 0);
-    grant_table_free(d);
-    /* Once first, so that the allocator's own pages for the table's
-     * arrays are there before counting. */
-    assert_int_equal(grant_table_create(d, 512, 8), 0);
+    /* Each size once first, so that the allocator's own pages for the
+     * table's arrays are there before counting. */
+    (void)new_table(d, 512);
     grant_table_free(d);
     before = free_frames();
-    assert_int_equal(grant_table_create(d, 512, 8), 0);
-    gt = d->grant_table;
-    spin_lock(&gt->lock);
-    assert_int_equal(gnttab_grow(gt, 512), 0);
-    spin_unlock(&gt->lock);
+    gt = new_table(d, 512);
+    grow(gt, 512);
     assert_int_equal(set_version(d, 2), 0);
     assert_int_equal(gt->nr_status_frames, 64);
     preempt_at = 1;
@@ -1189,14 +1160,11 @@ static void test_free_status_left(void **state)
     grant_table_free(d);
     assert_int_equal(free_frames(), before);
 
-    assert_int_equal(grant_table_create(d, 16, 8), 0);
+    (void)new_table(d, 16);
     grant_table_free(d);
     before = free_frames();
-    assert_int_equal(grant_table_create(d, 16, 8), 0);
-    gt = d->grant_table;
-    spin_lock(&gt->lock);
-    assert_int_equal(gnttab_grow(gt, 16), 0);
-    spin_unlock(&gt->lock);
+    gt = new_table(d, 16);
+    grow(gt, 16);
     assert_int_equal(set_version(d, 2), 0);
     assert_int_equal(set_version_preempted(d, 1, 1), __HYPERVISOR_grant_table_op);
     assert_int_equal(gt->version, 1);
