@@ -388,8 +388,12 @@ static long bind_interdomain_linked(struct domain *ld, struct domain *rd,
 {
     evtchn_port_t rport = b->remote_port;
     struct evtchn *lchn, *rchn;
-    unsigned long flags = lock(ld);
-    long lport = get_free_port(ld);
+    unsigned long flags;
+    long lport;
+
+    ASSERT(spin_is_locked_by_me(&link_lock));
+    flags = lock(ld);
+    lport = get_free_port(ld);
 
     if (lport < 0) {
         unlock(ld, flags);
@@ -465,9 +469,11 @@ static void unlink_peer(struct domain *d1, struct domain *d2, evtchn_port_t port
 static long close_linked(struct domain *d, evtchn_port_t port)
 {
     unsigned long flags;
-    struct evtchn *chn = lock_port(d, port, &flags);
+    struct evtchn *chn;
     long rc = 0;
 
+    ASSERT(spin_is_locked_by_me(&link_lock));
+    chn = lock_port(d, port, &flags);
     if (!chn)
         return -EINVAL;
     switch (chn->state) {
@@ -598,6 +604,7 @@ static unsigned int reset_start(struct domain *d, bool resuming)
 {
     unsigned int from = resuming ? d->evtchn.reset_next : !d->evtchn.reset_next;
 
+    ASSERT(spin_is_locked_by_me(&link_lock));
     if (from > d->evtchn.reset_next)
         d->evtchn.reset_next = from;
     return from;
